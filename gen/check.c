@@ -1,0 +1,369 @@
+/*
+ * check.c - the fourth stage: what the schema cannot express, on one
+ * defaulted gateway model.
+ *
+ * Consumes a struct gw_gateway; produces errors (the output would be wrong
+ * or rejected by Kubernetes or Istio) and warnings (valid but probably not
+ * what the user meant), each at the line:col of the value at fault.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "gwc.h"
+
+struct checker {
+	struct gw_diag *diag;
+	const struct gw_gateway *gw;
+	unsigned errors;
+};
+
+static void error(struct checker *c, struct gw_mark at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void warning(struct checker *c, struct gw_mark at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void error(struct checker *c, struct gw_mark at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gw_diag_vadd(c->diag, GW_SEV_ERROR, at, fmt, ap);
+	va_end(ap);
+	c->errors++;
+}
+
+static void warning(struct checker *c, struct gw_mark at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gw_diag_vadd(c->diag, GW_SEV_WARNING, at, fmt, ap);
+	va_end(ap);
+}
+
+/* The path of a key of a labels-like map, e.g. a["sidecar.istio.io/x"]. */
+static const char *key_path(struct gw_arena *arena, const char *base,
+			    const char *key)
+{
+	struct gw_buf path = { 0 };
+	char *s;
+
+	gw_buf_puts(&path, base);
+	gw_path_key(&path, key, strlen(key));
+	s = gw_arena_strdup(arena, path.data);
+	gw_buf_release(&path);
+	return s;
+}
+
+static void check_names(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	size_t i, j;
+
+	if (!strcmp(gw->ns, gw->cp_namespace))
+		error(c, gw->ns_mark, "metadata.namespace: the gateway must not "
+		      "be installed in the control plane namespace '%s'",
+		      gw->cp_namespace);
+	if (gw->name[0] >= '0' && gw->name[0] <= '9')
+		error(c, gw->name_mark, "metadata.name: '%s' cannot name a "
+		      "Service (a DNS-1035 label starts with a letter)",
+		      gw->name);
+	for (i = 0; i < gw->nroutes; i++)
+		for (j = 0; j < i; j++)
+			if (!strcmp(gw->routes[i].name, gw->routes[j].name))
+				error(c, gw->routes[i].name_mark, "spec.routes"
+				      "[%zu].name: duplicate VirtualService "
+				      "name '%s' (also spec.routes[%zu])", i,
+				      gw->routes[i].name, j);
+}
+
+/* The protocol family Istio infers from a port name, or NULL. */
+static const char *name_protocol(const char *name)
+{
+	static const struct { const char *prefix, *family; } known[] = {
+		{ "grpc-web", "HTTP" }, { "http2", "HTTP" }, { "https", "TLS" },
+		{ "http", "HTTP" }, { "grpc", "HTTP" }, { "tcp", "TCP" },
+		{ "tls", "TLS" }, { "mongo", "MONGO" }, { "mysql", "TCP" },
+		{ "redis", "TCP" }, { "udp", "UDP" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(*known); i++) {
+		size_t n = strlen(known[i].prefix);
+
+		if (!strncmp(name, known[i].prefix, n) &&
+		    (name[n] == '\0' || name[n] == '-'))
+			return known[i].family;
+	}
+	return NULL;
+}
+
+static const char *server_family(const char *protocol)
+{
+	if (!strcmp(protocol, "HTTPS") || !strcmp(protocol, "TLS"))
+		return "TLS";
+	if (!strcmp(protocol, "HTTP") || !strcmp(protocol, "HTTP2") ||
+	    !strcmp(protocol, "GRPC"))
+		return "HTTP";
+	return protocol;
+}
+
+static const struct gw_port *find_port(const struct gw_gateway *gw, long port)
+{
+	size_t i;
+
+	for (i = 0; i < gw->nports; i++)
+		if (gw->ports[i].port == port)
+			return &gw->ports[i];
+	return NULL;
+}
+
+static void check_service(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	bool lb = !strcmp(gw->service_type, "LoadBalancer");
+	size_t i, j;
+
+	for (i = 0; i < gw->nports; i++) {
+		const struct gw_port *p = &gw->ports[i];
+
+		for (j = 0; j < i; j++) {
+			if (p->port == gw->ports[j].port &&
+			    !strcmp(p->protocol, gw->ports[j].protocol))
+				error(c, p->port_mark, "spec.service.ports[%zu]."
+				      "port: duplicate port %ld (also "
+				      "spec.service.ports[%zu])", i, p->port, j);
+			if (!strcmp(p->name, gw->ports[j].name))
+				error(c, p->name_mark, "spec.service.ports[%zu]."
+				      "name: duplicate port name '%s' (also "
+				      "spec.service.ports[%zu])", i, p->name, j);
+		}
+		if (strcmp(p->name, "status-port") && !name_protocol(p->name))
+			warning(c, p->name_mark, "spec.service.ports[%zu].name: "
+				"'%s' has no protocol prefix Istio knows (http, "
+				"http2, https, grpc, tcp, tls, ...); Istio will "
+				"sniff the protocol of traffic to it", i, p->name);
+		if (p->node_port && !strcmp(gw->service_type, "ClusterIP"))
+			error(c, p->mark, "spec.service.ports[%zu].nodePort: a "
+			      "ClusterIP Service has no node ports", i);
+	}
+	if (!lb && gw->load_balancer_ip)
+		error(c, gw->mark, "spec.service.loadBalancerIP: only a "
+		      "LoadBalancer Service has one (type is %s)",
+		      gw->service_type);
+	if (!lb && gw->load_balancer_source_ranges)
+		error(c, gw->load_balancer_source_ranges->mark,
+		      "spec.service.loadBalancerSourceRanges: only a "
+		      "LoadBalancer Service has them (type is %s)",
+		      gw->service_type);
+	if (gw->external_traffic_policy &&
+	    !strcmp(gw->service_type, "ClusterIP"))
+		error(c, gw->mark, "spec.service.externalTrafficPolicy: a "
+		      "ClusterIP Service has no external traffic");
+}
+
+static void check_servers(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	size_t i;
+
+	for (i = 0; i < gw->nservers; i++) {
+		const struct gw_server *s = &gw->servers[i];
+		const struct gw_port *p = find_port(gw, s->port);
+		const struct gw_node *mode = gw_map_get(s->tls, "mode");
+		const char *family = server_family(s->protocol);
+
+		if (!p) {
+			error(c, s->port_mark, "spec.servers[%zu].port: %ld is "
+			      "not a port of the gateway Service", i, s->port);
+		} else if (name_protocol(p->name) &&
+			   strcmp(name_protocol(p->name), family)) {
+			warning(c, s->port_mark, "spec.servers[%zu].port: "
+				"Service port '%s' is named for another "
+				"protocol than %s; mesh clients will send "
+				"the wrong protocol to it", i, p->name,
+				s->protocol);
+		}
+		if ((!strcmp(s->protocol, "HTTPS") ||
+		     !strcmp(s->protocol, "TLS")) && !mode)
+			error(c, s->mark, "spec.servers[%zu]: protocol %s needs "
+			      "tls.mode", i, s->protocol);
+		if (mode && (!strcmp(mode->u.str.s, "SIMPLE") ||
+			     !strcmp(mode->u.str.s, "MUTUAL") ||
+			     !strcmp(mode->u.str.s, "OPTIONAL_MUTUAL")) &&
+		    !gw_map_get(s->tls, "credentialName"))
+			error(c, s->tls->mark, "spec.servers[%zu].tls: mode %s "
+			      "needs credentialName (the Secret with the "
+			      "certificate)", i, mode->u.str.s);
+	}
+}
+
+static void check_resources(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	const struct { const struct gw_qty *req, *lim; const char *name; } r[] = {
+		{ &gw->req_cpu, &gw->lim_cpu, "cpu" },
+		{ &gw->req_mem, &gw->lim_mem, "memory" },
+	};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const char *name = r[i].name;
+
+		if (r[i].req->s && r[i].lim->s &&
+		    gw_quantity_cmp(r[i].req->s, r[i].lim->s) > 0)
+			error(c, r[i].req->mark, "spec.deployment.resources."
+			      "requests.%s: request %s is above the limit %s",
+			      name, r[i].req->s, r[i].lim->s);
+	}
+}
+
+static void check_autoscaling(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	long long req, lim;
+
+	if (!gw->hpa)
+		return;
+	if (gw->hpa_min > gw->hpa_max)
+		error(c, gw->hpa_min_mark, "spec.autoscaling.minReplicas: %ld "
+		      "is above maxReplicas %ld", gw->hpa_min, gw->hpa_max);
+	if (gw->hpa_cpu && !gw->req_cpu.s)
+		error(c, gw->hpa_cpu_mark, "spec.autoscaling: a CPU target "
+		      "needs a CPU request (the target is a percentage of it)");
+	if (gw->hpa_mem && !gw->req_mem.s)
+		error(c, gw->hpa_mem_mark, "spec.autoscaling: a memory target "
+		      "needs a memory request (the target is a percentage of "
+		      "it)");
+	if (gw->replicas >= 0)
+		warning(c, gw->replicas_mark, "spec.deployment.replicas: left "
+			"out of the Deployment because spec.autoscaling "
+			"manages the replica count");
+	if (gw->hpa_cpu && gw->req_cpu.s && gw->lim_cpu.s &&
+	    !gw_quantity_milli(gw->req_cpu.s, &req) &&
+	    !gw_quantity_milli(gw->lim_cpu.s, &lim) && lim > 0 &&
+	    req < lim && (double)req * gw->hpa_cpu * 10 < (double)lim * 100)
+		/* the target is a share of the request; the seed says limit */
+		warning(c, gw->hpa_cpu_mark, "spec.autoscaling: the CPU target "
+			"is %ld%% of the request %s, so scaling starts at "
+			"%lldm, %.0f%% of the limit %s", gw->hpa_cpu,
+			gw->req_cpu.s, req * gw->hpa_cpu / 100,
+			(double)req * gw->hpa_cpu / (double)lim, gw->lim_cpu.s);
+}
+
+/* The count of pods that @value (an integer or "N%") stands for. */
+static long pods_of(const struct gw_node *value, long total, bool round_up)
+{
+	long pct;
+
+	if (value->kind == GW_INT)
+		return (long)value->u.i;
+	if (sscanf(value->u.str.s, "%ld", &pct) != 1)
+		return 0;
+	return round_up ? (pct * total + 99) / 100 : pct * total / 100;
+}
+
+static void check_pdb(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	long most;
+
+	if (!gw->pdb)
+		return;
+	most = gw->hpa ? gw->hpa_max : gw->replicas >= 0 ? gw->replicas : 1;
+	if (gw->pdb_min_available && gw->pdb_max_unavailable) {
+		error(c, gw->pdb_mark, "spec.podDisruptionBudget: set "
+		      "minAvailable or maxUnavailable, not both");
+		return;
+	}
+	if (gw->pdb_min_available &&
+	    pods_of(gw->pdb_min_available, most, true) >= most)
+		warning(c, gw->pdb_min_available->mark,
+			"spec.podDisruptionBudget: minAvailable %ld of at "
+			"most %ld replica%s: no voluntary eviction (such as "
+			"a node drain) can ever proceed",
+			pods_of(gw->pdb_min_available, most, true), most,
+			most == 1 ? "" : "s");
+	if (gw->pdb_max_unavailable &&
+	    pods_of(gw->pdb_max_unavailable, most, false) < 1)
+		warning(c, gw->pdb_max_unavailable->mark, "spec."
+			"podDisruptionBudget.maxUnavailable: allows no pod "
+			"to be unavailable: no voluntary eviction (such as a "
+			"node drain) can ever proceed");
+}
+
+static void check_injection(struct checker *c, struct gw_arena *arena)
+{
+	const struct gw_gateway *gw = c->gw;
+	const char *key, *value;
+	const struct gw_node *ns_label;
+	static const char *const reserved[] = {
+		"istio", "sidecar.istio.io/inject", "istio.io/rev",
+	};
+	size_t i;
+
+	gw_model_inject_label(gw, &key, &value);
+	for (i = 0; i < 3; i++) {
+		const struct gw_pair *p = gw_map_pair(gw->pod_labels,
+						      reserved[i]);
+
+		if (p)
+			error(c, p->key->mark, "%s: gwc sets this label "
+			      "(the gateway selector and injection label)",
+			      key_path(arena, "spec.deployment.podLabels",
+				       reserved[i]));
+	}
+	if (gw_map_pair(gw->pod_annotations, "inject.istio.io/templates"))
+		error(c, gw_map_pair(gw->pod_annotations,
+				     "inject.istio.io/templates")->key->mark,
+		      "%s: gwc sets this annotation (the gateway template)",
+		      key_path(arena, "spec.deployment.podAnnotations",
+			       "inject.istio.io/templates"));
+
+	ns_label = gw_map_get(gw->namespace_labels, "istio-injection");
+	if (ns_label && strcmp(ns_label->u.str.s, "enabled"))
+		error(c, ns_label->mark, "%s: '%s' keeps istiod from injecting "
+		      "the gateway pods", key_path(arena,
+		      "spec.namespace.labels", "istio-injection"),
+		      ns_label->u.str.s);
+	else if (ns_label && gw->revision)
+		error(c, ns_label->mark, "%s: 'enabled' makes the default "
+		      "revision inject the gateway pods, not revision '%s'",
+		      key_path(arena, "spec.namespace.labels",
+			       "istio-injection"), gw->revision);
+	ns_label = gw_map_get(gw->namespace_labels, "istio.io/rev");
+	if (ns_label && strcmp(ns_label->u.str.s,
+			       gw->revision ? gw->revision : "default"))
+		error(c, ns_label->mark, "%s: revision '%s' would inject the "
+		      "gateway pods, not %s%s%s", key_path(arena,
+		      "spec.namespace.labels", "istio.io/rev"),
+		      ns_label->u.str.s, gw->revision ? "revision '" :
+		      "the default revision", gw->revision ? gw->revision : "",
+		      gw->revision ? "'" : "");
+}
+
+static void check_kernel(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	struct gw_kernel k;
+
+	if (gw->kernel_version && gw_kernel_parse(gw->kernel_version, &k))
+		error(c, gw->kernel_mark, "spec.nodes.kernelVersion: '%s' is "
+		      "not a kernel version (expected `uname -r` output such "
+		      "as 3.10.0-1160.el7.x86_64)", gw->kernel_version);
+}
+
+unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
+{
+	struct checker c = { diag, gw, 0 };
+
+	check_names(&c);
+	check_service(&c);
+	check_servers(&c);
+	check_resources(&c);
+	check_autoscaling(&c);
+	check_pdb(&c);
+	check_injection(&c, diag->arena);
+	check_kernel(&c);
+	return c.errors;
+}

@@ -1,0 +1,131 @@
+/*
+ * diag.c - diagnostics, gcc style: "file:line:col: error: message".
+ *
+ * Consumes messages from every stage; produces them on a stream sorted by
+ * file (in the order files were first mentioned), line and column, keeping
+ * arrival order for equal positions.  Messages are lowercase, no period.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gwc.h"
+
+void gw_diag_init(struct gw_diag *diag, struct gw_arena *arena)
+{
+	memset(diag, 0, sizeof(*diag));
+	diag->arena = arena;
+}
+
+static unsigned file_rank(struct gw_diag *diag, const char *file)
+{
+	unsigned i;
+
+	for (i = 0; i < diag->files; i++)
+		if (!strcmp(diag->file_order[i], file))
+			return i;
+	diag->file_order = realloc(diag->file_order,
+				   (diag->files + 1) * sizeof(*diag->file_order));
+	if (!diag->file_order)
+		gw_oom();
+	diag->file_order[diag->files] = gw_arena_strdup(diag->arena, file);
+	return diag->files++;
+}
+
+void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
+		  struct gw_mark mark, const char *fmt, va_list ap)
+{
+	struct gw_diag_entry *e;
+	va_list aq;
+	int n;
+	char *msg;
+
+	if (diag->n == diag->cap) {
+		diag->cap = diag->cap ? diag->cap * 2 : 16;
+		diag->entries = realloc(diag->entries,
+					diag->cap * sizeof(*diag->entries));
+		if (!diag->entries)
+			gw_oom();
+	}
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		gw_oom();
+	msg = gw_arena_alloc(diag->arena, (size_t)n + 1);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+
+	if (mark.file)
+		file_rank(diag, mark.file);
+	e = &diag->entries[diag->n];
+	e->mark = mark;
+	e->severity = sev;
+	e->msg = msg;
+	e->seq = (unsigned)diag->n++;
+	if (sev == GW_SEV_ERROR)
+		diag->errors++;
+	else if (sev == GW_SEV_WARNING)
+		diag->warnings++;
+}
+
+void gw_diag_add(struct gw_diag *diag, enum gw_severity sev,
+		 struct gw_mark mark, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gw_diag_vadd(diag, sev, mark, fmt, ap);
+	va_end(ap);
+}
+
+static struct gw_diag *sorting;
+
+static int compare_entries(const void *pa, const void *pb)
+{
+	const struct gw_diag_entry *a = pa, *b = pb;
+	unsigned fa = a->mark.file ? file_rank(sorting, a->mark.file) : 0;
+	unsigned fb = b->mark.file ? file_rank(sorting, b->mark.file) : 0;
+
+	if (fa != fb)
+		return fa < fb ? -1 : 1;
+	if (a->mark.line != b->mark.line)
+		return a->mark.line < b->mark.line ? -1 : 1;
+	if (a->mark.col != b->mark.col)
+		return a->mark.col < b->mark.col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static const char *const severity_names[] = {
+	[GW_SEV_ERROR] = "error",
+	[GW_SEV_WARNING] = "warning",
+	[GW_SEV_NOTE] = "note",
+};
+
+int gw_diag_print(struct gw_diag *diag, void *stream)
+{
+	FILE *fp = stream;
+	size_t i;
+
+	sorting = diag;
+	qsort(diag->entries, diag->n, sizeof(*diag->entries), compare_entries);
+	sorting = NULL;
+	for (i = 0; i < diag->n; i++) {
+		const struct gw_diag_entry *e = &diag->entries[i];
+		const char *sev = severity_names[e->severity];
+
+		if (!e->mark.file)
+			fprintf(fp, "gwc: %s: %s\n", sev, e->msg);
+		else if (e->mark.line <= 0)
+			fprintf(fp, "%s: %s: %s\n", e->mark.file, sev, e->msg);
+		else
+			fprintf(fp, "%s:%d:%d: %s: %s\n", e->mark.file,
+				e->mark.line, e->mark.col, sev, e->msg);
+	}
+	free(diag->entries);
+	free(diag->file_order);
+	diag->entries = NULL;
+	diag->file_order = NULL;
+	diag->n = diag->cap = 0;
+	diag->files = 0;
+	return fflush(fp) || ferror(fp) ? -1 : 0;
+}

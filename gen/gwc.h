@@ -1,0 +1,419 @@
+/*
+ * gwc.h - the core API of gwc, the offline Istio gateway compiler.
+ *
+ * One section per file under gen/, in pipeline order:
+ *
+ *   load      spec bytes      -> YAML tree with line:col marks (libyaml events)
+ *   validate  tree + schema   -> diagnostics (embedded JSON Schema subset)
+ *   model     tree            -> typed, defaulted struct gw_gateway
+ *   check     gateway models  -> diagnostics the schema cannot express
+ *   template  injection text  -> legacy-kernel injection template
+ *   render    models          -> one tree per Kubernetes object, patch
+ *   emit      trees           -> YAML (libfyaml emitter) and JSON bytes
+ *   write     file set        -> output folder, atomically
+ *   compile   all of the above, for main.c
+ *
+ * Ownership: every tree, string and model of one compilation lives in one
+ * struct gw_arena and is freed with it.  Functions that can fail return 0 on
+ * success and -1 when they have failed and already reported why.
+ */
+#ifndef GWC_H
+#define GWC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GWC_VERSION "0.1.0"
+#define GW_API_VERSION "gwc.dev/v1alpha1"
+#define GW_KIND "GatewaySpec"
+
+/* Exit status of the gwc command. */
+enum gw_exit {
+	GW_EXIT_OK = 0,
+	GW_EXIT_SPEC = 1,	/* the spec had errors */
+	GW_EXIT_USAGE = 2,	/* usage, I/O or internal error */
+};
+
+/* ---- arena.c: one allocator per compilation ---------------------------- */
+
+struct gw_arena;
+
+struct gw_arena *gw_arena_new(void);
+void gw_arena_free(struct gw_arena *arena);
+void *gw_arena_alloc(struct gw_arena *arena, size_t size);	/* zeroed */
+char *gw_arena_strndup(struct gw_arena *arena, const char *s, size_t len);
+char *gw_arena_strdup(struct gw_arena *arena, const char *s);
+char *gw_arena_printf(struct gw_arena *arena, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Reports "out of memory" and ends the process with GW_EXIT_USAGE. */
+_Noreturn void gw_oom(void);
+
+/* A growable byte buffer; its memory is malloc'ed and owned by the buffer. */
+struct gw_buf {
+	char *data;
+	size_t len, cap;
+};
+
+void gw_buf_add(struct gw_buf *buf, const void *data, size_t len);
+void gw_buf_puts(struct gw_buf *buf, const char *s);
+void gw_buf_printf(struct gw_buf *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void gw_buf_release(struct gw_buf *buf);
+
+/* ---- diag.c: gcc-style diagnostics ------------------------------------- */
+
+/* A position in an input file, 1-based; line 0 means "the whole file". */
+struct gw_mark {
+	const char *file;
+	int line, col;
+};
+
+enum gw_severity { GW_SEV_ERROR, GW_SEV_WARNING, GW_SEV_NOTE };
+
+struct gw_diag_entry {
+	struct gw_mark mark;
+	enum gw_severity severity;
+	const char *msg;
+	unsigned seq;		/* arrival order, for a stable sort */
+};
+
+/* Collects diagnostics; gw_diag_print() sorts them by file, line, column. */
+struct gw_diag {
+	struct gw_arena *arena;
+	struct gw_diag_entry *entries;
+	size_t n, cap;
+	unsigned errors, warnings;
+	unsigned files;		/* number of distinct files seen, for order */
+	const char **file_order;
+};
+
+void gw_diag_init(struct gw_diag *diag, struct gw_arena *arena);
+void gw_diag_add(struct gw_diag *diag, enum gw_severity sev,
+		 struct gw_mark mark, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
+		  struct gw_mark mark, const char *fmt, va_list ap);
+/* Writes every diagnostic to @fp, in input order; returns -1 on I/O error. */
+int gw_diag_print(struct gw_diag *diag, void *fp);
+
+/* ---- tree.c: the YAML/JSON data tree ----------------------------------- */
+
+enum gw_kind {
+	GW_NULL, GW_BOOL, GW_INT, GW_NUM, GW_STR, GW_SEQ, GW_MAP,
+};
+
+struct gw_pair;
+
+struct gw_node {
+	enum gw_kind kind;
+	struct gw_mark mark;
+	union {
+		bool b;
+		long long i;
+		double num;
+		struct { const char *s; size_t len; } str;
+		struct { struct gw_node **items; size_t n, cap; } seq;
+		struct { struct gw_pair *pairs; size_t n, cap; } map;
+	} u;
+};
+
+struct gw_pair {
+	struct gw_node *key;	/* always GW_STR */
+	struct gw_node *value;
+};
+
+const char *gw_kind_name(enum gw_kind kind);
+struct gw_node *gw_node_new(struct gw_arena *arena, enum gw_kind kind);
+struct gw_node *gw_node_str(struct gw_arena *arena, const char *s);
+struct gw_node *gw_node_int(struct gw_arena *arena, long long i);
+struct gw_node *gw_node_bool(struct gw_arena *arena, bool b);
+struct gw_node *gw_node_map(struct gw_arena *arena);
+struct gw_node *gw_node_seq(struct gw_arena *arena);
+void gw_seq_push(struct gw_arena *arena, struct gw_node *seq,
+		 struct gw_node *item);
+/* Appends @key: @value; returns @value. */
+struct gw_node *gw_map_put(struct gw_arena *arena, struct gw_node *map,
+			   const char *key, struct gw_node *value);
+struct gw_pair *gw_map_pair(const struct gw_node *map, const char *key);
+struct gw_node *gw_map_get(const struct gw_node *map, const char *key);
+/* Sorts a mapping's pairs by key, bytewise. */
+void gw_map_sort(struct gw_node *map);
+bool gw_node_equal(const struct gw_node *a, const struct gw_node *b);
+struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n);
+/* Appends a key to a JSON path: ".key", or "[\"odd key\"]". */
+void gw_path_key(struct gw_buf *path, const char *key, size_t len);
+
+/* ---- load.c: spec bytes -> trees --------------------------------------- */
+
+#define GW_INPUT_MAX (4u << 20)	/* bytes of one input file */
+#define GW_DEPTH_MAX 64		/* nesting of collections */
+
+/*
+ * Reads @path (a regular file) and parses every YAML document in it into
+ * @docs (an array of trees allocated in @arena, *@ndocs of them).  Checks
+ * encoding and rejects anchors, aliases, tags, directives, non-string keys
+ * and duplicate keys, reporting each at its line:col.  Plain scalars are
+ * typed by the JSON rules: true/false, null/~/empty, canonical integers and
+ * JSON numbers; everything else, and every quoted scalar, is a string.
+ */
+int gw_load_file(struct gw_arena *arena, struct gw_diag *diag,
+		 const char *path, struct gw_node ***docs, size_t *ndocs);
+/* The same for bytes already in memory, named @name in diagnostics. */
+int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
+		  const char *name, const char *data, size_t len,
+		  struct gw_node ***docs, size_t *ndocs);
+/* Checks @data against the input gate only (encoding, characters). */
+int gw_load_gate(struct gw_diag *diag, const char *name, const char *data,
+		 size_t len);
+/* Reads a whole regular file into @arena (NUL-terminated). */
+int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
+		 const char *path, char **data, size_t *len);
+
+/* ---- validate.c: the JSON Schema subset -------------------------------- */
+
+/*
+ * Validates @doc against @schema (a tree of a JSON Schema document) and
+ * reports every violation, with the JSON path of the offending value
+ * (e.g. "spec.service.ports[2].port").  Returns the number of errors.
+ */
+unsigned gw_validate(struct gw_diag *diag, const struct gw_node *schema,
+		     const struct gw_node *doc);
+/* The same, reporting nothing: true when @doc is valid. */
+bool gw_validate_quiet(const struct gw_node *schema, const struct gw_node *doc);
+
+/* ---- asset.c: files embedded at build time ----------------------------- */
+
+struct gw_asset {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+
+const struct gw_asset *gw_asset_get(const char *name);
+/* The embedded spec schema, parsed once into @arena. */
+const struct gw_node *gw_schema_tree(struct gw_arena *arena);
+
+/* ---- quantity.c: Kubernetes resource quantities ------------------------ */
+
+/* True when @s is a well-formed quantity ("100m", "1Gi", "1.5", "2e3"). */
+bool gw_quantity_valid(const char *s);
+/* Compares two well-formed quantities exactly: <0, 0 or >0. */
+int gw_quantity_cmp(const char *a, const char *b);
+/* The value in thousandths, rounded up as Kubernetes' MilliValue();
+ * -1 when malformed or beyond 64 bits. */
+int gw_quantity_milli(const char *s, long long *milli);
+
+/* ---- kernel.c: Linux kernel versions ----------------------------------- */
+
+struct gw_kernel {
+	int major, minor, patch;
+};
+
+/* Parses the start of `uname -r` ("3.10.0-1160.el7.x86_64"); -1 if not one. */
+int gw_kernel_parse(const char *s, struct gw_kernel *k);
+int gw_kernel_cmp(const struct gw_kernel *a, const struct gw_kernel *b);
+/* True when @k is older than 4.11 (no net.ipv4.ip_unprivileged_port_start). */
+bool gw_kernel_is_legacy(const struct gw_kernel *k);
+
+/* ---- model.c: the typed, defaulted gateway ----------------------------- */
+
+enum gw_direction { GW_INGRESS, GW_EGRESS };
+
+struct gw_port {
+	const char *name;
+	long port, target_port, node_port;	/* node_port 0: unset */
+	const char *protocol;
+	struct gw_mark mark;			/* of the port entry */
+	struct gw_mark port_mark, name_mark;
+};
+
+struct gw_server {
+	long port;
+	const char *name, *protocol;
+	struct gw_node *hosts;			/* GW_SEQ of GW_STR */
+	struct gw_node *tls;			/* GW_MAP or NULL */
+	struct gw_mark mark, port_mark;
+};
+
+struct gw_route {
+	const char *name;
+	struct gw_node *node;			/* the spec's route entry */
+	struct gw_mark mark, name_mark;
+};
+
+/* A quantity as written in the spec, with its position; s NULL when absent. */
+struct gw_qty {
+	const char *s;
+	struct gw_mark mark;
+};
+
+struct gw_gateway {
+	const char *file;			/* the spec file */
+	struct gw_node *doc;			/* the spec's tree */
+	struct gw_mark mark;			/* of the document */
+	const char *name, *ns;
+	struct gw_mark name_mark, ns_mark;
+	struct gw_node *labels, *annotations;	/* GW_MAP or NULL */
+	enum gw_direction direction;
+
+	/* spec.controlPlane */
+	const char *istio, *cp_namespace;
+	const char *revision;			/* NULL: sidecar.istio.io/inject */
+	const char *template_path;		/* resolved; NULL: built-in */
+	struct gw_mark template_mark, cp_ns_mark;
+	bool pin_template;
+
+	/* spec.nodes */
+	const char *kernel_version;
+	struct gw_mark kernel_mark;
+	bool legacy_kernel;
+
+	/* spec.namespace */
+	bool namespace_create;
+	struct gw_node *namespace_labels;
+	struct gw_mark namespace_labels_mark;
+
+	/* spec.serviceAccount */
+	const char *service_account;
+	struct gw_node *service_account_annotations;
+
+	/* spec.deployment */
+	long replicas;				/* -1: unset */
+	struct gw_mark replicas_mark;
+	const char *image, *image_pull_policy;
+	struct gw_qty req_cpu, req_mem, lim_cpu, lim_mem;
+	struct gw_node *container_security_context;
+	struct gw_node *pod_labels, *pod_annotations;
+	struct gw_mark pod_labels_mark;
+	struct gw_node *node_selector, *tolerations, *affinity;
+	struct gw_node *topology_spread, *env, *image_pull_secrets;
+	const char *priority_class;
+	long termination_grace;			/* -1: unset */
+
+	/* spec.service */
+	const char *service_type;
+	struct gw_port *ports;
+	size_t nports;
+	struct gw_node *service_annotations, *service_labels;
+	const char *load_balancer_ip, *external_traffic_policy;
+	struct gw_node *load_balancer_source_ranges;
+
+	/* spec.autoscaling */
+	bool hpa;
+	struct gw_mark hpa_mark;
+	long hpa_min, hpa_max, hpa_cpu, hpa_mem;	/* cpu/mem 0: unset */
+	struct gw_mark hpa_min_mark, hpa_cpu_mark, hpa_mem_mark;
+	struct gw_node *hpa_behavior;
+
+	/* spec.podDisruptionBudget */
+	bool pdb;
+	struct gw_mark pdb_mark;
+	struct gw_node *pdb_min_available, *pdb_max_unavailable;
+
+	/* spec.servers, spec.routes */
+	struct gw_server *servers;
+	size_t nservers;
+	struct gw_route *routes;
+	size_t nroutes;
+};
+
+/* Builds the gateway of one schema-valid spec document. */
+struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
+				  struct gw_node *doc);
+/* The pod label that selects the injector: key and value. */
+void gw_model_inject_label(const struct gw_gateway *gw, const char **key,
+			   const char **value);
+/* The lowest port the gateway pod listens on (Service target ports). */
+long gw_model_lowest_target_port(const struct gw_gateway *gw);
+
+/* ---- check.c: what the schema cannot express --------------------------- */
+
+/* Checks one gateway; reports errors and warnings; returns the error count. */
+unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw);
+
+/* ---- template.c: the legacy-kernel injection template ------------------ */
+
+enum gw_scenario {
+	GW_SCENARIO_NONE,	/* template kept as it is */
+	GW_SCENARIO_SYSCTL,	/* 1: sysctls: [] */
+	GW_SCENARIO_BIND,	/* 2: also NET_BIND_SERVICE on istio-proxy */
+};
+
+/*
+ * Transforms an istiod gateway injection template for @scenario into
+ * @out (malloc'ed, NUL-terminated).  On a template whose shape it does not
+ * recognise it sets *@why to a static explanation and returns -1.
+ */
+int gw_template_transform(const char *text, size_t len,
+			  enum gw_scenario scenario, char **out,
+			  const char **why);
+
+/* ---- render.c: Kubernetes objects -------------------------------------- */
+
+/* One output file: its path below OUT and its bytes (malloc'ed). */
+struct gw_file {
+	char *path;
+	char *data;
+	size_t len;
+};
+
+struct gw_fileset {
+	struct gw_file *files;
+	size_t n, cap;
+};
+
+void gw_fileset_add(struct gw_fileset *set, const char *path,
+		    char *data, size_t len);
+void gw_fileset_release(struct gw_fileset *set);
+void gw_fileset_sort(struct gw_fileset *set);
+
+/* Renders the folder OUT/<ns>/<name>/ of one gateway into @set. */
+int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
+		      enum gw_scenario scenario, struct gw_fileset *set);
+/* Renders OUT/istio/<istio>/: the template text and the merge patch. */
+int gw_render_control_plane(const char *istio, const char *template_text,
+			    size_t len, struct gw_fileset *set);
+
+/* ---- emit.c: bytes ----------------------------------------------------- */
+
+/* True when @s may be written as a plain YAML scalar for every reader. */
+bool gw_emit_plain_safe(const char *s, size_t len);
+/* Appends @s as a YAML double-quoted literal to @buf. */
+void gw_emit_quote(struct gw_buf *buf, const char *s, size_t len);
+/* Emits trees as a YAML stream ("---" between documents) into @buf. */
+int gw_emit_yaml(struct gw_buf *buf, struct gw_node *const *docs, size_t n);
+/* Emits a tree as JSON, formatted exactly as `jq .` formats it. */
+void gw_emit_json(struct gw_buf *buf, const struct gw_node *node);
+
+/* ---- write.c: the output folder, atomically ---------------------------- */
+
+#define GW_MARKER ".gwc-output"
+
+/*
+ * Publishes @set under @outdir: each top-level-pair folder (<a>/<b>/) of the
+ * set is staged complete next to its old version, then swapped in; folders
+ * of @outdir that the set does not name are left alone (or, with @prune,
+ * removed when gwc made them).  Reports I/O errors to stderr.
+ */
+int gw_write_tree(const char *outdir, const struct gw_fileset *set,
+		  bool prune);
+
+/* ---- compile.c: the pipeline ------------------------------------------- */
+
+struct gw_options {
+	const char *outdir;
+	const char *const *inputs;
+	size_t ninputs;
+	bool prune;
+};
+
+/*
+ * gwc build (or, with opt->outdir NULL, gwc validate): load, validate,
+ * model, check every spec of every input, then render and write.  Prints
+ * diagnostics to stderr; returns the exit status.
+ */
+int gw_compile(const struct gw_options *opt);
+
+#endif

@@ -1,0 +1,567 @@
+/*
+ * load.c - the first stage: spec bytes -> data trees with line:col marks.
+ *
+ * Consumes a file (regular files only, at most GW_INPUT_MAX bytes) and
+ * produces one tree per YAML document.  The bytes pass a gate before the
+ * parser sees them: strict UTF-8 (a leading BOM allowed), no NUL, no C0
+ * control but TAB, LF and CR, no DEL, C1, U+2028, U+2029 or stray U+FEFF,
+ * no `%` directives.  Parsing uses libyaml's event parser (linear, with a
+ * mark on every event) behind our own checks: anchors, aliases, tags,
+ * non-string and complex keys are rejected where they appear, duplicate
+ * keys are found in linear time, nesting is capped at GW_DEPTH_MAX.
+ *
+ * libyaml reads the specs and libfyaml writes the output, so each library
+ * is the other's independent reader in the tests.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "gwc.h"
+
+struct loader {
+	struct gw_arena *arena;
+	struct gw_diag *diag;
+	const char *name;
+	yaml_parser_t parser;
+	yaml_event_t event;
+	bool have_event;
+	unsigned errors;
+};
+
+static struct gw_mark mark_of(const struct loader *ld, yaml_mark_t m)
+{
+	return (struct gw_mark){ ld->name, (int)m.line + 1, (int)m.column + 1 };
+}
+
+static void error_at(struct loader *ld, struct gw_mark mark,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void error_at(struct loader *ld, struct gw_mark mark,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gw_diag_vadd(ld->diag, GW_SEV_ERROR, mark, fmt, ap);
+	va_end(ap);
+	ld->errors++;
+}
+
+/* ---- the gate ---------------------------------------------------------- */
+
+/* Decodes one UTF-8 sequence strictly; returns its length or 0 if invalid. */
+static size_t decode_utf8(const unsigned char *s, size_t left, uint32_t *cp)
+{
+	uint32_t c = s[0], min;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xe0) == 0xc0) {
+		len = 2, c &= 0x1f, min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3, c &= 0x0f, min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (left < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/*
+ * Checks the encoding and the characters of @data; reports the first
+ * offence at its line:col (columns count characters) and returns -1.
+ */
+static int gate_bytes(struct loader *ld, const char *data, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)data;
+	size_t i = 0;
+	int line = 1, col = 1;
+	bool line_start = true;
+
+	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < len) {
+		struct gw_mark here = { ld->name, line, col };
+		uint32_t cp;
+		size_t n = decode_utf8(s + i, len - i, &cp);
+
+		if (!n) {
+			error_at(ld, here, "invalid UTF-8 (byte 0x%02X)", s[i]);
+			return -1;
+		}
+		if (cp == '\n') {
+			line++, col = 1, line_start = true;
+			i += n;
+			continue;
+		}
+		if (cp == 0) {
+			error_at(ld, here, "NUL character in input");
+			return -1;
+		}
+		if ((cp < 0x20 && cp != '\t' && cp != '\r') ||
+		    (cp >= 0x7f && cp <= 0x9f)) {
+			error_at(ld, here, "control character U+%04X in input",
+				 (unsigned)cp);
+			return -1;
+		}
+		if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff) {
+			error_at(ld, here, "character U+%04X in input "
+				 "(readers disagree on it)", (unsigned)cp);
+			return -1;
+		}
+		if (line_start && cp == '%') {
+			error_at(ld, here, "YAML directives are not supported");
+			return -1;
+		}
+		if (cp != '\r')
+			line_start = false;
+		col++;
+		i += n;
+	}
+	return 0;
+}
+
+/* ---- the parser -------------------------------------------------------- */
+
+static int next_event(struct loader *ld)
+{
+	if (ld->have_event)
+		yaml_event_delete(&ld->event);
+	ld->have_event = false;
+	if (!yaml_parser_parse(&ld->parser, &ld->event)) {
+		struct gw_mark m = mark_of(ld, ld->parser.problem_mark);
+		const char *problem = ld->parser.problem ?
+			ld->parser.problem : "malformed YAML";
+
+		if (ld->parser.error == YAML_MEMORY_ERROR)
+			gw_oom();
+		if (ld->parser.context)
+			error_at(ld, m, "%s %s", problem, ld->parser.context);
+		else
+			error_at(ld, m, "%s", problem);
+		return -1;
+	}
+	ld->have_event = true;
+	return 0;
+}
+
+static bool is_canonical_int(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		return s[1] == '\0';
+	if (*s < '1' || *s > '9')
+		return false;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return *s == '\0';
+}
+
+static bool is_json_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return false;
+	if (*s == '.') {
+		s++;
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
+/* Types a plain scalar by the JSON rules; anything else is a string. */
+static void type_plain(struct gw_node *n, const char *s, size_t len)
+{
+	if (len == 0 || !strcmp(s, "~") || !strcmp(s, "null")) {
+		n->kind = GW_NULL;
+	} else if (!strcmp(s, "true") || !strcmp(s, "false")) {
+		n->kind = GW_BOOL;
+		n->u.b = s[0] == 't';
+	} else if (is_canonical_int(s)) {
+		errno = 0;
+		n->u.i = strtoll(s, NULL, 10);
+		if (errno == ERANGE) {
+			n->kind = GW_NUM;
+			n->u.num = strtod(s, NULL);
+		} else {
+			n->kind = GW_INT;
+		}
+	} else if (is_json_number(s)) {
+		n->kind = GW_NUM;
+		n->u.num = strtod(s, NULL);
+	}
+}
+
+static int reject_properties(struct loader *ld, const yaml_char_t *anchor,
+			     const yaml_char_t *tag)
+{
+	struct gw_mark m = mark_of(ld, ld->event.start_mark);
+
+	if (anchor) {
+		error_at(ld, m, "anchors are not supported (&%s)",
+			 (const char *)anchor);
+		return -1;
+	}
+	if (tag) {
+		error_at(ld, m, "tags are not supported (%s)",
+			 (const char *)tag);
+		return -1;
+	}
+	return 0;
+}
+
+/* An open-addressing set of the keys of one mapping, for duplicates. */
+struct keyset {
+	struct gw_node **slots;
+	size_t cap, n;
+};
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603u;
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+/* Adds @key; returns the earlier equal key if there is one. */
+static struct gw_node *keyset_add(struct keyset *set, struct gw_node *key)
+{
+	size_t i;
+
+	if (set->n * 2 >= set->cap) {
+		struct keyset bigger = { NULL, set->cap ? set->cap * 2 : 16, 0 };
+
+		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+		if (!bigger.slots)
+			gw_oom();
+		for (i = 0; i < set->cap; i++)
+			if (set->slots[i])
+				keyset_add(&bigger, set->slots[i]);
+		free(set->slots);
+		*set = bigger;
+	}
+	i = hash_bytes(key->u.str.s, key->u.str.len) & (set->cap - 1);
+	while (set->slots[i]) {
+		struct gw_node *k = set->slots[i];
+
+		if (k->u.str.len == key->u.str.len &&
+		    !memcmp(k->u.str.s, key->u.str.s, k->u.str.len))
+			return k;
+		i = (i + 1) & (set->cap - 1);
+	}
+	set->slots[i] = key;
+	set->n++;
+	return NULL;
+}
+
+static struct gw_node *parse_node(struct loader *ld, int depth);
+
+static struct gw_node *parse_scalar(struct loader *ld)
+{
+	const yaml_event_t *ev = &ld->event;
+	struct gw_node *n = gw_node_new(ld->arena, GW_STR);
+	const char *s;
+	size_t len = ev->data.scalar.length;
+
+	n->mark = mark_of(ld, ev->start_mark);
+	s = gw_arena_strndup(ld->arena, (const char *)ev->data.scalar.value,
+			     len);
+	n->u.str.s = s;
+	n->u.str.len = len;
+	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+		type_plain(n, s, len);
+	return n;
+}
+
+static struct gw_node *parse_sequence(struct loader *ld, int depth)
+{
+	struct gw_node *seq = gw_node_seq(ld->arena);
+
+	seq->mark = mark_of(ld, ld->event.start_mark);
+	for (;;) {
+		struct gw_node *item;
+
+		if (next_event(ld))
+			return NULL;
+		if (ld->event.type == YAML_SEQUENCE_END_EVENT)
+			return seq;
+		item = parse_node(ld, depth + 1);
+		if (!item)
+			return NULL;
+		gw_seq_push(ld->arena, seq, item);
+	}
+}
+
+static struct gw_node *parse_mapping(struct loader *ld, int depth)
+{
+	struct gw_node *map = gw_node_map(ld->arena);
+	struct keyset keys = { NULL, 0, 0 };
+	struct gw_node *result = NULL;
+
+	map->mark = mark_of(ld, ld->event.start_mark);
+	for (;;) {
+		struct gw_node *key, *value, *earlier;
+		struct gw_pair *p;
+		const char *text;
+
+		if (next_event(ld))
+			goto out;
+		if (ld->event.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (ld->event.type != YAML_SCALAR_EVENT &&
+		    ld->event.type != YAML_ALIAS_EVENT) {
+			error_at(ld, mark_of(ld, ld->event.start_mark),
+				 "complex mapping keys are not supported");
+			goto out;
+		}
+		text = ld->event.type == YAML_SCALAR_EVENT ?
+			gw_arena_strdup(ld->arena,
+					(const char *)ld->event.data.scalar.value) :
+			"";
+		key = parse_node(ld, depth + 1);
+		if (!key)
+			goto out;
+		if (key->kind != GW_STR) {
+			error_at(ld, key->mark, "mapping key '%s' is a%s %s, "
+				 "not a string (quote it)", text,
+				 key->kind == GW_INT ? "n" : "",
+				 gw_kind_name(key->kind));
+			goto out;
+		}
+		earlier = keyset_add(&keys, key);
+		if (earlier) {
+			error_at(ld, key->mark, "duplicate key '%s' (first at "
+				 "line %d, column %d)", key->u.str.s,
+				 earlier->mark.line, earlier->mark.col);
+			goto out;
+		}
+		if (next_event(ld))
+			goto out;
+		value = parse_node(ld, depth + 1);
+		if (!value)
+			goto out;
+		gw_map_put(ld->arena, map, "", value);
+		p = &map->u.map.pairs[map->u.map.n - 1];
+		p->key = key;
+	}
+	result = map;
+out:
+	free(keys.slots);
+	return result;
+}
+
+/* Parses the node whose first event is the current one. */
+static struct gw_node *parse_node(struct loader *ld, int depth)
+{
+	const yaml_event_t *ev = &ld->event;
+
+	if (depth > GW_DEPTH_MAX) {
+		error_at(ld, mark_of(ld, ev->start_mark),
+			 "nesting deeper than %d levels", GW_DEPTH_MAX);
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		if (reject_properties(ld, ev->data.scalar.anchor,
+				      ev->data.scalar.tag))
+			return NULL;
+		return parse_scalar(ld);
+	case YAML_SEQUENCE_START_EVENT:
+		if (reject_properties(ld, ev->data.sequence_start.anchor,
+				      ev->data.sequence_start.tag))
+			return NULL;
+		return parse_sequence(ld, depth);
+	case YAML_MAPPING_START_EVENT:
+		if (reject_properties(ld, ev->data.mapping_start.anchor,
+				      ev->data.mapping_start.tag))
+			return NULL;
+		return parse_mapping(ld, depth);
+	case YAML_ALIAS_EVENT:
+		error_at(ld, mark_of(ld, ev->start_mark),
+			 "aliases are not supported (*%s)",
+			 (const char *)ev->data.alias.anchor);
+		return NULL;
+	default:
+		error_at(ld, mark_of(ld, ev->start_mark), "unexpected YAML event");
+		return NULL;
+	}
+}
+
+static int parse_stream(struct loader *ld, struct gw_node ***docs,
+			size_t *ndocs)
+{
+	size_t cap = 0;
+
+	*docs = NULL;
+	*ndocs = 0;
+	if (next_event(ld))
+		return -1;		/* STREAM-START */
+	for (;;) {
+		struct gw_node *doc;
+
+		if (next_event(ld))
+			return -1;
+		if (ld->event.type == YAML_STREAM_END_EVENT)
+			break;
+		if (ld->event.data.document_start.version_directive ||
+		    ld->event.data.document_start.tag_directives.start) {
+			error_at(ld, mark_of(ld, ld->event.start_mark),
+				 "YAML directives are not supported");
+			return -1;
+		}
+		if (next_event(ld))
+			return -1;
+		doc = parse_node(ld, 0);
+		if (!doc)
+			return -1;
+		if (next_event(ld))
+			return -1;	/* DOCUMENT-END */
+		if (*ndocs == cap) {
+			struct gw_node **bigger;
+
+			cap = cap ? cap * 2 : 4;
+			bigger = gw_arena_alloc(ld->arena, cap * sizeof(*bigger));
+			if (*ndocs)
+				memcpy(bigger, *docs, *ndocs * sizeof(*bigger));
+			*docs = bigger;
+		}
+		(*docs)[(*ndocs)++] = doc;
+	}
+	if (!*ndocs) {
+		error_at(ld, (struct gw_mark){ ld->name, 1, 1 },
+			 "no YAML document (the file is empty or holds only "
+			 "comments)");
+		return -1;
+	}
+	return 0;
+}
+
+int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
+		  const char *name, const char *data, size_t len,
+		  struct gw_node ***docs, size_t *ndocs)
+{
+	struct loader ld = { .arena = arena, .diag = diag, .name = name };
+	int ret;
+
+	*docs = NULL;
+	*ndocs = 0;
+	if (gate_bytes(&ld, data, len))
+		return -1;
+	if (!yaml_parser_initialize(&ld.parser))
+		gw_oom();
+	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)data,
+				     len);
+	yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);
+	ret = parse_stream(&ld, docs, ndocs);
+	if (ld.have_event)
+		yaml_event_delete(&ld.event);
+	yaml_parser_delete(&ld.parser);
+	return ret;
+}
+
+int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
+		 const char *path, char **data, size_t *len)
+{
+	struct gw_mark whole = { path, 0, 0 };
+	struct stat st;
+	size_t got = 0;
+	char *buf;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		gw_diag_add(diag, GW_SEV_ERROR, whole, "cannot open: %s",
+			    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		gw_diag_add(diag, GW_SEV_ERROR, whole, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > (off_t)GW_INPUT_MAX) {
+		gw_diag_add(diag, GW_SEV_ERROR, whole, "file is larger than "
+			    "the limit of %u bytes", GW_INPUT_MAX);
+		close(fd);
+		return -1;
+	}
+	buf = gw_arena_alloc(arena, (size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			gw_diag_add(diag, GW_SEV_ERROR, whole, "cannot read: %s",
+				    n ? strerror(errno) : "file shrank");
+			close(fd);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+int gw_load_file(struct gw_arena *arena, struct gw_diag *diag,
+		 const char *path, struct gw_node ***docs, size_t *ndocs)
+{
+	char *data;
+	size_t len;
+
+	*docs = NULL;
+	*ndocs = 0;
+	if (gw_load_read(arena, diag, path, &data, &len))
+		return -1;
+	return gw_load_bytes(arena, diag, path, data, len, docs, ndocs);
+}
+
+int gw_load_gate(struct gw_diag *diag, const char *name, const char *data,
+		 size_t len)
+{
+	struct loader ld = { .diag = diag, .name = name };
+
+	return gate_bytes(&ld, data, len);
+}

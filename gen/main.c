@@ -1,0 +1,129 @@
+/*
+ * main.c - the gwc command line: argv -> options -> gw_compile() -> exit
+ * status.  The only file that calls exit().
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gwc.h"
+
+static const char usage_text[] =
+	"usage: gwc build [-o OUT] [--prune] SPEC...\n"
+	"       gwc validate SPEC...\n"
+	"       gwc schema\n"
+	"       gwc --help | --version\n"
+	"\n"
+	"Compiles declarative gateway specs (apiVersion gwc.dev/v1alpha1, kind\n"
+	"GatewaySpec) into the Kubernetes YAML of Istio gateways installed by\n"
+	"gateway injection, offline.\n"
+	"\n"
+	"commands:\n"
+	"  build      validate every SPEC, then write OUT/<namespace>/<name>/ for\n"
+	"             each gateway and OUT/istio/<istio>/ for each control plane\n"
+	"             whose injection template gwc installs; atomically\n"
+	"  validate   validate every SPEC and report, writing nothing\n"
+	"  schema     print the embedded JSON Schema of the spec\n"
+	"\n"
+	"options:\n"
+	"  -o, --output OUT   output folder (default: out)\n"
+	"      --prune        also remove folders under OUT that gwc made and\n"
+	"                     that no SPEC of this run produces\n"
+	"  -h, --help         print this help\n"
+	"  -V, --version      print the version\n"
+	"\n"
+	"exit status: 0 success, 1 the specs had errors, 2 usage, I/O or\n"
+	"internal error\n";
+
+static int finish(int status)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "gwc: error: cannot write to standard output\n");
+		return GW_EXIT_USAGE;
+	}
+	return status;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "gwc: error: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'gwc --help'.\n");
+	return GW_EXIT_USAGE;
+}
+
+static int run_schema(int argc)
+{
+	const struct gw_asset *a = gw_asset_get("gatewayspec.schema.json");
+
+	if (argc > 2)
+		return usage_error("%s", "schema takes no arguments");
+	fwrite(a->data, 1, a->len, stdout);
+	return finish(GW_EXIT_OK);
+}
+
+static int run_compile(int argc, char **argv, bool build)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "prune", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gw_options opt = { .outdir = build ? "out" : NULL };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, build ? "+o:" : "+", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (!build)
+				return usage_error("%s", "validate writes no "
+						   "output");
+			opt.outdir = optarg;
+			break;
+		case 'P':
+			if (!build)
+				return usage_error("%s", "validate writes no "
+						   "output");
+			opt.prune = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'gwc --help'.\n");
+			return GW_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage_error("%s: no spec file given", argv[0]);
+	if (opt.outdir && !*opt.outdir)
+		return usage_error("%s", "the output folder name is empty");
+	opt.inputs = (const char *const *)argv + optind;
+	opt.ninputs = (size_t)(argc - optind);
+	return finish(gw_compile(&opt));
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fputs(usage_text, stderr);
+		return GW_EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(usage_text, stdout);
+		return finish(GW_EXIT_OK);
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("gwc %s\n", GWC_VERSION);
+		return finish(GW_EXIT_OK);
+	}
+	if (!strcmp(cmd, "build"))
+		return run_compile(argc - 1, argv + 1, true);
+	if (!strcmp(cmd, "validate"))
+		return run_compile(argc - 1, argv + 1, false);
+	if (!strcmp(cmd, "schema"))
+		return run_schema(argc);
+	return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,639 @@
+/*
+ * render.c - the fifth stage: gateway models -> Kubernetes objects -> files.
+ *
+ * Consumes checked struct gw_gateway models; produces, in a struct
+ * gw_fileset, the folder of each gateway (the seed's files plus a
+ * kustomization.yaml) and the folder of each control plane whose template
+ * gwc installs (the template text and the Istio merge patch).  Every object
+ * is a tree handed to emit.c; no YAML is pasted from strings.
+ *
+ * Field order follows the seed procedure's YAML; maps that come from the
+ * user (labels, annotations, selectors) are sorted by key so that the
+ * output does not depend on how the spec was ordered.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gwc.h"
+
+struct renderer {
+	struct gw_arena *arena;
+	const struct gw_gateway *gw;
+	enum gw_scenario scenario;
+};
+
+static struct gw_node *str(struct renderer *r, const char *s)
+{
+	return gw_node_str(r->arena, s);
+}
+
+static struct gw_node *put(struct renderer *r, struct gw_node *map,
+			   const char *key, struct gw_node *value)
+{
+	return gw_map_put(r->arena, map, key, value);
+}
+
+static struct gw_node *put_str(struct renderer *r, struct gw_node *map,
+			       const char *key, const char *value)
+{
+	return put(r, map, key, str(r, value));
+}
+
+static struct gw_node *put_int(struct renderer *r, struct gw_node *map,
+			       const char *key, long long value)
+{
+	return put(r, map, key, gw_node_int(r->arena, value));
+}
+
+static struct gw_node *put_map(struct renderer *r, struct gw_node *map,
+			       const char *key)
+{
+	return put(r, map, key, gw_node_map(r->arena));
+}
+
+static struct gw_node *put_seq(struct renderer *r, struct gw_node *map,
+			       const char *key)
+{
+	return put(r, map, key, gw_node_seq(r->arena));
+}
+
+static struct gw_node *push_map(struct renderer *r, struct gw_node *seq)
+{
+	struct gw_node *m = gw_node_map(r->arena);
+
+	gw_seq_push(r->arena, seq, m);
+	return m;
+}
+
+static void push_str(struct renderer *r, struct gw_node *seq, const char *s)
+{
+	gw_seq_push(r->arena, seq, str(r, s));
+}
+
+/* Copies every pair of @from into @into, replacing equal keys. */
+static void merge_into(struct renderer *r, struct gw_node *into,
+		       const struct gw_node *from)
+{
+	size_t i;
+
+	if (!from)
+		return;
+	for (i = 0; i < from->u.map.n; i++) {
+		const struct gw_pair *p = &from->u.map.pairs[i];
+		struct gw_pair *old = gw_map_pair(into, p->key->u.str.s);
+
+		if (old)
+			old->value = gw_node_copy(r->arena, p->value);
+		else
+			put(r, into, p->key->u.str.s,
+			    gw_node_copy(r->arena, p->value));
+	}
+}
+
+/* A sorted map of @a merged with @b; NULL when both are empty. */
+static struct gw_node *merged(struct renderer *r, const struct gw_node *a,
+			      const struct gw_node *b)
+{
+	struct gw_node *m = gw_node_map(r->arena);
+
+	merge_into(r, m, a);
+	merge_into(r, m, b);
+	if (!m->u.map.n)
+		return NULL;
+	gw_map_sort(m);
+	return m;
+}
+
+static struct gw_node *object(struct renderer *r, const char *api,
+			      const char *kind, const char *name,
+			      bool namespaced, const struct gw_node *labels,
+			      const struct gw_node *annotations)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *obj = gw_node_map(r->arena), *meta, *m;
+
+	put_str(r, obj, "apiVersion", api);
+	put_str(r, obj, "kind", kind);
+	meta = put_map(r, obj, "metadata");
+	put_str(r, meta, "name", name);
+	if (namespaced)
+		put_str(r, meta, "namespace", gw->ns);
+	m = merged(r, gw->labels, labels);
+	if (m)
+		put(r, meta, "labels", m);
+	m = merged(r, gw->annotations, annotations);
+	if (m)
+		put(r, meta, "annotations", m);
+	return obj;
+}
+
+static struct gw_node *selector_labels(struct renderer *r)
+{
+	struct gw_node *m = gw_node_map(r->arena);
+
+	put_str(r, m, "istio", r->gw->name);
+	return m;
+}
+
+/* ---- the objects ------------------------------------------------------- */
+
+static struct gw_node *render_namespace(struct renderer *r)
+{
+	return object(r, "v1", "Namespace", r->gw->ns, false,
+		      r->gw->namespace_labels, NULL);
+}
+
+static void render_secret_reader(struct renderer *r, struct gw_node **docs)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *rule, *ref, *subject, *seq;
+
+	docs[0] = object(r, "v1", "ServiceAccount", gw->service_account, true,
+			 NULL, gw->service_account_annotations);
+
+	docs[1] = object(r, "rbac.authorization.k8s.io/v1", "Role",
+			 gw->service_account, true, NULL, NULL);
+	rule = push_map(r, put_seq(r, docs[1], "rules"));
+	push_str(r, put_seq(r, rule, "apiGroups"), "");
+	push_str(r, put_seq(r, rule, "resources"), "secrets");
+	seq = put_seq(r, rule, "verbs");
+	push_str(r, seq, "get");
+	push_str(r, seq, "watch");
+	push_str(r, seq, "list");
+
+	docs[2] = object(r, "rbac.authorization.k8s.io/v1", "RoleBinding",
+			 gw->service_account, true, NULL, NULL);
+	ref = put_map(r, docs[2], "roleRef");
+	put_str(r, ref, "apiGroup", "rbac.authorization.k8s.io");
+	put_str(r, ref, "kind", "Role");
+	put_str(r, ref, "name", gw->service_account);
+	subject = push_map(r, put_seq(r, docs[2], "subjects"));
+	put_str(r, subject, "kind", "ServiceAccount");
+	put_str(r, subject, "name", gw->service_account);
+	put_str(r, subject, "namespace", gw->ns);
+}
+
+static bool seq_has_str(const struct gw_node *seq, const char *s)
+{
+	size_t i;
+
+	for (i = 0; seq && i < seq->u.seq.n; i++)
+		if (seq->u.seq.items[i]->kind == GW_STR &&
+		    !strcmp(seq->u.seq.items[i]->u.str.s, s))
+			return true;
+	return false;
+}
+
+static struct gw_node *container_security_context(struct renderer *r)
+{
+	struct gw_node *sc, *caps, *add;
+
+	if (r->gw->container_security_context) {
+		sc = gw_node_copy(r->arena, r->gw->container_security_context);
+	} else {
+		sc = gw_node_map(r->arena);
+		caps = put_map(r, sc, "capabilities");
+		push_str(r, put_seq(r, caps, "drop"), "ALL");
+		put(r, sc, "allowPrivilegeEscalation",
+		    gw_node_bool(r->arena, false));
+		put(r, sc, "privileged", gw_node_bool(r->arena, false));
+		put(r, sc, "readOnlyRootFilesystem",
+		    gw_node_bool(r->arena, true));
+		put(r, sc, "runAsNonRoot", gw_node_bool(r->arena, true));
+	}
+	if (r->scenario != GW_SCENARIO_BIND)
+		return sc;
+	/* scenario 2: the container may bind ports below 1024 */
+	caps = gw_map_get(sc, "capabilities");
+	if (!caps) {
+		caps = gw_node_map(r->arena);
+		put(r, sc, "capabilities", caps);
+	}
+	add = gw_map_get(caps, "add");
+	if (!add) {
+		struct gw_node *reordered = gw_node_map(r->arena);
+
+		add = put_seq(r, reordered, "add");
+		merge_into(r, reordered, caps);
+		*caps = *reordered;
+	}
+	if (!seq_has_str(add, "NET_BIND_SERVICE"))
+		push_str(r, add, "NET_BIND_SERVICE");
+	return sc;
+}
+
+static void put_resources(struct renderer *r, struct gw_node *container)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *res = gw_node_map(r->arena), *m;
+
+	if (gw->lim_cpu.s || gw->lim_mem.s) {
+		m = put_map(r, res, "limits");
+		if (gw->lim_cpu.s)
+			put_str(r, m, "cpu", gw->lim_cpu.s);
+		if (gw->lim_mem.s)
+			put_str(r, m, "memory", gw->lim_mem.s);
+	}
+	if (gw->req_cpu.s || gw->req_mem.s) {
+		m = put_map(r, res, "requests");
+		if (gw->req_cpu.s)
+			put_str(r, m, "cpu", gw->req_cpu.s);
+		if (gw->req_mem.s)
+			put_str(r, m, "memory", gw->req_mem.s);
+	}
+	if (res->u.map.n)
+		put(r, container, "resources", res);
+}
+
+static void put_env(struct renderer *r, struct gw_node *container)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *env = gw_node_seq(r->arena);
+	size_t i;
+	bool user_router_mode = false;
+
+	for (i = 0; gw->env && i < gw->env->u.seq.n; i++) {
+		const struct gw_node *name = gw_map_get(gw->env->u.seq.items[i],
+							"name");
+
+		if (!strcmp(name->u.str.s, "ISTIO_META_ROUTER_MODE"))
+			user_router_mode = true;
+	}
+	if (gw->direction == GW_EGRESS && !user_router_mode) {
+		struct gw_node *var = push_map(r, env);
+
+		put_str(r, var, "name", "ISTIO_META_ROUTER_MODE");
+		put_str(r, var, "value", "sni-dnat");
+	}
+	for (i = 0; gw->env && i < gw->env->u.seq.n; i++)
+		gw_seq_push(r->arena, env,
+			    gw_node_copy(r->arena, gw->env->u.seq.items[i]));
+	if (env->u.seq.n)
+		put(r, container, "env", env);
+}
+
+static struct gw_node *render_deployment(struct renderer *r)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *dep, *spec, *tmpl, *meta, *m, *pod, *c, *port;
+	struct gw_node *inject = gw_node_map(r->arena);
+	struct gw_node *pod_ann = gw_node_map(r->arena);
+	const char *key, *value;
+	size_t i;
+
+	dep = object(r, "apps/v1", "Deployment", gw->name, true, NULL, NULL);
+	spec = put_map(r, dep, "spec");
+	if (gw->replicas >= 0 && !gw->hpa)
+		put_int(r, spec, "replicas", gw->replicas);
+	put(r, put_map(r, spec, "selector"), "matchLabels", selector_labels(r));
+	tmpl = put_map(r, spec, "template");
+	meta = put_map(r, tmpl, "metadata");
+	put_str(r, pod_ann, "inject.istio.io/templates", "gateway");
+	put(r, meta, "annotations", merged(r, pod_ann, gw->pod_annotations));
+	gw_model_inject_label(gw, &key, &value);
+	put_str(r, inject, "istio", gw->name);
+	put_str(r, inject, key, value);
+	put(r, meta, "labels", merged(r, inject, gw->pod_labels));
+
+	pod = put_map(r, tmpl, "spec");
+	c = push_map(r, put_seq(r, pod, "containers"));
+	put_str(r, c, "name", "istio-proxy");
+	put_str(r, c, "image", gw->image);
+	if (gw->image_pull_policy)
+		put_str(r, c, "imagePullPolicy", gw->image_pull_policy);
+	put_env(r, c);
+	put(r, c, "securityContext", container_security_context(r));
+	port = push_map(r, put_seq(r, c, "ports"));
+	put_int(r, port, "containerPort", 15090);
+	put_str(r, port, "protocol", "TCP");
+	put_str(r, port, "name", "http-envoy-prom");
+	put_resources(r, c);
+
+	put_str(r, pod, "serviceAccountName", gw->service_account);
+	if (gw->priority_class)
+		put_str(r, pod, "priorityClassName", gw->priority_class);
+	if (gw->termination_grace >= 0)
+		put_int(r, pod, "terminationGracePeriodSeconds",
+			gw->termination_grace);
+	if ((m = merged(r, gw->node_selector, NULL)))
+		put(r, pod, "nodeSelector", m);
+	if (gw->tolerations)
+		put(r, pod, "tolerations", gw_node_copy(r->arena, gw->tolerations));
+	if (gw->affinity)
+		put(r, pod, "affinity", gw_node_copy(r->arena, gw->affinity));
+	if (gw->topology_spread) {
+		struct gw_node *tsc = gw_node_copy(r->arena, gw->topology_spread);
+
+		/* by default a constraint counts this gateway's pods */
+		for (i = 0; i < tsc->u.seq.n; i++)
+			if (!gw_map_get(tsc->u.seq.items[i], "labelSelector"))
+				put(r, put_map(r, tsc->u.seq.items[i],
+					       "labelSelector"),
+				    "matchLabels", selector_labels(r));
+		put(r, pod, "topologySpreadConstraints", tsc);
+	}
+	if (gw->image_pull_secrets) {
+		struct gw_node *secrets = put_seq(r, pod, "imagePullSecrets");
+
+		for (i = 0; i < gw->image_pull_secrets->u.seq.n; i++)
+			put(r, push_map(r, secrets), "name",
+			    gw_node_copy(r->arena,
+					 gw->image_pull_secrets->u.seq.items[i]));
+	}
+	return dep;
+}
+
+static struct gw_node *render_service(struct renderer *r)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *svc, *spec, *ports;
+	size_t i;
+
+	svc = object(r, "v1", "Service", gw->name, true, gw->service_labels,
+		     gw->service_annotations);
+	spec = put_map(r, svc, "spec");
+	put_str(r, spec, "type", gw->service_type);
+	put(r, spec, "selector", selector_labels(r));
+	ports = put_seq(r, spec, "ports");
+	for (i = 0; i < gw->nports; i++) {
+		const struct gw_port *p = &gw->ports[i];
+		struct gw_node *port = push_map(r, ports);
+
+		put_str(r, port, "name", p->name);
+		put_int(r, port, "port", p->port);
+		put_str(r, port, "protocol", p->protocol);
+		put_int(r, port, "targetPort", p->target_port);
+		if (p->node_port)
+			put_int(r, port, "nodePort", p->node_port);
+	}
+	if (gw->load_balancer_ip)
+		put_str(r, spec, "loadBalancerIP", gw->load_balancer_ip);
+	if (gw->load_balancer_source_ranges)
+		put(r, spec, "loadBalancerSourceRanges",
+		    gw_node_copy(r->arena, gw->load_balancer_source_ranges));
+	if (gw->external_traffic_policy)
+		put_str(r, spec, "externalTrafficPolicy",
+			gw->external_traffic_policy);
+	return svc;
+}
+
+static void push_metric(struct renderer *r, struct gw_node *metrics,
+			const char *resource, long percent)
+{
+	struct gw_node *metric = push_map(r, metrics), *res, *target;
+
+	res = put_map(r, metric, "resource");
+	put_str(r, res, "name", resource);
+	target = put_map(r, res, "target");
+	put_int(r, target, "averageUtilization", percent);
+	put_str(r, target, "type", "Utilization");
+	put_str(r, metric, "type", "Resource");
+}
+
+static struct gw_node *render_hpa(struct renderer *r)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *hpa, *spec, *metrics, *ref;
+
+	hpa = object(r, "autoscaling/v2", "HorizontalPodAutoscaler", gw->name,
+		     true, NULL, NULL);
+	spec = put_map(r, hpa, "spec");
+	put_int(r, spec, "minReplicas", gw->hpa_min);
+	put_int(r, spec, "maxReplicas", gw->hpa_max);
+	metrics = put_seq(r, spec, "metrics");
+	if (gw->hpa_cpu)
+		push_metric(r, metrics, "cpu", gw->hpa_cpu);
+	if (gw->hpa_mem)
+		push_metric(r, metrics, "memory", gw->hpa_mem);
+	ref = put_map(r, spec, "scaleTargetRef");
+	put_str(r, ref, "apiVersion", "apps/v1");
+	put_str(r, ref, "kind", "Deployment");
+	put_str(r, ref, "name", gw->name);
+	if (gw->hpa_behavior)
+		put(r, spec, "behavior", gw_node_copy(r->arena, gw->hpa_behavior));
+	return hpa;
+}
+
+static struct gw_node *render_pdb(struct renderer *r)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *pdb, *spec;
+
+	pdb = object(r, "policy/v1", "PodDisruptionBudget", gw->name, true,
+		     NULL, NULL);
+	spec = put_map(r, pdb, "spec");
+	if (gw->pdb_min_available)
+		put(r, spec, "minAvailable",
+		    gw_node_copy(r->arena, gw->pdb_min_available));
+	if (gw->pdb_max_unavailable)
+		put(r, spec, "maxUnavailable",
+		    gw_node_copy(r->arena, gw->pdb_max_unavailable));
+	put(r, put_map(r, spec, "selector"), "matchLabels", selector_labels(r));
+	return pdb;
+}
+
+static const char *port_name(const struct gw_gateway *gw, long number)
+{
+	size_t i;
+
+	for (i = 0; i < gw->nports; i++)
+		if (gw->ports[i].port == number)
+			return gw->ports[i].name;
+	return "port";
+}
+
+static struct gw_node *render_gateway_object(struct renderer *r)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *obj, *spec, *servers;
+	size_t i;
+
+	obj = object(r, "networking.istio.io/v1", "Gateway", gw->name, true,
+		     NULL, NULL);
+	spec = put_map(r, obj, "spec");
+	put(r, spec, "selector", selector_labels(r));
+	servers = put_seq(r, spec, "servers");
+	for (i = 0; i < gw->nservers; i++) {
+		const struct gw_server *s = &gw->servers[i];
+		struct gw_node *server = push_map(r, servers), *port;
+
+		port = put_map(r, server, "port");
+		put_int(r, port, "number", s->port);
+		put_str(r, port, "name",
+			s->name ? s->name : port_name(gw, s->port));
+		put_str(r, port, "protocol", s->protocol);
+		put(r, server, "hosts", gw_node_copy(r->arena, s->hosts));
+		if (s->tls)
+			put(r, server, "tls", gw_node_copy(r->arena, s->tls));
+	}
+	return obj;
+}
+
+static struct gw_node *render_virtual_service(struct renderer *r,
+					      const struct gw_route *route)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *obj, *spec;
+
+	obj = object(r, "networking.istio.io/v1", "VirtualService",
+		     route->name, true, NULL, NULL);
+	spec = put_map(r, obj, "spec");
+	put(r, spec, "hosts",
+	    gw_node_copy(r->arena, gw_map_get(route->node, "hosts")));
+	push_str(r, put_seq(r, spec, "gateways"), gw->name);
+	put(r, spec, "http",
+	    gw_node_copy(r->arena, gw_map_get(route->node, "http")));
+	return obj;
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+void gw_fileset_add(struct gw_fileset *set, const char *path, char *data,
+		    size_t len)
+{
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 16;
+		set->files = realloc(set->files, set->cap * sizeof(*set->files));
+		if (!set->files)
+			gw_oom();
+	}
+	set->files[set->n].path = strdup(path);
+	if (!set->files[set->n].path)
+		gw_oom();
+	set->files[set->n].data = data;
+	set->files[set->n].len = len;
+	set->n++;
+}
+
+void gw_fileset_release(struct gw_fileset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		free(set->files[i].path);
+		free(set->files[i].data);
+	}
+	free(set->files);
+	memset(set, 0, sizeof(*set));
+}
+
+static int compare_files(const void *a, const void *b)
+{
+	return strcmp(((const struct gw_file *)a)->path,
+		      ((const struct gw_file *)b)->path);
+}
+
+void gw_fileset_sort(struct gw_fileset *set)
+{
+	if (set->n > 1)
+		qsort(set->files, set->n, sizeof(*set->files), compare_files);
+}
+
+/* Emits @docs as the file @dir/@name and lists it in @resources. */
+static int add_yaml(struct renderer *r, struct gw_fileset *set,
+		    const char *dir, const char *name, struct gw_node *resources,
+		    struct gw_node *const *docs, size_t n)
+{
+	struct gw_buf buf = { 0 };
+	char *path;
+
+	if (gw_emit_yaml(&buf, docs, n)) {
+		gw_buf_release(&buf);
+		return -1;
+	}
+	path = gw_arena_printf(r->arena, "%s/%s", dir, name);
+	gw_fileset_add(set, path, buf.data, buf.len);
+	if (resources)
+		push_str(r, resources, name);
+	return 0;
+}
+
+int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
+		      enum gw_scenario scenario, struct gw_fileset *set)
+{
+	struct renderer r = { arena, gw, scenario };
+	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
+	struct gw_node *kustomization = gw_node_map(arena), *resources;
+	struct gw_node *doc, *rbac[3], **vs;
+	size_t i;
+	int err = 0;
+
+	put_str(&r, kustomization, "apiVersion",
+		"kustomize.config.k8s.io/v1beta1");
+	put_str(&r, kustomization, "kind", "Kustomization");
+	resources = put_seq(&r, kustomization, "resources");
+
+	if (gw->namespace_create) {
+		doc = render_namespace(&r);
+		err |= add_yaml(&r, set, dir, "namespace.yaml", resources,
+				&doc, 1);
+	}
+	render_secret_reader(&r, rbac);
+	err |= add_yaml(&r, set, dir, "secret-reader.yaml", resources, rbac, 3);
+	doc = render_deployment(&r);
+	err |= add_yaml(&r, set, dir, "gateway-deployment.yaml", resources,
+			&doc, 1);
+	doc = render_service(&r);
+	err |= add_yaml(&r, set, dir, "gateway-service.yaml", resources,
+			&doc, 1);
+	if (gw->hpa) {
+		doc = render_hpa(&r);
+		err |= add_yaml(&r, set, dir, "gateway-hpa.yaml", resources,
+				&doc, 1);
+	}
+	if (gw->pdb) {
+		doc = render_pdb(&r);
+		err |= add_yaml(&r, set, dir, "gateway-pdb.yaml", resources,
+				&doc, 1);
+	}
+	if (gw->nservers) {
+		doc = render_gateway_object(&r);
+		err |= add_yaml(&r, set, dir, "gateway.yaml", resources, &doc, 1);
+	}
+	if (gw->nroutes) {
+		vs = gw_arena_alloc(arena, gw->nroutes * sizeof(*vs));
+		for (i = 0; i < gw->nroutes; i++)
+			vs[i] = render_virtual_service(&r, &gw->routes[i]);
+		err |= add_yaml(&r, set, dir, "virtualservices.yaml", resources,
+				vs, gw->nroutes);
+	}
+	err |= add_yaml(&r, set, dir, "kustomization.yaml", NULL,
+			&kustomization, 1);
+	return err ? -1 : 0;
+}
+
+int gw_render_control_plane(const char *istio, const char *text, size_t len,
+			    struct gw_fileset *set)
+{
+	struct gw_arena *arena = gw_arena_new();
+	struct gw_node *patch = gw_node_map(arena), *m, *tmpl;
+	struct gw_buf json = { 0 };
+	char *copy, *path;
+	size_t stripped = len;
+
+	/* `$(cat file)` in the seed's jq command drops trailing newlines */
+	while (stripped && text[stripped - 1] == '\n')
+		stripped--;
+	m = gw_map_put(arena, patch, "spec", gw_node_map(arena));
+	m = gw_map_put(arena, m, "values", gw_node_map(arena));
+	m = gw_map_put(arena, m, "sidecarInjectorWebhook", gw_node_map(arena));
+	m = gw_map_put(arena, m, "templates", gw_node_map(arena));
+	tmpl = gw_node_new(arena, GW_STR);
+	tmpl->u.str.s = text;
+	tmpl->u.str.len = stripped;
+	gw_map_put(arena, m, "gateway", tmpl);
+	gw_emit_json(&json, patch);
+
+	copy = malloc(len + 1);
+	if (!copy)
+		gw_oom();
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	path = gw_arena_printf(arena, "istio/%s/gateway-injection-template.txt",
+			       istio);
+	gw_fileset_add(set, path, copy, len);
+	path = gw_arena_printf(arena, "istio/%s/istio-patch.json", istio);
+	gw_fileset_add(set, path, json.data, json.len);
+	gw_arena_free(arena);
+	return 0;
+}

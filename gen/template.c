@@ -1,0 +1,266 @@
+/*
+ * template.c - the legacy-kernel transform of istiod's gateway injection
+ * template (DESIGN section 5).
+ *
+ * Consumes the text of a gateway template (Go text/template producing a
+ * pod overlay); produces the same text with, for scenario 1, the pod
+ * securityContext's net.ipv4.ip_unprivileged_port_start sysctl replaced by
+ * `sysctls: []`, and for scenario 2 also NET_BIND_SERVICE added to the
+ * istio-proxy container's securityContext.  It works line by line on the
+ * shape every istiod release since 1.22 has used, keeps every other byte
+ * (including CRLF line ends) and refuses a template of another shape
+ * rather than guess.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gwc.h"
+
+#define SYSCTL "net.ipv4.ip_unprivileged_port_start"
+
+struct line {
+	const char *start;	/* first byte */
+	size_t len;		/* without the line end */
+	size_t full;		/* with the line end */
+	size_t indent;
+};
+
+struct lines {
+	struct line *v;
+	size_t n;
+};
+
+static int split_lines(const char *text, size_t len, struct lines *ls)
+{
+	size_t cap = 64, i = 0;
+
+	ls->n = 0;
+	ls->v = malloc(cap * sizeof(*ls->v));
+	if (!ls->v)
+		gw_oom();
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		struct line *l;
+
+		if (ls->n == cap) {
+			cap *= 2;
+			ls->v = realloc(ls->v, cap * sizeof(*ls->v));
+			if (!ls->v)
+				gw_oom();
+		}
+		l = &ls->v[ls->n++];
+		l->start = text + i;
+		l->full = (nl ? end + 1 : end) - i;
+		l->len = end - i;
+		if (l->len && l->start[l->len - 1] == '\r')
+			l->len--;
+		for (l->indent = 0; l->indent < l->len &&
+		     l->start[l->indent] == ' '; l->indent++)
+			;
+		i += l->full;
+	}
+	return 0;
+}
+
+/* The line without indent and trailing spaces equals @s. */
+static bool is(const struct line *l, const char *s)
+{
+	size_t len = l->len;
+
+	while (len > l->indent && l->start[len - 1] == ' ')
+		len--;
+	return len - l->indent == strlen(s) &&
+	       !memcmp(l->start + l->indent, s, len - l->indent);
+}
+
+static bool contains(const struct line *l, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i + n <= l->len; i++)
+		if (!memcmp(l->start + i, s, n))
+			return true;
+	return false;
+}
+
+/* A line that holds only template actions or nothing: not YAML structure. */
+static bool is_action_or_blank(const struct line *l)
+{
+	return l->indent == l->len ||
+	       (l->len - l->indent >= 2 && !memcmp(l->start + l->indent, "{{", 2));
+}
+
+/* The nearest structural line before @i with indent below @indent. */
+static long parent_of(const struct lines *ls, size_t i, size_t indent)
+{
+	while (i-- > 0)
+		if (!is_action_or_blank(&ls->v[i]) && ls->v[i].indent < indent)
+			return (long)i;
+	return -1;
+}
+
+static void append_line(struct gw_buf *out, const struct line *l)
+{
+	gw_buf_add(out, l->start, l->full);
+}
+
+static const char *line_end(const struct line *l)
+{
+	if (l->full == l->len)
+		return "\n";
+	return l->full - l->len == 2 ? "\r\n" : "\n";
+}
+
+static void append_indented(struct gw_buf *out, size_t indent, const char *s,
+			    const char *eol)
+{
+	size_t i;
+
+	for (i = 0; i < indent; i++)
+		gw_buf_add(out, " ", 1);
+	gw_buf_puts(out, s);
+	gw_buf_puts(out, eol);
+}
+
+/* Finds the three sysctl lines; returns the index of `sysctls:` or -1. */
+static long find_sysctl(const struct lines *ls, const char **why)
+{
+	long found = -1, parent, grand;
+	size_t i, uses = 0;
+
+	for (i = 0; i < ls->n; i++)
+		uses += contains(&ls->v[i], SYSCTL);
+	if (uses != 1) {
+		*why = uses ? "the " SYSCTL " sysctl appears more than once" :
+			"it does not set the " SYSCTL " sysctl in the pod "
+			"securityContext";
+		return -1;
+	}
+	for (i = 0; i + 2 < ls->n; i++) {
+		const struct line *a = &ls->v[i], *b = &ls->v[i + 1],
+				  *c = &ls->v[i + 2];
+
+		if (is(a, "sysctls:") && is(b, "- name: " SYSCTL) &&
+		    b->indent >= a->indent && b->indent <= a->indent + 2 &&
+		    is(c, "value: \"0\"") && c->indent == b->indent + 2)
+			found = (long)i;
+	}
+	if (found < 0) {
+		*why = "its " SYSCTL " sysctl is not the list item "
+		       "`- name: ...` / `value: \"0\"` under `sysctls:`";
+		return -1;
+	}
+	parent = parent_of(ls, (size_t)found, ls->v[found].indent);
+	grand = parent < 0 ? -1 :
+		parent_of(ls, (size_t)parent, ls->v[parent].indent);
+	if (parent < 0 || !is(&ls->v[parent], "securityContext:") ||
+	    grand < 0 || !is(&ls->v[grand], "spec:") ||
+	    ls->v[grand].indent != 0) {
+		*why = "its sysctl is not in the pod securityContext "
+		       "(spec.securityContext)";
+		return -1;
+	}
+	return found;
+}
+
+/* Finds the istio-proxy container's `securityContext:` line, or -1. */
+static long find_proxy_security_context(const struct lines *ls,
+					const char **why)
+{
+	long proxy = -1;
+	size_t i;
+
+	for (i = 0; i < ls->n; i++)
+		if (is(&ls->v[i], "- name: istio-proxy")) {
+			if (proxy >= 0) {
+				*why = "it has more than one istio-proxy "
+				       "container";
+				return -1;
+			}
+			proxy = (long)i;
+		}
+	if (proxy < 0) {
+		*why = "it has no `- name: istio-proxy` container";
+		return -1;
+	}
+	for (i = (size_t)proxy + 1; i < ls->n; i++) {
+		const struct line *l = &ls->v[i];
+
+		if (is_action_or_blank(l))
+			continue;
+		if (l->indent <= ls->v[proxy].indent)
+			break;	/* the container ended */
+		if (l->indent == ls->v[proxy].indent + 2 &&
+		    is(l, "securityContext:")) {
+			size_t j;
+
+			for (j = i + 1; j < ls->n; j++) {
+				if (is_action_or_blank(&ls->v[j]))
+					continue;
+				if (ls->v[j].indent <= l->indent)
+					break;
+				if (is(&ls->v[j], "capabilities:")) {
+					*why = "the istio-proxy container "
+					       "already sets capabilities";
+					return -1;
+				}
+			}
+			return (long)i;
+		}
+	}
+	*why = "its istio-proxy container has no securityContext";
+	return -1;
+}
+
+int gw_template_transform(const char *text, size_t len,
+			  enum gw_scenario scenario, char **out,
+			  const char **why)
+{
+	struct lines ls;
+	struct gw_buf buf = { 0 };
+	long sysctl = -1, proxy_sc = -1;
+	size_t i;
+
+	*out = NULL;
+	*why = NULL;
+	split_lines(text, len, &ls);
+	if (scenario != GW_SCENARIO_NONE) {
+		sysctl = find_sysctl(&ls, why);
+		if (sysctl < 0)
+			goto fail;
+	}
+	if (scenario == GW_SCENARIO_BIND) {
+		proxy_sc = find_proxy_security_context(&ls, why);
+		if (proxy_sc < 0)
+			goto fail;
+	}
+	gw_buf_add(&buf, "", 0);
+	for (i = 0; i < ls.n; i++) {
+		const struct line *l = &ls.v[i];
+
+		if ((long)i == sysctl) {
+			append_indented(&buf, l->indent, "sysctls: []",
+					line_end(&ls.v[i + 2]));
+			i += 2;
+			continue;
+		}
+		append_line(&buf, l);
+		if ((long)i == proxy_sc) {
+			const char *eol = line_end(l);
+
+			append_indented(&buf, l->indent + 2, "capabilities:",
+					eol);
+			append_indented(&buf, l->indent + 4, "add:", eol);
+			append_indented(&buf, l->indent + 4,
+					"- NET_BIND_SERVICE", eol);
+		}
+	}
+	free(ls.v);
+	*out = buf.data;
+	return 0;
+fail:
+	free(ls.v);
+	gw_buf_release(&buf);
+	return -1;
+}

@@ -1,0 +1,255 @@
+/*
+ * tree.c - the data tree shared by every stage: null, bool, integer, number,
+ * string, sequence and mapping nodes, each with the mark of its source.
+ *
+ * Mappings keep insertion order; keys are string nodes.  All nodes live in
+ * the arena they were made in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gwc.h"
+
+const char *gw_kind_name(enum gw_kind kind)
+{
+	static const char *const names[] = {
+		[GW_NULL] = "null", [GW_BOOL] = "boolean",
+		[GW_INT] = "integer", [GW_NUM] = "number",
+		[GW_STR] = "string", [GW_SEQ] = "array",
+		[GW_MAP] = "object",
+	};
+	return names[kind];
+}
+
+struct gw_node *gw_node_new(struct gw_arena *arena, enum gw_kind kind)
+{
+	struct gw_node *n = gw_arena_alloc(arena, sizeof(*n));
+
+	n->kind = kind;
+	return n;
+}
+
+struct gw_node *gw_node_str(struct gw_arena *arena, const char *s)
+{
+	struct gw_node *n = gw_node_new(arena, GW_STR);
+
+	n->u.str.s = s;
+	n->u.str.len = strlen(s);
+	return n;
+}
+
+struct gw_node *gw_node_int(struct gw_arena *arena, long long i)
+{
+	struct gw_node *n = gw_node_new(arena, GW_INT);
+
+	n->u.i = i;
+	return n;
+}
+
+struct gw_node *gw_node_bool(struct gw_arena *arena, bool b)
+{
+	struct gw_node *n = gw_node_new(arena, GW_BOOL);
+
+	n->u.b = b;
+	return n;
+}
+
+struct gw_node *gw_node_map(struct gw_arena *arena)
+{
+	return gw_node_new(arena, GW_MAP);
+}
+
+struct gw_node *gw_node_seq(struct gw_arena *arena)
+{
+	return gw_node_new(arena, GW_SEQ);
+}
+
+/* Grows an arena array of @size-byte items from @cap to hold one more. */
+static void *grow(struct gw_arena *arena, void *items, size_t n, size_t *cap,
+		  size_t size)
+{
+	void *bigger;
+
+	if (n < *cap)
+		return items;
+	*cap = *cap ? *cap * 2 : 4;
+	bigger = gw_arena_alloc(arena, *cap * size);
+	if (n)
+		memcpy(bigger, items, n * size);
+	return bigger;
+}
+
+void gw_seq_push(struct gw_arena *arena, struct gw_node *seq,
+		 struct gw_node *item)
+{
+	seq->u.seq.items = grow(arena, seq->u.seq.items, seq->u.seq.n,
+				&seq->u.seq.cap, sizeof(*seq->u.seq.items));
+	seq->u.seq.items[seq->u.seq.n++] = item;
+}
+
+struct gw_node *gw_map_put(struct gw_arena *arena, struct gw_node *map,
+			   const char *key, struct gw_node *value)
+{
+	struct gw_pair *p;
+
+	map->u.map.pairs = grow(arena, map->u.map.pairs, map->u.map.n,
+				&map->u.map.cap, sizeof(*map->u.map.pairs));
+	p = &map->u.map.pairs[map->u.map.n++];
+	p->key = gw_node_str(arena, key);
+	p->value = value;
+	return value;
+}
+
+struct gw_pair *gw_map_pair(const struct gw_node *map, const char *key)
+{
+	size_t i, len = strlen(key);
+
+	if (!map || map->kind != GW_MAP)
+		return NULL;
+	for (i = 0; i < map->u.map.n; i++) {
+		const struct gw_node *k = map->u.map.pairs[i].key;
+
+		if (k->u.str.len == len && !memcmp(k->u.str.s, key, len))
+			return &map->u.map.pairs[i];
+	}
+	return NULL;
+}
+
+struct gw_node *gw_map_get(const struct gw_node *map, const char *key)
+{
+	struct gw_pair *p = gw_map_pair(map, key);
+
+	return p ? p->value : NULL;
+}
+
+static int compare_strings(const char *a, size_t alen, const char *b,
+			   size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int compare_pairs(const void *pa, const void *pb)
+{
+	const struct gw_node *a = ((const struct gw_pair *)pa)->key;
+	const struct gw_node *b = ((const struct gw_pair *)pb)->key;
+
+	return compare_strings(a->u.str.s, a->u.str.len, b->u.str.s,
+			       b->u.str.len);
+}
+
+void gw_map_sort(struct gw_node *map)
+{
+	if (map && map->kind == GW_MAP && map->u.map.n > 1)
+		qsort(map->u.map.pairs, map->u.map.n,
+		      sizeof(*map->u.map.pairs), compare_pairs);
+}
+
+bool gw_node_equal(const struct gw_node *a, const struct gw_node *b)
+{
+	size_t i;
+
+	if ((a->kind == GW_INT || a->kind == GW_NUM) &&
+	    (b->kind == GW_INT || b->kind == GW_NUM)) {
+		double x = a->kind == GW_INT ? (double)a->u.i : a->u.num;
+		double y = b->kind == GW_INT ? (double)b->u.i : b->u.num;
+
+		if (a->kind == GW_INT && b->kind == GW_INT)
+			return a->u.i == b->u.i;
+		return x == y;
+	}
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case GW_NULL:
+		return true;
+	case GW_BOOL:
+		return a->u.b == b->u.b;
+	case GW_STR:
+		return !compare_strings(a->u.str.s, a->u.str.len, b->u.str.s,
+					b->u.str.len);
+	case GW_SEQ:
+		if (a->u.seq.n != b->u.seq.n)
+			return false;
+		for (i = 0; i < a->u.seq.n; i++)
+			if (!gw_node_equal(a->u.seq.items[i], b->u.seq.items[i]))
+				return false;
+		return true;
+	case GW_MAP:
+		if (a->u.map.n != b->u.map.n)
+			return false;
+		for (i = 0; i < a->u.map.n; i++) {
+			const struct gw_pair *p = &a->u.map.pairs[i];
+			const struct gw_node *k = p->key;
+			char *key = strndup(k->u.str.s, k->u.str.len);
+			struct gw_node *other;
+
+			if (!key)
+				gw_oom();
+			other = gw_map_get(b, key);
+			free(key);
+			if (!other || !gw_node_equal(p->value, other))
+				return false;
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n)
+{
+	struct gw_node *c = gw_node_new(arena, n->kind);
+	size_t i;
+
+	*c = *n;
+	if (n->kind == GW_SEQ) {
+		c->u.seq.items = NULL;
+		c->u.seq.n = c->u.seq.cap = 0;
+		for (i = 0; i < n->u.seq.n; i++)
+			gw_seq_push(arena, c, gw_node_copy(arena, n->u.seq.items[i]));
+	} else if (n->kind == GW_MAP) {
+		c->u.map.pairs = NULL;
+		c->u.map.n = c->u.map.cap = 0;
+		for (i = 0; i < n->u.map.n; i++) {
+			const struct gw_pair *p = &n->u.map.pairs[i];
+
+			gw_map_put(arena, c, "", gw_node_copy(arena, p->value));
+			c->u.map.pairs[i].key = gw_node_copy(arena, p->key);
+		}
+	}
+	return c;
+}
+
+static bool is_identifier(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      c == '_' || (i && ((c >= '0' && c <= '9') || c == '-'))))
+			return false;
+	}
+	return true;
+}
+
+void gw_path_key(struct gw_buf *path, const char *key, size_t len)
+{
+	if (is_identifier(key, len)) {
+		if (path->len)
+			gw_buf_puts(path, ".");
+		gw_buf_add(path, key, len);
+	} else {
+		gw_buf_puts(path, "[");
+		gw_emit_quote(path, key, len);
+		gw_buf_puts(path, "]");
+	}
+}
+

@@ -1,0 +1,574 @@
+/*
+ * validate.c - the second stage: a tree against a JSON Schema (a subset of
+ * draft 2020-12 whose keywords mean the same in draft-07).
+ *
+ * Consumes a schema tree and a document tree; produces one diagnostic per
+ * violation, at the offending node's line:col, with its JSON path.  Every
+ * violation is reported, not just the first.
+ *
+ * Keywords: type, enum, const, properties, required, additionalProperties,
+ * propertyNames, minProperties, maxProperties, items, minItems, maxItems,
+ * uniqueItems, minimum, maximum, exclusiveMinimum, exclusiveMaximum,
+ * multipleOf, minLength, maxLength, pattern (POSIX extended syntax),
+ * allOf, anyOf, oneOf, not, $ref (to "#/$defs/..." and "#/definitions/...")
+ * and boolean schemas.  Annotations (title, description, default,
+ * examples) are ignored except that "title" names a pattern in messages.
+ *
+ * One deliberate difference: "integer" accepts only integers as written
+ * (3, not 3.0), because gwc promises canonical integers in specs.
+ */
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gwc.h"
+
+struct validator {
+	struct gw_diag *diag;		/* NULL: count only */
+	const struct gw_node *root;	/* for $ref */
+	unsigned errors;
+	struct gw_buf path;
+};
+
+static void report(struct validator *v, const struct gw_node *at,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void report(struct validator *v, const struct gw_node *at,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	struct gw_buf msg = { 0 };
+	char *text;
+	int n;
+
+	v->errors++;
+	if (!v->diag)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	text = malloc((size_t)n + 1);
+	if (!text)
+		gw_oom();
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	gw_buf_printf(&msg, "%s: %s", v->path.len ? v->path.data : "(document)",
+		      text);
+	gw_diag_add(v->diag, GW_SEV_ERROR, at->mark, "%s", msg.data);
+	free(text);
+	gw_buf_release(&msg);
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static void path_pop(struct gw_buf *path, size_t old)
+{
+	path->len = old;
+	if (path->data)
+		path->data[old] = '\0';
+}
+
+/* Describes a value for a message: scalars with their text, else the kind. */
+static void describe(struct gw_buf *out, const struct gw_node *n)
+{
+	switch (n->kind) {
+	case GW_STR:
+		gw_buf_puts(out, "string ");
+		gw_emit_quote(out, n->u.str.s,
+			      n->u.str.len > 40 ? 40 : n->u.str.len);
+		if (n->u.str.len > 40)
+			gw_buf_puts(out, "...");
+		break;
+	case GW_INT:
+		gw_buf_printf(out, "integer %lld", n->u.i);
+		break;
+	case GW_NUM:
+		gw_buf_printf(out, "number %.17g", n->u.num);
+		break;
+	case GW_BOOL:
+		gw_buf_printf(out, "boolean %s", n->u.b ? "true" : "false");
+		break;
+	default:
+		gw_buf_puts(out, gw_kind_name(n->kind));
+	}
+}
+
+static size_t utf8_length(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static size_t edit_distance(const char *a, size_t alen, const char *b,
+			    size_t blen)
+{
+	size_t row[64], i, j;
+
+	if (alen >= 63 || blen >= 63)
+		return 99;
+	for (j = 0; j <= blen; j++)
+		row[j] = j;
+	for (i = 1; i <= alen; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= blen; j++) {
+			size_t up = row[j], best;
+
+			best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[blen];
+}
+
+/* The closest of @candidates (strings) to @word, or NULL if none is close. */
+static const char *closest(const char *word, size_t len,
+			   const struct gw_node *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (len < 3 ? 1 : len / 3 + 1) + 1, i;
+
+	for (i = 0; i < n; i++) {
+		size_t d;
+
+		if (cands[i]->kind != GW_STR)
+			continue;
+		d = edit_distance(word, len, cands[i]->u.str.s,
+				  cands[i]->u.str.len);
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i]->u.str.s;
+		}
+	}
+	return best;
+}
+
+static bool get_number(const struct gw_node *n, double *out)
+{
+	if (!n)
+		return false;
+	if (n->kind == GW_INT)
+		*out = (double)n->u.i;
+	else if (n->kind == GW_NUM)
+		*out = n->u.num;
+	else
+		return false;
+	return true;
+}
+
+static bool get_count(const struct gw_node *schema, const char *kw,
+		      size_t *out)
+{
+	const struct gw_node *n = gw_map_get(schema, kw);
+
+	if (!n || n->kind != GW_INT || n->u.i < 0)
+		return false;
+	*out = (size_t)n->u.i;
+	return true;
+}
+
+static bool type_matches(const char *type, const struct gw_node *n)
+{
+	if (!strcmp(type, "number"))
+		return n->kind == GW_INT || n->kind == GW_NUM;
+	if (!strcmp(type, "integer"))
+		return n->kind == GW_INT;
+	return !strcmp(type, gw_kind_name(n->kind));
+}
+
+static const struct gw_node *resolve_ref(struct validator *v,
+					 const char *ref)
+{
+	static const char *const prefixes[] = { "#/$defs/", "#/definitions/" };
+	size_t i;
+
+	if (!strcmp(ref, "#"))
+		return v->root;
+	for (i = 0; i < 2; i++) {
+		size_t plen = strlen(prefixes[i]);
+
+		if (!strncmp(ref, prefixes[i], plen)) {
+			const struct gw_node *defs =
+				gw_map_get(v->root, i ? "definitions" : "$defs");
+
+			return gw_map_get(defs, ref + plen);
+		}
+	}
+	return NULL;
+}
+
+static bool pattern_matches(const char *pattern, const char *s)
+{
+	regex_t re;
+	bool ok;
+
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
+		return true;	/* the schema's own tests keep patterns valid */
+	ok = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return ok;
+}
+
+/* ---- the keywords ------------------------------------------------------ */
+
+static void check(struct validator *v, const struct gw_node *schema,
+		  const struct gw_node *n, int depth);
+
+/* Runs @schema on @n silently; true when it passes. */
+static bool passes(struct validator *v, const struct gw_node *schema,
+		   const struct gw_node *n, int depth)
+{
+	struct validator quiet = { NULL, v->root, 0, { 0 } };
+
+	check(&quiet, schema, n, depth);
+	gw_buf_release(&quiet.path);
+	return quiet.errors == 0;
+}
+
+static void check_type(struct validator *v, const struct gw_node *type,
+		       const struct gw_node *n)
+{
+	struct gw_buf want = { 0 }, found = { 0 };
+	size_t i;
+
+	if (type->kind == GW_STR) {
+		if (type_matches(type->u.str.s, n))
+			return;
+		gw_buf_puts(&want, type->u.str.s);
+	} else if (type->kind == GW_SEQ) {
+		for (i = 0; i < type->u.seq.n; i++) {
+			const struct gw_node *t = type->u.seq.items[i];
+
+			if (t->kind == GW_STR && type_matches(t->u.str.s, n))
+				return;
+			if (i)
+				gw_buf_puts(&want, " or ");
+			if (t->kind == GW_STR)
+				gw_buf_puts(&want, t->u.str.s);
+		}
+	} else {
+		return;
+	}
+	describe(&found, n);
+	if (want.data && !strcmp(want.data, "boolean") && n->kind == GW_STR)
+		report(v, n, "expected boolean, found %s (write true or false)",
+		       found.data);
+	else if (want.data && !strcmp(want.data, "integer") &&
+		 (n->kind == GW_STR || n->kind == GW_NUM))
+		report(v, n, "expected integer, found %s (write it in decimal "
+		       "without quotes, sign, leading zeros or fraction)",
+		       found.data);
+	else
+		report(v, n, "expected %s, found %s", want.data ? want.data : "?",
+		       found.data);
+	gw_buf_release(&want);
+	gw_buf_release(&found);
+}
+
+static void check_enum(struct validator *v, const struct gw_node *values,
+		       const struct gw_node *n)
+{
+	struct gw_buf list = { 0 }, found = { 0 };
+	const char *near = NULL;
+	size_t i;
+
+	if (values->kind != GW_SEQ)
+		return;
+	for (i = 0; i < values->u.seq.n; i++)
+		if (gw_node_equal(values->u.seq.items[i], n))
+			return;
+	for (i = 0; i < values->u.seq.n; i++) {
+		const struct gw_node *e = values->u.seq.items[i];
+
+		if (i)
+			gw_buf_puts(&list, ", ");
+		if (e->kind == GW_STR)
+			gw_buf_add(&list, e->u.str.s, e->u.str.len);
+		else
+			describe(&list, e);
+	}
+	if (n->kind == GW_STR)
+		near = closest(n->u.str.s, n->u.str.len,
+			       (const struct gw_node *const *)values->u.seq.items,
+			       values->u.seq.n);
+	describe(&found, n);
+	if (near)
+		report(v, n, "%s is not one of %s (did you mean '%s'?)",
+		       found.data, list.data, near);
+	else
+		report(v, n, "%s is not one of %s", found.data, list.data);
+	gw_buf_release(&list);
+	gw_buf_release(&found);
+}
+
+static void check_number(struct validator *v, const struct gw_node *schema,
+			 const struct gw_node *n)
+{
+	double x, lim;
+	struct gw_buf val = { 0 };
+
+	if (!get_number(n, &x))
+		return;
+	if (n->kind == GW_INT)
+		gw_buf_printf(&val, "%lld", n->u.i);
+	else
+		gw_buf_printf(&val, "%.17g", n->u.num);
+	if (get_number(gw_map_get(schema, "minimum"), &lim) && x < lim)
+		report(v, n, "%s is below the minimum %.17g", val.data, lim);
+	if (get_number(gw_map_get(schema, "maximum"), &lim) && x > lim)
+		report(v, n, "%s is above the maximum %.17g", val.data, lim);
+	if (get_number(gw_map_get(schema, "exclusiveMinimum"), &lim) && x <= lim)
+		report(v, n, "%s is not above %.17g", val.data, lim);
+	if (get_number(gw_map_get(schema, "exclusiveMaximum"), &lim) && x >= lim)
+		report(v, n, "%s is not below %.17g", val.data, lim);
+	if (get_number(gw_map_get(schema, "multipleOf"), &lim) && lim > 0) {
+		double q = x / lim;
+
+		if (isfinite(q) && q != floor(q))
+			report(v, n, "%s is not a multiple of %.17g", val.data,
+			       lim);
+	}
+	gw_buf_release(&val);
+}
+
+static void check_string(struct validator *v, const struct gw_node *schema,
+			 const struct gw_node *n)
+{
+	size_t len = utf8_length(n->u.str.s, n->u.str.len), lim;
+	const struct gw_node *pattern = gw_map_get(schema, "pattern");
+	const struct gw_node *title = gw_map_get(schema, "title");
+	struct gw_buf val = { 0 };
+
+	describe(&val, n);
+	if (get_count(schema, "minLength", &lim) && len < lim)
+		report(v, n, "%s is shorter than %zu character%s", val.data,
+		       lim, lim == 1 ? "" : "s");
+	if (get_count(schema, "maxLength", &lim) && len > lim)
+		report(v, n, "%s is longer than %zu characters", val.data, lim);
+	if (pattern && pattern->kind == GW_STR &&
+	    strlen(n->u.str.s) == n->u.str.len &&
+	    !pattern_matches(pattern->u.str.s, n->u.str.s)) {
+		if (title && title->kind == GW_STR)
+			report(v, n, "%s is not a valid %s", val.data,
+			       title->u.str.s);
+		else
+			report(v, n, "%s does not match the pattern %s",
+			       val.data, pattern->u.str.s);
+	}
+	gw_buf_release(&val);
+}
+
+static void check_array(struct validator *v, const struct gw_node *schema,
+			const struct gw_node *n, int depth)
+{
+	const struct gw_node *items = gw_map_get(schema, "items");
+	const struct gw_node *unique = gw_map_get(schema, "uniqueItems");
+	size_t i, j, lim;
+
+	if (get_count(schema, "minItems", &lim) && n->u.seq.n < lim)
+		report(v, n, "has %zu item%s, fewer than the minimum %zu",
+		       n->u.seq.n, n->u.seq.n == 1 ? "" : "s", lim);
+	if (get_count(schema, "maxItems", &lim) && n->u.seq.n > lim)
+		report(v, n, "has %zu items, more than the maximum %zu",
+		       n->u.seq.n, lim);
+	if (unique && unique->kind == GW_BOOL && unique->u.b)
+		for (i = 0; i < n->u.seq.n; i++)
+			for (j = 0; j < i; j++)
+				if (gw_node_equal(n->u.seq.items[i],
+						  n->u.seq.items[j])) {
+					report(v, n->u.seq.items[i], "item %zu "
+					       "repeats item %zu", i, j);
+					j = i;
+				}
+	if (!items)
+		return;
+	for (i = 0; i < n->u.seq.n; i++) {
+		size_t old = v->path.len;
+
+		gw_buf_printf(&v->path, "[%zu]", i);
+		check(v, items, n->u.seq.items[i], depth + 1);
+		path_pop(&v->path, old);
+	}
+}
+
+static void check_object(struct validator *v, const struct gw_node *schema,
+			 const struct gw_node *n, int depth)
+{
+	const struct gw_node *props = gw_map_get(schema, "properties");
+	const struct gw_node *additional = gw_map_get(schema,
+						      "additionalProperties");
+	const struct gw_node *required = gw_map_get(schema, "required");
+	const struct gw_node *names = gw_map_get(schema, "propertyNames");
+	size_t i, lim;
+
+	if (required && required->kind == GW_SEQ)
+		for (i = 0; i < required->u.seq.n; i++) {
+			const struct gw_node *r = required->u.seq.items[i];
+
+			if (r->kind == GW_STR && !gw_map_pair(n, r->u.str.s))
+				report(v, n, "missing required key '%s'",
+				       r->u.str.s);
+		}
+	if (get_count(schema, "minProperties", &lim) && n->u.map.n < lim)
+		report(v, n, "has %zu key%s, fewer than the minimum %zu",
+		       n->u.map.n, n->u.map.n == 1 ? "" : "s", lim);
+	if (get_count(schema, "maxProperties", &lim) && n->u.map.n > lim)
+		report(v, n, "has %zu keys, more than the maximum %zu",
+		       n->u.map.n, lim);
+	for (i = 0; i < n->u.map.n; i++) {
+		const struct gw_pair *p = &n->u.map.pairs[i];
+		const struct gw_node *sub = NULL;
+		size_t old = v->path.len;
+
+		gw_path_key(&v->path, p->key->u.str.s, p->key->u.str.len);
+
+		if (names)
+			check(v, names, p->key, depth + 1);
+		if (props && strlen(p->key->u.str.s) == p->key->u.str.len)
+			sub = gw_map_get(props, p->key->u.str.s);
+		if (sub) {
+			check(v, sub, p->value, depth + 1);
+		} else if (additional && additional->kind == GW_BOOL &&
+			   !additional->u.b) {
+			const char *near = NULL;
+
+			if (props && props->u.map.n) {
+				const struct gw_node **keys = malloc(
+					props->u.map.n * sizeof(*keys));
+				size_t k;
+
+				if (!keys)
+					gw_oom();
+				for (k = 0; k < props->u.map.n; k++)
+					keys[k] = props->u.map.pairs[k].key;
+				near = closest(p->key->u.str.s,
+					       p->key->u.str.len, keys,
+					       props->u.map.n);
+				free(keys);
+			}
+			if (near)
+				report(v, p->key, "unknown key (did you mean "
+				       "'%s'?)", near);
+			else
+				report(v, p->key, "unknown key");
+		} else if (additional && additional->kind == GW_MAP) {
+			check(v, additional, p->value, depth + 1);
+		}
+		path_pop(&v->path, old);
+	}
+}
+
+static void check(struct validator *v, const struct gw_node *schema,
+		  const struct gw_node *n, int depth)
+{
+	const struct gw_node *kw;
+	size_t i;
+
+	if (schema->kind == GW_BOOL) {
+		if (!schema->u.b)
+			report(v, n, "no value is allowed here");
+		return;
+	}
+	if (schema->kind != GW_MAP || depth > 2 * GW_DEPTH_MAX)
+		return;
+	kw = gw_map_get(schema, "$ref");
+	if (kw && kw->kind == GW_STR) {
+		const struct gw_node *target = resolve_ref(v, kw->u.str.s);
+
+		if (target)
+			check(v, target, n, depth + 1);
+	}
+	kw = gw_map_get(schema, "type");
+	if (kw) {
+		unsigned before = v->errors;
+
+		check_type(v, kw, n);
+		if (v->errors != before)
+			return;	/* the other keywords would only repeat it */
+	}
+	kw = gw_map_get(schema, "const");
+	if (kw && !gw_node_equal(kw, n)) {
+		struct gw_buf want = { 0 }, found = { 0 };
+
+		describe(&want, kw);
+		describe(&found, n);
+		report(v, n, "expected %s, found %s", want.data, found.data);
+		gw_buf_release(&want);
+		gw_buf_release(&found);
+	}
+	kw = gw_map_get(schema, "enum");
+	if (kw)
+		check_enum(v, kw, n);
+	switch (n->kind) {
+	case GW_INT:
+	case GW_NUM:
+		check_number(v, schema, n);
+		break;
+	case GW_STR:
+		check_string(v, schema, n);
+		break;
+	case GW_SEQ:
+		check_array(v, schema, n, depth);
+		break;
+	case GW_MAP:
+		check_object(v, schema, n, depth);
+		break;
+	default:
+		break;
+	}
+	kw = gw_map_get(schema, "allOf");
+	if (kw && kw->kind == GW_SEQ)
+		for (i = 0; i < kw->u.seq.n; i++)
+			check(v, kw->u.seq.items[i], n, depth + 1);
+	kw = gw_map_get(schema, "anyOf");
+	if (kw && kw->kind == GW_SEQ) {
+		bool any = false;
+
+		for (i = 0; i < kw->u.seq.n && !any; i++)
+			any = passes(v, kw->u.seq.items[i], n, depth + 1);
+		if (!any)
+			report(v, n, "matches none of the allowed forms");
+	}
+	kw = gw_map_get(schema, "oneOf");
+	if (kw && kw->kind == GW_SEQ) {
+		size_t matched = 0;
+
+		for (i = 0; i < kw->u.seq.n; i++)
+			matched += passes(v, kw->u.seq.items[i], n, depth + 1);
+		if (matched == 0)
+			report(v, n, "matches none of the allowed forms");
+		else if (matched > 1)
+			report(v, n, "matches more than one of the allowed forms");
+	}
+	kw = gw_map_get(schema, "not");
+	if (kw && passes(v, kw, n, depth + 1))
+		report(v, n, "matches a form that is not allowed");
+}
+
+unsigned gw_validate(struct gw_diag *diag, const struct gw_node *schema,
+		     const struct gw_node *doc)
+{
+	struct validator v = { diag, schema, 0, { 0 } };
+
+	check(&v, schema, doc, 0);
+	gw_buf_release(&v.path);
+	return v.errors;
+}
+
+bool gw_validate_quiet(const struct gw_node *schema, const struct gw_node *doc)
+{
+	return gw_validate(NULL, schema, doc) == 0;
+}

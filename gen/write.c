@@ -1,0 +1,538 @@
+/*
+ * write.c - the last stage: a rendered file set -> the output folder,
+ * atomically.
+ *
+ * Consumes a struct gw_fileset whose paths are "<a>/<b>/<file>"; each
+ * "<a>/<b>" is one folder (a gateway, or istio/<name> for a control plane).
+ * Produces, under OUT, every such folder complete and nothing half-written:
+ *
+ *   1. lock OUT (flock on the folder itself) against concurrent runs;
+ *   2. stage every changed folder as OUT/<a>/.<b>.gwc-<pid>-<n>, written
+ *      with O_EXCL|O_NOFOLLOW and explicit modes (0644 files, 0755 folders,
+ *      whatever the umask), then one syncfs() for all of them;
+ *   3. only when every folder is staged, swap each in with
+ *      renameat2(RENAME_EXCHANGE) (or RENAME_NOREPLACE for a new one),
+ *      fsync the parent and remove the old tree without following links.
+ *
+ * A folder whose files are already exactly right is left untouched, so
+ * Make sees no new mtime.  A folder that gwc did not make (no GW_MARKER
+ * file in it), a symlink in place of a folder, or OUT being a file are
+ * refused.  SIGINT, SIGTERM and SIGHUP are held off while the folder is
+ * being changed and take effect after it, so an interrupted run leaves the
+ * old tree (if it came before the swap) or the new one, and no staging
+ * folder.  A crash mid-swap leaves each folder old or new; its staging
+ * leftovers are removed by the next run.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gwc.h"
+
+#define MARKER_TEXT "This folder is made by gwc; `gwc build` replaces it whole.\n"
+#define STAGE_TAG ".gwc-"
+
+struct folder {
+	char *parent;		/* "<a>" */
+	char *name;		/* "<b>" */
+	const struct gw_file *files;	/* a run of the sorted set */
+	size_t n;
+	char *stage;		/* staging folder name in parent, or NULL */
+	bool exists, unchanged;
+};
+
+struct writer {
+	const char *outdir;
+	int out;		/* OUT, locked */
+	struct folder *folders;
+	size_t nfolders;
+	unsigned counter;
+};
+
+/* Reports "gwc: error: WHAT 'PATH': strerror(err)"; returns -1. */
+static int fail(const char *what, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(const char *what, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "gwc: error: %s '", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "': %s\n", strerror(err));
+	return -1;
+}
+
+/* ---- removing trees ---------------------------------------------------- */
+
+static int remove_tree_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			O_CLOEXEC);
+	DIR *dir;
+	struct dirent *e;
+	int err = 0;
+
+	if (fd < 0)
+		return unlinkat(dirfd, name, 0);
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (unlinkat(fd, e->d_name, 0) && (errno == EISDIR ||
+						   errno == EPERM))
+			err |= remove_tree_at(fd, e->d_name);
+	}
+	closedir(dir);
+	return unlinkat(dirfd, name, AT_REMOVEDIR) || err ? -1 : 0;
+}
+
+/* Removes staging folders that a crashed run left in @dirfd. */
+static void remove_stale_stages(int dirfd)
+{
+	DIR *dir;
+	struct dirent *e;
+	int fd = dup(dirfd);
+
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(dir)))
+		if (e->d_name[0] == '.' && strstr(e->d_name, STAGE_TAG))
+			remove_tree_at(dirfd, e->d_name);
+	closedir(dir);
+}
+
+/* ---- comparing --------------------------------------------------------- */
+
+static bool file_equals(int dirfd, const char *name, const char *data,
+			size_t len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char buf[65536];
+	size_t off = 0;
+	bool same = false;
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size != len || (st.st_mode & 07777) != 0644)
+		goto out;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (size_t)n > len - off)
+			goto out;
+		if (n == 0)
+			break;
+		if (memcmp(buf, data + off, (size_t)n))
+			goto out;
+		off += (size_t)n;
+	}
+	same = off == len;
+out:
+	close(fd);
+	return same;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* True when folder @fd holds exactly the files of @f and the marker. */
+static bool folder_equals(int fd, const struct folder *f)
+{
+	DIR *dir;
+	struct dirent *e;
+	size_t entries = 0, i;
+	int dfd = dup(fd);
+
+	if (dfd < 0)
+		return false;
+	dir = fdopendir(dfd);
+	if (!dir) {
+		close(dfd);
+		return false;
+	}
+	while ((e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			entries++;
+	closedir(dir);
+	if (entries != f->n + 1 ||
+	    !file_equals(fd, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT)))
+		return false;
+	for (i = 0; i < f->n; i++)
+		if (!file_equals(fd, base_name(f->files[i].path),
+				 f->files[i].data, f->files[i].len))
+			return false;
+	return true;
+}
+
+/* ---- staging ----------------------------------------------------------- */
+
+static int write_file(struct writer *w, int dirfd, const struct folder *f,
+		      const char *name, const char *data, size_t len)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			O_CLOEXEC, 0644);
+	size_t off = 0;
+
+	if (fd < 0)
+		return fail("cannot create", errno, "%s/%s/%s/%s", w->outdir,
+			    f->parent, f->name, name);
+	if (fchmod(fd, 0644)) {
+		int err = errno;
+
+		close(fd);
+		return fail("cannot set the mode of", err, "%s/%s/%s/%s",
+			    w->outdir, f->parent, f->name, name);
+	}
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+
+			close(fd);
+			return fail("cannot write", err, "%s/%s/%s/%s",
+				    w->outdir, f->parent, f->name, name);
+		}
+		off += (size_t)n;
+	}
+	if (close(fd))
+		return fail("cannot write", errno, "%s/%s/%s/%s", w->outdir,
+			    f->parent, f->name, name);
+	return 0;
+}
+
+static int open_parent(struct writer *w, const char *parent, bool create)
+{
+	int fd;
+
+	if (create && mkdirat(w->out, parent, 0755) && errno != EEXIST)
+		return fail("cannot create", errno, "%s/%s", w->outdir, parent);
+	fd = openat(w->out, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0 && (create || errno != ENOENT))
+		fail(errno == ENOTDIR || errno == ELOOP ?
+		     "refusing to write into a non-folder" : "cannot open",
+		     errno, "%s/%s", w->outdir, parent);
+	return fd;
+}
+
+static int stage_folder(struct writer *w, struct folder *f)
+{
+	int parent = open_parent(w, f->parent, true), fd = -1, ret = -1;
+	struct stat st;
+	size_t i;
+
+	if (parent < 0)
+		return -1;
+	remove_stale_stages(parent);
+	if (!fstatat(parent, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
+		int old;
+
+		f->exists = true;
+		if (!S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "gwc: error: refusing to replace "
+				"'%s/%s/%s': not a folder\n", w->outdir,
+				f->parent, f->name);
+			goto out;
+		}
+		old = openat(parent, f->name, O_RDONLY | O_DIRECTORY |
+			     O_NOFOLLOW | O_CLOEXEC);
+		if (old < 0) {
+			fail("cannot open", errno, "%s/%s/%s", w->outdir,
+			     f->parent, f->name);
+			goto out;
+		}
+		if (faccessat(old, GW_MARKER, F_OK, AT_SYMLINK_NOFOLLOW)) {
+			fprintf(stderr, "gwc: error: refusing to replace "
+				"'%s/%s/%s': gwc did not make it (no %s file "
+				"in it)\n", w->outdir, f->parent, f->name,
+				GW_MARKER);
+			close(old);
+			goto out;
+		}
+		f->unchanged = folder_equals(old, f);
+		close(old);
+		if (f->unchanged) {
+			ret = 0;
+			goto out;
+		}
+	}
+	for (;;) {
+		if (asprintf(&f->stage, ".%s%s%ld-%u", f->name, STAGE_TAG,
+			     (long)getpid(), w->counter++) < 0)
+			gw_oom();
+		if (!mkdirat(parent, f->stage, 0700))
+			break;
+		if (errno != EEXIST) {
+			fail("cannot create a folder in", errno, "%s/%s",
+			     w->outdir, f->parent);
+			free(f->stage);
+			f->stage = NULL;
+			goto out;
+		}
+		free(f->stage);
+	}
+	fd = openat(parent, f->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0755)) {
+		fail("cannot open", errno, "%s/%s/%s", w->outdir, f->parent,
+		     f->stage);
+		goto out;
+	}
+	if (write_file(w, fd, f, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT)))
+		goto out;
+	for (i = 0; i < f->n; i++)
+		if (write_file(w, fd, f, base_name(f->files[i].path),
+			       f->files[i].data, f->files[i].len))
+			goto out;
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	close(parent);
+	return ret;
+}
+
+static void unstage(struct writer *w, struct folder *f)
+{
+	int parent;
+
+	if (!f->stage)
+		return;
+	parent = open_parent(w, f->parent, false);
+	if (parent >= 0) {
+		remove_tree_at(parent, f->stage);
+		close(parent);
+	}
+	free(f->stage);
+	f->stage = NULL;
+}
+
+static int publish(struct writer *w, struct folder *f)
+{
+	int parent = open_parent(w, f->parent, false), ret = -1;
+
+	if (parent < 0)
+		return -1;
+	if (renameat2(parent, f->stage, parent, f->name,
+		      f->exists ? RENAME_EXCHANGE : RENAME_NOREPLACE)) {
+		fail("cannot replace", errno, "%s/%s/%s", w->outdir,
+		     f->parent, f->name);
+		goto out;
+	}
+	fsync(parent);
+	if (f->exists && remove_tree_at(parent, f->stage))
+		fprintf(stderr, "gwc: warning: could not remove the old "
+			"'%s/%s/%s' (left as %s)\n", w->outdir, f->parent,
+			f->name, f->stage);
+	free(f->stage);
+	f->stage = NULL;
+	ret = 0;
+out:
+	close(parent);
+	return ret;
+}
+
+/* ---- pruning ----------------------------------------------------------- */
+
+static bool in_set(const struct writer *w, const char *parent,
+		   const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < w->nfolders; i++)
+		if (!strcmp(w->folders[i].parent, parent) &&
+		    !strcmp(w->folders[i].name, name))
+			return true;
+	return false;
+}
+
+static int prune(struct writer *w)
+{
+	DIR *top;
+	struct dirent *a;
+	int fd = dup(w->out), err = 0;
+
+	if (fd < 0 || !(top = fdopendir(fd)))
+		return fail("cannot read", errno, "%s", w->outdir);
+	rewinddir(top);
+	while ((a = readdir(top))) {
+		int pfd;
+		DIR *sub;
+		struct dirent *b;
+
+		if (a->d_name[0] == '.')
+			continue;
+		pfd = openat(w->out, a->d_name, O_RDONLY | O_DIRECTORY |
+			     O_NOFOLLOW | O_CLOEXEC);
+		if (pfd < 0)
+			continue;
+		sub = fdopendir(dup(pfd));
+		while (sub && (b = readdir(sub))) {
+			int bfd;
+			bool ours;
+
+			if (b->d_name[0] == '.' || in_set(w, a->d_name, b->d_name))
+				continue;
+			bfd = openat(pfd, b->d_name, O_RDONLY | O_DIRECTORY |
+				     O_NOFOLLOW | O_CLOEXEC);
+			if (bfd < 0)
+				continue;
+			ours = !faccessat(bfd, GW_MARKER, F_OK,
+					  AT_SYMLINK_NOFOLLOW);
+			close(bfd);
+			if (ours && remove_tree_at(pfd, b->d_name))
+				err = fail("cannot remove", errno, "%s/%s/%s",
+					   w->outdir, a->d_name, b->d_name);
+		}
+		if (sub)
+			closedir(sub);
+		unlinkat(w->out, a->d_name, AT_REMOVEDIR); /* if now empty */
+		close(pfd);
+	}
+	closedir(top);
+	return err;
+}
+
+/* ---- the whole write --------------------------------------------------- */
+
+static int group_folders(struct writer *w, const struct gw_fileset *set)
+{
+	size_t i = 0;
+
+	w->folders = calloc(set->n ? set->n : 1, sizeof(*w->folders));
+	if (!w->folders)
+		gw_oom();
+	while (i < set->n) {
+		const char *path = set->files[i].path;
+		const char *s1 = strchr(path, '/');
+		const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+		struct folder *f = &w->folders[w->nfolders++];
+		size_t prefix;
+
+		if (!s1 || !s2 || strchr(s2 + 1, '/')) {
+			fprintf(stderr, "gwc: internal error: bad output path "
+				"'%s'\n", path);
+			return -1;
+		}
+		prefix = (size_t)(s2 - path) + 1;
+		f->parent = strndup(path, (size_t)(s1 - path));
+		f->name = strndup(s1 + 1, (size_t)(s2 - s1 - 1));
+		if (!f->parent || !f->name)
+			gw_oom();
+		f->files = &set->files[i];
+		while (i < set->n && !strncmp(set->files[i].path, path, prefix)) {
+			f->n++;
+			i++;
+		}
+	}
+	return 0;
+}
+
+static int open_outdir(struct writer *w)
+{
+	struct stat st;
+
+	if (!lstat(w->outdir, &st) && S_ISLNK(st.st_mode)) {
+		fprintf(stderr, "gwc: error: refusing to write into '%s': it "
+			"is a symbolic link\n", w->outdir);
+		return -1;
+	}
+	if (mkdir(w->outdir, 0755) && errno != EEXIST)
+		return fail("cannot create", errno, "%s", w->outdir);
+	w->out = open(w->outdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		      O_CLOEXEC);
+	if (w->out < 0) {
+		if (errno == ENOTDIR)
+			fprintf(stderr, "gwc: error: refusing to write into "
+				"'%s': it is not a folder\n", w->outdir);
+		else
+			fail("cannot open", errno, "%s", w->outdir);
+		return -1;
+	}
+	while (flock(w->out, LOCK_EX))
+		if (errno != EINTR)
+			return fail("cannot lock", errno, "%s", w->outdir);
+	return 0;
+}
+
+int gw_write_tree(const char *outdir, const struct gw_fileset *set,
+		  bool prune_others)
+{
+	struct writer w = { outdir, -1, NULL, 0, 0 };
+	sigset_t block, old, pending;
+	size_t i;
+	int ret = -1;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	signal(SIGXFSZ, SIG_IGN);
+
+	if (group_folders(&w, set) || open_outdir(&w))
+		goto out;
+	for (i = 0; i < w.nfolders; i++)
+		if (stage_folder(&w, &w.folders[i]))
+			goto unstage;
+	if (syncfs(w.out)) {
+		fail("cannot sync", errno, "%s", outdir);
+		goto unstage;
+	}
+	sigpending(&pending);
+	if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||
+	    sigismember(&pending, SIGHUP)) {
+		fprintf(stderr, "gwc: interrupted; '%s' is unchanged\n", outdir);
+		goto unstage;
+	}
+	for (i = 0; i < w.nfolders; i++)
+		if (w.folders[i].stage && publish(&w, &w.folders[i]))
+			goto unstage;
+	ret = prune_others ? prune(&w) : 0;
+	goto out;
+unstage:
+	for (i = 0; i < w.nfolders; i++)
+		unstage(&w, &w.folders[i]);
+out:
+	for (i = 0; i < w.nfolders; i++) {
+		free(w.folders[i].parent);
+		free(w.folders[i].name);
+		free(w.folders[i].stage);
+	}
+	free(w.folders);
+	if (w.out >= 0)
+		close(w.out);	/* releases the lock */
+	sigprocmask(SIG_SETMASK, &old, NULL);	/* a held signal acts now */
+	return ret;
+}
