@@ -236,7 +236,6 @@ static int render_all(struct compilation *c, struct gw_fileset *set)
 	}
 	for (i = 0; i < c->n; i++) {
 		const struct gw_gateway *gw = c->gateways[i];
-		const struct control_plane *cp = find_cp(c, gw->istio);
 
 		if (!strcmp(gw->ns, "istio") && find_cp(c, gw->name) &&
 		    find_cp(c, gw->name)->chooser) {
@@ -247,7 +246,7 @@ static int render_all(struct compilation *c, struct gw_fileset *set)
 			err = -1;
 			continue;
 		}
-		if (gw_render_gateway(c->arena, gw, cp->scenario, set)) {
+		if (gw_render_gateway(c->arena, gw, set)) {
 			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->mark,
 				    "internal error: cannot emit the objects");
 			err = -1;

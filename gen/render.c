@@ -19,7 +19,6 @@
 struct renderer {
 	struct gw_arena *arena;
 	const struct gw_gateway *gw;
-	enum gw_scenario scenario;
 };
 
 static struct gw_node *str(struct renderer *r, const char *s)
@@ -173,52 +172,26 @@ static void render_secret_reader(struct renderer *r, struct gw_node **docs)
 	put_str(r, subject, "namespace", gw->ns);
 }
 
-static bool seq_has_str(const struct gw_node *seq, const char *s)
-{
-	size_t i;
-
-	for (i = 0; seq && i < seq->u.seq.n; i++)
-		if (seq->u.seq.items[i]->kind == GW_STR &&
-		    !strcmp(seq->u.seq.items[i]->u.str.s, s))
-			return true;
-	return false;
-}
-
+/*
+ * The seed's container securityContext, or the spec's.  In scenario 2 the
+ * NET_BIND_SERVICE capability comes from the injection template (istiod
+ * re-applies this container over the template's with a strategic merge,
+ * which keeps the template's capabilities.add), so a gateway's files depend
+ * on its own spec alone, whichever other specs share its control plane.
+ */
 static struct gw_node *container_security_context(struct renderer *r)
 {
-	struct gw_node *sc, *caps, *add;
+	struct gw_node *sc, *caps;
 
-	if (r->gw->container_security_context) {
-		sc = gw_node_copy(r->arena, r->gw->container_security_context);
-	} else {
-		sc = gw_node_map(r->arena);
-		caps = put_map(r, sc, "capabilities");
-		push_str(r, put_seq(r, caps, "drop"), "ALL");
-		put(r, sc, "allowPrivilegeEscalation",
-		    gw_node_bool(r->arena, false));
-		put(r, sc, "privileged", gw_node_bool(r->arena, false));
-		put(r, sc, "readOnlyRootFilesystem",
-		    gw_node_bool(r->arena, true));
-		put(r, sc, "runAsNonRoot", gw_node_bool(r->arena, true));
-	}
-	if (r->scenario != GW_SCENARIO_BIND)
-		return sc;
-	/* scenario 2: the container may bind ports below 1024 */
-	caps = gw_map_get(sc, "capabilities");
-	if (!caps) {
-		caps = gw_node_map(r->arena);
-		put(r, sc, "capabilities", caps);
-	}
-	add = gw_map_get(caps, "add");
-	if (!add) {
-		struct gw_node *reordered = gw_node_map(r->arena);
-
-		add = put_seq(r, reordered, "add");
-		merge_into(r, reordered, caps);
-		*caps = *reordered;
-	}
-	if (!seq_has_str(add, "NET_BIND_SERVICE"))
-		push_str(r, add, "NET_BIND_SERVICE");
+	if (r->gw->container_security_context)
+		return gw_node_copy(r->arena, r->gw->container_security_context);
+	sc = gw_node_map(r->arena);
+	caps = put_map(r, sc, "capabilities");
+	push_str(r, put_seq(r, caps, "drop"), "ALL");
+	put(r, sc, "allowPrivilegeEscalation", gw_node_bool(r->arena, false));
+	put(r, sc, "privileged", gw_node_bool(r->arena, false));
+	put(r, sc, "readOnlyRootFilesystem", gw_node_bool(r->arena, true));
+	put(r, sc, "runAsNonRoot", gw_node_bool(r->arena, true));
 	return sc;
 }
 
@@ -549,9 +522,9 @@ static int add_yaml(struct renderer *r, struct gw_fileset *set,
 }
 
 int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
-		      enum gw_scenario scenario, struct gw_fileset *set)
+		      struct gw_fileset *set)
 {
-	struct renderer r = { arena, gw, scenario };
+	struct renderer r = { arena, gw };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
 	struct gw_node *doc, *rbac[3], **vs;
