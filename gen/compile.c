@@ -61,9 +61,16 @@ static void load_input(struct compilation *c, const char *path)
 	}
 	if (gw_load_bytes(c->arena, &c->diag, path, data, len, &docs, &ndocs))
 		return;
+	for (i = 0; i < ndocs && docs[i]->kind == GW_NULL; i++)
+		;
+	if (i == ndocs)
+		gw_diag_add(&c->diag, GW_SEV_ERROR, docs[0]->mark, "no spec in "
+			    "the file (every YAML document is empty)");
 	for (i = 0; i < ndocs; i++) {
 		struct gw_gateway *gw;
 
+		if (docs[i]->kind == GW_NULL)
+			continue;	/* an empty document, as kubectl skips */
 		if (gw_validate(&c->diag, c->schema, docs[i]))
 			continue;
 		gw = gw_model_build(c->arena, path, docs[i]);

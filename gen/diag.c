@@ -107,7 +107,9 @@ int gw_diag_print(struct gw_diag *diag, void *stream)
 	size_t i;
 
 	sorting = diag;
-	qsort(diag->entries, diag->n, sizeof(*diag->entries), compare_entries);
+	if (diag->n > 1)
+		qsort(diag->entries, diag->n, sizeof(*diag->entries),
+		      compare_entries);
 	sorting = NULL;
 	for (i = 0; i < diag->n; i++) {
 		const struct gw_diag_entry *e = &diag->entries[i];

@@ -252,8 +252,10 @@ static void check_type(struct validator *v, const struct gw_node *type,
 		for (i = 0; i < type->u.seq.n; i++) {
 			const struct gw_node *t = type->u.seq.items[i];
 
-			if (t->kind == GW_STR && type_matches(t->u.str.s, n))
+			if (t->kind == GW_STR && type_matches(t->u.str.s, n)) {
+				gw_buf_release(&want);
 				return;
+			}
 			if (i)
 				gw_buf_puts(&want, " or ");
 			if (t->kind == GW_STR)
@@ -271,6 +273,9 @@ static void check_type(struct validator *v, const struct gw_node *type,
 		report(v, n, "expected integer, found %s (write it in decimal "
 		       "without quotes, sign, leading zeros or fraction)",
 		       found.data);
+	else if (want.data && !strcmp(want.data, "object") && n->kind == GW_NULL)
+		report(v, n, "expected object, found null (write {} for an "
+		       "empty one)");
 	else
 		report(v, n, "expected %s, found %s", want.data ? want.data : "?",
 		       found.data);
