@@ -144,11 +144,11 @@ static void check_service(struct checker *c)
 				"http2, https, grpc, tcp, tls, ...); Istio will "
 				"sniff the protocol of traffic to it", i, p->name);
 		if (p->node_port && !strcmp(gw->service_type, "ClusterIP"))
-			error(c, p->mark, "spec.service.ports[%zu].nodePort: a "
-			      "ClusterIP Service has no node ports", i);
+			error(c, p->node_port_mark, "spec.service.ports[%zu]."
+			      "nodePort: a ClusterIP Service has no node ports", i);
 	}
 	if (!lb && gw->load_balancer_ip)
-		error(c, gw->mark, "spec.service.loadBalancerIP: only a "
+		error(c, gw->load_balancer_ip_mark, "spec.service.loadBalancerIP: only a "
 		      "LoadBalancer Service has one (type is %s)",
 		      gw->service_type);
 	if (!lb && gw->load_balancer_source_ranges)
@@ -158,8 +158,9 @@ static void check_service(struct checker *c)
 		      gw->service_type);
 	if (gw->external_traffic_policy &&
 	    !strcmp(gw->service_type, "ClusterIP"))
-		error(c, gw->mark, "spec.service.externalTrafficPolicy: a "
-		      "ClusterIP Service has no external traffic");
+		error(c, gw->external_traffic_policy_mark, "spec.service."
+		      "externalTrafficPolicy: a ClusterIP Service has no "
+		      "external traffic");
 }
 
 static void check_servers(struct checker *c)
@@ -174,8 +175,16 @@ static void check_servers(struct checker *c)
 		const char *family = server_family(s->protocol);
 
 		if (!p) {
+			struct gw_buf list = { 0 };
+			size_t k;
+
+			for (k = 0; k < gw->nports; k++)
+				gw_buf_printf(&list, "%s%ld", k ? ", " : "",
+					      gw->ports[k].port);
 			error(c, s->port_mark, "spec.servers[%zu].port: %ld is "
-			      "not a port of the gateway Service", i, s->port);
+			      "not a port of the gateway Service (%s)", i,
+			      s->port, list.data);
+			gw_buf_release(&list);
 		} else if (name_protocol(p->name) &&
 			   strcmp(name_protocol(p->name), family)) {
 			warning(c, s->port_mark, "spec.servers[%zu].port: "
@@ -212,9 +221,12 @@ static void check_resources(struct checker *c)
 
 		if (r[i].req->s && r[i].lim->s &&
 		    gw_quantity_cmp(r[i].req->s, r[i].lim->s) > 0)
-			error(c, r[i].req->mark, "spec.deployment.resources."
-			      "requests.%s: request %s is above the limit %s",
-			      name, r[i].req->s, r[i].lim->s);
+			error(c, r[i].req->given ? r[i].req->mark :
+			      r[i].lim->mark, "spec.deployment.resources.%s.%s: "
+			      "request %s is above the %slimit %s",
+			      r[i].req->given ? "requests" : "limits", name,
+			      r[i].req->s, r[i].lim->given ? "" : "default ",
+			      r[i].lim->s);
 	}
 }
 
@@ -227,14 +239,28 @@ static void check_autoscaling(struct checker *c)
 		return;
 	if (gw->hpa_min > gw->hpa_max)
 		error(c, gw->hpa_min_mark, "spec.autoscaling.minReplicas: %ld "
-		      "is above maxReplicas %ld", gw->hpa_min, gw->hpa_max);
-	if (gw->hpa_cpu && !gw->req_cpu.s)
-		error(c, gw->hpa_cpu_mark, "spec.autoscaling: a CPU target "
-		      "needs a CPU request (the target is a percentage of it)");
+		      "is above %smaxReplicas %ld", gw->hpa_min,
+		      gw->hpa_max_given ? "" : "the default ", gw->hpa_max);
+	if (gw->hpa_cpu && !gw->req_cpu.s) {
+		if (gw->hpa_cpu_given)
+			error(c, gw->hpa_cpu_mark, "spec.autoscaling."
+			      "targetCPUUtilizationPercentage: a CPU target "
+			      "needs a CPU request (the target is a percentage "
+			      "of it), and spec.deployment.resources.requests "
+			      "has no cpu (it replaces the default as a whole)");
+		else
+			error(c, gw->hpa_mark, "spec.autoscaling: the default "
+			      "CPU target (80%%) needs a CPU request (the target "
+			      "is a percentage of it), and spec.deployment."
+			      "resources.requests has no cpu (it replaces the "
+			      "default as a whole)");
+	}
 	if (gw->hpa_mem && !gw->req_mem.s)
-		error(c, gw->hpa_mem_mark, "spec.autoscaling: a memory target "
+		error(c, gw->hpa_mem_mark, "spec.autoscaling."
+		      "targetMemoryUtilizationPercentage: a memory target "
 		      "needs a memory request (the target is a percentage of "
-		      "it)");
+		      "it), and spec.deployment.resources.requests has no "
+		      "memory (it replaces the default as a whole)");
 	if (gw->replicas >= 0)
 		warning(c, gw->replicas_mark, "spec.deployment.replicas: left "
 			"out of the Deployment because spec.autoscaling "

@@ -126,7 +126,9 @@ static int read_template(struct compilation *c, const struct gw_gateway *gw,
 		return 0;
 	}
 	*source = gw->template_path;
-	if (gw_load_read(c->arena, &c->diag, gw->template_path, &data, len)) {
+	if (gw_load_read_for(c->arena, &c->diag, gw->template_path,
+			     gw->template_mark,
+			     "spec.controlPlane.injectionTemplate", &data, len)) {
 		c->io_error = true;
 		return -1;
 	}
@@ -172,14 +174,14 @@ static void plan_control_planes(struct compilation *c)
 			cp->len = len;
 			cp->source = source;
 		} else if (cp->len != len || memcmp(cp->text, text, len)) {
-			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->template_path ?
-				    gw->template_mark : gw->name_mark,
+			gw_diag_add(&c->diag, GW_SEV_ERROR,
+				    gw->template_demand_mark,
 				    "spec.controlPlane: Istio '%s' would get "
 				    "%s here but %s from %s:%d:%d (one gateway "
 				    "template per control plane)", gw->istio,
 				    source, cp->source, cp->chooser->file,
-				    cp->chooser->name_mark.line,
-				    cp->chooser->name_mark.col);
+				    cp->chooser->template_demand_mark.line,
+				    cp->chooser->template_demand_mark.col);
 		}
 	}
 	for (i = 0; i < c->ncps; i++) {
@@ -237,7 +239,6 @@ static int render_all(struct compilation *c, struct gw_fileset *set)
 			err = -1;
 			continue;
 		}
-		report_notes(c, cp);
 		gw_render_control_plane(cp->istio, out, strlen(out), set);
 		free(out);
 	}
@@ -259,6 +260,9 @@ static int render_all(struct compilation *c, struct gw_fileset *set)
 			err = -1;
 		}
 	}
+	for (i = 0; !err && i < c->ncps; i++)
+		if (c->cps[i].chooser)
+			report_notes(c, &c->cps[i]);
 	gw_fileset_sort(set);
 	return err;
 }

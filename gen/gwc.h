@@ -109,6 +109,7 @@ struct gw_pair;
 struct gw_node {
 	enum gw_kind kind;
 	struct gw_mark mark;
+	const char *src;	/* a plain scalar's text as written, or NULL */
 	union {
 		bool b;
 		long long i;
@@ -170,6 +171,11 @@ int gw_load_gate(struct gw_diag *diag, const char *name, const char *data,
 /* Reads a whole regular file into @arena (NUL-terminated). */
 int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, char **data, size_t *len);
+/* The same for a file that a spec key names: failures are reported at
+ * @at, prefixed with "@what: PATH: " (the key's JSON path). */
+int gw_load_read_for(struct gw_arena *arena, struct gw_diag *diag,
+		     const char *path, struct gw_mark at, const char *what,
+		     char **data, size_t *len);
 
 /* ---- validate.c: the JSON Schema subset -------------------------------- */
 
@@ -226,7 +232,7 @@ struct gw_port {
 	long port, target_port, node_port;	/* node_port 0: unset */
 	const char *protocol;
 	struct gw_mark mark;			/* of the port entry */
-	struct gw_mark port_mark, name_mark;
+	struct gw_mark port_mark, name_mark, node_port_mark;
 };
 
 struct gw_server {
@@ -243,10 +249,12 @@ struct gw_route {
 	struct gw_mark mark, name_mark;
 };
 
-/* A quantity as written in the spec, with its position; s NULL when absent. */
+/* A quantity as written in the spec, with its position; s NULL when absent.
+ * given: written in the spec (else the seed's default or absent). */
 struct gw_qty {
 	const char *s;
 	struct gw_mark mark;
+	bool given;
 };
 
 struct gw_gateway {
@@ -263,6 +271,7 @@ struct gw_gateway {
 	const char *revision;			/* NULL: sidecar.istio.io/inject */
 	const char *template_path;		/* resolved; NULL: built-in */
 	struct gw_mark template_mark, cp_ns_mark;
+	struct gw_mark template_demand_mark;	/* why it needs a template */
 	bool pin_template;
 
 	/* spec.nodes */
@@ -284,6 +293,7 @@ struct gw_gateway {
 	struct gw_mark replicas_mark;
 	const char *image, *image_pull_policy;
 	struct gw_qty req_cpu, req_mem, lim_cpu, lim_mem;
+	bool requests_given, limits_given;
 	struct gw_node *container_security_context;
 	struct gw_node *pod_labels, *pod_annotations;
 	struct gw_mark pod_labels_mark;
@@ -298,6 +308,7 @@ struct gw_gateway {
 	size_t nports;
 	struct gw_node *service_annotations, *service_labels;
 	const char *load_balancer_ip, *external_traffic_policy;
+	struct gw_mark load_balancer_ip_mark, external_traffic_policy_mark;
 	struct gw_node *load_balancer_source_ranges;
 
 	/* spec.autoscaling */
@@ -305,6 +316,7 @@ struct gw_gateway {
 	struct gw_mark hpa_mark;
 	long hpa_min, hpa_max, hpa_cpu, hpa_mem;	/* cpu/mem 0: unset */
 	struct gw_mark hpa_min_mark, hpa_cpu_mark, hpa_mem_mark;
+	bool hpa_max_given, hpa_cpu_given;
 	struct gw_node *hpa_behavior;
 
 	/* spec.podDisruptionBudget */

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +28,8 @@ struct loader {
 	struct gw_arena *arena;
 	struct gw_diag *diag;
 	const char *name;
+	const char *data;	/* the input, for messages */
+	size_t len;
 	yaml_parser_t parser;
 	yaml_event_t event;
 	bool have_event;
@@ -107,8 +110,8 @@ static int gate_bytes(struct loader *ld, const char *data, size_t len)
 			error_at(ld, here, "invalid UTF-8 (byte 0x%02X)", s[i]);
 			return -1;
 		}
-		if (cp == '\n') {
-			line++, col = 1, line_start = true;
+		if (cp == '\n' || (cp == '\r' && (i + 1 == len || s[i + 1] != '\n'))) {
+			line++, col = 1, line_start = true;	/* LF, CRLF or CR */
 			i += n;
 			continue;
 		}
@@ -141,22 +144,50 @@ static int gate_bytes(struct loader *ld, const char *data, size_t len)
 
 /* ---- the parser -------------------------------------------------------- */
 
+/* The character at a 0-based line and column of the input, or -1. */
+static int char_at(const struct loader *ld, yaml_mark_t m)
+{
+	size_t i = 0, line = 0, col = 0;
+
+	while (i < ld->len && line < m.line)
+		if (ld->data[i++] == '\n')
+			line++;
+	while (i < ld->len && col < m.column && ld->data[i] != '\n')
+		if (((unsigned char)ld->data[++i] & 0xc0) != 0x80)
+			col++;
+	return i < ld->len ? (unsigned char)ld->data[i] : -1;
+}
+
+static void report_parse_error(struct loader *ld)
+{
+	const yaml_parser_t *p = &ld->parser;
+	struct gw_mark m = mark_of(ld, p->problem_mark);
+	const char *problem = p->problem ? p->problem : "malformed YAML";
+
+	if (p->error == YAML_MEMORY_ERROR)
+		gw_oom();
+	if (!strcmp(problem, "found character that cannot start any token") &&
+	    char_at(ld, p->problem_mark) == '\t')
+		error_at(ld, m, "found a tab character that cannot start any "
+			 "token (YAML indents with spaces, not tabs)");
+	else if (p->context && (p->context_mark.line != p->problem_mark.line ||
+				p->context_mark.column != p->problem_mark.column))
+		error_at(ld, m, "%s %s that starts at line %d, column %d",
+			 problem, p->context, (int)p->context_mark.line + 1,
+			 (int)p->context_mark.column + 1);
+	else if (p->context)
+		error_at(ld, m, "%s %s", problem, p->context);
+	else
+		error_at(ld, m, "%s", problem);
+}
+
 static int next_event(struct loader *ld)
 {
 	if (ld->have_event)
 		yaml_event_delete(&ld->event);
 	ld->have_event = false;
 	if (!yaml_parser_parse(&ld->parser, &ld->event)) {
-		struct gw_mark m = mark_of(ld, ld->parser.problem_mark);
-		const char *problem = ld->parser.problem ?
-			ld->parser.problem : "malformed YAML";
-
-		if (ld->parser.error == YAML_MEMORY_ERROR)
-			gw_oom();
-		if (ld->parser.context)
-			error_at(ld, m, "%s %s", problem, ld->parser.context);
-		else
-			error_at(ld, m, "%s", problem);
+		report_parse_error(ld);
 		return -1;
 	}
 	ld->have_event = true;
@@ -240,8 +271,14 @@ static int reject_properties(struct loader *ld, const yaml_char_t *anchor,
 		return -1;
 	}
 	if (tag) {
-		error_at(ld, m, "tags are not supported (%s)",
-			 (const char *)tag);
+		const char *t = (const char *)tag;
+		const char *core = "tag:yaml.org,2002:";
+
+		if (!strncmp(t, core, strlen(core)))
+			error_at(ld, m, "tags are not supported (!!%s)",
+				 t + strlen(core));
+		else
+			error_at(ld, m, "tags are not supported (%s)", t);
 		return -1;
 	}
 	return 0;
@@ -307,8 +344,10 @@ static struct gw_node *parse_scalar(struct loader *ld)
 			     len);
 	n->u.str.s = s;
 	n->u.str.len = len;
-	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		n->src = s;
 		type_plain(n, s, len);
+	}
 	return n;
 }
 
@@ -361,10 +400,11 @@ static struct gw_node *parse_mapping(struct loader *ld, int depth)
 		if (!key)
 			goto out;
 		if (key->kind != GW_STR) {
-			error_at(ld, key->mark, "mapping key '%s' is a%s %s, "
-				 "not a string (quote it)", text,
-				 key->kind == GW_INT ? "n" : "",
-				 gw_kind_name(key->kind));
+			error_at(ld, key->mark, "mapping key '%s' is %s, not a "
+				 "string (quote it)", text,
+				 key->kind == GW_NULL ? "null" :
+				 key->kind == GW_INT ? "an integer" :
+				 key->kind == GW_BOOL ? "a boolean" : "a number");
 			goto out;
 		}
 		earlier = keyset_add(&keys, key);
@@ -479,7 +519,8 @@ int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
 		  const char *name, const char *data, size_t len,
 		  struct gw_node ***docs, size_t *ndocs)
 {
-	struct loader ld = { .arena = arena, .diag = diag, .name = name };
+	struct loader ld = { .arena = arena, .diag = diag, .name = name,
+			     .data = data, .len = len };
 	int ret;
 
 	*docs = NULL;
@@ -498,10 +539,41 @@ int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
 	return ret;
 }
 
+/*
+ * Reports a failure to read @path: against the file itself, or, when a
+ * spec key named the file, at that key as "@what: <problem with PATH>".
+ * @verb is "cannot open" or "cannot read" (with @detail) or a state
+ * ("is a directory, not a file") without one.
+ */
+static void read_error(struct gw_diag *diag, const char *path,
+		       struct gw_mark at, const char *what, const char *verb,
+		       const char *detail)
+{
+	bool action = !strncmp(verb, "cannot", 6);
+
+	if (!what)
+		gw_diag_add(diag, GW_SEV_ERROR, (struct gw_mark){ path, 0, 0 },
+			    "%s%s%s", verb, detail ? ": " : "",
+			    detail ? detail : "");
+	else if (action)
+		gw_diag_add(diag, GW_SEV_ERROR, at, "%s: %s %s: %s", what,
+			    verb, path, detail);
+	else
+		gw_diag_add(diag, GW_SEV_ERROR, at, "%s: %s %s%s%s", what,
+			    path, verb, detail ? " " : "", detail ? detail : "");
+}
+
 int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, char **data, size_t *len)
 {
-	struct gw_mark whole = { path, 0, 0 };
+	return gw_load_read_for(arena, diag, path, (struct gw_mark){ 0 }, NULL,
+				data, len);
+}
+
+int gw_load_read_for(struct gw_arena *arena, struct gw_diag *diag,
+		     const char *path, struct gw_mark at, const char *what,
+		     char **data, size_t *len)
+{
 	struct stat st;
 	size_t got = 0;
 	char *buf;
@@ -509,18 +581,23 @@ int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 
 	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		gw_diag_add(diag, GW_SEV_ERROR, whole, "cannot open: %s",
-			    strerror(errno));
+		read_error(diag, path, at, what, "cannot open",
+			   strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		gw_diag_add(diag, GW_SEV_ERROR, whole, "not a regular file");
+		read_error(diag, path, at, what, S_ISDIR(st.st_mode) ?
+			   "is a directory, not a file" : "is not a regular file",
+			   NULL);
 		close(fd);
 		return -1;
 	}
 	if (st.st_size > (off_t)GW_INPUT_MAX) {
-		gw_diag_add(diag, GW_SEV_ERROR, whole, "file is larger than "
-			    "the limit of %u bytes", GW_INPUT_MAX);
+		char limit[48];
+
+		snprintf(limit, sizeof(limit), "the limit of %u bytes",
+			 GW_INPUT_MAX);
+		read_error(diag, path, at, what, "is larger than", limit);
 		close(fd);
 		return -1;
 	}
@@ -531,8 +608,8 @@ int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			gw_diag_add(diag, GW_SEV_ERROR, whole, "cannot read: %s",
-				    n ? strerror(errno) : "file shrank");
+			read_error(diag, path, at, what, "cannot read",
+				   n ? strerror(errno) : "the file shrank");
 			close(fd);
 			return -1;
 		}

@@ -74,7 +74,8 @@ static int run_compile(int argc, char **argv, bool build)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, build ? "+o:" : "+", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, build ? ":o:" : ":", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -89,9 +90,18 @@ static int run_compile(int argc, char **argv, bool build)
 						   "output");
 			opt.prune = true;
 			break;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
 		default:
-			fprintf(stderr, "Try 'gwc --help'.\n");
-			return GW_EXIT_USAGE;
+			if (optopt) {
+				char opt_text[3] = { '-', (char)optopt, 0 };
+
+				return usage_error("unknown option '%s'",
+						   opt_text);
+			}
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

@@ -68,8 +68,10 @@ static void set_quantities(const struct gw_node *list, struct gw_qty *cpu,
 {
 	cpu->s = list ? str_or(list, "cpu", NULL) : def_cpu;
 	cpu->mark = mark_or(list, "cpu", list ? list->mark : def_mark);
+	cpu->given = at(list, "cpu") != NULL;
 	mem->s = list ? str_or(list, "memory", NULL) : def_mem;
 	mem->mark = mark_or(list, "memory", list ? list->mark : def_mark);
+	mem->given = at(list, "memory") != NULL;
 }
 
 static void model_ports(struct gw_arena *arena, struct gw_gateway *gw,
@@ -110,6 +112,7 @@ static void model_ports(struct gw_arena *arena, struct gw_gateway *gw,
 		port->mark = p->mark;
 		port->port_mark = mark_or(p, "port", p->mark);
 		port->name_mark = mark_or(p, "name", p->mark);
+		port->node_port_mark = mark_or(p, "nodePort", p->mark);
 	}
 }
 
@@ -194,6 +197,13 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	gw->template_path = tmpl ? relative_to(arena, file, tmpl) : NULL;
 	gw->template_mark = mark_or(cp, "injectionTemplate", doc->mark);
 	gw->pin_template = bool_or(cp, "pinTemplate", false);
+	if (gw->template_path)
+		gw->template_demand_mark = gw->template_mark;
+	else if (cp)
+		gw->template_demand_mark = cp->mark;
+	else
+		gw->template_demand_mark = mark_or(nodes, "kernelVersion",
+						   gw->name_mark);
 
 	gw->kernel_version = str_or(nodes, "kernelVersion", NULL);
 	gw->kernel_mark = mark_or(nodes, "kernelVersion", doc->mark);
@@ -219,6 +229,8 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 		       "100m", "128Mi", doc->mark);
 	set_quantities(at(res, "limits"), &gw->lim_cpu, &gw->lim_mem,
 		       "2000m", "1024Mi", doc->mark);
+	gw->requests_given = at(res, "requests") != NULL;
+	gw->limits_given = at(res, "limits") != NULL;
 	gw->container_security_context = node_or_null(dep, "securityContext");
 	gw->pod_labels = node_or_null(dep, "podLabels");
 	gw->pod_labels_mark = mark_or(dep, "podLabels", doc->mark);
@@ -237,6 +249,9 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	gw->service_annotations = node_or_null(svc, "annotations");
 	gw->service_labels = node_or_null(svc, "labels");
 	gw->load_balancer_ip = str_or(svc, "loadBalancerIP", NULL);
+	gw->load_balancer_ip_mark = mark_or(svc, "loadBalancerIP", doc->mark);
+	gw->external_traffic_policy_mark = mark_or(svc,
+		"externalTrafficPolicy", doc->mark);
 	gw->load_balancer_source_ranges =
 		node_or_null(svc, "loadBalancerSourceRanges");
 	gw->external_traffic_policy = str_or(svc, "externalTrafficPolicy", NULL);
@@ -250,6 +265,8 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 		gw->hpa_min = int_or(hpa, "minReplicas", 2);
 		gw->hpa_max = int_or(hpa, "maxReplicas", 5);
 		gw->hpa_min_mark = mark_or(hpa, "minReplicas", hpa->mark);
+		gw->hpa_max_given = at(hpa, "maxReplicas") != NULL;
+		gw->hpa_cpu_given = at(hpa, "targetCPUUtilizationPercentage");
 		gw->hpa_cpu = int_or(hpa, "targetCPUUtilizationPercentage",
 				     mem_only ? 0 : 80);
 		gw->hpa_cpu_mark = mark_or(hpa, "targetCPUUtilizationPercentage",

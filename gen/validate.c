@@ -86,7 +86,10 @@ static void describe(struct gw_buf *out, const struct gw_node *n)
 		gw_buf_printf(out, "integer %lld", n->u.i);
 		break;
 	case GW_NUM:
-		gw_buf_printf(out, "number %.17g", n->u.num);
+		if (n->src)
+			gw_buf_printf(out, "number %s", n->src);
+		else
+			gw_buf_printf(out, "number %.17g", n->u.num);
 		break;
 	case GW_BOOL:
 		gw_buf_printf(out, "boolean %s", n->u.b ? "true" : "false");
@@ -273,6 +276,10 @@ static void check_type(struct validator *v, const struct gw_node *type,
 		report(v, n, "expected integer, found %s (write it in decimal "
 		       "without quotes, sign, leading zeros or fraction)",
 		       found.data);
+	else if (want.data && !strcmp(want.data, "string") && n->src &&
+		 n->kind != GW_NULL)
+		report(v, n, "expected string, found %s (quote it: \"%s\")",
+		       found.data, n->src);
 	else if (want.data && !strcmp(want.data, "object") && n->kind == GW_NULL)
 		report(v, n, "expected object, found null (write {} for an "
 		       "empty one)");
@@ -358,11 +365,7 @@ static void check_string(struct validator *v, const struct gw_node *schema,
 	struct gw_buf val = { 0 };
 
 	describe(&val, n);
-	if (get_count(schema, "minLength", &lim) && len < lim)
-		report(v, n, "%s is shorter than %zu character%s", val.data,
-		       lim, lim == 1 ? "" : "s");
-	if (get_count(schema, "maxLength", &lim) && len > lim)
-		report(v, n, "%s is longer than %zu characters", val.data, lim);
+	/* a failed pattern says it all; lengths only for matching strings */
 	if (pattern && pattern->kind == GW_STR &&
 	    strlen(n->u.str.s) == n->u.str.len &&
 	    !pattern_matches(pattern->u.str.s, n->u.str.s)) {
@@ -372,6 +375,13 @@ static void check_string(struct validator *v, const struct gw_node *schema,
 		else
 			report(v, n, "%s does not match the pattern %s",
 			       val.data, pattern->u.str.s);
+	} else {
+		if (get_count(schema, "minLength", &lim) && len < lim)
+			report(v, n, "%s is shorter than %zu character%s",
+			       val.data, lim, lim == 1 ? "" : "s");
+		if (get_count(schema, "maxLength", &lim) && len > lim)
+			report(v, n, "%s is longer than %zu characters",
+			       val.data, lim);
 	}
 	gw_buf_release(&val);
 }
@@ -394,9 +404,16 @@ static void check_array(struct validator *v, const struct gw_node *schema,
 			for (j = 0; j < i; j++)
 				if (gw_node_equal(n->u.seq.items[i],
 						  n->u.seq.items[j])) {
-					report(v, n->u.seq.items[i], "item %zu "
-					       "repeats item %zu", i, j);
-					j = i;
+					struct gw_buf val = { 0 };
+					size_t old = v->path.len;
+
+					describe(&val, n->u.seq.items[i]);
+					gw_buf_printf(&v->path, "[%zu]", i);
+					report(v, n->u.seq.items[i], "%s repeats "
+					       "item %zu", val.data, j);
+					path_pop(&v->path, old);
+					gw_buf_release(&val);
+					break;
 				}
 	if (!items)
 		return;
