@@ -6,21 +6,25 @@
  * "<a>/<b>" is one folder (a gateway, or istio/<name> for a control plane).
  * Produces, under OUT, every such folder complete and nothing half-written:
  *
- *   1. lock OUT (flock on the folder itself) against concurrent runs;
- *   2. stage every changed folder as OUT/<a>/.<b>.gwc-<pid>-<n>, written
+ *   1. lock OUT (flock on the folder itself) against concurrent runs,
+ *      then hold off SIGINT, SIGTERM and SIGHUP;
+ *   2. look at every folder first, creating nothing: refuse a folder that
+ *      gwc did not make (no GW_MARKER in it) or a non-folder, and note the
+ *      folders that are already exactly right;
+ *   3. stage every changed folder as OUT/<a>/.<b>.gwc-<pid>-<n>, written
  *      with O_EXCL|O_NOFOLLOW and explicit modes (0644 files, 0755 folders,
  *      whatever the umask), then one syncfs() for all of them;
- *   3. only when every folder is staged, swap each in with
+ *   4. only when every folder is staged, swap each in with
  *      renameat2(RENAME_EXCHANGE) (or RENAME_NOREPLACE for a new one),
  *      fsync the parent and remove the old tree without following links.
  *
+ * A failure before step 4 removes every staging folder and every folder
+ * (OUT included) that the run created, so OUT is exactly as it was.
  * A folder whose files are already exactly right is left untouched, so
- * Make sees no new mtime.  A folder that gwc did not make (no GW_MARKER
- * file in it), a symlink in place of a folder, or OUT being a file are
- * refused.  SIGINT, SIGTERM and SIGHUP are held off while the folder is
- * being changed and take effect after it, so an interrupted run leaves the
- * old tree (if it came before the swap) or the new one, and no staging
- * folder.  A crash mid-swap leaves each folder old or new; its staging
+ * Make sees no new mtime.  A symlink in place of OUT or of a folder, or
+ * OUT being a file, are refused too.  A signal held off during the run
+ * takes effect after it: before step 4 the run backs out and OUT is the
+ * old tree; after it, the new one.  A crash mid-swap leaves each folder old or new; its staging
  * leftovers are removed by the next run.
  */
 #include <dirent.h>
@@ -47,11 +51,13 @@ struct folder {
 	size_t n;
 	char *stage;		/* staging folder name in parent, or NULL */
 	bool exists, unchanged;
+	bool parent_created;	/* this run made OUT/<parent> */
 };
 
 struct writer {
 	const char *outdir;
 	int out;		/* OUT, locked */
+	bool out_created;	/* this run made OUT */
 	struct folder *folders;
 	size_t nfolders;
 	unsigned counter;
@@ -101,6 +107,25 @@ static int remove_tree_at(int dirfd, const char *name)
 	return unlinkat(dirfd, name, AT_REMOVEDIR) || err ? -1 : 0;
 }
 
+/* True for a staging folder name: ".<name>.gwc-<pid>-<n>". */
+static bool is_stage_name(const char *s)
+{
+	const char *tag = strstr(s, STAGE_TAG);
+	size_t digits = 0, dashes = 0;
+
+	if (s[0] != '.' || !tag || tag == s)
+		return false;
+	for (tag += strlen(STAGE_TAG); *tag; tag++) {
+		if (*tag == '-' && digits && !dashes)
+			dashes++, digits = 0;
+		else if (*tag >= '0' && *tag <= '9')
+			digits++;
+		else
+			return false;
+	}
+	return dashes == 1 && digits > 0;
+}
+
 /* Removes staging folders that a crashed run left in @dirfd. */
 static void remove_stale_stages(int dirfd)
 {
@@ -116,7 +141,7 @@ static void remove_stale_stages(int dirfd)
 		return;
 	}
 	while ((e = readdir(dir)))
-		if (e->d_name[0] == '.' && strstr(e->d_name, STAGE_TAG))
+		if (is_stage_name(e->d_name))
 			remove_tree_at(dirfd, e->d_name);
 	closedir(dir);
 }
@@ -231,62 +256,85 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 	return 0;
 }
 
-static int open_parent(struct writer *w, const char *parent, bool create)
+/* Opens OUT/@parent; with @created, makes it (mode 0755) when missing. */
+static int open_parent(struct writer *w, const char *parent, bool *created)
 {
 	int fd;
 
-	if (create && mkdirat(w->out, parent, 0755) && errno != EEXIST)
+	if (created && !mkdirat(w->out, parent, 0755)) {
+		*created = true;
+		if (fchmodat(w->out, parent, 0755, 0))
+			return fail("cannot set the mode of", errno, "%s/%s",
+				    w->outdir, parent);
+	} else if (created && errno != EEXIST) {
 		return fail("cannot create", errno, "%s/%s", w->outdir, parent);
+	}
 	fd = openat(w->out, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
-	if (fd < 0 && (create || errno != ENOENT))
+	if (fd < 0 && (created || errno != ENOENT))
 		fail(errno == ENOTDIR || errno == ELOOP ?
 		     "refusing to write into a non-folder" : "cannot open",
 		     errno, "%s/%s", w->outdir, parent);
 	return fd;
 }
 
-static int stage_folder(struct writer *w, struct folder *f)
+/*
+ * Looks at what OUT holds for @f, creating nothing: refuses what gwc must
+ * not replace, notes whether the folder exists and is already exactly
+ * right.  Runs for every folder before any is staged.
+ */
+static int plan_folder(struct writer *w, struct folder *f, bool first_in_parent)
 {
-	int parent = open_parent(w, f->parent, true), fd = -1, ret = -1;
+	int parent = open_parent(w, f->parent, NULL), old, ret = -1;
 	struct stat st;
-	size_t i;
 
 	if (parent < 0)
-		return -1;
-	remove_stale_stages(parent);
-	if (!fstatat(parent, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
-		int old;
-
-		f->exists = true;
-		if (!S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "gwc: error: refusing to replace "
-				"'%s/%s/%s': not a folder\n", w->outdir,
-				f->parent, f->name);
-			goto out;
-		}
-		old = openat(parent, f->name, O_RDONLY | O_DIRECTORY |
-			     O_NOFOLLOW | O_CLOEXEC);
-		if (old < 0) {
-			fail("cannot open", errno, "%s/%s/%s", w->outdir,
-			     f->parent, f->name);
-			goto out;
-		}
-		if (faccessat(old, GW_MARKER, F_OK, AT_SYMLINK_NOFOLLOW)) {
-			fprintf(stderr, "gwc: error: refusing to replace "
-				"'%s/%s/%s': gwc did not make it (no %s file "
-				"in it)\n", w->outdir, f->parent, f->name,
-				GW_MARKER);
-			close(old);
-			goto out;
-		}
-		f->unchanged = folder_equals(old, f);
-		close(old);
-		if (f->unchanged) {
-			ret = 0;
-			goto out;
-		}
+		return errno == ENOENT ? 0 : -1;
+	if (first_in_parent)
+		remove_stale_stages(parent);
+	if (fstatat(parent, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
+		ret = 0;
+		goto out;
 	}
+	f->exists = true;
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "gwc: error: refusing to replace '%s/%s/%s': "
+			"not a folder\n", w->outdir, f->parent, f->name);
+		goto out;
+	}
+	old = openat(parent, f->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		     O_CLOEXEC);
+	if (old < 0) {
+		fail("cannot open", errno, "%s/%s/%s", w->outdir, f->parent,
+		     f->name);
+		goto out;
+	}
+	if (faccessat(old, GW_MARKER, F_OK, AT_SYMLINK_NOFOLLOW)) {
+		fprintf(stderr, "gwc: error: refusing to replace '%s/%s/%s': "
+			"gwc did not make it (no %s file in it)\n", w->outdir,
+			f->parent, f->name, GW_MARKER);
+		close(old);
+		goto out;
+	}
+	f->unchanged = folder_equals(old, f);
+	close(old);
+	ret = 0;
+out:
+	close(parent);
+	return ret;
+}
+
+/* Writes the new version of @f beside the old one. */
+static int stage_folder(struct writer *w, struct folder *f)
+{
+	int parent, fd = -1, ret = -1;
+	size_t i;
+
+	if (f->unchanged)
+		return 0;
+	parent = open_parent(w, f->parent, &f->parent_created);
+	if (parent < 0)
+		return -1;
 	for (;;) {
 		if (asprintf(&f->stage, ".%s%s%ld-%u", f->name, STAGE_TAG,
 			     (long)getpid(), w->counter++) < 0)
@@ -323,24 +371,27 @@ out:
 	return ret;
 }
 
+/* Undoes the staging of @f, and the parent folder if this run made it. */
 static void unstage(struct writer *w, struct folder *f)
 {
 	int parent;
 
-	if (!f->stage)
-		return;
-	parent = open_parent(w, f->parent, false);
-	if (parent >= 0) {
-		remove_tree_at(parent, f->stage);
-		close(parent);
+	if (f->stage) {
+		parent = open_parent(w, f->parent, NULL);
+		if (parent >= 0) {
+			remove_tree_at(parent, f->stage);
+			close(parent);
+		}
+		free(f->stage);
+		f->stage = NULL;
 	}
-	free(f->stage);
-	f->stage = NULL;
+	if (f->parent_created)
+		unlinkat(w->out, f->parent, AT_REMOVEDIR);
 }
 
 static int publish(struct writer *w, struct folder *f)
 {
-	int parent = open_parent(w, f->parent, false), ret = -1;
+	int parent = open_parent(w, f->parent, NULL), ret = -1;
 
 	if (parent < 0)
 		return -1;
@@ -390,6 +441,7 @@ static int prune(struct writer *w)
 		int pfd;
 		DIR *sub;
 		struct dirent *b;
+		bool removed;
 
 		if (a->d_name[0] == '.')
 			continue;
@@ -398,6 +450,7 @@ static int prune(struct writer *w)
 		if (pfd < 0)
 			continue;
 		sub = fdopendir(dup(pfd));
+		removed = false;
 		while (sub && (b = readdir(sub))) {
 			int bfd;
 			bool ours;
@@ -414,10 +467,13 @@ static int prune(struct writer *w)
 			if (ours && remove_tree_at(pfd, b->d_name))
 				err = fail("cannot remove", errno, "%s/%s/%s",
 					   w->outdir, a->d_name, b->d_name);
+			else if (ours)
+				removed = true;
 		}
 		if (sub)
 			closedir(sub);
-		unlinkat(w->out, a->d_name, AT_REMOVEDIR); /* if now empty */
+		if (removed)	/* and the namespace folder, if now empty */
+			unlinkat(w->out, a->d_name, AT_REMOVEDIR);
 		close(pfd);
 	}
 	closedir(top);
@@ -468,8 +524,14 @@ static int open_outdir(struct writer *w)
 			"is a symbolic link\n", w->outdir);
 		return -1;
 	}
-	if (mkdir(w->outdir, 0755) && errno != EEXIST)
+	if (!mkdir(w->outdir, 0755)) {
+		w->out_created = true;
+		if (chmod(w->outdir, 0755))
+			return fail("cannot set the mode of", errno, "%s",
+				    w->outdir);
+	} else if (errno != EEXIST) {
 		return fail("cannot create", errno, "%s", w->outdir);
+	}
 	w->out = open(w->outdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		      O_CLOEXEC);
 	if (w->out < 0) {
@@ -489,20 +551,27 @@ static int open_outdir(struct writer *w)
 int gw_write_tree(const char *outdir, const struct gw_fileset *set,
 		  bool prune_others)
 {
-	struct writer w = { outdir, -1, NULL, 0, 0 };
+	struct writer w = { outdir, -1, false, NULL, 0, 0 };
 	sigset_t block, old, pending;
+	bool blocked = false;
 	size_t i;
 	int ret = -1;
 
+	signal(SIGXFSZ, SIG_IGN);	/* a file size limit becomes EFBIG */
+	if (group_folders(&w, set) || open_outdir(&w))
+		goto out;
+	/* from here on the tree changes: hold off signals until consistent */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	signal(SIGXFSZ, SIG_IGN);
-
-	if (group_folders(&w, set) || open_outdir(&w))
-		goto out;
+	blocked = true;
+	for (i = 0; i < w.nfolders; i++)
+		if (plan_folder(&w, &w.folders[i], !i ||
+				strcmp(w.folders[i].parent,
+				       w.folders[i - 1].parent)))
+			goto unstage;
 	for (i = 0; i < w.nfolders; i++)
 		if (stage_folder(&w, &w.folders[i]))
 			goto unstage;
@@ -522,8 +591,10 @@ int gw_write_tree(const char *outdir, const struct gw_fileset *set,
 	ret = prune_others ? prune(&w) : 0;
 	goto out;
 unstage:
-	for (i = 0; i < w.nfolders; i++)
+	for (i = w.nfolders; i-- > 0;)
 		unstage(&w, &w.folders[i]);
+	if (w.out_created)
+		rmdir(outdir);
 out:
 	for (i = 0; i < w.nfolders; i++) {
 		free(w.folders[i].parent);
@@ -533,6 +604,7 @@ out:
 	free(w.folders);
 	if (w.out >= 0)
 		close(w.out);	/* releases the lock */
-	sigprocmask(SIG_SETMASK, &old, NULL);	/* a held signal acts now */
+	if (blocked)
+		sigprocmask(SIG_SETMASK, &old, NULL);	/* a held signal acts now */
 	return ret;
 }

@@ -1,0 +1,720 @@
+#!/usr/bin/env bash
+# tests/suites/output.sh - end-to-end checks of the output folder contract of
+# gen/write.c: determinism, idempotence, atomicity, refusals, permissions,
+# resource limits, concurrency, signals, stale staging, --prune, and the
+# stdout commands.
+#
+# Run by tests/run.sh with GWC (absolute path of the binary), top (the repo
+# root) and TMPDIR set.  Prints one "ok NAME", "FAIL NAME: why" or
+# "skip NAME: why" line per check and always exits 0.  Root is needed for
+# the tmpfs (disk full) check and for the non-root permission checks; they
+# are skipped otherwise.
+set -u
+export LC_ALL=C TZ=UTC
+umask 022
+GWC=${GWC:-$(cd "$(dirname "$0")/../.." && pwd)/build/gwc}
+top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/gwc-output.XXXXXX") || {
+	echo "FAIL output-setup: cannot create a temporary folder"
+	exit 0
+}
+mnt=
+sigmnt=
+permdir=
+unmount() {
+	if [ -n "$1" ] && mountpoint -q "$1" 2>/dev/null; then
+		umount "$1" 2>/dev/null || umount -l "$1" 2>/dev/null
+	fi
+}
+cleanup() {
+	unmount "$mnt"
+	unmount "$sigmnt"
+	mnt= sigmnt=
+	if [ -n "$permdir" ]; then
+		chmod -R u+rwX "$permdir" 2>/dev/null
+		rm -rf "$permdir"
+	fi
+	permdir=
+	chmod -R u+rwX "$work" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 0' INT TERM HUP
+
+ok() { echo "ok $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "skip $1: $2"; }
+
+# One line of a file, for a FAIL reason.
+oneline() { head -c "${2:-300}" "$1" 2>/dev/null | tr '\n' ' '; }
+
+# The contents of a tree: path, type, mode, size (not of folders) and link
+# target of every entry below DIR, then the checksum of every file.  No
+# times, no inodes.
+tree_sig() {
+	(cd "$1" && find . -mindepth 1 \( -type d -printf '%P d %m\n' \) -o \
+		-printf '%P %y %m %s %l\n' | sort &&
+		find . -type f -print0 | sort -z | xargs -0r sha256sum)
+}
+# A short digest of the same (names, types, modes, link targets, bytes),
+# for big trees.
+tar_ok=
+tar --format=gnu --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+	-C / -cf /dev/null /dev/null 2>/dev/null && tar_ok=1
+tree_digest() {
+	if [ -n "$tar_ok" ]; then
+		tar --format=gnu --sort=name --mtime=@0 --owner=0 --group=0 \
+			--numeric-owner -C "$1" -cf - . | sha256sum | cut -d' ' -f1
+	else
+		tree_sig "$1" | sha256sum | cut -d' ' -f1
+	fi
+}
+# tree_sig plus the inode and mtime of every entry, DIR itself included.
+snap_strict() {
+	tree_sig "$1"
+	(cd "$1" && find . -printf '%p %i %T@\n' | sort)
+}
+# tree_sig plus the inode of every entry and the mtime of every non-folder:
+# for failures after staging began, which must touch the parent folders.
+snap_loose() {
+	tree_sig "$1"
+	(cd "$1" && find . \( -type d -printf '%p %i\n' \) -o \
+		-printf '%p %i %T@\n' | sort)
+}
+# Staging folders (".<name>.gwc-<pid>-<n>") anywhere below DIR.
+leftovers() { find "$1" -name '.*.gwc-*' 2>/dev/null | head -n 5 | tr '\n' ' '; }
+# The first differing line of two texts, for a FAIL reason.
+first_diff() {
+	diff <(printf '%s\n' "$1") <(printf '%s\n' "$2") | grep '^[<>]' |
+		head -n 4 | tr '\n' ' '
+}
+
+# A bound on every gwc run, so that a hang is a FAIL and not a stuck suite.
+limit=()
+command -v timeout >/dev/null 2>&1 && limit=(timeout -k 5 30)
+# g ARGS...: runs gwc; status in $rc, output in $work/stdout, $work/stderr.
+g() {
+	"${limit[@]}" "$GWC" "$@" >"$work/stdout" 2>"$work/stderr"
+	rc=$?
+	[ "$rc" -eq 124 ] && [ ${#limit[@]} -gt 0 ] && echo "(gwc timed out)" >>"$work/stderr"
+}
+# check_refusal NAME WANT_STDERR BEFORE AFTER: exit 2, exact stderr, same tree.
+check_refusal() {
+	if [ "$rc" -ne 2 ]; then
+		fail "$1" "exit status $rc, expected 2: $(oneline "$work/stderr")"
+	elif [ "$(cat "$work/stderr")" != "$2" ]; then
+		fail "$1" "stderr is '$(oneline "$work/stderr")', expected '$2'"
+	elif [ "$3" != "$4" ]; then
+		fail "$1" "the output folder changed: $(first_diff "$3" "$4")"
+	else
+		ok "$1"
+	fi
+}
+
+if [ ! -x "$GWC" ]; then
+	fail output-setup "no gwc binary at $GWC"
+	exit 0
+fi
+
+examples=("$top"/examples/*.yaml)
+reversed=()
+for ((i = ${#examples[@]} - 1; i >= 0; i--)); do reversed+=("${examples[i]}"); done
+minimal=$top/examples/minimal.yaml
+
+# Spec variants: A = examples/ as they are; B = minimal and ha changed;
+# H = ha changed only; M = minimal changed only.
+mkdir -p "$work/A" "$work/B" "$work/H" "$work/M"
+cp "${examples[@]}" "$work/A/"
+cp "${examples[@]}" "$work/B/"
+cp "${examples[@]}" "$work/H/"
+cp "${examples[@]}" "$work/M/"
+for d in B M; do
+	printf 'spec: {deployment: {replicas: 3}}\n' >>"$work/$d/minimal.yaml"
+done
+for d in B H; do
+	sed -i 's/terminationGracePeriodSeconds: 60/terminationGracePeriodSeconds: 61/' \
+		"$work/$d/ha.yaml"
+done
+specsA=("$work"/A/*.yaml) specsB=("$work"/B/*.yaml) specsH=("$work"/H/*.yaml)
+minimalB=$work/M/minimal.yaml
+
+# ---- determinism -----------------------------------------------------------
+# Every build of examples/ gives the same bytes and modes, whatever the
+# locale, time zone, umask or argument order.
+det_build() {	# det_build OUT LC_ALL TZ UMASK ARGS...
+	local out=$1 lc=$2 tz=$3 um=$4
+	shift 4
+	(umask "$um" && cd "$top" && LC_ALL=$lc TZ=$tz "${limit[@]}" "$GWC" build -o "$out" "$@") \
+		>/dev/null 2>"$work/det.err"
+}
+if det_build "$work/det-base" C UTC 022 "${examples[@]}"; then
+	base_sig=$(tree_sig "$work/det-base")
+	bad_modes=$(cd "$work/det-base" && find . -mindepth 1 \( \( -type f ! -perm 0644 \) -o \
+		\( -type d ! -perm 0755 \) -o ! \( -type f -o -type d \) \) -printf '%P %M ' | head -c 300)
+	if [ -n "$bad_modes" ]; then
+		fail determinism-modes "entries not 0644 files / 0755 folders: $bad_modes"
+	else
+		ok determinism-modes
+	fi
+	variants=("repeat|C|UTC|022|fwd" "LC_ALL=C.UTF-8|C.UTF-8|UTC|022|fwd"
+		"TZ=Asia/Kolkata|C|Asia/Kolkata|022|fwd"
+		"TZ=America/St_Johns|C|America/St_Johns|022|fwd"
+		"umask-077|C|UTC|077|fwd" "umask-000|C|UTC|000|fwd"
+		"reversed-args|C|UTC|022|rev"
+		"all-at-once|C.UTF-8|America/St_Johns|077|rev")
+	other_locale=$(locale -a 2>/dev/null | grep -viE '^(c|posix|c\.utf-?8)$' |
+		grep -iE 'utf-?8' | head -n 1)
+	if [ -n "$other_locale" ]; then
+		variants+=("LC_ALL=$other_locale|$other_locale|UTC|022|fwd")
+	else
+		skip determinism-other-locale "locale -a lists no locale besides C and C.UTF-8"
+	fi
+	n=0
+	for v in "${variants[@]}"; do
+		IFS='|' read -r name lc tz um order <<<"$v"
+		n=$((n + 1))
+		out=$work/det-$n
+		if [ "$order" = rev ]; then args=("${reversed[@]}"); else args=("${examples[@]}"); fi
+		if ! det_build "$out" "$lc" "$tz" "$um" "${args[@]}"; then
+			fail "determinism-$name" "gwc failed: $(oneline "$work/det.err")"
+			continue
+		fi
+		sig=$(tree_sig "$out")
+		if [ "$sig" != "$base_sig" ]; then
+			fail "determinism-$name" "tree differs from the C/UTC/022 build: $(first_diff "$base_sig" "$sig")"
+		else
+			ok "determinism-$name"
+		fi
+	done
+else
+	fail determinism "gwc build examples/ failed: $(oneline "$work/det.err")"
+fi
+
+# ---- idempotence -----------------------------------------------------------
+out=$work/idem
+g build -o "$out" "${examples[@]}"
+if [ "$rc" -ne 0 ]; then
+	fail idempotence "first build: exit $rc: $(oneline "$work/stderr")"
+else
+	before=$(snap_strict "$out")
+	sleep 0.02
+	g build -o "$out" "${examples[@]}"
+	after=$(snap_strict "$out")
+	if [ "$rc" -ne 0 ]; then
+		fail idempotence "second build: exit $rc: $(oneline "$work/stderr")"
+	elif [ "$before" != "$after" ]; then
+		fail idempotence "an mtime or inode changed: $(first_diff "$before" "$after")"
+	else
+		ok idempotence
+	fi
+fi
+
+# ---- changed spec ----------------------------------------------------------
+# Only ha-ingress/ha-gateway may change; every other gateway folder keeps
+# its inodes and mtimes, and ha-gateway gets the new content.
+out=$work/changed
+g build -o "$out" "${specsA[@]}"
+if [ "$rc" -ne 0 ]; then
+	fail changed-spec "first build: exit $rc: $(oneline "$work/stderr")"
+else
+	others() {
+		(cd "$out" && find . -mindepth 1 ! -path ./ha-ingress ! -path './ha-ingress/ha-gateway' \
+			! -path './ha-ingress/ha-gateway/*' -printf '%p %i %T@\n' | sort)
+		tree_sig "$out" | grep -v '^ha-ingress/ha-gateway/\|/ha-ingress/ha-gateway/'
+	}
+	before=$(others)
+	old_ha=$(cat "$out/ha-ingress/ha-gateway/gateway-deployment.yaml")
+	sleep 0.02
+	g build -o "$out" "${specsH[@]}"
+	after=$(others)
+	if [ "$rc" -ne 0 ]; then
+		fail changed-spec "second build: exit $rc: $(oneline "$work/stderr")"
+	elif [ "$before" != "$after" ]; then
+		fail changed-spec "a folder other than ha-ingress/ha-gateway changed: $(first_diff "$before" "$after")"
+	elif [ "$old_ha" = "$(cat "$out/ha-ingress/ha-gateway/gateway-deployment.yaml")" ] ||
+		! grep -q 'terminationGracePeriodSeconds: 61' "$out/ha-ingress/ha-gateway/gateway-deployment.yaml"; then
+		fail changed-spec "ha-ingress/ha-gateway did not get the new spec"
+	elif [ -n "$(leftovers "$out")" ]; then
+		fail changed-spec "staging leftovers: $(leftovers "$out")"
+	else
+		ok changed-spec
+	fi
+fi
+
+# ---- several changed folders in one namespace ------------------------------
+# Not in the task list as such, but the contract: a run that stages two
+# folders of the same namespace must publish both.
+printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw-a, namespace: shared-ns}\n---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw-b, namespace: shared-ns}\n' >"$work/two.yaml"
+out=$work/two
+g build -o "$out" "$work/two.yaml"
+if [ "$rc" -ne 0 ]; then
+	fail same-namespace "two new gateways in one namespace: exit $rc: $(oneline "$work/stderr")"
+elif [ ! -f "$out/shared-ns/gw-a/.gwc-output" ] || [ ! -f "$out/shared-ns/gw-b/.gwc-output" ]; then
+	fail same-namespace "a gateway folder is missing"
+elif [ -n "$(leftovers "$out")" ]; then
+	fail same-namespace "staging leftovers: $(leftovers "$out")"
+else
+	ok same-namespace
+fi
+
+# ---- atomicity on a bad spec -----------------------------------------------
+printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: bad-gateway, namespace: bad-ns}\nspec: {deployment: {replicas: three}}\n' >"$work/bad.yaml"
+out=$work/atomic
+g build -o "$out" "${examples[@]}"
+if [ "$rc" -ne 0 ]; then
+	fail atomic-bad-spec "first build: exit $rc: $(oneline "$work/stderr")"
+else
+	before=$(snap_strict "$out")
+	sleep 0.02
+	g build -o "$out" "$minimalB" "$work/bad.yaml"
+	after=$(snap_strict "$out")
+	if [ "$rc" -ne 1 ]; then
+		fail atomic-bad-spec "exit status $rc, expected 1: $(oneline "$work/stderr")"
+	elif [ "$before" != "$after" ]; then
+		fail atomic-bad-spec "the output folder changed: $(first_diff "$before" "$after")"
+	elif [ -n "$(leftovers "$out")" ]; then
+		fail atomic-bad-spec "staging leftovers: $(leftovers "$out")"
+	else
+		ok atomic-bad-spec
+	fi
+fi
+
+# ---- refusals --------------------------------------------------------------
+g build -o "$work/ref-base" "$minimal"
+if [ "$rc" -ne 0 ]; then
+	fail refusals "base build: exit $rc: $(oneline "$work/stderr")"
+else
+	# OUT is a symbolic link (to a gwc-made folder).
+	cp -a "$work/ref-base" "$work/ref-target"
+	ln -s ref-target "$work/ref-link"
+	before="$(snap_strict "$work/ref-target") $(readlink "$work/ref-link")"
+	g build -o "$work/ref-link" "$minimalB"
+	after="$(snap_strict "$work/ref-target") $(readlink "$work/ref-link")"
+	check_refusal refuse-out-symlink \
+		"gwc: error: refusing to write into '$work/ref-link': it is a symbolic link" \
+		"$before" "$after"
+
+	# OUT is a regular file.
+	printf 'not a folder\n' >"$work/ref-file"
+	before=$(stat -c '%i %s %Y %y %a' "$work/ref-file"; cat "$work/ref-file")
+	g build -o "$work/ref-file" "$minimal"
+	after=$(stat -c '%i %s %Y %y %a' "$work/ref-file"; cat "$work/ref-file")
+	check_refusal refuse-out-file \
+		"gwc: error: refusing to write into '$work/ref-file': it is not a folder" \
+		"$before" "$after"
+
+	# OUT/<ns>/<name> is the user's own folder (no marker).
+	out=$work/ref-nomarker
+	cp -a "$work/ref-base" "$out"
+	rm "$out/istio-ingress/ingress-gateway/.gwc-output"
+	printf 'mine\n' >"$out/istio-ingress/ingress-gateway/notes.txt"
+	before=$(snap_strict "$out")
+	g build -o "$out" "$minimalB"
+	after=$(snap_strict "$out")
+	check_refusal refuse-no-marker \
+		"gwc: error: refusing to replace '$out/istio-ingress/ingress-gateway': gwc did not make it (no .gwc-output file in it)" \
+		"$before" "$after"
+
+	# OUT/<ns>/<name> is a symbolic link (to a gwc-made folder elsewhere).
+	out=$work/ref-innerlink
+	cp -a "$work/ref-base" "$out"
+	cp -a "$work/ref-base/istio-ingress/ingress-gateway" "$work/ref-elsewhere"
+	rm -r "$out/istio-ingress/ingress-gateway"
+	ln -s "$work/ref-elsewhere" "$out/istio-ingress/ingress-gateway"
+	before="$(snap_strict "$out") $(snap_strict "$work/ref-elsewhere")"
+	g build -o "$out" "$minimalB"
+	after="$(snap_strict "$out") $(snap_strict "$work/ref-elsewhere")"
+	check_refusal refuse-inner-symlink \
+		"gwc: error: refusing to replace '$out/istio-ingress/ingress-gateway': not a folder" \
+		"$before" "$after"
+
+	# An input spec inside OUT.
+	out=$work/ref-inside
+	cp -a "$work/ref-base" "$out"
+	mkdir "$out/specs"
+	cp "$minimalB" "$out/specs/minimal.yaml"
+	before=$(snap_strict "$out")
+	g build -o "$out" "$out/specs/minimal.yaml"
+	after=$(snap_strict "$out")
+	check_refusal refuse-input-inside-out \
+		"gwc: error: input '$out/specs/minimal.yaml' is inside the output folder '$out'" \
+		"$before" "$after"
+
+	# A refusal that comes after other, new folders were staged: OUT must
+	# not keep anything of them (e.g. the new, empty namespace folders).
+	out=$work/ref-partial
+	mkdir -p "$out/public-ingress/public-gateway"
+	printf 'mine\n' >"$out/public-ingress/public-gateway/notes.txt"
+	before=$(snap_loose "$out")
+	g build -o "$out" "${examples[@]}"
+	after=$(snap_loose "$out")
+	want="gwc: error: refusing to replace '$out/public-ingress/public-gateway': gwc did not make it (no .gwc-output file in it)"
+	if [ "$rc" -ne 2 ]; then
+		fail refuse-after-other-folders "exit status $rc, expected 2: $(oneline "$work/stderr")"
+	elif ! grep -qxF "$want" "$work/stderr"; then
+		fail refuse-after-other-folders "stderr lacks '$want': $(oneline "$work/stderr")"
+	elif [ "$before" != "$after" ]; then
+		fail refuse-after-other-folders "the output folder changed: $(first_diff "$before" "$after")"
+	elif [ -n "$(leftovers "$out")" ]; then
+		fail refuse-after-other-folders "staging leftovers: $(leftovers "$out")"
+	else
+		ok refuse-after-other-folders
+	fi
+fi
+
+# ---- permissions as a non-root user ----------------------------------------
+as_user=()
+if [ "$(id -u)" -ne 0 ]; then
+	skip permissions "not root, cannot switch to a non-root user"
+elif ! nobody_uid=$(id -u nobody 2>/dev/null) || [ "$nobody_uid" -eq 0 ]; then
+	skip permissions "no non-root user 'nobody'"
+else
+	if command -v runuser >/dev/null 2>&1; then
+		as_user=(runuser -u nobody --)
+	elif command -v setpriv >/dev/null 2>&1; then
+		as_user=(setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --clear-groups)
+	fi
+	permdir=$(mktemp -d /tmp/gwc-output-perm.XXXXXX) && chmod 0755 "$permdir"
+	if [ ${#as_user[@]} -eq 0 ]; then
+		skip permissions "neither runuser nor setpriv is available"
+	elif [ -z "$permdir" ] || ! "${as_user[@]}" test -x "$GWC" 2>/dev/null; then
+		skip permissions "user nobody cannot run $GWC or reach a temporary folder"
+	else
+		cp "$minimal" "$permdir/minimal.yaml"
+		cp "$minimalB" "$permdir/minimalB.yaml"
+		chmod 0644 "$permdir"/*.yaml
+
+		# OUT's parent not writable: nothing is created.
+		mkdir -m 0755 "$permdir/ro"
+		"${as_user[@]}" "${limit[@]}" "$GWC" build -o "$permdir/ro/out" "$permdir/minimal.yaml" \
+			>"$work/stdout" 2>"$work/stderr"
+		rc=$?
+		check_refusal perm-parent-not-writable \
+			"gwc: error: cannot create '$permdir/ro/out': Permission denied" \
+			"" "$(ls -A "$permdir/ro")"
+
+		# OUT/<ns> read-only: exit 2, OUT unchanged.
+		mkdir -m 0755 "$permdir/rw"
+		chown nobody "$permdir/rw"
+		"${as_user[@]}" "${limit[@]}" "$GWC" build -o "$permdir/rw/out" "$permdir/minimal.yaml" \
+			>"$work/stdout" 2>"$work/stderr"
+		rc=$?
+		if [ "$rc" -ne 0 ]; then
+			fail perm-namespace-read-only "build as nobody: exit $rc: $(oneline "$work/stderr")"
+		else
+			out=$permdir/rw/out
+			chmod 0555 "$out/istio-ingress"
+			before=$(snap_strict "$out")
+			"${as_user[@]}" "${limit[@]}" "$GWC" build -o "$out" "$permdir/minimalB.yaml" \
+				>"$work/stdout" 2>"$work/stderr"
+			rc=$?
+			after=$(snap_strict "$out")
+			check_refusal perm-namespace-read-only \
+				"gwc: error: cannot create a folder in '$out/istio-ingress': Permission denied" \
+				"$before" "$after"
+		fi
+	fi
+	chmod -R u+rwX "$permdir" 2>/dev/null
+	rm -rf "$permdir"
+	permdir=
+fi
+
+# ---- file size limit -------------------------------------------------------
+# ha's gateway-deployment.yaml is over 1 KiB, so `ulimit -f 1` stops it.
+out=$work/fsize
+g build -o "$out" "${specsA[@]}"
+if [ "$rc" -ne 0 ]; then
+	fail file-size-limit "first build: exit $rc: $(oneline "$work/stderr")"
+else
+	before=$(snap_loose "$out")
+	(ulimit -f 1 && exec "${limit[@]}" "$GWC" build -o "$out" "${specsH[@]}") \
+		>"$work/stdout" 2>"$work/stderr"
+	rc=$?
+	after=$(snap_loose "$out")
+	if [ "$rc" -ne 2 ]; then
+		fail file-size-limit "exit status $rc, expected 2: $(oneline "$work/stderr")"
+	elif ! grep -q 'File too large' "$work/stderr"; then
+		fail file-size-limit "no 'File too large' error: $(oneline "$work/stderr")"
+	elif [ "$before" != "$after" ]; then
+		fail file-size-limit "the output folder changed: $(first_diff "$before" "$after")"
+	elif [ -n "$(leftovers "$out")" ]; then
+		fail file-size-limit "staging leftovers: $(leftovers "$out")"
+	else
+		ok file-size-limit
+	fi
+fi
+
+# ---- disk full -------------------------------------------------------------
+if [ "$(id -u)" -ne 0 ]; then
+	skip disk-full "not root, cannot mount a tmpfs"
+else
+	mkdir -p "$work/mnt"
+	if ! mount -t tmpfs -o size=64k,mode=0755 gwc-test-tmpfs "$work/mnt" 2>/dev/null; then
+		skip disk-full "cannot mount a 64k tmpfs"
+	else
+		mnt=$work/mnt
+		out=$mnt/out
+		g build -o "$out" "$minimal"
+		if [ "$rc" -ne 0 ]; then
+			fail disk-full "first build into the tmpfs: exit $rc: $(oneline "$work/stderr")"
+		else
+			before=$(snap_loose "$out")
+			# Fill it, then free two pages: the staging starts and runs out.
+			dd if=/dev/zero of="$mnt/filler" bs=4096 >/dev/null 2>&1
+			truncate -s -8192 "$mnt/filler" 2>/dev/null
+			g build -o "$out" "$minimalB"
+			after=$(snap_loose "$out")
+			if [ "$rc" -ne 2 ]; then
+				fail disk-full "exit status $rc, expected 2: $(oneline "$work/stderr")"
+			elif ! grep -q 'No space left on device' "$work/stderr"; then
+				fail disk-full "no 'No space left on device' error: $(oneline "$work/stderr")"
+			elif [ "$before" != "$after" ]; then
+				fail disk-full "the old tree changed: $(first_diff "$before" "$after")"
+			elif [ -n "$(leftovers "$mnt")" ]; then
+				fail disk-full "staging leftovers: $(leftovers "$mnt")"
+			else
+				ok disk-full
+			fi
+		fi
+		unmount "$mnt"
+		mnt=
+	fi
+fi
+
+# ---- concurrency -----------------------------------------------------------
+g build -o "$work/conc-refA" "${specsA[@]}"
+rcA=$rc
+g build -o "$work/conc-refB" "${specsB[@]}"
+if [ "$rcA" -ne 0 ] || [ "$rc" -ne 0 ]; then
+	fail concurrency "reference builds failed: $(oneline "$work/stderr")"
+else
+	digA=$(tree_digest "$work/conc-refA")
+	digB=$(tree_digest "$work/conc-refB")
+	out=$work/conc
+	pids=()
+	for i in $(seq 1 20); do
+		if [ $((i % 2)) -eq 1 ]; then set -- "${specsA[@]}"; else set -- "${specsB[@]}"; fi
+		"${limit[@]}" "$GWC" build -o "$out" "$@" >/dev/null 2>"$work/conc-$i.err" &
+		pids+=($!)
+	done
+	bad=
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}"
+		s=$?
+		[ "$s" -ne 0 ] && bad+="run $((i + 1)) exit $s: $(oneline "$work/conc-$((i + 1)).err" 120); "
+	done
+	dig=$(tree_digest "$out")
+	if [ "$digA" = "$digB" ]; then
+		fail concurrency "variants A and B give the same tree"
+	elif [ -n "$bad" ]; then
+		fail concurrency "$bad"
+	elif [ "$dig" != "$digA" ] && [ "$dig" != "$digB" ]; then
+		fail concurrency "the final tree is neither A's nor B's: $(first_diff "$(tree_sig "$work/conc-refA")" "$(tree_sig "$out")")"
+	elif [ -n "$(leftovers "$out")" ]; then
+		fail concurrency "staging leftovers: $(leftovers "$out")"
+	else
+		ok concurrency
+	fi
+fi
+
+# ---- signals ---------------------------------------------------------------
+# 1000 gateways, one namespace each; variant B has 2 replicas.  Each trial
+# starts a run towards the other variant and signals it after a delay; the
+# tree must then be exactly the old or exactly the new one.  On a tmpfs
+# when one can be mounted: syncfs() of a busy disk makes runs slow and
+# their timing erratic; otherwise on $TMPDIR with fewer gateways.
+now() { date +%s.%N; }
+sigdir=$work
+ngw=400
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$work/sigmnt" &&
+	mount -t tmpfs -o size=256m,mode=0755 gwc-test-tmpfs "$work/sigmnt" 2>/dev/null; then
+	sigmnt=$work/sigmnt sigdir=$work/sigmnt ngw=1000
+fi
+for i in $(seq 1 $ngw); do
+	printf -- '---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw, namespace: sig-%d}\n' "$i"
+done >"$work/bigA.yaml"
+sed 's/^kind: GatewaySpec$/kind: GatewaySpec\nspec: {deployment: {replicas: 2}}/' \
+	"$work/bigA.yaml" >"$work/bigB.yaml"
+# A background job of a non-interactive shell ignores SIGINT; env resets it.
+launcher=()
+if env --default-signal=INT true 2>/dev/null; then
+	launcher=(env --default-signal=INT)
+fi
+out=$sigdir/sig
+g build -o "$out" "$work/bigA.yaml"
+if [ "$rc" -ne 0 ]; then
+	fail signals "build of $ngw gateways: exit $rc: $(oneline "$work/stderr")"
+else
+	sdig[0]=$(tree_digest "$out")
+	t0=$(now)
+	g build -o "$out" "$work/bigB.yaml"
+	t1=$(now)
+	sdig[1]=$(tree_digest "$out")
+	if [ "$rc" -ne 0 ]; then
+		fail signals "rebuild of $ngw gateways: exit $rc: $(oneline "$work/stderr")"
+	elif [ "${sdig[0]}" = "${sdig[1]}" ]; then
+		fail signals "variants A and B give the same tree"
+	else
+		span=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+		state=1 report= bad=
+		# A delay as a fraction of a full run, or "publish": as soon as
+		# the first folder (sig-1/gw) has been swapped in.
+		sigs=(INT TERM HUP INT TERM)
+		whens=(0.1 0.4 0.7 publish publish)
+		if [ ${#launcher[@]} -eq 0 ]; then sigs=(TERM TERM HUP TERM HUP); fi
+		for k in "${!whens[@]}"; do
+			sig=${sigs[k]}
+			target=$((1 - state))
+			spec=$work/bigA.yaml
+			[ "$target" -eq 1 ] && spec=$work/bigB.yaml
+			ino=$(stat -c %i "$out/sig-1/gw")
+			"${launcher[@]}" "$GWC" build -o "$out" "$spec" >/dev/null 2>"$work/sig.err" &
+			pid=$!
+			# A watchdog, should gwc hang after the signal.
+			(trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+				sleep 30 & nap=$!
+				wait "$nap" && kill -KILL "$pid") >/dev/null 2>&1 &
+			dog=$!
+			if [ "${whens[k]}" = publish ]; then
+				when=publish
+				deadline=$((SECONDS + 20))
+				while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ] &&
+					[ "$(stat -c %i "$out/sig-1/gw" 2>/dev/null)" = "$ino" ]; do
+					sleep 0.005
+				done
+			else
+				when=$(awk -v s="$span" -v f="${whens[k]}" 'BEGIN { printf "%.2fs", s * f }')
+				sleep "${when%s}"
+			fi
+			kill -s "$sig" "$pid" 2>/dev/null
+			wait "$pid"
+			s=$?
+			kill "$dog" 2>/dev/null
+			wait "$dog" 2>/dev/null
+			dig=$(tree_digest "$out")
+			signum=$(kill -l "$sig")
+			if [ "$dig" = "${sdig[target]}" ]; then
+				result=new
+				state=$target
+			elif [ "$dig" = "${sdig[1 - target]}" ]; then
+				result=old
+			else
+				result=mixed
+			fi
+			report+="$sig@$when:$result/$s "
+			lo=$(leftovers "$out")
+			if [ "$result" = mixed ]; then
+				bad+="after $sig at $when the tree is neither old nor new (exit $s); "
+			elif [ -n "$lo" ]; then
+				bad+="after $sig at $when staging leftovers: $lo; "
+			elif [ "$s" -ne 0 ] && [ "$s" -ne $((128 + signum)) ]; then
+				bad+="after $sig at $when exit $s: $(oneline "$work/sig.err" 120); "
+			elif [ "$s" -eq 0 ] && [ "$result" != new ]; then
+				bad+="after $sig at $when exit 0 but the old tree; "
+			elif [ "$when" = publish ] && [ "$result" != new ]; then
+				bad+="after $sig during the swap the tree is the old one; "
+			fi
+		done
+		if [ -n "$bad" ]; then
+			fail signals "$bad[$report]"
+		else
+			ok "signals ($ngw gateways, full run ${span%????}s: ${report% })"
+		fi
+	fi
+fi
+rm -rf "$sigdir/sig" "$work/bigA.yaml" "$work/bigB.yaml"
+unmount "$sigmnt"
+sigmnt=
+
+# ---- stale staging folders -------------------------------------------------
+out=$work/stale
+g build -o "$out" "$minimal"
+if [ "$rc" -ne 0 ]; then
+	fail stale-staging "first build: exit $rc: $(oneline "$work/stderr")"
+else
+	mkdir -p "$out/istio-ingress/.ingress-gateway.gwc-123-0/sub"
+	printf 'half\n' >"$out/istio-ingress/.ingress-gateway.gwc-123-0/gateway-service.yaml"
+	printf 'half\n' >"$out/istio-ingress/.ingress-gateway.gwc-123-0/sub/x"
+	mkdir -p "$out/istio-ingress/.other-gateway.gwc-4567-3"
+	g build -o "$out" "$minimal"
+	if [ "$rc" -ne 0 ]; then
+		fail stale-staging "exit status $rc: $(oneline "$work/stderr")"
+	elif [ -n "$(leftovers "$out")" ]; then
+		fail stale-staging "stale staging folders remain: $(leftovers "$out")"
+	elif [ "$(tree_sig "$out")" != "$(tree_sig "$work/ref-base")" ]; then
+		fail stale-staging "the tree differs from a fresh build"
+	else
+		ok stale-staging
+	fi
+fi
+
+# ---- --prune ---------------------------------------------------------------
+out=$work/prune
+printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: extra-gateway, namespace: extra-ns}\n' >"$work/extra.yaml"
+g build -o "$out" "${examples[@]}" "$work/extra.yaml"
+if [ "$rc" -ne 0 ]; then
+	fail prune "first build: exit $rc: $(oneline "$work/stderr")"
+else
+	mkdir -p "$out/user-ns/mine" "$out/istio-ingress/mine" "$out/istio-ingress/empty-mine"
+	printf 'mine\n' >"$out/user-ns/mine/notes.txt"
+	printf 'mine\n' >"$out/istio-ingress/mine/notes.txt"
+	before=$(snap_strict "$out")
+	g build -o "$out" "${examples[@]}"
+	after=$(snap_strict "$out")
+	if [ "$rc" -ne 0 ]; then
+		fail prune-not-asked "exit status $rc: $(oneline "$work/stderr")"
+	elif [ "$before" != "$after" ]; then
+		fail prune-not-asked "the tree changed without --prune: $(first_diff "$before" "$after")"
+	else
+		ok prune-not-asked
+	fi
+	keep_before=$(cd "$out" && find user-ns istio-ingress/mine istio-ingress/empty-mine -printf '%p %i %T@\n' | sort)
+	g build --prune -o "$out" "${examples[@]}"
+	keep_after=$(cd "$out" && find user-ns istio-ingress/mine istio-ingress/empty-mine -printf '%p %i %T@\n' 2>/dev/null | sort)
+	# (whether the emptied extra-ns/ itself stays is not checked)
+	gwc_part=$(tree_sig "$out" | grep -v -e mine -e '^user-ns ' -e '^extra-ns d ')
+	if [ "$rc" -ne 0 ]; then
+		fail prune "exit status $rc: $(oneline "$work/stderr")"
+	elif [ -e "$out/extra-ns/extra-gateway" ]; then
+		fail prune "extra-ns/extra-gateway (made by gwc, no spec) was kept"
+	elif [ "$keep_before" != "$keep_after" ]; then
+		fail prune "a folder without a marker changed: $(first_diff "$keep_before" "$keep_after")"
+	elif [ "$gwc_part" != "$(tree_sig "$work/det-base")" ]; then
+		fail prune "the gwc-made folders differ from a fresh build: $(first_diff "$(tree_sig "$work/det-base")" "$gwc_part")"
+	else
+		ok prune
+	fi
+fi
+
+# ---- standard output -------------------------------------------------------
+if [ ! -w /dev/full ]; then
+	skip stdout-full "no writable /dev/full"
+else
+	for cmd in schema --help; do
+		"$GWC" "$cmd" >/dev/full 2>"$work/stderr"
+		rc=$?
+		if [ "$rc" -ne 2 ]; then
+			fail "stdout-full-$cmd" "exit status $rc, expected 2"
+		elif ! grep -q '^gwc: error: .*standard output' "$work/stderr"; then
+			fail "stdout-full-$cmd" "no error message: $(oneline "$work/stderr")"
+		else
+			ok "stdout-full-$cmd"
+		fi
+	done
+fi
+"$GWC" schema >"$work/schema.json" 2>"$work/stderr"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+	fail schema "exit status $rc: $(oneline "$work/stderr")"
+elif ! command -v jq >/dev/null 2>&1; then
+	skip schema "jq is not installed"
+elif ! jq -e . "$work/schema.json" >/dev/null 2>&1; then
+	fail schema "gwc schema is not valid JSON"
+elif ! cmp -s "$work/schema.json" "$top/schema/gatewayspec.schema.json"; then
+	fail schema "gwc schema differs from schema/gatewayspec.schema.json"
+else
+	ok schema
+fi
+
+exit 0
