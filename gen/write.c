@@ -24,8 +24,8 @@
  * Make sees no new mtime.  A symlink in place of OUT or of a folder, or
  * OUT being a file, are refused too.  A signal held off during the run
  * takes effect after it: before step 4 the run backs out and OUT is the
- * old tree; after it, the new one.  A crash mid-swap leaves each folder old or new; its staging
- * leftovers are removed by the next run.
+ * old tree; after it, the new one.  A crash mid-swap leaves each folder
+ * old or new; its staging leftovers are removed by the next run.
  */
 #include <dirent.h>
 #include <errno.h>
