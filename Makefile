@@ -15,7 +15,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes $(WERROR)
 DEPCFLAGS := $(shell pkg-config --cflags $(PKGS))
-DEPLIBS := $(shell pkg-config --libs $(PKGS))
+DEPLIBS := $(shell pkg-config --libs $(PKGS)) -lm
 
 ifneq ($(filter debug,$(MAKECMDGOALS)),)
 BUILD := build/debug

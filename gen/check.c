@@ -277,8 +277,9 @@ static void check_autoscaling(struct checker *c)
 			(double)req * gw->hpa_cpu / (double)lim, gw->lim_cpu.s);
 }
 
-/* The count of pods that @value (an integer or "N%") stands for. */
-static long pods_of(const struct gw_node *value, long total, bool round_up)
+/* The count of pods that @value (an integer or "N%") stands for; a
+ * percentage rounds up, as Kubernetes' disruption controller does. */
+static long pods_of(const struct gw_node *value, long total)
 {
 	long pct;
 
@@ -286,7 +287,7 @@ static long pods_of(const struct gw_node *value, long total, bool round_up)
 		return (long)value->u.i;
 	if (sscanf(value->u.str.s, "%ld", &pct) != 1)
 		return 0;
-	return round_up ? (pct * total + 99) / 100 : pct * total / 100;
+	return (pct * total + 99) / 100;
 }
 
 static void check_pdb(struct checker *c)
@@ -303,15 +304,15 @@ static void check_pdb(struct checker *c)
 		return;
 	}
 	if (gw->pdb_min_available &&
-	    pods_of(gw->pdb_min_available, most, true) >= most)
+	    pods_of(gw->pdb_min_available, most) >= most)
 		warning(c, gw->pdb_min_available->mark,
 			"spec.podDisruptionBudget: minAvailable %ld of at "
 			"most %ld replica%s: no voluntary eviction (such as "
 			"a node drain) can ever proceed",
-			pods_of(gw->pdb_min_available, most, true), most,
+			pods_of(gw->pdb_min_available, most), most,
 			most == 1 ? "" : "s");
 	if (gw->pdb_max_unavailable &&
-	    pods_of(gw->pdb_max_unavailable, most, false) < 1)
+	    pods_of(gw->pdb_max_unavailable, most) < 1)
 		warning(c, gw->pdb_max_unavailable->mark, "spec."
 			"podDisruptionBudget.maxUnavailable: allows no pod "
 			"to be unavailable: no voluntary eviction (such as a "
@@ -374,9 +375,10 @@ static void check_kernel(struct checker *c)
 	struct gw_kernel k;
 
 	if (gw->kernel_version && gw_kernel_parse(gw->kernel_version, &k))
-		error(c, gw->kernel_mark, "spec.nodes.kernelVersion: '%s' is "
+		error(c, gw->kernel_mark, "spec.nodes.kernelVersion: %s is "
 		      "not a kernel version (expected `uname -r` output such "
-		      "as 3.10.0-1160.el7.x86_64)", gw->kernel_version);
+		      "as 3.10.0-1160.el7.x86_64)", gw_diag_show(c->diag->arena,
+		      gw->kernel_version, strlen(gw->kernel_version)));
 }
 
 unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)

@@ -78,6 +78,30 @@ void gw_diag_add(struct gw_diag *diag, enum gw_severity sev,
 	va_end(ap);
 }
 
+const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len)
+{
+	struct gw_buf buf = { 0 };
+	const char *shown;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\'' || c == '"' || c == '\\')
+			break;
+	}
+	if (i == len && len) {
+		gw_buf_puts(&buf, "'");
+		gw_buf_add(&buf, s, len);
+		gw_buf_puts(&buf, "'");
+	} else {
+		gw_emit_quote(&buf, s, len);
+	}
+	shown = gw_arena_strndup(arena, buf.data, buf.len);
+	gw_buf_release(&buf);
+	return shown;
+}
+
 static struct gw_diag *sorting;
 
 static int compare_entries(const void *pa, const void *pb)

@@ -136,7 +136,7 @@ static struct fy_node *build_node(struct fy_document *fyd,
 		snprintf(num, sizeof(num), "%lld", n->u.i);
 		return fy_node_create_scalar_copy(fyd, num, strlen(num));
 	case GW_NUM:
-		snprintf(num, sizeof(num), "%.17g", n->u.num);
+		gw_format_number(num, n->u.num);
 		return fy_node_create_scalar_copy(fyd, num, strlen(num));
 	case GW_STR:
 		return build_string(fyd, n->u.str.s, n->u.str.len);
@@ -246,9 +246,13 @@ static void json_node(struct gw_buf *buf, const struct gw_node *n, int level)
 	case GW_INT:
 		gw_buf_printf(buf, "%lld", n->u.i);
 		break;
-	case GW_NUM:
-		gw_buf_printf(buf, "%.17g", n->u.num);
+	case GW_NUM: {
+		char num[32];
+
+		gw_format_number(num, n->u.num);
+		gw_buf_puts(buf, num);
 		break;
+	}
 	case GW_STR:
 		json_string(buf, n->u.str.s, n->u.str.len);
 		break;

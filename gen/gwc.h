@@ -97,6 +97,9 @@ void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 		  struct gw_mark mark, const char *fmt, va_list ap);
 /* Writes every diagnostic to @fp, in input order; returns -1 on I/O error. */
 int gw_diag_print(struct gw_diag *diag, void *fp);
+/* A user string fit for a message, in @arena: 'text' when every character
+ * is printable and no quote, else a YAML double-quoted literal. */
+const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len);
 
 /* ---- tree.c: the YAML/JSON data tree ----------------------------------- */
 
@@ -143,6 +146,9 @@ struct gw_node *gw_map_get(const struct gw_node *map, const char *key);
 void gw_map_sort(struct gw_node *map);
 bool gw_node_equal(const struct gw_node *a, const struct gw_node *b);
 struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n);
+/* Writes @num in the shortest form that reads back exactly ("0.1",
+ * "1e-07", "3"), as jq prints numbers; @buf holds at least 32 bytes. */
+void gw_format_number(char *buf, double num);
 /* Appends a key to a JSON path: ".key", or "[\"odd key\"]". */
 void gw_path_key(struct gw_buf *path, const char *key, size_t len);
 

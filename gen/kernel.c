@@ -33,8 +33,8 @@ int gw_kernel_parse(const char *s, struct gw_kernel *k)
 	/* what may follow: -release, +local, or nothing */
 	if (*s && *s != '-' && *s != '+' && *s != '_' && *s != '.')
 		return -1;
-	if (*s && !s[1])
-		return -1;
+	if (*s && !s[1] && *s != '+')
+		return -1;	/* "4.19.66+" is real; "4.19-" is not */
 	return k->major >= 1 ? 0 : -1;
 }
 

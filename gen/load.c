@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,26 @@ static size_t decode_utf8(const unsigned char *s, size_t left, uint32_t *cp)
 }
 
 /*
+ * Why character @cp may not be in a spec, or NULL when it may.  NUL, C0
+ * controls but TAB, LF and CR, DEL and C1 break kubectl or kustomize even
+ * when escaped; readers disagree on U+2028, U+2029 and U+FEFF; PyYAML and
+ * go-yaml refuse the noncharacters U+FFFE and U+FFFF.
+ */
+static const char *forbidden(uint32_t cp)
+{
+	if (cp == 0)
+		return "NUL character";
+	if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+	    (cp >= 0x7f && cp <= 0x9f))
+		return "control character";
+	if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff)
+		return "character";	/* readers disagree on it */
+	if (cp == 0xfffe || cp == 0xffff)
+		return "noncharacter";
+	return NULL;
+}
+
+/*
  * Checks the encoding and the characters of @data; reports the first
  * offence at its line:col (columns count characters) and returns -1.
  */
@@ -119,13 +140,13 @@ static int gate_bytes(struct loader *ld, const char *data, size_t len)
 			error_at(ld, here, "NUL character in input");
 			return -1;
 		}
-		if ((cp < 0x20 && cp != '\t' && cp != '\r') ||
-		    (cp >= 0x7f && cp <= 0x9f)) {
-			error_at(ld, here, "control character U+%04X in input",
+		if (forbidden(cp) && cp != 0x2028 && cp != 0x2029 &&
+		    cp != 0xfeff) {
+			error_at(ld, here, "%s U+%04X in input", forbidden(cp),
 				 (unsigned)cp);
 			return -1;
 		}
-		if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff) {
+		if (forbidden(cp)) {
 			error_at(ld, here, "character U+%04X in input "
 				 "(readers disagree on it)", (unsigned)cp);
 			return -1;
@@ -248,13 +269,8 @@ static void type_plain(struct gw_node *n, const char *s, size_t len)
 	} else if (is_canonical_int(s)) {
 		errno = 0;
 		n->u.i = strtoll(s, NULL, 10);
-		if (errno == ERANGE) {
-			n->kind = GW_NUM;
-			n->u.num = strtod(s, NULL);
-		} else {
-			n->kind = GW_INT;
-		}
-	} else if (is_json_number(s)) {
+		n->kind = errno == ERANGE ? GW_NUM : GW_INT;	/* reported */
+	} else if (is_json_number(s) && isfinite(strtod(s, NULL))) {
 		n->kind = GW_NUM;
 		n->u.num = strtod(s, NULL);
 	}
@@ -332,6 +348,32 @@ static struct gw_node *keyset_add(struct keyset *set, struct gw_node *key)
 
 static struct gw_node *parse_node(struct loader *ld, int depth);
 
+/* The same rules for a scalar's value, where escapes could hide them. */
+static int check_value(struct loader *ld, struct gw_mark at, const char *s,
+		       size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n = decode_utf8((const unsigned char *)s + i, len - i,
+				       &cp);
+
+		if (!n)
+			cp = (unsigned char)s[i], n = 1;
+		if (forbidden(cp)) {
+			bool disputed = !strcmp(forbidden(cp), "character");
+
+			error_at(ld, at, "%s U+%04X in a value (written as an "
+				 "escape%s)", forbidden(cp), (unsigned)cp,
+				 disputed ? "; readers disagree on it" : "");
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
 static struct gw_node *parse_scalar(struct loader *ld)
 {
 	const yaml_event_t *ev = &ld->event;
@@ -340,6 +382,9 @@ static struct gw_node *parse_scalar(struct loader *ld)
 	size_t len = ev->data.scalar.length;
 
 	n->mark = mark_of(ld, ev->start_mark);
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
+	    check_value(ld, n->mark, (const char *)ev->data.scalar.value, len))
+		return NULL;
 	s = gw_arena_strndup(ld->arena, (const char *)ev->data.scalar.value,
 			     len);
 	n->u.str.s = s;
@@ -347,6 +392,11 @@ static struct gw_node *parse_scalar(struct loader *ld)
 	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
 		n->src = s;
 		type_plain(n, s, len);
+		if (n->kind == GW_NUM && is_canonical_int(s)) {
+			error_at(ld, n->mark, "integer %s is out of range "
+				 "(64 bits)", s);
+			return NULL;
+		}
 	}
 	return n;
 }
@@ -400,8 +450,9 @@ static struct gw_node *parse_mapping(struct loader *ld, int depth)
 		if (!key)
 			goto out;
 		if (key->kind != GW_STR) {
-			error_at(ld, key->mark, "mapping key '%s' is %s, not a "
-				 "string (quote it)", text,
+			error_at(ld, key->mark, "mapping key %s is %s, not a "
+				 "string (quote it)", gw_diag_show(ld->arena, text,
+				 strlen(text)),
 				 key->kind == GW_NULL ? "null" :
 				 key->kind == GW_INT ? "an integer" :
 				 key->kind == GW_BOOL ? "a boolean" : "a number");
@@ -409,8 +460,9 @@ static struct gw_node *parse_mapping(struct loader *ld, int depth)
 		}
 		earlier = keyset_add(&keys, key);
 		if (earlier) {
-			error_at(ld, key->mark, "duplicate key '%s' (first at "
-				 "line %d, column %d)", key->u.str.s,
+			error_at(ld, key->mark, "duplicate key %s (first at "
+				 "line %d, column %d)", gw_diag_show(ld->arena,
+				 key->u.str.s, key->u.str.len),
 				 earlier->mark.line, earlier->mark.col);
 			goto out;
 		}
@@ -527,6 +579,12 @@ int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
 	*ndocs = 0;
 	if (gate_bytes(&ld, data, len))
 		return -1;
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
+		data += 3;	/* libyaml would count the BOM as a column */
+		len -= 3;
+		ld.data = data;
+		ld.len = len;
+	}
 	if (!yaml_parser_initialize(&ld.parser))
 		gw_oom();
 	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)data,
@@ -553,7 +611,7 @@ static void read_error(struct gw_diag *diag, const char *path,
 
 	if (!what)
 		gw_diag_add(diag, GW_SEV_ERROR, (struct gw_mark){ path, 0, 0 },
-			    "%s%s%s", verb, detail ? ": " : "",
+			    "%s%s%s", verb, !detail ? "" : action ? ": " : " ",
 			    detail ? detail : "");
 	else if (action)
 		gw_diag_add(diag, GW_SEV_ERROR, at, "%s: %s %s: %s", what,

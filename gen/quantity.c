@@ -63,7 +63,10 @@ static int parse(const char *s, i128 *nanos)
 		return -1;
 	while (frac_digits--)
 		scale(&v, 10, 1);
-	if (*s == 'e' || *s == 'E') {
+	/* an exponent, unless it is the suffix E (exa) or Ei */
+	if ((*s == 'e' || *s == 'E') &&
+	    ((s[1] >= '0' && s[1] <= '9') ||
+	     ((s[1] == '+' || s[1] == '-') && s[2] >= '0' && s[2] <= '9'))) {
 		int eneg = 0, edigits = 0;
 
 		s++;

@@ -105,11 +105,36 @@ static void append_line(struct gw_buf *out, const struct line *l)
 	gw_buf_add(out, l->start, l->full);
 }
 
+/* The line end of @l: "\r\n", "\n", or "" for a last line without one. */
 static const char *line_end(const struct line *l)
 {
 	if (l->full == l->len)
-		return "\n";
+		return "";
 	return l->full - l->len == 2 ? "\r\n" : "\n";
+}
+
+/* The line end to use for lines inserted after @l. */
+static const char *insert_end(const struct line *l)
+{
+	return *line_end(l) ? line_end(l) : "\n";
+}
+
+/* True when the structural line after the sysctl item at @i continues
+ * the same list (another sysctl the template sets). */
+static bool more_sysctls_follow(const struct lines *ls, size_t i)
+{
+	size_t j;
+
+	for (j = i + 3; j < ls->n; j++) {
+		const struct line *l = &ls->v[j];
+
+		if (is_action_or_blank(l))
+			continue;
+		return l->indent == ls->v[i + 1].indent &&
+		       l->len - l->indent >= 2 &&
+		       !memcmp(l->start + l->indent, "- ", 2);
+	}
+	return false;
 }
 
 static void append_indented(struct gw_buf *out, size_t indent, const char *s,
@@ -239,15 +264,22 @@ int gw_template_transform(const char *text, size_t len,
 	for (i = 0; i < ls.n; i++) {
 		const struct line *l = &ls.v[i];
 
+		if ((long)i == sysctl && more_sysctls_follow(&ls, i)) {
+			append_line(&buf, l);	/* keep the others */
+			i += 2;
+			continue;
+		}
 		if ((long)i == sysctl) {
 			append_indented(&buf, l->indent, "sysctls: []",
 					line_end(&ls.v[i + 2]));
 			i += 2;
 			continue;
 		}
+		if ((long)i == proxy_sc && !*line_end(l))
+			gw_buf_puts(&buf, "\n");
 		append_line(&buf, l);
 		if ((long)i == proxy_sc) {
-			const char *eol = line_end(l);
+			const char *eol = insert_end(l);
 
 			append_indented(&buf, l->indent + 2, "capabilities:",
 					eol);

@@ -5,6 +5,8 @@
  * Mappings keep insertion order; keys are string nodes.  All nodes live in
  * the arena they were made in.
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,6 +240,58 @@ static bool is_identifier(const char *s, size_t len)
 			return false;
 	}
 	return true;
+}
+
+void gw_format_number(char *buf, double num)
+{
+	char digits[40], *e;
+	int precision, exp, ndigits, decpt, i;
+	char *out = buf;
+
+	if (!isfinite(num)) {
+		snprintf(buf, 32, "%s", num != num ? "null" :
+			 num > 0 ? "1.7976931348623157e+308" :
+			 "-1.7976931348623157e+308");
+		return;
+	}
+	/* the fewest significant digits that read back exactly */
+	for (precision = 0; precision < 17; precision++) {
+		snprintf(digits, sizeof(digits), "%.*e", precision, num);
+		if (strtod(digits, NULL) == num)
+			break;
+	}
+	e = strchr(digits, 'e');
+	exp = atoi(e + 1);
+	*e = '\0';
+	if (digits[0] == '-') {
+		*out++ = '-';
+		memmove(digits, digits + 1, strlen(digits));
+	}
+	if (digits[1] == '.')	/* "d.ddd" -> "dddd" */
+		memmove(digits + 1, digits + 2, strlen(digits + 1));
+	ndigits = (int)strlen(digits);
+	while (ndigits > 1 && digits[ndigits - 1] == '0')
+		digits[--ndigits] = '\0';
+	decpt = exp + 1;
+	/* the layout of David Gay's g_fmt, which jq prints numbers with */
+	if (decpt <= -4 || decpt > ndigits + 5) {
+		out += sprintf(out, "%c", digits[0]);
+		if (ndigits > 1)
+			out += sprintf(out, ".%s", digits + 1);
+		sprintf(out, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+	} else if (decpt <= 0) {
+		out += sprintf(out, "0.");
+		for (i = decpt; i < 0; i++)
+			*out++ = '0';
+		sprintf(out, "%s", digits);
+	} else {
+		for (i = 0; i < ndigits || i < decpt; i++) {
+			if (i == decpt)
+				*out++ = '.';
+			*out++ = i < ndigits ? digits[i] : '0';
+		}
+		*out = '\0';
+	}
 }
 
 void gw_path_key(struct gw_buf *path, const char *key, size_t len)

@@ -75,22 +75,28 @@ static void path_pop(struct gw_buf *path, size_t old)
 static void describe(struct gw_buf *out, const struct gw_node *n)
 {
 	switch (n->kind) {
-	case GW_STR:
+	case GW_STR: {
+		size_t cut = n->u.str.len > 40 ? 40 : n->u.str.len;
+
+		while (cut < n->u.str.len &&
+		       ((unsigned char)n->u.str.s[cut] & 0xc0) == 0x80)
+			cut--;	/* not inside a UTF-8 sequence */
 		gw_buf_puts(out, "string ");
-		gw_emit_quote(out, n->u.str.s,
-			      n->u.str.len > 40 ? 40 : n->u.str.len);
-		if (n->u.str.len > 40)
+		gw_emit_quote(out, n->u.str.s, cut);
+		if (cut < n->u.str.len)
 			gw_buf_puts(out, "...");
 		break;
+	}
 	case GW_INT:
 		gw_buf_printf(out, "integer %lld", n->u.i);
 		break;
-	case GW_NUM:
-		if (n->src)
-			gw_buf_printf(out, "number %s", n->src);
-		else
-			gw_buf_printf(out, "number %.17g", n->u.num);
+	case GW_NUM: {
+		char num[32];
+
+		gw_format_number(num, n->u.num);
+		gw_buf_printf(out, "number %s", n->src ? n->src : num);
 		break;
+	}
 	case GW_BOOL:
 		gw_buf_printf(out, "boolean %s", n->u.b ? "true" : "false");
 		break;
@@ -330,30 +336,33 @@ static void check_number(struct validator *v, const struct gw_node *schema,
 			 const struct gw_node *n)
 {
 	double x, lim;
-	struct gw_buf val = { 0 };
+	char val[32], l[32];
 
 	if (!get_number(n, &x))
 		return;
 	if (n->kind == GW_INT)
-		gw_buf_printf(&val, "%lld", n->u.i);
+		snprintf(val, sizeof(val), "%lld", n->u.i);
+	else if (n->src && strlen(n->src) < sizeof(val))
+		snprintf(val, sizeof(val), "%s", n->src);
 	else
-		gw_buf_printf(&val, "%.17g", n->u.num);
+		gw_format_number(val, n->u.num);
 	if (get_number(gw_map_get(schema, "minimum"), &lim) && x < lim)
-		report(v, n, "%s is below the minimum %.17g", val.data, lim);
+		gw_format_number(l, lim),
+		report(v, n, "%s is below the minimum %s", val, l);
 	if (get_number(gw_map_get(schema, "maximum"), &lim) && x > lim)
-		report(v, n, "%s is above the maximum %.17g", val.data, lim);
+		gw_format_number(l, lim),
+		report(v, n, "%s is above the maximum %s", val, l);
 	if (get_number(gw_map_get(schema, "exclusiveMinimum"), &lim) && x <= lim)
-		report(v, n, "%s is not above %.17g", val.data, lim);
+		gw_format_number(l, lim), report(v, n, "%s is not above %s", val, l);
 	if (get_number(gw_map_get(schema, "exclusiveMaximum"), &lim) && x >= lim)
-		report(v, n, "%s is not below %.17g", val.data, lim);
+		gw_format_number(l, lim), report(v, n, "%s is not below %s", val, l);
 	if (get_number(gw_map_get(schema, "multipleOf"), &lim) && lim > 0) {
 		double q = x / lim;
 
+		gw_format_number(l, lim);
 		if (isfinite(q) && q != floor(q))
-			report(v, n, "%s is not a multiple of %.17g", val.data,
-			       lim);
+			report(v, n, "%s is not a multiple of %s", val, l);
 	}
-	gw_buf_release(&val);
 }
 
 static void check_string(struct validator *v, const struct gw_node *schema,
@@ -380,8 +389,8 @@ static void check_string(struct validator *v, const struct gw_node *schema,
 			report(v, n, "%s is shorter than %zu character%s",
 			       val.data, lim, lim == 1 ? "" : "s");
 		if (get_count(schema, "maxLength", &lim) && len > lim)
-			report(v, n, "%s is longer than %zu characters",
-			       val.data, lim);
+			report(v, n, "%s is longer than %zu character%s",
+			       val.data, lim, lim == 1 ? "" : "s");
 	}
 	gw_buf_release(&val);
 }
@@ -397,8 +406,8 @@ static void check_array(struct validator *v, const struct gw_node *schema,
 		report(v, n, "has %zu item%s, fewer than the minimum %zu",
 		       n->u.seq.n, n->u.seq.n == 1 ? "" : "s", lim);
 	if (get_count(schema, "maxItems", &lim) && n->u.seq.n > lim)
-		report(v, n, "has %zu items, more than the maximum %zu",
-		       n->u.seq.n, lim);
+		report(v, n, "has %zu item%s, more than the maximum %zu",
+		       n->u.seq.n, n->u.seq.n == 1 ? "" : "s", lim);
 	if (unique && unique->kind == GW_BOOL && unique->u.b)
 		for (i = 0; i < n->u.seq.n; i++)
 			for (j = 0; j < i; j++)
@@ -448,8 +457,8 @@ static void check_object(struct validator *v, const struct gw_node *schema,
 		report(v, n, "has %zu key%s, fewer than the minimum %zu",
 		       n->u.map.n, n->u.map.n == 1 ? "" : "s", lim);
 	if (get_count(schema, "maxProperties", &lim) && n->u.map.n > lim)
-		report(v, n, "has %zu keys, more than the maximum %zu",
-		       n->u.map.n, lim);
+		report(v, n, "has %zu key%s, more than the maximum %zu",
+		       n->u.map.n, n->u.map.n == 1 ? "" : "s", lim);
 	for (i = 0; i < n->u.map.n; i++) {
 		const struct gw_pair *p = &n->u.map.pairs[i];
 		const struct gw_node *sub = NULL;

@@ -271,10 +271,18 @@ static int open_parent(struct writer *w, const char *parent, bool *created)
 	}
 	fd = openat(w->out, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
-	if (fd < 0 && (created || errno != ENOENT))
-		fail(errno == ENOTDIR || errno == ELOOP ?
-		     "refusing to write into a non-folder" : "cannot open",
-		     errno, "%s/%s", w->outdir, parent);
+	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP)) {
+		struct stat st;
+		bool link = !fstatat(w->out, parent, &st, AT_SYMLINK_NOFOLLOW) &&
+			    S_ISLNK(st.st_mode);
+
+		fprintf(stderr, "gwc: error: refusing to write into '%s/%s': "
+			"it is %s\n", w->outdir, parent, link ?
+			"a symbolic link" : "not a folder");
+		errno = EPERM;
+	} else if (fd < 0 && (created || errno != ENOENT)) {
+		fail("cannot open", errno, "%s/%s", w->outdir, parent);
+	}
 	return fd;
 }
 
