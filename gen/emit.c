@@ -94,6 +94,10 @@ void gw_emit_quote(struct gw_buf *buf, const char *s, size_t len)
 			   p[i + 2] == 0xbf) {
 			gw_buf_add(buf, "\\uFEFF", 6);
 			i += 2;
+		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbf &&
+			   (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
+			gw_buf_printf(buf, "\\uFFF%c", p[i + 2] == 0xbe ? 'E' : 'F');
+			i += 2;	/* noncharacters: readers refuse them raw */
 		} else {
 			gw_buf_add(buf, p + i, 1);
 		}
@@ -112,10 +116,8 @@ static struct fy_node *build_string(struct fy_document *fyd, const char *s,
 	if (gw_emit_plain_safe(s, len))
 		return fy_node_create_scalar_copy(fyd, s, len);
 	gw_emit_quote(&lit, s, len);
-	/* libfyaml takes ownership of the malloc'ed literal */
+	/* libfyaml owns the malloc'ed literal from here on, even on failure */
 	fyn = fy_node_build_from_malloc_string(fyd, lit.data, lit.len);
-	if (!fyn)
-		gw_buf_release(&lit);
 	return fyn;
 }
 
@@ -135,9 +137,18 @@ static struct fy_node *build_node(struct fy_document *fyd,
 	case GW_INT:
 		snprintf(num, sizeof(num), "%lld", n->u.i);
 		return fy_node_create_scalar_copy(fyd, num, strlen(num));
-	case GW_NUM:
+	case GW_NUM: {
+		char *e;
+
 		gw_format_number(num, n->u.num);
+		/* YAML 1.1 (PyYAML) reads 1e-07 as a string: write 1.0e-07 */
+		e = strchr(num, 'e');
+		if (e && !strchr(num, '.') && strlen(num) + 2 < sizeof(num)) {
+			memmove(e + 2, e, strlen(e) + 1);
+			memcpy(e, ".0", 2);
+		}
 		return fy_node_create_scalar_copy(fyd, num, strlen(num));
+	}
 	case GW_STR:
 		return build_string(fyd, n->u.str.s, n->u.str.len);
 	case GW_SEQ:
@@ -153,9 +164,14 @@ static struct fy_node *build_node(struct fy_document *fyd,
 		fyn = fy_node_create_mapping(fyd);
 		for (i = 0; fyn && i < n->u.map.n; i++) {
 			const struct gw_pair *p = &n->u.map.pairs[i];
-			struct fy_node *k = build_string(fyd, p->key->u.str.s,
-							 p->key->u.str.len);
-			struct fy_node *v = build_node(fyd, p->value);
+			struct fy_node *k, *v;
+
+			/* YAML limits implicit keys to 1024 characters */
+			if (p->key->u.str.len > 1000)
+				return NULL;
+			k = build_string(fyd, p->key->u.str.s,
+					 p->key->u.str.len);
+			v = build_node(fyd, p->value);
 
 			if (!k || !v || fy_node_mapping_append(fyn, k, v))
 				return NULL;

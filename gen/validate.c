@@ -183,6 +183,11 @@ static bool get_count(const struct gw_node *schema, const char *kw,
 {
 	const struct gw_node *n = gw_map_get(schema, kw);
 
+	if (n && n->kind == GW_NUM && n->u.num >= 0 && n->u.num < 1e15 &&
+	    n->u.num == floor(n->u.num)) {
+		*out = (size_t)n->u.num;	/* 2.0 counts as 2 */
+		return true;
+	}
 	if (!n || n->kind != GW_INT || n->u.i < 0)
 		return false;
 	*out = (size_t)n->u.i;
@@ -359,8 +364,9 @@ static void check_number(struct validator *v, const struct gw_node *schema,
 	if (get_number(gw_map_get(schema, "multipleOf"), &lim) && lim > 0) {
 		double q = x / lim;
 
+		/* 0.3 / 0.1 is 2.9999999999999996 in binary floating point */
 		gw_format_number(l, lim);
-		if (isfinite(q) && q != floor(q))
+		if (isfinite(q) && fabs(q - nearbyint(q)) > 1e-9 * fmax(1, fabs(q)))
 			report(v, n, "%s is not a multiple of %s", val, l);
 	}
 }
@@ -376,8 +382,8 @@ static void check_string(struct validator *v, const struct gw_node *schema,
 	describe(&val, n);
 	/* a failed pattern says it all; lengths only for matching strings */
 	if (pattern && pattern->kind == GW_STR &&
-	    strlen(n->u.str.s) == n->u.str.len &&
-	    !pattern_matches(pattern->u.str.s, n->u.str.s)) {
+	    (strlen(n->u.str.s) != n->u.str.len ||	/* a NUL never matches */
+	     !pattern_matches(pattern->u.str.s, n->u.str.s))) {
 		if (title && title->kind == GW_STR)
 			report(v, n, "%s is not a valid %s", val.data,
 			       title->u.str.s);
