@@ -33,6 +33,7 @@ struct compilation {
 	struct control_plane *cps;
 	size_t ncps;
 	bool io_error;		/* an input could not be read: exit 2 */
+	bool no_file_reads;
 };
 
 static void add_gateway(struct compilation *c, struct gw_gateway *gw)
@@ -49,16 +50,12 @@ static void add_gateway(struct compilation *c, struct gw_gateway *gw)
 	c->gateways[c->n++] = gw;
 }
 
-static void load_input(struct compilation *c, const char *path)
+static void load_input(struct compilation *c, const char *path,
+		       const char *data, size_t len)
 {
 	struct gw_node **docs;
-	size_t ndocs, len, i;
-	char *data;
+	size_t ndocs, i;
 
-	if (gw_load_read(c->arena, &c->diag, path, &data, &len)) {
-		c->io_error = true;
-		return;
-	}
 	if (gw_load_bytes(c->arena, &c->diag, path, data, len, &docs, &ndocs))
 		return;
 	for (i = 0; i < ndocs && docs[i]->kind == GW_NULL; i++)
@@ -126,6 +123,12 @@ static int read_template(struct compilation *c, const struct gw_gateway *gw,
 		return 0;
 	}
 	*source = gw->template_path;
+	if (c->no_file_reads) {
+		gw_diag_add(&c->diag, GW_SEV_ERROR, gw->template_mark,
+			    "spec.controlPlane.injectionTemplate: reading "
+			    "files is disabled here");
+		return -1;
+	}
 	if (gw_load_read_for(c->arena, &c->diag, gw->template_path,
 			     gw->template_mark,
 			     "spec.controlPlane.injectionTemplate", &data, len)) {
@@ -290,7 +293,8 @@ static int check_inputs_outside(const struct gw_options *opt)
 int gw_compile(const struct gw_options *opt)
 {
 	struct compilation c = { 0 };
-	struct gw_fileset set = { 0 };
+	struct gw_fileset own = { 0 }, *set = opt->result ? opt->result : &own;
+	FILE *diag_stream = opt->diag_stream ? opt->diag_stream : stderr;
 	size_t i;
 	int status = GW_EXIT_OK;
 
@@ -303,22 +307,34 @@ int gw_compile(const struct gw_options *opt)
 		gw_arena_free(c.arena);
 		return GW_EXIT_USAGE;
 	}
-	for (i = 0; i < opt->ninputs; i++)
-		load_input(&c, opt->inputs[i]);
+	c.no_file_reads = opt->no_file_reads;
+	for (i = 0; i < opt->ninputs; i++) {
+		char *data;
+		size_t len;
+
+		if (gw_load_read(c.arena, &c.diag, opt->inputs[i], &data, &len))
+			c.io_error = true;
+		else
+			load_input(&c, opt->inputs[i], data, len);
+	}
+	for (i = 0; i < opt->nbuffers; i++)
+		load_input(&c, opt->buffers[i].name, opt->buffers[i].data,
+			   opt->buffers[i].len);
 	check_unique_folders(&c);
 	if (!c.diag.errors) {
 		plan_control_planes(&c);
 		if (!c.diag.errors)
-			render_all(&c, &set);
+			render_all(&c, set);
 	}
 	if (c.diag.errors)
 		status = c.io_error ? GW_EXIT_USAGE : GW_EXIT_SPEC;
-	if (gw_diag_print(&c.diag, stderr))
+	if (gw_diag_print(&c.diag, diag_stream))
 		status = GW_EXIT_USAGE;
 	if (status == GW_EXIT_OK && opt->outdir &&
-	    gw_write_tree(opt->outdir, &set, opt->prune))
+	    gw_write_tree(opt->outdir, set, opt->prune))
 		status = GW_EXIT_USAGE;
-	gw_fileset_release(&set);
+	if (set == &own)
+		gw_fileset_release(&own);
 	gw_arena_free(c.arena);
 	return status;
 }

@@ -420,11 +420,23 @@ int gw_write_tree(const char *outdir, const struct gw_fileset *set,
 
 /* ---- compile.c: the pipeline ------------------------------------------- */
 
+/* A spec already in memory, named @name in diagnostics. */
+struct gw_input {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+
 struct gw_options {
-	const char *outdir;
-	const char *const *inputs;
+	const char *outdir;		/* NULL: write nothing (gwc validate) */
+	const char *const *inputs;	/* spec files... */
 	size_t ninputs;
+	const struct gw_input *buffers;	/* ...or specs in memory */
+	size_t nbuffers;
 	bool prune;
+	bool no_file_reads;	/* refuse injectionTemplate files (fuzzing) */
+	void *diag_stream;	/* FILE * for diagnostics; NULL: stderr */
+	struct gw_fileset *result;	/* if set, receives the rendered files */
 };
 
 /*

@@ -202,13 +202,15 @@ static inline const char *unit_shared_dir(void)
 	return dir && *dir ? dir : "../shared";
 }
 
-/* Reads a whole file into a malloc'ed buffer; NULL if it cannot. */
+/* Reads a whole file into a malloc'ed, NUL-terminated buffer; NULL (and
+ * *@len 0) if it cannot. */
 static inline char *unit_read_file(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
 	char *data = NULL;
 	long size;
 
+	*len = 0;
 	if (!fp)
 		return NULL;
 	if (fseek(fp, 0, SEEK_END) || (size = ftell(fp)) < 0 ||
