@@ -482,6 +482,50 @@ else
 	fi
 fi
 
+# ---- read-only filesystem --------------------------------------------------
+if [ "$(id -u)" -ne 0 ]; then
+	skip read-only-filesystem "not root, cannot mount a tmpfs"
+else
+	mkdir -p "$work/romnt"
+	if ! mount -t tmpfs -o size=1m,mode=0755 gwc-test-ro "$work/romnt" 2>/dev/null; then
+		skip read-only-filesystem "cannot mount a tmpfs"
+	else
+		mnt=$work/romnt
+		out=$mnt/out
+		g build -o "$out" "$minimal"
+		if [ "$rc" -ne 0 ]; then
+			fail read-only-filesystem "first build: exit $rc: $(oneline "$work/stderr")"
+		elif ! mount -o remount,ro "$mnt" 2>/dev/null; then
+			skip read-only-filesystem "cannot remount the tmpfs read-only"
+		else
+			before=$(snap_strict "$out")
+			g build -o "$out" "$minimalB"
+			after=$(snap_strict "$out")
+			if [ "$rc" -ne 2 ]; then
+				fail read-only-filesystem "exit status $rc, expected 2: $(oneline "$work/stderr")"
+			elif ! grep -q 'Read-only file system' "$work/stderr"; then
+				fail read-only-filesystem "no 'Read-only file system' error: $(oneline "$work/stderr")"
+			elif [ "$before" != "$after" ]; then
+				fail read-only-filesystem "the old tree changed: $(first_diff "$before" "$after")"
+			else
+				ok read-only-filesystem
+			fi
+		fi
+		unmount "$mnt"
+		mnt=
+	fi
+fi
+
+# ---- diagnostics to a full stderr ------------------------------------------
+printf 'apiVersion: v1\n' >"$work/bad-for-full.yaml"
+"$GWC" validate "$work/bad-for-full.yaml" 2>/dev/full
+rc=$?
+if [ "$rc" -eq 2 ]; then
+	ok stderr-full
+else
+	fail stderr-full "exit status $rc with diagnostics to /dev/full, expected 2"
+fi
+
 # ---- concurrency -----------------------------------------------------------
 g build -o "$work/conc-refA" "${specsA[@]}"
 rcA=$rc
