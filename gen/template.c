@@ -275,9 +275,9 @@ int gw_template_transform(const char *text, size_t len,
 			i += 2;
 			continue;
 		}
+		append_line(&buf, l);
 		if ((long)i == proxy_sc && !*line_end(l))
 			gw_buf_puts(&buf, "\n");
-		append_line(&buf, l);
 		if ((long)i == proxy_sc) {
 			const char *eol = insert_end(l);
 

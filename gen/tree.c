@@ -273,8 +273,8 @@ void gw_format_number(char *buf, double num)
 	while (ndigits > 1 && digits[ndigits - 1] == '0')
 		digits[--ndigits] = '\0';
 	decpt = exp + 1;
-	/* the layout of David Gay's g_fmt, which jq prints numbers with */
-	if (decpt <= -4 || decpt > ndigits + 5) {
+	/* the layout jq 1.6 prints numbers in (David Gay's g_fmt, widened) */
+	if (decpt <= -4 || decpt > ndigits + 15) {
 		out += sprintf(out, "%c", digits[0]);
 		if (ndigits > 1)
 			out += sprintf(out, ".%s", digits + 1);
