@@ -156,8 +156,11 @@ static struct fy_node *build_node(struct fy_document *fyd,
 		for (i = 0; fyn && i < n->u.seq.n; i++) {
 			struct fy_node *item = build_node(fyd, n->u.seq.items[i]);
 
-			if (!item || fy_node_sequence_append(fyn, item))
+			if (!item || fy_node_sequence_append(fyn, item)) {
+				fy_node_free(item);
+				fy_node_free(fyn);	/* and what it holds */
 				return NULL;
+			}
 		}
 		return fyn;
 	case GW_MAP:
@@ -167,14 +170,16 @@ static struct fy_node *build_node(struct fy_document *fyd,
 			struct fy_node *k, *v;
 
 			/* YAML limits implicit keys to 1024 characters */
-			if (p->key->u.str.len > 1000)
+			k = p->key->u.str.len > 1000 ? NULL :
+				build_string(fyd, p->key->u.str.s,
+					     p->key->u.str.len);
+			v = k ? build_node(fyd, p->value) : NULL;
+			if (!k || !v || fy_node_mapping_append(fyn, k, v)) {
+				fy_node_free(k);
+				fy_node_free(v);
+				fy_node_free(fyn);	/* and what it holds */
 				return NULL;
-			k = build_string(fyd, p->key->u.str.s,
-					 p->key->u.str.len);
-			v = build_node(fyd, p->value);
-
-			if (!k || !v || fy_node_mapping_append(fyn, k, v))
-				return NULL;
+			}
 		}
 		return fyn;
 	}
@@ -197,6 +202,7 @@ int gw_emit_yaml(struct gw_buf *buf, struct gw_node *const *docs, size_t n)
 			gw_oom();
 		root = build_node(fyd, docs[i]);
 		if (!root || fy_document_set_root(fyd, root)) {
+			fy_node_free(root);
 			fy_document_destroy(fyd);
 			return -1;
 		}
