@@ -31,7 +31,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEPCFLAGS)
 
 # The pipeline, in order, plus its shared parts.
 CORE := arena diag tree load validate asset quantity kernel model check \
-	template render emit write compile
+	template render emit diff write compile
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o
 GWC := $(BUILD)/gwc
 

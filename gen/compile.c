@@ -330,9 +330,18 @@ int gw_compile(const struct gw_options *opt)
 		status = c.io_error ? GW_EXIT_USAGE : GW_EXIT_SPEC;
 	if (gw_diag_print(&c.diag, diag_stream))
 		status = GW_EXIT_USAGE;
-	if (status == GW_EXIT_OK && opt->outdir &&
-	    gw_write_tree(opt->outdir, set, opt->prune))
+	if (status == GW_EXIT_OK && opt->outdir && opt->check) {
+		struct gw_buf report = { 0 };
+		int r = gw_write_check(opt->outdir, set, opt->prune, &report);
+
+		if (report.len)
+			fwrite(report.data, 1, report.len, stdout);
+		status = r < 0 ? GW_EXIT_USAGE : r ? GW_EXIT_SPEC : GW_EXIT_OK;
+		gw_buf_release(&report);
+	} else if (status == GW_EXIT_OK && opt->outdir &&
+		   gw_write_tree(opt->outdir, set, opt->prune)) {
 		status = GW_EXIT_USAGE;
+	}
 	if (set == &own)
 		gw_fileset_release(&own);
 	gw_arena_free(c.arena);

@@ -405,6 +405,13 @@ int gw_emit_yaml(struct gw_buf *buf, struct gw_node *const *docs, size_t n);
 /* Emits a tree as JSON, formatted exactly as `jq .` formats it. */
 void gw_emit_json(struct gw_buf *buf, const struct gw_node *node);
 
+/* ---- diff.c: unified diffs --------------------------------------------- */
+
+/* Appends the unified diff (3 lines of context) of two texts to @out. */
+void gw_diff_unified(struct gw_buf *out, const char *name_a,
+		     const char *name_b, const char *a, size_t a_len,
+		     const char *b, size_t b_len);
+
 /* ---- write.c: the output folder, atomically ---------------------------- */
 
 #define GW_MARKER ".gwc-output"
@@ -417,6 +424,14 @@ void gw_emit_json(struct gw_buf *buf, const struct gw_node *node);
  */
 int gw_write_tree(const char *outdir, const struct gw_fileset *set,
 		  bool prune);
+/*
+ * Compares @set with what @outdir holds, writing nothing: appends to
+ * @report a unified diff of every differing, missing or extra file (and,
+ * with @prune, of every gwc-made folder the set does not name).  Returns
+ * 0 when they are the same, 1 when they differ, -1 on an I/O error.
+ */
+int gw_write_check(const char *outdir, const struct gw_fileset *set,
+		   bool prune, struct gw_buf *report);
 
 /* ---- compile.c: the pipeline ------------------------------------------- */
 
@@ -434,6 +449,7 @@ struct gw_options {
 	const struct gw_input *buffers;	/* ...or specs in memory */
 	size_t nbuffers;
 	bool prune;
+	bool check;		/* compare with outdir instead of writing */
 	bool no_file_reads;	/* refuse injectionTemplate files (fuzzing) */
 	void *diag_stream;	/* FILE * for diagnostics; NULL: stderr */
 	struct gw_fileset *result;	/* if set, receives the rendered files */

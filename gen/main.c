@@ -10,7 +10,7 @@
 #include "gwc.h"
 
 static const char usage_text[] =
-	"usage: gwc build [-o OUT] [--prune] SPEC...\n"
+	"usage: gwc build [-o OUT] [--prune] [--check] SPEC...\n"
 	"       gwc validate SPEC...\n"
 	"       gwc schema\n"
 	"       gwc --help | --version\n"
@@ -30,11 +30,13 @@ static const char usage_text[] =
 	"  -o, --output OUT   output folder (default: out)\n"
 	"      --prune        also remove folders under OUT that gwc made and\n"
 	"                     that no SPEC of this run produces\n"
+	"      --check        write nothing; exit 0 when OUT is exactly what gwc\n"
+	"                     would write, else 1 with a unified diff on stdout\n"
 	"  -h, --help         print this help\n"
 	"  -V, --version      print the version\n"
 	"\n"
-	"exit status: 0 success, 1 the specs had errors, 2 usage, I/O or\n"
-	"internal error\n";
+	"exit status: 0 success, 1 the specs had errors (or, with --check, OUT\n"
+	"differs), 2 usage, I/O or internal error\n";
 
 static int finish(int status)
 {
@@ -68,6 +70,7 @@ static int run_compile(int argc, char **argv, bool build)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "prune", no_argument, NULL, 'P' },
+		{ "check", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gw_options opt = { .outdir = build ? "out" : NULL };
@@ -89,6 +92,12 @@ static int run_compile(int argc, char **argv, bool build)
 				return usage_error("%s", "validate writes no "
 						   "output");
 			opt.prune = true;
+			break;
+		case 'C':
+			if (!build)
+				return usage_error("%s", "validate writes no "
+						   "output");
+			opt.check = true;
 			break;
 		case ':':
 			return usage_error("option '%s' needs an argument",

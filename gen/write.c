@@ -616,3 +616,232 @@ out:
 		sigprocmask(SIG_SETMASK, &old, NULL);	/* a held signal acts now */
 	return ret;
 }
+
+/* ---- --check ----------------------------------------------------------- */
+
+/* Reads OUT/@path whole (no symlinks); *@data NULL when there is no file. */
+static int read_existing(int dirfd, const char *path, char **data,
+			 size_t *len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	size_t got = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	*data = malloc((size_t)st.st_size + 1);
+	if (!*data)
+		gw_oom();
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, *data + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+/* Diffs one file; returns 1 when it differs, 0 when not, -1 on error. */
+static int check_file(const char *outdir, int out, const char *path,
+		      const char *want, size_t want_len, bool wanted,
+		      struct gw_buf *report)
+{
+	char *have, *old_name, *new_name;
+	size_t have_len;
+	int ret;
+
+	if (read_existing(out, path, &have, &have_len))
+		return fail("cannot read", errno, "%s/%s", outdir, path);
+	if (have && wanted && have_len == want_len &&
+	    !memcmp(have, want, want_len)) {
+		free(have);
+		return 0;
+	}
+	if (!have && !wanted)
+		return 0;
+	if (asprintf(&old_name, "%s/%s", outdir, path) < 0 ||
+	    asprintf(&new_name, "%s/%s (gwc)", outdir, path) < 0)
+		gw_oom();
+	gw_diff_unified(report, have ? old_name : "/dev/null",
+			wanted ? new_name : "/dev/null", have ? have : "",
+			have_len, wanted ? want : "", wanted ? want_len : 0);
+	ret = 1;
+	free(old_name);
+	free(new_name);
+	free(have);
+	return ret;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in folder @fd but "." and "..", sorted; NULL-terminated. */
+static char **sorted_names(int fd)
+{
+	DIR *d = fdopendir(dup(fd));
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (n + 1 >= cap) {
+			cap = cap ? cap * 2 : 16;
+			names = realloc(names, cap * sizeof(*names));
+			if (!names)
+				gw_oom();
+		}
+		names[n] = strdup(e->d_name);
+		if (!names[n++])
+			gw_oom();
+	}
+	if (d)
+		closedir(d);
+	if (!names && !(names = calloc(1, sizeof(*names))))
+		gw_oom();
+	names[n] = NULL;
+	qsort(names, n, sizeof(*names), compare_names);
+	return names;
+}
+
+static void free_names(char **names)
+{
+	size_t i;
+
+	for (i = 0; names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Reports every regular file of folder OUT/@dir that @keep does not hold. */
+static int check_extra_files(const char *outdir, int out, const char *dir,
+			     const struct folder *keep, struct gw_buf *report)
+{
+	int fd = openat(out, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			O_CLOEXEC), differ = 0;
+	char **names;
+	size_t k;
+
+	if (fd < 0)
+		return 0;
+	names = sorted_names(fd);
+	close(fd);
+	for (k = 0; names[k]; k++) {
+		size_t i;
+		bool listed = !strcmp(names[k], GW_MARKER) && keep;
+		char *path;
+
+		for (i = 0; keep && !listed && i < keep->n; i++)
+			listed = !strcmp(base_name(keep->files[i].path),
+					 names[k]);
+		if (listed)
+			continue;
+		if (asprintf(&path, "%s/%s", dir, names[k]) < 0)
+			gw_oom();
+		differ |= check_file(outdir, out, path, NULL, 0, false, report);
+		free(path);
+	}
+	free_names(names);
+	return differ;
+}
+
+int gw_write_check(const char *outdir, const struct gw_fileset *set,
+		   bool prune_others, struct gw_buf *report)
+{
+	struct writer w = { outdir, -1, false, NULL, 0, 0 };
+	int differ = 0, r;
+	size_t i, j;
+
+	if (group_folders(&w, set))
+		return -1;
+	w.out = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (i = 0; i < w.nfolders; i++) {
+		struct folder *f = &w.folders[i];
+		char *path;
+
+		if (asprintf(&path, "%s/%s/%s", f->parent, f->name,
+			     GW_MARKER) < 0)
+			gw_oom();
+		r = check_file(outdir, w.out, path, MARKER_TEXT,
+			       strlen(MARKER_TEXT), true, report);
+		free(path);
+		for (j = 0; r >= 0 && j < f->n; j++) {
+			int one = check_file(outdir, w.out, f->files[j].path,
+					     f->files[j].data, f->files[j].len,
+					     true, report);
+
+			r = one < 0 ? -1 : r | one;
+		}
+		if (r >= 0 && asprintf(&path, "%s/%s", f->parent, f->name) >= 0) {
+			r |= check_extra_files(outdir, w.out, path, f, report);
+			free(path);
+		}
+		if (r < 0) {
+			differ = -1;
+			break;
+		}
+		differ |= r;
+	}
+	if (differ >= 0 && prune_others && w.out >= 0) {
+		/* gwc-made folders that no spec of the run produces */
+		char **parents = sorted_names(w.out);
+		size_t p, q;
+
+		for (p = 0; parents[p]; p++) {
+			int pfd = openat(w.out, parents[p], O_RDONLY |
+					 O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			char **names;
+
+			if (parents[p][0] == '.' || pfd < 0) {
+				if (pfd >= 0)
+					close(pfd);
+				continue;
+			}
+			names = sorted_names(pfd);
+			for (q = 0; names[q]; q++) {
+				char *path;
+
+				if (names[q][0] == '.' ||
+				    in_set(&w, parents[p], names[q]) ||
+				    asprintf(&path, "%s/%s/%s", parents[p],
+					     names[q], GW_MARKER) < 0)
+					continue;
+				if (!faccessat(w.out, path, F_OK,
+					       AT_SYMLINK_NOFOLLOW)) {
+					path[strlen(path) - strlen(GW_MARKER) -
+					     1] = '\0';
+					differ |= check_extra_files(outdir, w.out,
+								    path, NULL,
+								    report);
+				}
+				free(path);
+			}
+			free_names(names);
+			close(pfd);
+		}
+		free_names(parents);
+	}
+	for (i = 0; i < w.nfolders; i++) {
+		free(w.folders[i].parent);
+		free(w.folders[i].name);
+	}
+	free(w.folders);
+	if (w.out >= 0)
+		close(w.out);
+	return differ;
+}

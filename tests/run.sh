@@ -57,13 +57,13 @@ for bin in "$UNIT_DIR"/test_*; do
 done
 
 # ---- examples -> out/ ----------------------------------------------------
+# The GitOps workflow, dogfooded: out/ must be exactly what gwc writes.
 if wanted examples; then
-	(cd "$top" && "$GWC" build -o "$tmp/examples-out" examples/*.yaml) >"$tmp/examples.err" 2>&1
-	if diff -r "$top/out" "$tmp/examples-out" >"$tmp/examples.diff"; then
-		ok "examples (out/ is up to date)"
+	if (cd "$top" && "$GWC" build --check --prune -o out examples/*.yaml) >"$tmp/examples.diff" 2>"$tmp/examples.err"; then
+		ok "examples (out/ is up to date: gwc build --check)"
 	else
-		not_ok examples "out/ differs from a fresh build (run make):
-$(head -n 40 "$tmp/examples.diff")"
+		not_ok examples "out/ differs from what gwc writes (run make):
+$(head -n 40 "$tmp/examples.diff") $(head -n 5 "$tmp/examples.err")"
 	fi
 fi
 

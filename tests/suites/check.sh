@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# tests/suites/check.sh - `gwc build --check`: exit status and the unified
+# diff it prints, with GNU diff -u as the oracle for every hunk.
+set -u
+export LC_ALL=C TZ=UTC
+work=$(mktemp -d "${TMPDIR:-/tmp}/gwc-check.XXXXXX") || exit 0
+trap 'rm -rf "$work"' EXIT
+ok() { echo "ok check/$1"; }
+fail() { echo "FAIL check/$1: $2"; }
+
+cd "$top" || exit 0
+"$GWC" build -o "$work/out" examples/*.yaml 2>/dev/null
+check() { "$GWC" build --check "$@" -o "$work/out" examples/*.yaml >"$work/diff" 2>/dev/null; echo $?; }
+
+rc=$(check)
+if [ "$rc" = 0 ] && [ ! -s "$work/diff" ]; then ok unchanged; else fail unchanged "exit $rc, $(wc -l <"$work/diff") lines"; fi
+
+# The hunks must be those of diff -u, for edits at the start, middle and
+# end of files, several edits in one file, and an added and a removed file.
+dep=$work/out/istio-ingress/ingress-gateway/gateway-deployment.yaml
+tmpl=$work/out/istio/default/gateway-injection-template.txt
+cp "$dep" "$work/dep.orig"
+cp "$tmpl" "$work/tmpl.orig"
+sed -i '1s/apps/APPS/; s/cpu: 100m/cpu: 200m/; $d' "$dep"
+printf 'extra line\n' >>"$dep"
+sed -i '5d; 40s/^/# edited\n/; 100,104d; $s/$/ tail/' "$tmpl"
+rm "$work/out/ha-ingress/ha-gateway/gateway-pdb.yaml"
+echo stray >"$work/out/istio-egress/egress-gateway/stray.txt"
+rc=$(check)
+want() {	# want FILE-IN-OUT EXPECTED: the hunks of diff -u, without headers
+	diff -u "$work/out/$1" "$2" | tail -n +3
+}
+got() {		# got FILE-IN-OUT: the hunks gwc printed for that file
+	awk -v f="$work/out/$1" '$0 == "--- " f || $0 == "--- /dev/null" && p == f { on = 1; getline; next }
+		/^--- / { on = 0 } on' "$work/diff"
+}
+if [ "$rc" != 1 ]; then
+	fail edits "exit $rc, expected 1"
+else
+	ok edits-exit-status
+	for pair in "istio-ingress/ingress-gateway/gateway-deployment.yaml:$work/dep.orig" \
+		    "istio/default/gateway-injection-template.txt:$work/tmpl.orig"; do
+		f=${pair%%:*} orig=${pair#*:}
+		if [ "$(got "$f")" = "$(want "$f" "$orig")" ]; then
+			ok "hunks-like-diff-u/$(basename "$f")"
+		else
+			fail "hunks-like-diff-u/$(basename "$f")" "$(diff <(got "$f") <(want "$f" "$orig") | head -n 10 | tr '\n' ' ')"
+		fi
+	done
+	if grep -qx -- "+++ $work/out/ha-ingress/ha-gateway/gateway-pdb.yaml (gwc)" "$work/diff" &&
+	   grep -qx -- "--- $work/out/istio-egress/egress-gateway/stray.txt" "$work/diff"; then
+		ok missing-and-extra-files
+	else
+		fail missing-and-extra-files "$(grep -- '^[-+][-+][-+] ' "$work/diff" | tr '\n' ' ')"
+	fi
+	# applying the diff with patch gives gwc's tree back
+	sed -e 's/ (gwc)$//' "$work/diff" | (cd / && patch -s -p0 --no-backup-if-mismatch) >/dev/null 2>&1
+	rc=$(check)
+	if [ "$rc" = 0 ]; then ok patch-applies; else fail patch-applies "after patch -p0, --check exits $rc"; fi
+fi
+
+# --prune: a folder gwc made that no spec produces is reported as extra.
+"$GWC" build -o "$work/out" tests/golden/egress/spec.yaml 2>/dev/null
+rc=$(check --prune)
+if [ "$rc" = 1 ] && grep -q -- "^--- $work/out/mesh-egress/egress/gateway-deployment.yaml$" "$work/diff"; then
+	ok prune-reports-extra-folders
+else
+	fail prune-reports-extra-folders "exit $rc"
+fi
+rc=$(check)
+if [ "$rc" = 0 ]; then ok without-prune-other-folders-ignored; else fail without-prune-other-folders-ignored "exit $rc"; fi
+# --check writes nothing
+before=$(find "$work/out" -printf '%p %T@\n' | sort)
+"$GWC" build --check -o "$work/out" tests/golden/routes-tls/spec.yaml >/dev/null 2>&1
+if [ "$before" = "$(find "$work/out" -printf '%p %T@\n' | sort)" ]; then ok writes-nothing; else fail writes-nothing "the tree changed"; fi
+exit 0
