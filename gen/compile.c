@@ -270,6 +270,50 @@ static int render_all(struct compilation *c, struct gw_fileset *set)
 	return err;
 }
 
+/* The files of a gateway folder, in the order kubectl should apply them. */
+static const char *const apply_order[] = {
+	"namespace.yaml", "secret-reader.yaml", "gateway-deployment.yaml",
+	"gateway-service.yaml", "gateway-hpa.yaml", "gateway-pdb.yaml",
+	"gateway.yaml", "virtualservices.yaml",
+};
+
+/* `-o -`: every Kubernetes object of @set as one YAML stream on stdout. */
+static void print_stream(const struct gw_fileset *set, FILE *diag_stream)
+{
+	size_t i, k, printed = 0;
+
+	for (i = 0; i < set->n; i++) {
+		const char *path = set->files[i].path;
+		size_t dir = (size_t)(strrchr(path, '/') - path);
+
+		if (i && !strncmp(path, set->files[i - 1].path, dir) &&
+		    set->files[i - 1].path[dir] == '/')
+			continue;	/* this folder was printed */
+		if (!strncmp(path, "istio/", 6) &&
+		    strstr(path, "/gateway-injection-template.txt")) {
+			fprintf(diag_stream, "gwc: note: %.*s holds the "
+				"injection template and patch of a control "
+				"plane, not Kubernetes objects; write them "
+				"with -o DIR\n", (int)dir, path);
+			continue;
+		}
+		for (k = 0; k < sizeof(apply_order) / sizeof(*apply_order); k++) {
+			size_t j;
+
+			for (j = i; j < set->n &&
+			     !strncmp(set->files[j].path, path, dir + 1); j++) {
+				const struct gw_file *f = &set->files[j];
+
+				if (strcmp(f->path + dir + 1, apply_order[k]))
+					continue;
+				if (printed++)
+					fputs("---\n", stdout);
+				fwrite(f->data, 1, f->len, stdout);
+			}
+		}
+	}
+}
+
 /* Refuses an input that lies inside the output folder. */
 static int check_inputs_outside(const struct gw_options *opt)
 {
@@ -298,7 +342,8 @@ int gw_compile(const struct gw_options *opt)
 	size_t i;
 	int status = GW_EXIT_OK;
 
-	if (opt->outdir && check_inputs_outside(opt))
+	if (opt->outdir && strcmp(opt->outdir, "-") &&
+	    check_inputs_outside(opt))
 		return GW_EXIT_USAGE;
 	c.arena = gw_arena_new();
 	gw_diag_init(&c.diag, c.arena);
@@ -330,7 +375,9 @@ int gw_compile(const struct gw_options *opt)
 		status = c.io_error ? GW_EXIT_USAGE : GW_EXIT_SPEC;
 	if (gw_diag_print(&c.diag, diag_stream))
 		status = GW_EXIT_USAGE;
-	if (status == GW_EXIT_OK && opt->outdir && opt->check) {
+	if (status == GW_EXIT_OK && opt->outdir && !strcmp(opt->outdir, "-")) {
+		print_stream(set, diag_stream);
+	} else if (status == GW_EXIT_OK && opt->outdir && opt->check) {
 		struct gw_buf report = { 0 };
 		int r = gw_write_check(opt->outdir, set, opt->prune, &report);
 

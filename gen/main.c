@@ -27,7 +27,9 @@ static const char usage_text[] =
 	"  schema     print the embedded JSON Schema of the spec\n"
 	"\n"
 	"options:\n"
-	"  -o, --output OUT   output folder (default: out)\n"
+	"  -o, --output OUT   output folder (default: out); - prints every\n"
+	"                     Kubernetes object as one YAML stream in apply\n"
+	"                     order instead\n"
 	"      --prune        also remove folders under OUT that gwc made and\n"
 	"                     that no SPEC of this run produces\n"
 	"      --check        write nothing; exit 0 when OUT is exactly what gwc\n"
@@ -117,6 +119,9 @@ static int run_compile(int argc, char **argv, bool build)
 		return usage_error("%s: no spec file given", argv[0]);
 	if (opt.outdir && !*opt.outdir)
 		return usage_error("%s", "the output folder name is empty");
+	if (opt.outdir && !strcmp(opt.outdir, "-") && (opt.check || opt.prune))
+		return usage_error("%s", "--check and --prune need an output "
+				   "folder, not -");
 	opt.inputs = (const char *const *)argv + optind;
 	opt.ninputs = (size_t)(argc - optind);
 	return finish(gw_compile(&opt));

@@ -73,4 +73,34 @@ if [ "$rc" = 0 ]; then ok without-prune-other-folders-ignored; else fail without
 before=$(find "$work/out" -printf '%p %T@\n' | sort)
 "$GWC" build --check -o "$work/out" tests/golden/routes-tls/spec.yaml >/dev/null 2>&1
 if [ "$before" = "$(find "$work/out" -printf '%p %T@\n' | sort)" ]; then ok writes-nothing; else fail writes-nothing "the tree changed"; fi
+# -o -: every object as one stream, each folder's files in kustomization order
+"$GWC" build -o - examples/*.yaml >"$work/stream" 2>"$work/stream.err"
+rc=$?
+"$GWC" build -o "$work/fresh" examples/*.yaml 2>/dev/null
+: >"$work/expected"
+first=1
+for k in $(cd "$work/fresh" && find . -name kustomization.yaml | sort); do
+	d=$(dirname "$k")
+	for f in $(sed -n 's/^- //p' "$work/fresh/$k"); do
+		[ $first = 1 ] || echo --- >>"$work/expected"
+		first=0
+		cat "$work/fresh/$d/$f" >>"$work/expected"
+	done
+done
+if [ "$rc" = 0 ] && cmp -s "$work/stream" "$work/expected"; then
+	ok stream-in-apply-order
+else
+	fail stream-in-apply-order "exit $rc; $(diff "$work/expected" "$work/stream" | head -n 5 | tr '\n' ' ')"
+fi
+if grep -qx "gwc: note: istio/default holds the injection template and patch of a control plane, not Kubernetes objects; write them with -o DIR" "$work/stream.err"; then
+	ok stream-notes-control-plane
+else
+	fail stream-notes-control-plane "$(tr '\n' ' ' <"$work/stream.err")"
+fi
+if command -v kubectl >/dev/null && n=$(kubectl label --local -f "$work/stream" gwc-check=1 -o name 2>&1 | wc -l) &&
+   [ "$n" = "$(grep -c '^kind:' "$work/stream")" ]; then
+	ok stream-read-by-kubectl
+else
+	fail stream-read-by-kubectl "kubectl read ${n:-?} objects"
+fi
 exit 0
