@@ -39,10 +39,12 @@ SCHEMA := schema/gatewayspec.schema.json
 TEMPLATE := templates/gateway-injection-template.txt
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
+FUZZ_TARGETS := compile template
+REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 UNIT := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all debug test unit examples install uninstall clean
+.PHONY: all debug test unit examples install uninstall clean fuzz
 .DELETE_ON_ERROR:
 
 all: $(GWC) examples
@@ -80,8 +82,48 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_OBJS) | $(BU
 
 unit: $(UNIT_BINS)
 
-test: $(GWC) $(UNIT_BINS)
+test: $(GWC) $(UNIT_BINS) $(REPLAY_BINS)
 	GWC=$(GWC) UNIT_DIR=$(BUILD)/tests tests/run.sh
+
+# ---- fuzzing ------------------------------------------------------------
+# The libFuzzer targets in tests/fuzz/ replay their corpus and every kept
+# reproducer in `make test` through replay.c (any compiler); `make fuzz`
+# builds them with clang-14's libFuzzer and fuzzes each for FUZZ_TIME
+# seconds with FUZZ_JOBS workers, new inputs going to build/fuzz/corpus.
+FUZZ_CC ?= clang-14
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+	-std=c11 -Igen -Ibuild/fuzz
+FUZZ_SRCS := $(CORE:%=gen/%.c)
+
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(CORE_OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(CORE_OBJS) $(DEPLIBS)
+
+build/fuzz/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE)
+	mkdir -p build/fuzz
+	$(BUILD)/embed $@ gatewayspec.schema.json=$(SCHEMA) \
+		gateway-injection-template.txt=$(TEMPLATE)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h build/fuzz/assets.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) build/fuzz/assets.c \
+		$(DEPLIBS)
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t && \
+		(cd build/fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+			-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -timeout=10 \
+			-rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=crashes/$$t/ corpus/$$t \
+			../../tests/fuzz/corpus/$$t \
+			../../tests/fuzz/regressions/$$t) || exit 1; \
+		tail -n 12 build/fuzz/fuzz-0.log; \
+		if ls build/fuzz/crashes/$$t | grep -q .; then \
+			echo "fuzz: reproducers in build/fuzz/crashes/$$t"; exit 1; fi; \
+	done
+	@echo "fuzz: no crash; new inputs are in build/fuzz/corpus"
 
 install: $(GWC)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)

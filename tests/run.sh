@@ -21,7 +21,7 @@ GWC=$(cd "$top" && realpath "${GWC:-build/gwc}")
 UNIT_DIR=$(cd "$top" && realpath "${UNIT_DIR:-build/tests}")
 SHARED=${SHARED:-$top/../shared}
 ONLY=${ONLY:-}
-export GWC SHARED top
+export GWC SHARED top UNIT_DIR
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0 skipped=0
