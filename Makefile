@@ -106,9 +106,21 @@ build/fuzz/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE)
 	$(BUILD)/embed $@ gatewayspec.schema.json=$(SCHEMA) \
 		gateway-injection-template.txt=$(TEMPLATE)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h build/fuzz/assets.c
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) build/fuzz/assets.c \
-		$(DEPLIBS)
+# libyaml and libfyaml instrumented too, built from Debian's source
+# packages; without them the fuzzer would see no coverage inside them.
+FUZZ_PREFIX := build/fuzz/prefix
+build/fuzz/.libs:
+	mkdir -p build/fuzz
+	tests/fuzz/build-libs.sh || echo "fuzz: warning: no instrumented" \
+		"libyaml/libfyaml; fuzzing against the system libraries"
+	touch $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h build/fuzz/assets.c build/fuzz/.libs
+	if [ -f $(FUZZ_PREFIX)/lib/libfyaml.a ]; then \
+		libs="$(FUZZ_PREFIX)/lib/libfyaml.a $(FUZZ_PREFIX)/lib/libyaml.a -lm"; \
+	else libs="$(DEPLIBS)"; fi; \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(FUZZ_PREFIX)/include -o $@ $< \
+		$(FUZZ_SRCS) build/fuzz/assets.c $$libs
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	for t in $(FUZZ_TARGETS); do \
