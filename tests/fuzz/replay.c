@@ -1,7 +1,15 @@
 /*
- * replay.c - runs a libFuzzer target's LLVMFuzzerTestOneInput on files
- * (or on every file of folders) without libFuzzer, so that the corpus and
- * every reproducer replay in `make test` and `make debug test`.
+ * replay.c - runs a libFuzzer target's LLVMFuzzerTestOneInput on files, or
+ * on every file of folders (sorted, names starting with '.' skipped),
+ * without libFuzzer, so that the corpus and every kept reproducer replay
+ * in `make test` and `make debug test` with any compiler.
+ *
+ *   replay_compile [-q] FILE|DIR...
+ *
+ * It names each input on stderr before running it (-q: only the count at
+ * the end), so the last name before a crash is the input that crashed.
+ * Exit status: 0, or 2 when an input cannot be read; a violated invariant
+ * ends the process with the target's trap or the sanitizer's report.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -12,11 +20,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static int quiet;
+
 static int replay_file(const char *path)
 {
 	FILE *fp = fopen(path, "rb");
-	uint8_t *buf = NULL;
+	uint8_t *buf = NULL, *exact;
 	size_t len = 0, cap = 0, n;
+	int err;
 
 	if (!fp) {
 		perror(path);
@@ -32,19 +43,31 @@ static int replay_file(const char *path)
 		n = fread(buf + len, 1, cap - len, fp);
 		len += n;
 	} while (n);
+	err = ferror(fp);
 	fclose(fp);
-	/* an exact-size copy, so that ASan sees any read past the input */
-	{
-		uint8_t *exact = malloc(len ? len : 1);
-
-		if (!exact)
-			abort();
-		memcpy(exact, buf, len);
-		LLVMFuzzerTestOneInput(exact, len);
-		free(exact);
+	if (err) {
+		fprintf(stderr, "%s: read error\n", path);
+		free(buf);
+		return -1;
 	}
+	/* an exact-size copy, so that ASan sees any read past the input */
+	exact = malloc(len ? len : 1);
+	if (!exact)
+		abort();
+	memcpy(exact, buf, len);
 	free(buf);
+	if (!quiet) {
+		fprintf(stderr, "replay: %s\n", path);
+		fflush(stderr);
+	}
+	LLVMFuzzerTestOneInput(exact, len);
+	free(exact);
 	return 0;
+}
+
+static int skip_hidden(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
 }
 
 int main(int argc, char **argv)
@@ -52,28 +75,43 @@ int main(int argc, char **argv)
 	int i, runs = 0, err = 0;
 
 	for (i = 1; i < argc; i++) {
+		struct dirent **names;
 		struct stat st;
-		DIR *dir;
-		struct dirent *e;
+		int n, k;
 
+		if (!strcmp(argv[i], "-q")) {
+			quiet = 1;
+			continue;
+		}
 		if (stat(argv[i], &st) || !S_ISDIR(st.st_mode)) {
 			err |= replay_file(argv[i]);
 			runs++;
 			continue;
 		}
-		dir = opendir(argv[i]);
-		while (dir && (e = readdir(dir))) {
-			char path[4096];
-
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", argv[i], e->d_name);
-			err |= replay_file(path);
-			runs++;
+		n = scandir(argv[i], &names, skip_hidden, alphasort);
+		if (n < 0) {
+			perror(argv[i]);
+			err = -1;
+			continue;
 		}
-		if (dir)
-			closedir(dir);
+		for (k = 0; k < n; k++) {
+			size_t len = strlen(argv[i]) + strlen(names[k]->d_name) + 2;
+			char *path = malloc(len);
+
+			if (!path)
+				abort();
+			snprintf(path, len, "%s/%s", argv[i], names[k]->d_name);
+			if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+				free(path);	/* no recursion */
+			} else {
+				err |= replay_file(path);
+				runs++;
+				free(path);
+			}
+			free(names[k]);
+		}
+		free(names);
 	}
 	printf("%d inputs replayed\n", runs);
-	return err ? 1 : 0;
+	return err ? 2 : 0;
 }
