@@ -18,6 +18,9 @@
  *   - every other byte is kept: the output without the lines of those
  *     kinds equals the input without them (line ends included), except
  *     for the one newline that ends a last line when lines go after it;
+ *     lines end as in YAML, at LF, CRLF or a lone CR (the transform
+ *     splits at LF only, and after a last line that ends in a lone CR it
+ *     inserts lines directly: a YAML line break, but mixed line ends);
  *   - nothing leaks (LeakSanitizer).
  */
 #include <dlfcn.h>
@@ -58,7 +61,7 @@ static const char *const kind_text[NKINDS] = {
 
 struct line {
 	const char *start;
-	size_t full;		/* with its '\n' */
+	size_t full;		/* with its line end */
 	size_t indent;
 	enum kind kind;
 };
@@ -78,9 +81,17 @@ static void split(const char *text, size_t len, struct lines *ls)
 	if (!ls->v)
 		abort();
 	while (i < len) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - text) + 1 : len, a, b, k;
+		size_t end = i, a, b, k;
 		struct line *l;
+
+		/* LF, CRLF or a lone CR ends a line, as in YAML */
+		while (end < len && text[end] != '\n' && text[end] != '\r')
+			end++;
+		if (end < len && text[end] == '\r' && end + 1 < len &&
+		    text[end + 1] == '\n')
+			end++;
+		if (end < len)
+			end++;
 
 		if (ls->n == cap) {
 			cap *= 2;
@@ -145,19 +156,38 @@ static bool is_static(const char *s)
 	return dladdr(s, &info) != 0 && info.dli_fname;
 }
 
-/* An added capabilities block below a securityContext line, as inserted. */
+/* The line end of @l: "\r\n", "\n", "\r" or "". */
+static const char *eol(const struct line *l)
+{
+	if (l->full >= 2 && !memcmp(l->start + l->full - 2, "\r\n", 2))
+		return "\r\n";
+	if (l->full >= 1 && l->start[l->full - 1] == '\n')
+		return "\n";
+	if (l->full >= 1 && l->start[l->full - 1] == '\r')
+		return "\r";
+	return "";
+}
+
+/* A capabilities block right below a securityContext line, indented and
+ * ended as the transform inserts one: the line end of the securityContext
+ * line, "\n" after one without LF. */
 static size_t nbs_blocks(const struct lines *ls)
 {
-	size_t i, n = 0;
+	size_t i, k, n = 0;
 
 	for (i = 3; i < ls->n; i++) {
 		const struct line *sc = &ls->v[i - 3];
+		const char *end = strchr(eol(sc), '\n') ? eol(sc) : "\n";
+		bool ends = true;
 
+		for (k = i - 2; k <= i; k++)
+			ends &= !strcmp(eol(&ls->v[k]), end) ||
+				(k == ls->n - 1 && !*eol(&ls->v[k]));
 		if (ls->v[i].kind == K_NBS && ls->v[i - 1].kind == K_ADD &&
 		    ls->v[i - 2].kind == K_CAP && sc->kind == K_SC &&
 		    ls->v[i - 2].indent == sc->indent + 2 &&
 		    ls->v[i - 1].indent == sc->indent + 4 &&
-		    ls->v[i].indent == sc->indent + 4)
+		    ls->v[i].indent == sc->indent + 4 && ends)
 			n++;
 	}
 	return n;
@@ -199,7 +229,8 @@ static void check_output(int scenario, const char *in, size_t in_len,
 	filtered(&b, &fb);
 	/* a last securityContext: line without a line end gets one */
 	last_nl = scenario == GW_SCENARIO_BIND && in_len &&
-		  in[in_len - 1] != '\n' && a.v[a.n - 1].kind == K_SC;
+		  in[in_len - 1] != '\n' && in[in_len - 1] != '\r' &&
+		  a.v[a.n - 1].kind == K_SC;
 	if (last_nl)
 		gw_buf_add(&fa, "\n", 1);
 	CHECK(fa.len == fb.len);
