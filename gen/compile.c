@@ -242,7 +242,12 @@ static int render_all(struct compilation *c, struct gw_fileset *set)
 			err = -1;
 			continue;
 		}
-		gw_render_control_plane(cp->istio, out, strlen(out), set);
+		if (gw_render_control_plane(cp->istio, out, strlen(out), set)) {
+			gw_diag_add(&c->diag, GW_SEV_ERROR, cp->chooser->mark,
+				    "internal error: cannot emit the patch of "
+				    "Istio '%s'", cp->istio);
+			err = -1;
+		}
 		free(out);
 	}
 	for (i = 0; i < c->n; i++) {

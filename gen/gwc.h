@@ -390,7 +390,8 @@ void gw_fileset_sort(struct gw_fileset *set);
 /* Renders the folder OUT/<ns>/<name>/ of one gateway into @set. */
 int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 		      struct gw_fileset *set);
-/* Renders OUT/istio/<istio>/: the template text and the merge patch. */
+/* Renders OUT/istio/<istio>/: the template text, the merge patch as JSON
+ * (for kubectl patch) and as a kustomize patch of the Istio resource. */
 int gw_render_control_plane(const char *istio, const char *template_text,
 			    size_t len, struct gw_fileset *set);
 

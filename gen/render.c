@@ -579,10 +579,11 @@ int gw_render_control_plane(const char *istio, const char *text, size_t len,
 			    struct gw_fileset *set)
 {
 	struct gw_arena *arena = gw_arena_new();
-	struct gw_node *patch = gw_node_map(arena), *m, *tmpl;
-	struct gw_buf json = { 0 };
+	struct gw_node *patch = gw_node_map(arena), *m, *tmpl, *obj, *meta;
+	struct gw_buf json = { 0 }, yaml = { 0 };
 	char *copy, *path;
 	size_t stripped = len;
+	int err;
 
 	/* `$(cat file)` in the seed's jq command drops trailing newlines */
 	while (stripped && text[stripped - 1] == '\n')
@@ -597,6 +598,15 @@ int gw_render_control_plane(const char *istio, const char *text, size_t len,
 	gw_map_put(arena, m, "gateway", tmpl);
 	gw_emit_json(&json, patch);
 
+	/* the same change as a kustomize patch of the Istio resource */
+	obj = gw_node_map(arena);
+	gw_map_put(arena, obj, "apiVersion", gw_node_str(arena, "sailoperator.io/v1"));
+	gw_map_put(arena, obj, "kind", gw_node_str(arena, "Istio"));
+	meta = gw_map_put(arena, obj, "metadata", gw_node_map(arena));
+	gw_map_put(arena, meta, "name", gw_node_str(arena, istio));
+	gw_map_put(arena, obj, "spec", gw_map_get(patch, "spec"));
+	err = gw_emit_yaml(&yaml, &obj, 1);
+
 	copy = malloc(len + 1);
 	if (!copy)
 		gw_oom();
@@ -607,6 +617,8 @@ int gw_render_control_plane(const char *istio, const char *text, size_t len,
 	gw_fileset_add(set, path, copy, len);
 	path = gw_arena_printf(arena, "istio/%s/istio-patch.json", istio);
 	gw_fileset_add(set, path, json.data, json.len);
+	path = gw_arena_printf(arena, "istio/%s/istio-patch.yaml", istio);
+	gw_fileset_add(set, path, yaml.data, yaml.len);
 	gw_arena_free(arena);
-	return 0;
+	return err;
 }
