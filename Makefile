@@ -85,16 +85,48 @@ unit: $(UNIT_BINS)
 test: $(GWC) $(UNIT_BINS) $(REPLAY_BINS)
 	GWC=$(GWC) UNIT_DIR=$(BUILD)/tests tests/run.sh
 
-# ---- fuzzing ------------------------------------------------------------
-# The libFuzzer targets in tests/fuzz/ replay their corpus and every kept
-# reproducer in `make test` through replay.c (any compiler); `make fuzz`
-# builds them with clang-14's libFuzzer and fuzzes each for FUZZ_TIME
-# seconds with FUZZ_JOBS workers, new inputs going to build/fuzz/corpus.
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
+install: $(GWC)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(GWC) $(DESTDIR)$(BINDIR)/gwc
+	install -m 0644 $(SCHEMA) $(DESTDIR)$(DATADIR)/gatewayspec.schema.json
+	install -m 0644 gen/gwc.1 $(DESTDIR)$(MANDIR)/man1/gwc.1
+	install -m 0644 gen/gwc.bash $(DESTDIR)$(BASHCOMPDIR)/gwc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gwc $(DESTDIR)$(DATADIR)/gatewayspec.schema.json \
+		$(DESTDIR)$(MANDIR)/man1/gwc.1 $(DESTDIR)$(BASHCOMPDIR)/gwc
+	-rmdir $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+# ==== fuzzing ===============================================================
+# tests/fuzz/fuzz_<target>.c are libFuzzer targets (FUZZ_TARGETS above).
+#
+# `make test` replays each target's committed corpus and kept reproducers
+# (tests/fuzz/{corpus,regressions}/<target>/) through tests/fuzz/replay.c,
+# built with $(CC) like the unit tests as $(BUILD)/tests/replay_<target>
+# (under ASan + UBSan in `make debug test`); tests/suites/fuzz.sh runs them.
+#
+# `make fuzz` builds the targets with clang-14's libFuzzer, ASan and UBSan
+# into build/fuzz/, against libyaml 0.2.5 and libfyaml 0.7.12 built
+# instrumented from Debian's source packages by tests/fuzz/build-libs.sh
+# into build/fuzz/lib (run when that folder is missing; the system
+# libraries, with a warning, when it cannot be built), then fuzzes each
+# target for FUZZ_TIME seconds with FUZZ_JOBS workers on a copy of its
+# corpus in build/fuzz/corpus/<target>/ (tests/fuzz/run-fuzz.sh);
+# reproducers go to build/fuzz/crashes/<target>/, and it says so.
 FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
 FUZZ_JOBS ?= 2
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-	-std=c11 -Igen -Ibuild/fuzz
+FUZZ_LIB := build/fuzz/lib
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-D_GNU_SOURCE -std=c11 -Igen -Ibuild/fuzz -Ibuild/fuzz/include
 FUZZ_SRCS := $(CORE:%=gen/%.c)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(CORE_OBJS) | $(BUILD)/tests
@@ -106,45 +138,29 @@ build/fuzz/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE)
 	$(BUILD)/embed $@ gatewayspec.schema.json=$(SCHEMA) \
 		gateway-injection-template.txt=$(TEMPLATE)
 
-# libyaml and libfyaml instrumented too, built from Debian's source
-# packages; without them the fuzzer would see no coverage inside them.
-FUZZ_PREFIX := build/fuzz/prefix
-build/fuzz/.libs:
-	mkdir -p build/fuzz
-	tests/fuzz/build-libs.sh || echo "fuzz: warning: no instrumented" \
-		"libyaml/libfyaml; fuzzing against the system libraries"
-	touch $@
+$(FUZZ_LIB):
+	tests/fuzz/build-libs.sh build/fuzz || echo "fuzz: warning: no" \
+		"instrumented libyaml/libfyaml (see build/fuzz/build-libs.log);" \
+		"fuzzing against the system libraries"
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h build/fuzz/assets.c build/fuzz/.libs
-	if [ -f $(FUZZ_PREFIX)/lib/libfyaml.a ]; then \
-		libs="$(FUZZ_PREFIX)/lib/libfyaml.a $(FUZZ_PREFIX)/lib/libyaml.a -lm"; \
+# Which libraries the binaries link; rewritten only when that changes.
+build/fuzz/libs.used: FORCE | $(FUZZ_LIB)
+	@mkdir -p build/fuzz; \
+	if [ -f $(FUZZ_LIB)/libfyaml.a ] && [ -f $(FUZZ_LIB)/libyaml.a ]; then \
+		used=instrumented; else used=system; fi; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$used" ] || echo "$$used" >$@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h build/fuzz/assets.c build/fuzz/libs.used
+	@if [ "$$(cat build/fuzz/libs.used)" = system ]; then \
+		echo "fuzz: warning: $@ links the system libyaml and libfyaml" \
+			"(no coverage inside them)"; fi
+	if [ "$$(cat build/fuzz/libs.used)" = instrumented ]; then \
+		libs="$(FUZZ_LIB)/libfyaml.a $(FUZZ_LIB)/libyaml.a -lm"; \
 	else libs="$(DEPLIBS)"; fi; \
-	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(FUZZ_PREFIX)/include -o $@ $< \
-		$(FUZZ_SRCS) build/fuzz/assets.c $$libs
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) build/fuzz/assets.c $$libs
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
-	for t in $(FUZZ_TARGETS); do \
-		mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t && \
-		(cd build/fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_TIME) \
-			-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -timeout=10 \
-			-rss_limit_mb=2048 -print_final_stats=1 \
-			-artifact_prefix=crashes/$$t/ corpus/$$t \
-			../../tests/fuzz/corpus/$$t \
-			../../tests/fuzz/regressions/$$t) || exit 1; \
-		tail -n 12 build/fuzz/fuzz-0.log; \
-		if ls build/fuzz/crashes/$$t | grep -q .; then \
-			echo "fuzz: reproducers in build/fuzz/crashes/$$t"; exit 1; fi; \
-	done
-	@echo "fuzz: no crash; new inputs are in build/fuzz/corpus"
+	tests/fuzz/run-fuzz.sh $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_TARGETS)
 
-install: $(GWC)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
-	install -m 0755 $(GWC) $(DESTDIR)$(BINDIR)/gwc
-	install -m 0644 $(SCHEMA) $(DESTDIR)$(DATADIR)/gatewayspec.schema.json
-
-uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/gwc $(DESTDIR)$(DATADIR)/gatewayspec.schema.json
-	-rmdir $(DESTDIR)$(DATADIR)
-
-clean:
-	rm -rf build
+.PHONY: FORCE
+FORCE:
