@@ -1,46 +1,92 @@
 #!/usr/bin/env bash
 # tests/fuzz/build-libs.sh - builds libyaml 0.2.5 and libfyaml 0.7.12 from
 # Debian's source packages as static libraries instrumented for libFuzzer
-# (-fsanitize=fuzzer-no-link,address), into build/fuzz/prefix, so that the
-# fuzzer sees coverage inside the parser and the emitter too.  Needs a
-# deb-src entry for bookworm (added here when run as root), and cmake, m4
-# and clang-14 (Debian packages).
+# (-fsanitize=fuzzer-no-link,address), so that the fuzzer sees coverage
+# inside the parser (libyaml) and the emitter (libfyaml) too; against the
+# system's shared libraries it sees almost none (YAML-NOTES.md, Fuzzing).
+#
+#   tests/fuzz/build-libs.sh [DEST]     (default: build/fuzz)
+#
+# Sources go to DEST/src (`apt-get source`, which needs a deb-src entry:
+# one for bookworm is added under /etc/apt/sources.list.d/ when there is
+# none and we are root), the libraries to DEST/lib and their headers to
+# DEST/include.  DEST/lib appears only when both libraries built, so a
+# failed run leaves no half-built set behind and `make fuzz` tries again.
+# Needs dpkg-dev (apt-get source), cmake, clang-14 (FUZZ_CC).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-dest=$top/build/fuzz
+dest=${1:-$top/build/fuzz}
+mkdir -p "$dest"
+dest=$(cd "$dest" && pwd)
 cc=${FUZZ_CC:-clang-14}
-flags="-g -O1 -fsanitize=fuzzer-no-link,address -fPIC"
+flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address -fPIC"
+YAML_VERSION=0.2.5 YAML_DEB=0.2.5-1
+FYAML_VERSION=0.7.12 FYAML_DEB=0.7.12-2
+stage=$dest/stage
+log=$dest/build-libs.log
+
+say() { echo "build-libs: $*" >&2; }
+die() { say "$*"; say "see $log"; exit 1; }
+
+command -v "$cc" >/dev/null || die "no $cc"
+command -v cmake >/dev/null || die "no cmake (apt-get install cmake)"
+command -v dpkg-source >/dev/null || die "no dpkg-source (apt-get install dpkg-dev)"
+: >"$log"
 mkdir -p "$dest/src"
 cd "$dest/src"
-if [ ! -d libyaml-0.2.5 ] || [ ! -d libfyaml-0.7.12 ]; then
-	if ! apt-get source -qq libyaml libfyaml >/dev/null 2>&1; then
-		if [ "$(id -u)" = 0 ] && ! grep -rqs 'deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-			cat >/etc/apt/sources.list.d/gwc-deb-src.sources <<'SRC'
+
+# ---- the source packages -------------------------------------------------
+fetch() {
+	apt-get source -q "libyaml=$YAML_DEB" "libfyaml=$FYAML_DEB" >>"$log" 2>&1
+}
+if [ ! -d "libyaml-$YAML_VERSION" ] || [ ! -d "libfyaml-$FYAML_VERSION" ]; then
+	if ! fetch; then
+		if ! grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+			[ "$(id -u)" = 0 ] || die "no deb-src entry in /etc/apt, and not root to add one"
+			say "adding a deb-src entry for bookworm"
+			cat >/etc/apt/sources.list.d/gwc-fuzz-deb-src.sources <<'SRC'
 Types: deb-src
 URIs: http://deb.debian.org/debian
 Suites: bookworm
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-			apt-get update -qq
 		fi
-		apt-get source -qq libyaml libfyaml >/dev/null
+		apt-get update -q >>"$log" 2>&1 || die "apt-get update failed"
+		fetch || die "apt-get source libyaml=$YAML_DEB libfyaml=$FYAML_DEB failed"
 	fi
 fi
-cmake -S libyaml-0.2.5 -B yaml-build -DCMAKE_C_COMPILER="$cc" \
+
+# ---- build into a staging prefix -----------------------------------------
+rm -rf "$stage" yaml-build fyaml-build
+say "building libyaml $YAML_VERSION (instrumented)"
+cmake -S "libyaml-$YAML_VERSION" -B yaml-build -DCMAKE_C_COMPILER="$cc" \
 	-DCMAKE_C_FLAGS="$flags" -DBUILD_SHARED_LIBS=OFF -DBUILD_TESTING=OFF \
-	-DCMAKE_INSTALL_PREFIX="$dest/prefix" >/dev/null
-cmake --build yaml-build -j2 >/dev/null
-cmake --install yaml-build >/dev/null
+	-DCMAKE_INSTALL_PREFIX="$stage" >>"$log" 2>&1 || die "libyaml: cmake failed"
+cmake --build yaml-build -j"$(nproc)" >>"$log" 2>&1 || die "libyaml: build failed"
+cmake --install yaml-build >>"$log" 2>&1 || die "libyaml: install failed"
+
+say "building libfyaml $FYAML_VERSION (instrumented)"
 mkdir -p fyaml-build
-(cd fyaml-build && ../libfyaml-0.7.12/configure -q CC="$cc" CFLAGS="$flags" \
-	--disable-shared --enable-static --prefix="$dest/prefix" >/dev/null &&
-	make -s -j2 -C src >/dev/null && make -s -C src install >/dev/null &&
-	make -s install-pkgconfigDATA >/dev/null 2>&1 || true)
-mkdir -p "$dest/prefix/include"
-cp libfyaml-0.7.12/include/libfyaml.h "$dest/prefix/include/"
-if [ ! -f "$dest/prefix/lib/libfyaml.a" ] || [ ! -f "$dest/prefix/lib/libyaml.a" ]; then
-	echo "build-libs: the instrumented libraries did not build" >&2
-	exit 1
-fi
-echo "instrumented libyaml and libfyaml in $dest/prefix"
+(cd fyaml-build &&
+	"../libfyaml-$FYAML_VERSION/configure" CC="$cc" CFLAGS="$flags" \
+		--disable-shared --enable-static --prefix="$stage" &&
+	make -j"$(nproc)" -C src libfyaml.la &&
+	make -C src install-libLTLIBRARIES) >>"$log" 2>&1 ||
+	die "libfyaml: build failed"
+mkdir -p "$stage/include"
+cp "libfyaml-$FYAML_VERSION/include/libfyaml.h" "$stage/include/"
+
+for f in lib/libyaml.a lib/libfyaml.a include/yaml.h include/libfyaml.h; do
+	[ -f "$stage/$f" ] || die "$f did not build"
+done
+
+# ---- publish -------------------------------------------------------------
+rm -rf "$dest/lib" "$dest/include"
+mkdir -p "$dest/include"
+cp "$stage/include/yaml.h" "$stage/include/libfyaml.h" "$dest/include/"
+mkdir -p "$dest/lib.new"
+cp "$stage/lib/libyaml.a" "$stage/lib/libfyaml.a" "$dest/lib.new/"
+mv "$dest/lib.new" "$dest/lib"
+rm -rf "$stage"
+say "instrumented libyaml $YAML_VERSION and libfyaml $FYAML_VERSION in ${dest#"$top"/}/lib"
