@@ -118,8 +118,9 @@ clean:
 # into build/fuzz/lib (run when that folder is missing; the system
 # libraries, with a warning, when it cannot be built), then fuzzes each
 # target for FUZZ_TIME seconds with FUZZ_JOBS workers on a copy of its
-# corpus in build/fuzz/corpus/<target>/ (tests/fuzz/run-fuzz.sh);
-# reproducers go to build/fuzz/crashes/<target>/, and it says so.
+# corpus in build/fuzz/corpus/<target>/ (tests/fuzz/run-fuzz.sh; more
+# libFuzzer flags in FUZZ_ARGS); reproducers go to
+# build/fuzz/crashes/<target>/, and it says so (and fails).
 FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
 FUZZ_JOBS ?= 2

@@ -31,8 +31,12 @@ for t in "$@"; do
 		[ -d "$dir" ] || continue
 		find "$dir" -maxdepth 1 -type f ! -name '.*' -exec cp -p {} "$corpus/" \;
 	done
-	dict=()
-	[ -f "$top/tests/fuzz/$t.dict" ] && dict=(-dict="$top/tests/fuzz/$t.dict")
+	flags=()
+	[ -f "$top/tests/fuzz/$t.dict" ] && flags=(-dict="$top/tests/fuzz/$t.dict")
+	case $t in
+	compile) flags+=(-max_len=8192) ;;	# specs: a few KB
+	template) flags+=(-max_len=16384) ;;	# istiod's template: 9 KB
+	esac
 	before=$(ls "$crashes" | sort)
 	rm -f "$logs"/fuzz-*.log
 	echo "fuzz: $t: ${seconds}s x $jobs workers on $(ls "$corpus" | wc -l) inputs" \
@@ -40,7 +44,7 @@ for t in "$@"; do
 	# -jobs writes fuzz-<job>.log into the current folder
 	(cd "$logs" && "$bin" -max_total_time="$seconds" -jobs="$jobs" \
 		-workers="$jobs" -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 "${dict[@]}" ${FUZZ_ARGS:-} \
+		-print_final_stats=1 "${flags[@]}" ${FUZZ_ARGS:-} \
 		-artifact_prefix="$crashes/" "$corpus" >/dev/null 2>&1)
 	# what the workers say at the end
 	execs=0
