@@ -15,6 +15,13 @@
  *     because other sysctls follow;
  *   - BIND also adds exactly one `capabilities:` / `add:` /
  *     `- NET_BIND_SERVICE` block, right below a `securityContext:` line;
+ *   - read as YAML (libyaml): when the input is one YAML document, so is
+ *     the output; and when the input has the shape the transform looks for
+ *     (spec.securityContext.sysctls holding the item {name: ..., value:
+ *     "0"}; for BIND one spec.containers item named istio-proxy with a
+ *     securityContext), the output is exactly the input's tree without
+ *     that item and, for BIND, with capabilities: {add: [NET_BIND_SERVICE]}
+ *     first in the proxy's securityContext;
  *   - every other byte is kept: the output without the lines of those
  *     kinds equals the input without them (line ends included), except
  *     for the one newline that ends a last line when lines go after it;
@@ -27,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yaml.h>
 
 #include "gwc.h"
 
@@ -193,6 +201,286 @@ static size_t nbs_blocks(const struct lines *ls)
 	return n;
 }
 
+/* ---- the YAML differential --------------------------------------------- */
+
+enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
+
+/* A YAML node as libyaml reads it; a mapping's v holds key, value, ... */
+struct ynode {
+	enum ykind kind;
+	char *s;
+	size_t len;
+	bool plain;
+	struct ynode **v;
+	size_t n, cap;
+};
+
+static void yfree(struct ynode *y)
+{
+	size_t i;
+
+	if (!y)
+		return;
+	for (i = 0; i < y->n; i++)
+		yfree(y->v[i]);
+	free(y->v);
+	free(y->s);
+	free(y);
+}
+
+static struct ynode *ynew(enum ykind kind)
+{
+	struct ynode *y = calloc(1, sizeof(*y));
+
+	if (!y)
+		abort();
+	y->kind = kind;
+	return y;
+}
+
+static void ypush(struct ynode *parent, struct ynode *kid)
+{
+	if (parent->n == parent->cap) {
+		parent->cap = parent->cap ? parent->cap * 2 : 8;
+		parent->v = realloc(parent->v, parent->cap * sizeof(*parent->v));
+		if (!parent->v)
+			abort();
+	}
+	parent->v[parent->n++] = kid;
+}
+
+static struct ynode *yscalar(const char *s, size_t len, bool plain)
+{
+	struct ynode *y = ynew(Y_SCALAR);
+
+	y->s = malloc(len + 1);
+	if (!y->s)
+		abort();
+	memcpy(y->s, s, len);
+	y->s[len] = '\0';
+	y->len = len;
+	y->plain = plain;
+	return y;
+}
+
+/* The node starting with @ev (consumed); NULL on an error or an alias. */
+static struct ynode *yparse_node(yaml_parser_t *p, yaml_event_t *ev,
+				 int depth)
+{
+	struct ynode *y;
+
+	if (depth > 200)
+		return NULL;
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		y = yscalar((const char *)ev->data.scalar.value,
+			    ev->data.scalar.length,
+			    ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
+		yaml_event_delete(ev);
+		return y;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		y = ynew(ev->type == YAML_MAPPING_START_EVENT ? Y_MAP : Y_SEQ);
+		yaml_event_delete(ev);
+		for (;;) {
+			yaml_event_t kid;
+			struct ynode *k;
+
+			if (!yaml_parser_parse(p, &kid)) {
+				yfree(y);
+				return NULL;
+			}
+			if (kid.type == YAML_SEQUENCE_END_EVENT ||
+			    kid.type == YAML_MAPPING_END_EVENT) {
+				yaml_event_delete(&kid);
+				return y;
+			}
+			k = yparse_node(p, &kid, depth + 1);
+			if (!k) {
+				yfree(y);
+				return NULL;
+			}
+			ypush(y, k);
+		}
+	default:
+		yaml_event_delete(ev);
+		return NULL;
+	}
+}
+
+/* The tree of @text when it is exactly one YAML document, else NULL. */
+static struct ynode *yparse(const char *text, size_t len)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	struct ynode *root = NULL;
+	int docs = 0;
+	bool ok = true;
+
+	if (!yaml_parser_initialize(&p))
+		abort();
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	/* as gwc reads its input: UTF-8 (no UTF-16 by a BOM) */
+	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+	while (ok) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			ok = false;
+			break;
+		}
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs > 1)
+			ok = false;
+		if (ev.type == YAML_SCALAR_EVENT ||
+		    ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT ||
+		    ev.type == YAML_ALIAS_EVENT) {
+			root = yparse_node(&p, &ev, 0);
+			ok = root != NULL;
+			continue;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	if (!ok || docs != 1) {
+		yfree(root);
+		return NULL;
+	}
+	return root;
+}
+
+static bool yequal(const struct ynode *a, const struct ynode *b)
+{
+	size_t i;
+
+	if (a->kind != b->kind || a->n != b->n)
+		return false;
+	if (a->kind == Y_SCALAR)
+		return a->plain == b->plain && a->len == b->len &&
+		       !memcmp(a->s, b->s, a->len);
+	for (i = 0; i < a->n; i++)
+		if (!yequal(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+static bool yis(const struct ynode *y, const char *s)
+{
+	return y && y->kind == Y_SCALAR && y->len == strlen(s) &&
+	       !memcmp(y->s, s, y->len);
+}
+
+/* The value of the one key @key of mapping @map; NULL if not one. */
+static struct ynode **yget(struct ynode *map, const char *key)
+{
+	struct ynode **found = NULL;
+	size_t i;
+
+	if (!map || map->kind != Y_MAP)
+		return NULL;
+	for (i = 0; i + 1 < map->n; i += 2)
+		if (yis(map->v[i], key)) {
+			if (found)
+				return NULL;
+			found = &map->v[i + 1];
+		}
+	return found;
+}
+
+/* The index of the one item of sequence @seq whose name is @name, or -1. */
+static long yitem(struct ynode *seq, const char *name)
+{
+	long found = -1;
+	size_t i;
+
+	if (!seq || seq->kind != Y_SEQ)
+		return -1;
+	for (i = 0; i < seq->n; i++) {
+		struct ynode **n = yget(seq->v[i], "name");
+
+		if (n && yis(*n, name)) {
+			if (found >= 0)
+				return -1;
+			found = (long)i;
+		}
+	}
+	return found;
+}
+
+/*
+ * Turns @root (the input's tree) into the tree the transform should give
+ * for @scenario; false when the input lacks the shape.
+ */
+static bool yexpect(struct ynode *root, int scenario)
+{
+	struct ynode **spec = yget(root, "spec"), **sc, **sysctls, *item;
+	struct ynode **containers, **proxy_sc, *caps, *add, *pair;
+	long k;
+
+	sc = spec ? yget(*spec, "securityContext") : NULL;
+	sysctls = sc ? yget(*sc, "sysctls") : NULL;
+	k = sysctls ? yitem(*sysctls, SYSCTL) : -1;
+	if (k < 0)
+		return false;
+	item = (*sysctls)->v[k];
+	if (item->n != 4 || !yis(item->v[0], "name") ||
+	    !yis(item->v[2], "value") || !yis(item->v[3], "0") ||
+	    item->v[3]->plain)
+		return false;
+	if (scenario == GW_SCENARIO_BIND) {
+		containers = yget(*spec, "containers");
+		k = containers ? yitem(*containers, "istio-proxy") : -1;
+		proxy_sc = k >= 0 ? yget((*containers)->v[k],
+					 "securityContext") : NULL;
+		if (!proxy_sc || yget(*proxy_sc, "capabilities") ||
+		    !(((*proxy_sc)->kind == Y_MAP) ||
+		      ((*proxy_sc)->kind == Y_SCALAR && (*proxy_sc)->plain &&
+		       (*proxy_sc)->len == 0)))
+			return false;
+		if ((*proxy_sc)->kind == Y_SCALAR) {
+			yfree(*proxy_sc);
+			*proxy_sc = ynew(Y_MAP);
+		}
+		add = ynew(Y_SEQ);
+		ypush(add, yscalar("NET_BIND_SERVICE", 16, true));
+		caps = ynew(Y_MAP);
+		ypush(caps, yscalar("add", 3, true));
+		ypush(caps, add);
+		/* first in the securityContext: make room for two */
+		pair = yscalar("capabilities", 12, true);
+		ypush(*proxy_sc, pair);
+		ypush(*proxy_sc, caps);
+		memmove((*proxy_sc)->v + 2, (*proxy_sc)->v,
+			((*proxy_sc)->n - 2) * sizeof(*(*proxy_sc)->v));
+		(*proxy_sc)->v[0] = pair;
+		(*proxy_sc)->v[1] = caps;
+	}
+	/* the sysctl item goes (found again: the proxy part moved nothing) */
+	k = yitem(*sysctls, SYSCTL);
+	yfree((*sysctls)->v[k]);
+	memmove((*sysctls)->v + k, (*sysctls)->v + k + 1,
+		((*sysctls)->n - (size_t)k - 1) * sizeof(*(*sysctls)->v));
+	(*sysctls)->n--;
+	return true;
+}
+
+static void check_yaml(int scenario, const char *in, size_t in_len,
+		       const char *out, size_t out_len)
+{
+	struct ynode *a = yparse(in, in_len), *b;
+
+	if (!a)
+		return;		/* not one YAML document: nothing to compare */
+	b = yparse(out, out_len);
+	CHECK(b != NULL);	/* one YAML document stays one */
+	if (yexpect(a, scenario))
+		CHECK(yequal(a, b));
+	yfree(a);
+	yfree(b);
+}
+
 static void check_output(int scenario, const char *in, size_t in_len,
 			 const char *out, size_t out_len)
 {
@@ -269,6 +557,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (!has_nul) {
 			/* (the output's length is strlen: C strings only) */
 			check_output(scenario, text, size, out, strlen(out));
+			check_yaml(scenario, text, size, out, strlen(out));
 		}
 		free(out);
 	}
