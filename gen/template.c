@@ -84,10 +84,11 @@ static bool contains(const struct line *l, const char *s)
 	return false;
 }
 
-/* A line that holds only template actions or nothing: not YAML structure. */
+/* A line that holds only template actions, a comment or nothing: not YAML
+ * structure. */
 static bool is_action_or_blank(const struct line *l)
 {
-	return l->indent == l->len ||
+	return l->indent == l->len || l->start[l->indent] == '#' ||
 	       (l->len - l->indent >= 2 && !memcmp(l->start + l->indent, "{{", 2));
 }
 
