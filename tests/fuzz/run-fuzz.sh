@@ -26,10 +26,17 @@ for t in "$@"; do
 	logs=$fuzz/logs/$t
 	[ -x "$bin" ] || { echo "fuzz: $bin is missing" >&2; exit 2; }
 	mkdir -p "$corpus" "$crashes" "$logs"
-	# the copy: committed inputs join what earlier runs found
+	# the copy: committed inputs join what earlier runs found; not the
+	# reproducers of open findings (regressions/<target>/.open), which
+	# would stop every worker at its first input
 	for dir in "$top/tests/fuzz/corpus/$t" "$top/tests/fuzz/regressions/$t"; do
 		[ -d "$dir" ] || continue
-		find "$dir" -maxdepth 1 -type f ! -name '.*' -exec cp -p {} "$corpus/" \;
+		for f in "$dir"/*; do
+			[ -f "$f" ] || continue
+			[ -f "$dir/.open" ] && grep -qxF -- "$(basename "$f")" "$dir/.open" &&
+				continue
+			cp -p "$f" "$corpus/"
+		done
 	done
 	flags=()
 	[ -f "$top/tests/fuzz/$t.dict" ] && flags=(-dict="$top/tests/fuzz/$t.dict")
@@ -61,6 +68,8 @@ for t in "$@"; do
 	new=$(comm -13 <(printf '%s\n' "$before") <(ls "$crashes" | sort) | grep . || true)
 	for f in $new; do
 		found=1
+		# an input of the working corpus that fails now: out of it
+		rm -f "$corpus/${f#*-}"
 		echo "fuzz: $t: REPRODUCER build/fuzz/crashes/$t/$f"
 		echo "fuzz: $t:   replay:   build/fuzz/fuzz_$t build/fuzz/crashes/$t/$f"
 		echo "fuzz: $t:   minimise: build/fuzz/fuzz_$t -minimize_crash=1 -runs=10000 build/fuzz/crashes/$t/$f"

@@ -70,7 +70,7 @@ for target in compile template; do
 			fi
 		done < <(find "$dir" -maxdepth 1 -type f ! -name '.*' -print0 2>/dev/null | sort -z)
 		if [ ${#closed[@]} -eq 0 ]; then
-			echo "ok $name (no inputs)"
+			echo "ok $name (no inputs${open[0]:+ but the ${#open[@]} open findings below})"
 		elif replay "${closed[@]}"; then
 			echo "ok $name (${#closed[@]} inputs replayed by $(basename "$bin"))"
 		else
