@@ -15,7 +15,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes $(WERROR)
 DEPCFLAGS := $(shell pkg-config --cflags $(PKGS))
-DEPLIBS := $(shell pkg-config --libs $(PKGS)) -lm
+DEPLIBS := $(shell pkg-config --libs $(PKGS)) -lm -pthread
 
 ifneq ($(filter debug,$(MAKECMDGOALS)),)
 BUILD := build/debug
@@ -31,7 +31,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEPCFLAGS)
 
 # The pipeline, in order, plus its shared parts.
 CORE := arena diag tree load validate asset quantity kernel model check \
-	template render emit diff write compile
+	template render emit diff write depfile compile
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o
 GWC := $(BUILD)/gwc
 

@@ -1,21 +1,35 @@
 /*
- * compile.c - the pipeline, for main.c: every input through load,
- * validate, model and check; then the decisions that span specs (one
- * gateway per folder, one template per control plane, the legacy-kernel
- * scenario); then render and write.
+ * compile.c - the pipeline, for main.c, in two passes over the inputs.
  *
- * Nothing is written unless every spec of the run is free of errors.
+ * Pass 1 takes every spec through load, validate, model and check and
+ * keeps only a summary of each gateway; then the decisions that span
+ * specs (one gateway per folder, one template per control plane, the
+ * legacy-kernel scenario).  Nothing is written unless every spec of the
+ * run is free of errors.  Pass 2 loads each spec again from the bytes
+ * pass 1 read, renders it and hands its folder to the writer at once,
+ * so memory does not grow with the number of specs; with jobs > 1 pass 2
+ * runs in that many threads.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gwc.h"
 
+/* What the decisions across specs need of one gateway. */
+struct summary {
+	const char *file, *ns, *name, *istio, *template_path;
+	struct gw_mark mark, name_mark, kernel_mark, template_mark;
+	struct gw_mark template_demand_mark;
+	bool kernel_version, legacy, pin;
+	long lowest_port;
+};
+
 struct control_plane {
 	const char *istio;
-	const struct gw_gateway *chooser;	/* first gateway that needs it */
+	const struct summary *chooser;		/* first gateway that needs it */
 	const char *text;			/* template source text */
 	size_t len;
 	const char *source;			/* its path, or "built-in" */
@@ -24,22 +38,39 @@ struct control_plane {
 	long lowest_port;
 };
 
+/* One input's bytes, read once by pass 1 and parsed again by pass 2. */
+struct source {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+
 struct compilation {
-	struct gw_arena *arena;
+	struct gw_arena *arena;		/* the run's: diagnostics, summaries */
 	struct gw_diag diag;
 	const struct gw_node *schema;
-	struct gw_gateway **gateways;
+	struct summary *gateways;
 	size_t n, cap;
+	struct source *sources;
+	size_t nsources;
 	struct control_plane *cps;
 	size_t ncps;
 	bool io_error;		/* an input could not be read: exit 2 */
 	bool no_file_reads;
+	struct gw_fileset *reads;	/* opt->reads */
 };
 
-static void add_gateway(struct compilation *c, struct gw_gateway *gw)
+static const char *keep(struct compilation *c, const char *s)
 {
+	return s ? gw_arena_strdup(c->arena, s) : NULL;
+}
+
+static void add_gateway(struct compilation *c, const struct gw_gateway *gw)
+{
+	struct summary *s;
+
 	if (c->n == c->cap) {
-		struct gw_gateway **bigger;
+		struct summary *bigger;
 
 		c->cap = c->cap ? c->cap * 2 : 16;
 		bigger = gw_arena_alloc(c->arena, c->cap * sizeof(*bigger));
@@ -47,16 +78,33 @@ static void add_gateway(struct compilation *c, struct gw_gateway *gw)
 			memcpy(bigger, c->gateways, c->n * sizeof(*bigger));
 		c->gateways = bigger;
 	}
-	c->gateways[c->n++] = gw;
+	s = &c->gateways[c->n++];
+	s->file = gw->file;
+	s->ns = keep(c, gw->ns);
+	s->name = keep(c, gw->name);
+	s->istio = keep(c, gw->istio);
+	s->template_path = keep(c, gw->template_path);
+	s->mark = gw->mark;
+	s->name_mark = gw->name_mark;
+	s->kernel_mark = gw->kernel_mark;
+	s->template_mark = gw->template_mark;
+	s->template_demand_mark = gw->template_demand_mark;
+	s->kernel_version = gw->kernel_version != NULL;
+	s->legacy = gw->legacy_kernel;
+	s->pin = gw->pin_template;
+	s->lowest_port = gw_model_lowest_target_port(gw);
 }
 
-static void load_input(struct compilation *c, const char *path,
-		       const char *data, size_t len)
+/* Pass 1 for one input: every document checked, a summary of each good
+ * gateway kept; the trees go with @arena. */
+static void check_input(struct compilation *c, struct gw_arena *arena,
+			const struct source *src)
 {
 	struct gw_node **docs;
 	size_t ndocs, i;
 
-	if (gw_load_bytes(c->arena, &c->diag, path, data, len, &docs, &ndocs))
+	if (gw_load_bytes(arena, &c->diag, src->name, src->data, src->len,
+			  &docs, &ndocs))
 		return;
 	for (i = 0; i < ndocs && docs[i]->kind == GW_NULL; i++)
 		;
@@ -70,31 +118,59 @@ static void load_input(struct compilation *c, const char *path,
 			continue;	/* an empty document, as kubectl skips */
 		if (gw_validate(&c->diag, c->schema, docs[i]))
 			continue;
-		gw = gw_model_build(c->arena, path, docs[i]);
+		gw = gw_model_build(arena, src->name, docs[i]);
 		if (gw_check_gateway(&c->diag, gw))
 			continue;
 		add_gateway(c, gw);
 	}
 }
 
+static void add_source(struct compilation *c, const char *name,
+		       const char *data, size_t len)
+{
+	struct source *src;
+
+	src = &c->sources[c->nsources++];
+	src->name = name;
+	src->data = data;
+	src->len = len;
+}
+
+static int compare_folders(const void *a, const void *b)
+{
+	const struct summary *x = *(const struct summary *const *)a;
+	const struct summary *y = *(const struct summary *const *)b;
+	int d = strcmp(x->ns, y->ns);
+
+	if (!d)
+		d = strcmp(x->name, y->name);
+	return d ? d : x < y ? -1 : x > y;	/* then in input order */
+}
+
+/* Two gateways in one folder: the later one is the error. */
 static void check_unique_folders(struct compilation *c)
 {
-	size_t i, j;
+	const struct summary **by_folder;
+	size_t i, first = 0;
 
+	if (c->n < 2)
+		return;
+	by_folder = gw_arena_alloc(c->arena, c->n * sizeof(*by_folder));
 	for (i = 0; i < c->n; i++)
-		for (j = 0; j < i; j++) {
-			const struct gw_gateway *a = c->gateways[j];
-			const struct gw_gateway *b = c->gateways[i];
+		by_folder[i] = &c->gateways[i];
+	qsort(by_folder, c->n, sizeof(*by_folder), compare_folders);
+	for (i = 1; i < c->n; i++) {
+		const struct summary *a = by_folder[first], *b = by_folder[i];
 
-			if (!strcmp(a->ns, b->ns) && !strcmp(a->name, b->name)) {
-				gw_diag_add(&c->diag, GW_SEV_ERROR, b->name_mark,
-					    "metadata.name: gateway %s/%s is "
-					    "also defined at %s:%d:%d", b->ns,
-					    b->name, a->name_mark.file,
-					    a->name_mark.line, a->name_mark.col);
-				break;
-			}
+		if (strcmp(a->ns, b->ns) || strcmp(a->name, b->name)) {
+			first = i;
+			continue;
 		}
+		gw_diag_add(&c->diag, GW_SEV_ERROR, b->name_mark,
+			    "metadata.name: gateway %s/%s is also defined at "
+			    "%s:%d:%d", b->ns, b->name, a->name_mark.file,
+			    a->name_mark.line, a->name_mark.col);
+	}
 }
 
 static struct control_plane *find_cp(struct compilation *c, const char *istio)
@@ -108,7 +184,7 @@ static struct control_plane *find_cp(struct compilation *c, const char *istio)
 }
 
 /* Reads the template a gateway asks for; the built-in one when none. */
-static int read_template(struct compilation *c, const struct gw_gateway *gw,
+static int read_template(struct compilation *c, const struct summary *gw,
 			 const char **text, size_t *len, const char **source)
 {
 	char *data;
@@ -137,13 +213,15 @@ static int read_template(struct compilation *c, const struct gw_gateway *gw,
 	}
 	if (gw_load_gate(&c->diag, gw->template_path, data, *len))
 		return -1;
+	if (c->reads)
+		gw_fileset_add(c->reads, gw->template_path, NULL, 0);
 	*text = data;
 	return 0;
 }
 
-static bool needs_template(const struct gw_gateway *gw)
+static bool needs_template(const struct summary *gw)
 {
-	return gw->legacy_kernel || gw->pin_template || gw->template_path;
+	return gw->legacy || gw->pin || gw->template_path;
 }
 
 /* One template per control plane: the first gateway that needs one picks
@@ -154,7 +232,7 @@ static void plan_control_planes(struct compilation *c)
 
 	c->cps = gw_arena_alloc(c->arena, (c->n ? c->n : 1) * sizeof(*c->cps));
 	for (i = 0; i < c->n; i++) {
-		const struct gw_gateway *gw = c->gateways[i];
+		const struct summary *gw = &c->gateways[i];
 		struct control_plane *cp = find_cp(c, gw->istio);
 		const char *text, *source;
 		size_t len;
@@ -164,11 +242,14 @@ static void plan_control_planes(struct compilation *c)
 			cp->istio = gw->istio;
 			cp->lowest_port = 65536;
 		}
-		if (gw_model_lowest_target_port(gw) < cp->lowest_port)
-			cp->lowest_port = gw_model_lowest_target_port(gw);
+		if (gw->lowest_port < cp->lowest_port)
+			cp->lowest_port = gw->lowest_port;
 		if (!needs_template(gw))
 			continue;
-		cp->legacy |= gw->legacy_kernel;
+		cp->legacy |= gw->legacy;
+		if (cp->chooser && !gw->template_path &&
+		    !cp->chooser->template_path)
+			continue;	/* both the built-in one */
 		if (read_template(c, gw, &text, &len, &source))
 			continue;
 		if (!cp->chooser) {
@@ -194,11 +275,22 @@ static void plan_control_planes(struct compilation *c)
 			cp->scenario = cp->lowest_port < 1024 ?
 				GW_SCENARIO_BIND : GW_SCENARIO_SYSCTL;
 	}
+	/* a gateway's folder must not be a control plane's */
+	for (i = 0; i < c->n; i++) {
+		const struct summary *gw = &c->gateways[i];
+		const struct control_plane *cp = find_cp(c, gw->name);
+
+		if (!strcmp(gw->ns, "istio") && cp && cp->chooser)
+			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->name_mark,
+				    "metadata.name: the folder istio/%s of this "
+				    "gateway is the folder of the control plane "
+				    "'%s'", gw->name, gw->name);
+	}
 }
 
 static void report_notes(struct compilation *c, const struct control_plane *cp)
 {
-	const struct gw_gateway *gw = cp->chooser;
+	const struct summary *gw = cp->chooser;
 
 	if (cp->scenario == GW_SCENARIO_BIND)
 		gw_diag_add(&c->diag, GW_SEV_NOTE, gw->kernel_version ?
@@ -218,7 +310,8 @@ static void report_notes(struct compilation *c, const struct control_plane *cp)
 			    "istiod version in use", cp->istio);
 }
 
-static int render_all(struct compilation *c, struct gw_fileset *set)
+/* The control-plane folders, into @set. */
+static int render_control_planes(struct compilation *c, struct gw_fileset *set)
 {
 	size_t i;
 	int err = 0;
@@ -232,7 +325,7 @@ static int render_all(struct compilation *c, struct gw_fileset *set)
 			continue;
 		if (gw_template_transform(cp->text, cp->len, cp->scenario,
 					  &out, &why)) {
-			const struct gw_gateway *gw = cp->chooser;
+			const struct summary *gw = cp->chooser;
 
 			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->template_path ?
 				    gw->template_mark : gw->kernel_mark,
@@ -250,29 +343,120 @@ static int render_all(struct compilation *c, struct gw_fileset *set)
 		}
 		free(out);
 	}
-	for (i = 0; i < c->n; i++) {
-		const struct gw_gateway *gw = c->gateways[i];
-
-		if (!strcmp(gw->ns, "istio") && find_cp(c, gw->name) &&
-		    find_cp(c, gw->name)->chooser) {
-			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->name_mark,
-				    "metadata.name: the folder istio/%s of this "
-				    "gateway is the folder of the control plane "
-				    "'%s'", gw->name, gw->name);
-			err = -1;
-			continue;
-		}
-		if (gw_render_gateway(c->arena, gw, set)) {
-			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->mark,
-				    "internal error: cannot emit the objects");
-			err = -1;
-		}
-	}
 	for (i = 0; !err && i < c->ncps; i++)
 		if (c->cps[i].chooser)
 			report_notes(c, &c->cps[i]);
-	gw_fileset_sort(set);
 	return err;
+}
+
+/* ---- pass 2 ------------------------------------------------------------ */
+
+/*
+ * Where rendered folders go: the writer, folder by folder (a build into a
+ * folder), or @collect, kept whole (a stream, --check, a caller's result).
+ */
+struct sink {
+	struct compilation *c;
+	struct gw_writer *writer;
+	struct gw_fileset *collect;
+	pthread_mutex_t lock;		/* collect, failed, next */
+	size_t next;			/* the next source to render */
+	bool failed;
+};
+
+static int deliver(struct sink *k, struct gw_fileset *set)
+{
+	int err = 0;
+	size_t i;
+
+	if (k->writer) {
+		gw_fileset_sort(set);
+		err = gw_writer_stage(k->writer, set);
+		gw_fileset_release(set);
+		return err;
+	}
+	pthread_mutex_lock(&k->lock);
+	for (i = 0; i < set->n; i++)
+		gw_fileset_add(k->collect, set->files[i].path,
+			       set->files[i].data, set->files[i].len);
+	pthread_mutex_unlock(&k->lock);
+	for (i = 0; i < set->n; i++)
+		free(set->files[i].path);	/* the data moved */
+	free(set->files);
+	memset(set, 0, sizeof(*set));
+	return 0;
+}
+
+/* Pass 2 for one input (checked by pass 1): its gateways rendered. */
+static int render_input(struct sink *k, const struct source *src)
+{
+	struct gw_arena *arena = gw_arena_new();
+	struct gw_diag quiet;	/* pass 1 reported all there is */
+	struct gw_fileset set = { 0 };
+	struct gw_node **docs;
+	size_t ndocs, i;
+	int err = 0;
+
+	gw_diag_init(&quiet, arena);
+	if (gw_load_bytes(arena, &quiet, src->name, src->data, src->len,
+			  &docs, &ndocs))
+		err = -1;
+	for (i = 0; !err && i < ndocs; i++) {
+		if (docs[i]->kind == GW_NULL)
+			continue;
+		if (gw_render_gateway(arena, gw_model_build(arena, src->name,
+							    docs[i]), &set)) {
+			fprintf(stderr, "gwc: internal error: cannot emit the "
+				"objects of %s\n", src->name);
+			err = -1;
+		}
+	}
+	free(quiet.entries);
+	free(quiet.file_order);
+	if (!err)
+		err = deliver(k, &set);
+	gw_fileset_release(&set);
+	gw_arena_free(arena);
+	return err;
+}
+
+static void *render_worker(void *arg)
+{
+	struct sink *k = arg;
+
+	for (;;) {
+		size_t i;
+		bool stop;
+
+		pthread_mutex_lock(&k->lock);
+		i = k->next++;
+		stop = k->failed || i >= k->c->nsources;
+		pthread_mutex_unlock(&k->lock);
+		if (stop)
+			return NULL;
+		if (render_input(k, &k->c->sources[i])) {
+			pthread_mutex_lock(&k->lock);
+			k->failed = true;
+			pthread_mutex_unlock(&k->lock);
+		}
+	}
+}
+
+/* Renders every source into the sink, in @jobs threads. */
+static int render_all(struct sink *k, unsigned jobs)
+{
+	pthread_t threads[GW_MAX_JOBS];
+	unsigned i, started = 0;
+
+	if (jobs > k->c->nsources)
+		jobs = (unsigned)k->c->nsources;
+	for (i = 1; i < jobs && i < GW_MAX_JOBS; i++)
+		if (!pthread_create(&threads[started], NULL, render_worker, k))
+			started++;
+	render_worker(k);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	return k->failed ? -1 : 0;
 }
 
 /* The files of a gateway folder, in the order kubectl should apply them. */
@@ -343,12 +527,14 @@ int gw_compile(const struct gw_options *opt)
 {
 	struct compilation c = { 0 };
 	struct gw_fileset own = { 0 }, *set = opt->result ? opt->result : &own;
+	struct sink k = { .c = &c, .collect = set };
 	FILE *diag_stream = opt->diag_stream ? opt->diag_stream : stderr;
+	bool stream = opt->outdir && !strcmp(opt->outdir, "-");
+	bool direct = opt->outdir && !stream && !opt->check && !opt->result;
 	size_t i;
 	int status = GW_EXIT_OK;
 
-	if (opt->outdir && strcmp(opt->outdir, "-") &&
-	    check_inputs_outside(opt))
+	if (opt->outdir && !stream && check_inputs_outside(opt))
 		return GW_EXIT_USAGE;
 	c.arena = gw_arena_new();
 	gw_diag_init(&c.diag, c.arena);
@@ -358,6 +544,9 @@ int gw_compile(const struct gw_options *opt)
 		return GW_EXIT_USAGE;
 	}
 	c.no_file_reads = opt->no_file_reads;
+	c.reads = opt->reads;
+	c.sources = gw_arena_alloc(c.arena, (opt->ninputs + opt->nbuffers + 1) *
+				   sizeof(*c.sources));
 	for (i = 0; i < opt->ninputs; i++) {
 		char *data;
 		size_t len;
@@ -365,34 +554,65 @@ int gw_compile(const struct gw_options *opt)
 		if (gw_load_read(c.arena, &c.diag, opt->inputs[i], &data, &len))
 			c.io_error = true;
 		else
-			load_input(&c, opt->inputs[i], data, len);
+			add_source(&c, opt->inputs[i], data, len);
+		if (opt->reads)
+			gw_fileset_add(opt->reads, opt->inputs[i], NULL, 0);
 	}
 	for (i = 0; i < opt->nbuffers; i++)
-		load_input(&c, opt->buffers[i].name, opt->buffers[i].data,
+		add_source(&c, opt->buffers[i].name, opt->buffers[i].data,
 			   opt->buffers[i].len);
+	/* pass 1: every spec checked; the trees freed spec by spec */
+	for (i = 0; i < c.nsources; i++) {
+		struct gw_arena *arena = gw_arena_new();
+
+		check_input(&c, arena, &c.sources[i]);
+		gw_arena_free(arena);
+	}
 	check_unique_folders(&c);
-	if (!c.diag.errors) {
+	if (!c.diag.errors)
 		plan_control_planes(&c);
-		if (!c.diag.errors)
-			render_all(&c, set);
+	/* pass 2: rendered spec by spec into the writer (or kept) */
+	if (!c.diag.errors && opt->outdir) {
+		struct gw_fileset cp_files = { 0 };
+
+		pthread_mutex_init(&k.lock, NULL);
+		if (!render_control_planes(&c, &cp_files) && direct &&
+		    !(k.writer = gw_writer_open(opt->outdir)))
+			status = GW_EXIT_USAGE;
+		if (!c.diag.errors && status == GW_EXIT_OK &&
+		    (deliver(&k, &cp_files) ||
+		     render_all(&k, opt->jobs ? opt->jobs : 1)))
+			status = GW_EXIT_USAGE;
+		gw_fileset_release(&cp_files);
+		pthread_mutex_destroy(&k.lock);
 	}
 	if (c.diag.errors)
 		status = c.io_error ? GW_EXIT_USAGE : GW_EXIT_SPEC;
 	if (gw_diag_print(&c.diag, diag_stream))
 		status = GW_EXIT_USAGE;
-	if (status == GW_EXIT_OK && opt->outdir && !strcmp(opt->outdir, "-")) {
+	if (k.writer) {
+		if (status != GW_EXIT_OK)
+			gw_writer_abort(k.writer);
+		else if (gw_writer_commit(k.writer, opt->prune))
+			status = GW_EXIT_USAGE;
+	} else if (status == GW_EXIT_OK && stream) {
+		gw_fileset_sort(set);
 		print_stream(set, diag_stream);
 	} else if (status == GW_EXIT_OK && opt->outdir && opt->check) {
 		struct gw_buf report = { 0 };
-		int r = gw_write_check(opt->outdir, set, opt->prune, &report);
+		int r;
 
+		gw_fileset_sort(set);
+		r = gw_write_check(opt->outdir, set, opt->prune, &report);
 		if (report.len)
 			fwrite(report.data, 1, report.len, stdout);
 		status = r < 0 ? GW_EXIT_USAGE : r ? GW_EXIT_SPEC : GW_EXIT_OK;
 		gw_buf_release(&report);
-	} else if (status == GW_EXIT_OK && opt->outdir &&
-		   gw_write_tree(opt->outdir, set, opt->prune)) {
-		status = GW_EXIT_USAGE;
+	} else if (status == GW_EXIT_OK && opt->outdir && opt->result &&
+		   !opt->check) {
+		gw_fileset_sort(set);
+		if (gw_write_tree(opt->outdir, set, opt->prune))
+			status = GW_EXIT_USAGE;
 	}
 	if (set == &own)
 		gw_fileset_release(&own);

@@ -1,20 +1,20 @@
 /*
- * emit.c - trees to bytes: YAML through libfyaml's emitter, JSON as jq
- * prints it.
+ * emit.c - trees to bytes: YAML through libyaml's event emitter, JSON as
+ * jq prints it.
  *
  * The quoting decision is ours, not the emitter's (see YAML-NOTES): a
  * string is written plain only when no YAML 1.1 or 1.2 reader (go-yaml v2
  * and v3 in kubectl and kustomize, PyYAML, libyaml) can take it for
- * anything but that string; otherwise it becomes a double-quoted literal
- * that we escape ourselves and hand to libfyaml as a parsed node, which
- * keeps its style.  Output is block style with infinite width, so it does
- * not depend on the emitter's folding.
+ * anything but that string; otherwise it is written double-quoted.
+ * Output is block style with infinite width, so it does not depend on the
+ * emitter's folding.  gw_emit_quote() is the same escaping for messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <libfyaml.h>
+#include <limits.h>
+#include <yaml.h>
 
 #include "gwc.h"
 
@@ -107,37 +107,45 @@ void gw_emit_quote(struct gw_buf *buf, const char *s, size_t len)
 
 /* ---- YAML -------------------------------------------------------------- */
 
-static struct fy_node *build_string(struct fy_document *fyd, const char *s,
-				    size_t len)
+/*
+ * libyaml's event emitter does the layout: block style, two-space indent,
+ * infinite width, sequences in mappings not indented (as kubectl writes
+ * them).  It keeps the style we ask for: plain where gw_emit_plain_safe()
+ * allows, double-quoted otherwise, and it escapes a double-quoted scalar
+ * itself ("\t", "\n", "\0", "\x7F"; every other character the loader lets
+ * through stays as it is).  It streams: no document tree is built.
+ */
+static int write_out(void *data, unsigned char *buffer, size_t size)
 {
-	struct gw_buf lit = { 0 };
-	struct fy_node *fyn;
-
-	if (gw_emit_plain_safe(s, len))
-		return fy_node_create_scalar_copy(fyd, s, len);
-	gw_emit_quote(&lit, s, len);
-	/* libfyaml owns the malloc'ed literal from here on, even on failure */
-	fyn = fy_node_build_from_malloc_string(fyd, lit.data, lit.len);
-	return fyn;
+	gw_buf_add(data, buffer, size);
+	return 1;
 }
 
-static struct fy_node *build_node(struct fy_document *fyd,
-				  const struct gw_node *n)
+static int emit(yaml_emitter_t *em, yaml_event_t *ev)
 {
-	struct fy_node *fyn = NULL;
-	char num[32];
-	size_t i;
+	return yaml_emitter_emit(em, ev) ? 0 : -1;
+}
 
-	switch (n->kind) {
-	case GW_NULL:
-		return fy_node_create_scalar(fyd, "null", 4);
-	case GW_BOOL:
-		return n->u.b ? fy_node_create_scalar(fyd, "true", 4) :
-				fy_node_create_scalar(fyd, "false", 5);
-	case GW_INT:
+static int emit_scalar(yaml_emitter_t *em, const char *s, size_t len,
+		       bool plain)
+{
+	yaml_event_t ev;
+
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
+					  (yaml_char_t *)s, (int)len, 1, 1,
+					  plain ? YAML_PLAIN_SCALAR_STYLE :
+					  YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+		gw_oom();
+	return emit(em, &ev);
+}
+
+static int emit_number(yaml_emitter_t *em, const struct gw_node *n)
+{
+	char num[40];
+
+	if (n->kind == GW_INT) {
 		snprintf(num, sizeof(num), "%lld", n->u.i);
-		return fy_node_create_scalar_copy(fyd, num, strlen(num));
-	case GW_NUM: {
+	} else {
 		char *e;
 
 		gw_format_number(num, n->u.num);
@@ -147,75 +155,97 @@ static struct fy_node *build_node(struct fy_document *fyd,
 			memmove(e + 2, e, strlen(e) + 1);
 			memcpy(e, ".0", 2);
 		}
-		return fy_node_create_scalar_copy(fyd, num, strlen(num));
 	}
+	return emit_scalar(em, num, strlen(num), true);
+}
+
+static int emit_node(yaml_emitter_t *em, const struct gw_node *n)
+{
+	yaml_event_t ev;
+	size_t i;
+
+	switch (n->kind) {
+	case GW_NULL:
+		return emit_scalar(em, "null", 4, true);
+	case GW_BOOL:
+		return n->u.b ? emit_scalar(em, "true", 4, true) :
+				emit_scalar(em, "false", 5, true);
+	case GW_INT:
+	case GW_NUM:
+		return emit_number(em, n);
 	case GW_STR:
-		return build_string(fyd, n->u.str.s, n->u.str.len);
+		if (n->u.str.len > INT_MAX)
+			return -1;
+		return emit_scalar(em, n->u.str.s, n->u.str.len,
+				   gw_emit_plain_safe(n->u.str.s,
+						      n->u.str.len));
 	case GW_SEQ:
-		fyn = fy_node_create_sequence(fyd);
-		for (i = 0; fyn && i < n->u.seq.n; i++) {
-			struct fy_node *item = build_node(fyd, n->u.seq.items[i]);
-
-			if (!item || fy_node_sequence_append(fyn, item)) {
-				fy_node_free(item);
-				fy_node_free(fyn);	/* and what it holds */
-				return NULL;
-			}
-		}
-		return fyn;
+		if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+						YAML_BLOCK_SEQUENCE_STYLE))
+			gw_oom();
+		if (emit(em, &ev))
+			return -1;
+		for (i = 0; i < n->u.seq.n; i++)
+			if (emit_node(em, n->u.seq.items[i]))
+				return -1;
+		yaml_sequence_end_event_initialize(&ev);
+		return emit(em, &ev);
 	case GW_MAP:
-		fyn = fy_node_create_mapping(fyd);
-		for (i = 0; fyn && i < n->u.map.n; i++) {
+		if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+						YAML_BLOCK_MAPPING_STYLE))
+			gw_oom();
+		if (emit(em, &ev))
+			return -1;
+		for (i = 0; i < n->u.map.n; i++) {
 			const struct gw_pair *p = &n->u.map.pairs[i];
-			struct fy_node *k, *v;
 
-			/* YAML limits implicit keys to 1024 characters */
-			k = p->key->u.str.len > 1000 ? NULL :
-				build_string(fyd, p->key->u.str.s,
-					     p->key->u.str.len);
-			v = k ? build_node(fyd, p->value) : NULL;
-			if (!k || !v || fy_node_mapping_append(fyn, k, v)) {
-				fy_node_free(k);
-				fy_node_free(v);
-				fy_node_free(fyn);	/* and what it holds */
-				return NULL;
-			}
+			/* refused: keys no reader need accept (YAML caps
+			 * implicit keys at 1024 characters; libyaml writes
+			 * keys over 128 as explicit "? key" entries) */
+			if (p->key->u.str.len > 1000 ||
+			    emit_node(em, p->key) || emit_node(em, p->value))
+				return -1;
 		}
-		return fyn;
+		yaml_mapping_end_event_initialize(&ev);
+		return emit(em, &ev);
 	}
-	return NULL;
+	return -1;
 }
 
 int gw_emit_yaml(struct gw_buf *buf, struct gw_node *const *docs, size_t n)
 {
-	const enum fy_emitter_cfg_flags flags = FYECF_DEFAULT |
-		FYECF_MODE_BLOCK | FYECF_INDENT_2 | FYECF_WIDTH_INF |
-		FYECF_DOC_START_MARK_OFF | FYECF_DOC_END_MARK_OFF;
+	yaml_emitter_t em;
+	yaml_event_t ev;
 	size_t i;
+	int err = -1;
 
+	if (!n)
+		return 0;
+	if (!yaml_emitter_initialize(&em))
+		gw_oom();
+	yaml_emitter_set_output(&em, write_out, buf);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_indent(&em, 2);
+	yaml_emitter_set_width(&em, -1);
+	yaml_emitter_set_break(&em, YAML_LN_BREAK);
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	if (emit(&em, &ev))
+		goto out;
 	for (i = 0; i < n; i++) {
-		struct fy_document *fyd = fy_document_create(NULL);
-		struct fy_node *root;
-		char *text;
-
-		if (!fyd)
-			gw_oom();
-		root = build_node(fyd, docs[i]);
-		if (!root || fy_document_set_root(fyd, root)) {
-			fy_node_free(root);
-			fy_document_destroy(fyd);
-			return -1;
-		}
-		text = fy_emit_document_to_string(fyd, flags);
-		fy_document_destroy(fyd);
-		if (!text)
-			return -1;
-		if (i)
-			gw_buf_puts(buf, "---\n");
-		gw_buf_puts(buf, text);
-		free(text);
+		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+		if (emit(&em, &ev) || emit_node(&em, docs[i]))
+			goto out;
+		yaml_document_end_event_initialize(&ev, 1);
+		if (emit(&em, &ev))
+			goto out;
 	}
-	return 0;
+	yaml_stream_end_event_initialize(&ev);
+	if (emit(&em, &ev) || !yaml_emitter_flush(&em))
+		goto out;
+	err = 0;
+out:
+	yaml_emitter_delete(&em);
+	return err;
 }
 
 /* ---- JSON -------------------------------------------------------------- */

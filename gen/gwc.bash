@@ -4,6 +4,7 @@
 # without the bash-completion package (it uses none of its helpers).
 #   gwc <TAB>                  build validate schema (and -h --help -V --version)
 #   gwc build <TAB>            *.yaml / *.yml files and folders; -o --output --prune --check
+#                              --stamp --depfile (then any file)
 #   gwc build -o <TAB>         folders (also --output DIR, --output=DIR, -oDIR)
 #   gwc validate <TAB>         *.yaml / *.yml files and folders
 # The commands and options are those of `gwc --help' (gen/main.c);
@@ -78,7 +79,7 @@ _gwc()
 			seen[-o]=1
 			[[ $word == -o- ]] && seen[stream]=1
 			;;
-		--prune | --check) seen[$word]=1 ;;
+		--prune | --check | --stamp | --depfile) seen[$word]=1 ;;
 		esac
 	done
 
@@ -96,6 +97,11 @@ _gwc()
 			_gwc_files dirs ""
 			return 0
 		fi
+		if [[ $prev == --stamp || $prev == --depfile ]]; then
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return 0
+		fi
 		if [[ $cur == -o?* ]]; then
 			_gwc_lead=-o
 			_gwc_files dirs "${cur#-o}"
@@ -107,6 +113,8 @@ _gwc()
 			if [[ -z ${seen[stream]-} ]]; then
 				[[ -z ${seen[--prune]-} ]] && opts+=' --prune'
 				[[ -z ${seen[--check]-} ]] && opts+=' --check'
+				[[ -z ${seen[--stamp]-} ]] && opts+=' --stamp'
+				[[ -z ${seen[--depfile]-} ]] && opts+=' --depfile'
 			fi
 			mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 			return 0

@@ -9,7 +9,7 @@
  *   check     gateway models  -> diagnostics the schema cannot express
  *   template  injection text  -> legacy-kernel injection template
  *   render    models          -> one tree per Kubernetes object, patch
- *   emit      trees           -> YAML (libfyaml emitter) and JSON bytes
+ *   emit      trees           -> YAML (libyaml emitter) and JSON bytes
  *   write     file set        -> output folder, atomically
  *   compile   all of the above, for main.c
  *
@@ -335,6 +335,9 @@ struct gw_gateway {
 	size_t nservers;
 	struct gw_route *routes;
 	size_t nroutes;
+
+	/* spec.argocd.syncWaves, spec.applyScript */
+	bool sync_waves, apply_script;
 };
 
 /* Builds the gateway of one schema-valid spec document. */
@@ -375,6 +378,7 @@ struct gw_file {
 	char *path;
 	char *data;
 	size_t len;
+	unsigned mode;		/* 0644 (gw_fileset_add), 0755 for a script */
 };
 
 struct gw_fileset {
@@ -425,6 +429,21 @@ void gw_diff_unified(struct gw_buf *out, const char *name_a,
  */
 int gw_write_tree(const char *outdir, const struct gw_fileset *set,
 		  bool prune);
+
+/*
+ * The same in steps, for a run that renders spec by spec: open (creates
+ * and locks @outdir, holds off SIGINT/SIGTERM/SIGHUP; NULL on an error,
+ * reported), stage each rendered set as it comes (safe to call from
+ * several threads at once; the set can be released afterwards), then
+ * commit (one syncfs, publish every staged folder, prune) or abort
+ * (remove everything staged and every folder the run made).  Commit and
+ * abort free the writer; a failed stage makes the commit abort.
+ */
+struct gw_writer;
+struct gw_writer *gw_writer_open(const char *outdir);
+int gw_writer_stage(struct gw_writer *w, const struct gw_fileset *set);
+int gw_writer_commit(struct gw_writer *w, bool prune);
+void gw_writer_abort(struct gw_writer *w);
 /*
  * Compares @set with what @outdir holds, writing nothing: appends to
  * @report a unified diff of every differing, missing or extra file (and,
@@ -433,6 +452,30 @@ int gw_write_tree(const char *outdir, const struct gw_fileset *set,
  */
 int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		   bool prune, struct gw_buf *report);
+
+/* ---- depfile.c: the stamp and the Make/Ninja depfile ------------------ */
+
+/* SHA-256 of @len bytes at @data. */
+void gw_sha256(const void *data, size_t len, unsigned char digest[32]);
+/* Appends the stamp of @set (sorted): "SHA256  PATH\n" per file, as
+ * sha256sum prints it, paths relative to OUT. */
+void gw_depfile_stamp_text(struct gw_buf *out, const struct gw_fileset *set);
+/* Appends @path escaped for Make as gcc -MD does (blanks, '#', '$');
+ * -1 for a name with a line break, which Make cannot read. */
+int gw_depfile_escape(struct gw_buf *out, const char *path);
+/* Appends the depfile "@target: INPUTS" (each input of @reads once, in
+ * order), then an empty rule per input as gcc -MP; on -1, *@bad is the
+ * name that cannot be written. */
+int gw_depfile_text(struct gw_buf *out, const char *target,
+		    const struct gw_fileset *reads, const char **bad);
+/*
+ * After a successful build: writes @depfile (if not NULL; its target is
+ * @stamp), then @stamp (always rewritten, so its mtime moves), each
+ * atomically (a temporary file renamed over it).  Reports to stderr.
+ */
+int gw_depfile_write(const char *stamp, const char *depfile,
+		     const struct gw_fileset *set,
+		     const struct gw_fileset *reads);
 
 /* ---- compile.c: the pipeline ------------------------------------------- */
 
@@ -454,7 +497,12 @@ struct gw_options {
 	bool no_file_reads;	/* refuse injectionTemplate files (fuzzing) */
 	void *diag_stream;	/* FILE * for diagnostics; NULL: stderr */
 	struct gw_fileset *result;	/* if set, receives the rendered files */
+	struct gw_fileset *reads;	/* if set, receives the path of every
+					 * file read (specs, templates) */
+	unsigned jobs;		/* threads for rendering and writing; 0: 1 */
 };
+
+#define GW_MAX_JOBS 64
 
 /*
  * gwc build (or, with opt->outdir NULL, gwc validate): load, validate,

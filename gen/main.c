@@ -10,7 +10,8 @@
 #include "gwc.h"
 
 static const char usage_text[] =
-	"usage: gwc build [-o OUT] [--prune] [--check] SPEC...\n"
+	"usage: gwc build [-o OUT] [--prune] [--check]\n"
+	"                 [--stamp FILE [--depfile FILE]] SPEC...\n"
 	"       gwc validate SPEC...\n"
 	"       gwc schema\n"
 	"       gwc --help | --version\n"
@@ -34,6 +35,12 @@ static const char usage_text[] =
 	"                     that no SPEC of this run produces\n"
 	"      --check        write nothing; exit 0 when OUT is exactly what gwc\n"
 	"                     would write, else 1 with a unified diff on stdout\n"
+	"      --stamp FILE   after a successful build, rewrite FILE (atomically):\n"
+	"                     one sha256sum line per file of this run, paths\n"
+	"                     relative to OUT; a target for Make\n"
+	"      --depfile FILE  also write a Make/Ninja depfile: the stamp FILE\n"
+	"                     depends on every SPEC and custom injection\n"
+	"                     template read; needs --stamp\n"
 	"  -h, --help         print this help\n"
 	"  -V, --version      print the version\n"
 	"\n"
@@ -73,10 +80,14 @@ static int run_compile(int argc, char **argv, bool build)
 		{ "output", required_argument, NULL, 'o' },
 		{ "prune", no_argument, NULL, 'P' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "stamp", required_argument, NULL, 'S' },
+		{ "depfile", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gw_options opt = { .outdir = build ? "out" : NULL };
-	int c;
+	struct gw_fileset written = { 0 }, reads = { 0 };
+	const char *stamp = NULL, *depfile = NULL;
+	int c, status;
 
 	optind = 1;
 	opterr = 0;
@@ -101,6 +112,17 @@ static int run_compile(int argc, char **argv, bool build)
 						   "output");
 			opt.check = true;
 			break;
+		case 'S':
+		case 'D':
+			if (!build)
+				return usage_error("%s", "validate writes no "
+						   "output");
+			if (!*optarg)
+				return usage_error("%s", c == 'S' ?
+						   "the --stamp file name is empty" :
+						   "the --depfile file name is empty");
+			*(c == 'S' ? &stamp : &depfile) = optarg;
+			break;
 		case ':':
 			return usage_error("option '%s' needs an argument",
 					   argv[optind - 1]);
@@ -122,9 +144,25 @@ static int run_compile(int argc, char **argv, bool build)
 	if (opt.outdir && !strcmp(opt.outdir, "-") && (opt.check || opt.prune))
 		return usage_error("%s", "--check and --prune need an output "
 				   "folder, not -");
+	if (depfile && !stamp)
+		return usage_error("%s", "--depfile needs --stamp (the stamp is "
+				   "the depfile's target)");
+	if ((stamp || depfile) && (opt.check || !strcmp(opt.outdir, "-")))
+		return usage_error("%s", "--stamp and --depfile need a build "
+				   "that writes an output folder");
 	opt.inputs = (const char *const *)argv + optind;
 	opt.ninputs = (size_t)(argc - optind);
-	return finish(gw_compile(&opt));
+	if (!stamp)
+		return finish(gw_compile(&opt));
+	opt.result = &written;
+	opt.reads = &reads;
+	status = gw_compile(&opt);
+	if (status == GW_EXIT_OK &&
+	    gw_depfile_write(stamp, depfile, &written, &reads))
+		status = GW_EXIT_USAGE;
+	gw_fileset_release(&written);
+	gw_fileset_release(&reads);
+	return finish(status);
 }
 
 int main(int argc, char **argv)

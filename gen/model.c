@@ -291,6 +291,8 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 
 	model_servers(arena, gw, at(spec, "servers"));
 	model_routes(arena, gw, at(spec, "routes"));
+	gw->sync_waves = bool_or(at(spec, "argocd"), "syncWaves", false);
+	gw->apply_script = bool_or(spec, "applyScript", false);
 	return gw;
 }
 

@@ -125,3 +125,89 @@ int gw_quantity_milli(const char *s, long long *milli)
 	*milli = (long long)m;
 	return 0;
 }
+
+/* The format Kubernetes keeps for a quantity: from its suffix. */
+enum qformat { Q_DECIMAL_SI, Q_BINARY_SI, Q_DECIMAL_EXPONENT };
+
+static enum qformat format_of(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= 2 && s[n - 1] == 'i')
+		return Q_BINARY_SI;
+	for (; *s; s++)
+		if ((*s == 'e' || *s == 'E') && (s[1] == '+' || s[1] == '-' ||
+						 (s[1] >= '0' && s[1] <= '9')))
+			return Q_DECIMAL_EXPONENT;
+	return Q_DECIMAL_SI;
+}
+
+static void put_i128(char *out, i128 v)
+{
+	char tmp[48];
+	int n = 0, neg = v < 0;
+
+	if (neg)
+		v = -v;
+	do {
+		tmp[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v);
+	if (neg)
+		*out++ = '-';
+	while (n)
+		*out++ = tmp[--n];
+	*out = 0;
+}
+
+/*
+ * The canonical form of Kubernetes' Quantity.String(): "2000m" -> "2",
+ * "1024Mi" -> "1Gi", "1.5" -> "1500m", "1000" -> "1k", "1e3" -> "1e3".
+ */
+char *gw_quantity_canonical(struct gw_arena *arena, const char *s)
+{
+	static const char *const si[] = { "n", "u", "m", "", "k", "M", "G",
+					   "T", "P", "E" };
+	static const char *const bin[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi",
+					   "Ei" };
+	enum qformat format = format_of(s);
+	char num[64];
+	i128 v, mant;
+	int exp = -9;
+
+	if (parse(s, &v))
+		return NULL;
+	if (v == 0)
+		return gw_arena_strdup(arena, "0");
+	if (format == Q_BINARY_SI) {
+		if ((v > -1024 * (i128)NANO && v < 1024 * (i128)NANO) ||
+		    v % NANO)
+			format = Q_DECIMAL_SI;
+	}
+	if (format == Q_BINARY_SI) {
+		int k = 0;
+
+		mant = v / NANO;
+		while (k < 6 && mant % 1024 == 0) {
+			mant /= 1024;
+			k++;
+		}
+		put_i128(num, mant);
+		return gw_arena_printf(arena, "%s%s", num, bin[k]);
+	}
+	mant = v;
+	while (mant % 10 == 0) {
+		mant /= 10;
+		exp++;
+	}
+	while (((exp % 3) + 3) % 3) {
+		mant *= 10;
+		exp--;
+	}
+	put_i128(num, mant);
+	if (format == Q_DECIMAL_SI && exp >= -9 && exp <= 18)
+		return gw_arena_printf(arena, "%s%s", num, si[(exp + 9) / 3]);
+	if (exp == 0)
+		return gw_arena_strdup(arena, num);
+	return gw_arena_printf(arena, "%se%d", num, exp);
+}

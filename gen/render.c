@@ -134,6 +134,34 @@ static struct gw_node *selector_labels(struct renderer *r)
 	return m;
 }
 
+/*
+ * Argo CD sync waves (spec.argocd.syncWaves): what the workload needs
+ * (Namespace, RBAC, -1), the workload (Deployment, Service, 0), and last
+ * what refers to it (HPA, PDB, Gateway, VirtualServices, 1).  The control
+ * plane goes first, at -2, on the repository's own Istio resource (gwc
+ * does not own it; its patch folder is shared by every gateway of that
+ * control plane).  The wave replaces one given in metadata.annotations.
+ */
+#define WAVE_KEY "argocd.argoproj.io/sync-wave"
+
+static void put_wave(struct renderer *r, struct gw_node *obj, const char *wave)
+{
+	struct gw_node *meta = gw_map_get(obj, "metadata"), *ann;
+	struct gw_pair *old;
+
+	if (!r->gw->sync_waves)
+		return;
+	ann = gw_map_get(meta, "annotations");
+	if (!ann)
+		ann = put_map(r, meta, "annotations");
+	old = gw_map_pair(ann, WAVE_KEY);
+	if (old)
+		old->value = str(r, wave);
+	else
+		put_str(r, ann, WAVE_KEY, wave);
+	gw_map_sort(ann);
+}
+
 /* ---- the objects ------------------------------------------------------- */
 
 static struct gw_node *render_namespace(struct renderer *r)
@@ -475,6 +503,7 @@ void gw_fileset_add(struct gw_fileset *set, const char *path, char *data,
 		gw_oom();
 	set->files[set->n].data = data;
 	set->files[set->n].len = len;
+	set->files[set->n].mode = 0644;
 	set->n++;
 }
 
@@ -521,6 +550,70 @@ static int add_yaml(struct renderer *r, struct gw_fileset *set,
 	return 0;
 }
 
+/* Appends @s to @buf as one single-quoted shell word. */
+static void put_shell_word(struct gw_buf *buf, const char *s)
+{
+	gw_buf_puts(buf, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			gw_buf_puts(buf, "'\\''");
+		else
+			gw_buf_add(buf, s, 1);
+	}
+	gw_buf_puts(buf, "'");
+}
+
+/*
+ * apply.sh (spec.applyScript): the seed procedure's commands, in its order,
+ * against this folder: install the control plane's gateway template and
+ * wait for it (when this gateway needs the template gwc installs), apply
+ * the kustomization, wait for the rollout, show the Service's endpoints.
+ * Every value is a quoted variable; the folders are found from the
+ * script's own place, OUT/<ns>/<name>/apply.sh.
+ */
+static void add_apply_script(struct renderer *r, struct gw_fileset *set,
+			     const char *dir)
+{
+	const struct gw_gateway *gw = r->gw;
+	struct gw_buf sh = { 0 };
+	char *path;
+
+	gw_buf_puts(&sh, "#!/usr/bin/env bash\n"
+		    "# Made by gwc: applies the gateway of this folder as the "
+		    "seed procedure\n"
+		    "# does, step by step.  Needs kubectl and access to the "
+		    "cluster.\n"
+		    "set -euo pipefail\n\n"
+		    "here=$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd -P)\n");
+	gw_buf_puts(&sh, "name=");
+	put_shell_word(&sh, gw->name);
+	gw_buf_puts(&sh, "\nnamespace=");
+	put_shell_word(&sh, gw->ns);
+	if (gw->legacy_kernel || gw->pin_template || gw->template_path) {
+		gw_buf_puts(&sh, "\nistio=");
+		put_shell_word(&sh, gw->istio);
+		gw_buf_puts(&sh, "\n\n"
+			    "# the gateway injection template of the control "
+			    "plane, then its Ready condition\n"
+			    "kubectl patch istio \"$istio\" --type merge "
+			    "--patch-file \"$here/../../istio/$istio/"
+			    "istio-patch.json\"\n"
+			    "kubectl wait --for condition=Ready \"istio/$istio\" "
+			    "--timeout=3m\n");
+	} else {
+		gw_buf_puts(&sh, "\n");
+	}
+	gw_buf_puts(&sh, "\n# namespace, RBAC, Deployment, Service and the rest, "
+		    "in kustomization.yaml's order\n"
+		    "kubectl apply -k \"$here\"\n"
+		    "kubectl rollout status \"deployment/$name\" "
+		    "-n \"$namespace\"\n"
+		    "kubectl get endpoints \"$name\" -n \"$namespace\"\n");
+	path = gw_arena_printf(r->arena, "%s/apply.sh", dir);
+	gw_fileset_add(set, path, sh.data, sh.len);
+	set->files[set->n - 1].mode = 0755;
+}
+
 int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 		      struct gw_fileset *set)
 {
@@ -538,38 +631,50 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 
 	if (gw->namespace_create) {
 		doc = render_namespace(&r);
+		put_wave(&r, doc, "-1");
 		err |= add_yaml(&r, set, dir, "namespace.yaml", resources,
 				&doc, 1);
 	}
 	render_secret_reader(&r, rbac);
+	for (i = 0; i < 3; i++)
+		put_wave(&r, rbac[i], "-1");
 	err |= add_yaml(&r, set, dir, "secret-reader.yaml", resources, rbac, 3);
 	doc = render_deployment(&r);
+	put_wave(&r, doc, "0");
 	err |= add_yaml(&r, set, dir, "gateway-deployment.yaml", resources,
 			&doc, 1);
 	doc = render_service(&r);
+	put_wave(&r, doc, "0");
 	err |= add_yaml(&r, set, dir, "gateway-service.yaml", resources,
 			&doc, 1);
 	if (gw->hpa) {
 		doc = render_hpa(&r);
+		put_wave(&r, doc, "1");
 		err |= add_yaml(&r, set, dir, "gateway-hpa.yaml", resources,
 				&doc, 1);
 	}
 	if (gw->pdb) {
 		doc = render_pdb(&r);
+		put_wave(&r, doc, "1");
 		err |= add_yaml(&r, set, dir, "gateway-pdb.yaml", resources,
 				&doc, 1);
 	}
 	if (gw->nservers) {
 		doc = render_gateway_object(&r);
+		put_wave(&r, doc, "1");
 		err |= add_yaml(&r, set, dir, "gateway.yaml", resources, &doc, 1);
 	}
 	if (gw->nroutes) {
 		vs = gw_arena_alloc(arena, gw->nroutes * sizeof(*vs));
-		for (i = 0; i < gw->nroutes; i++)
+		for (i = 0; i < gw->nroutes; i++) {
 			vs[i] = render_virtual_service(&r, &gw->routes[i]);
+			put_wave(&r, vs[i], "1");
+		}
 		err |= add_yaml(&r, set, dir, "virtualservices.yaml", resources,
 				vs, gw->nroutes);
 	}
+	if (gw->apply_script)
+		add_apply_script(&r, set, dir);
 	err |= add_yaml(&r, set, dir, "kustomization.yaml", NULL,
 			&kustomization, 1);
 	return err ? -1 : 0;

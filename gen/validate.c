@@ -224,15 +224,45 @@ static const struct gw_node *resolve_ref(struct validator *v,
 	return NULL;
 }
 
+/*
+ * Compiled patterns, kept for the life of the process: the schema has a
+ * few dozen, and compiling one costs more than validating a whole spec.
+ * Keyed by the pattern text, so any schema tree (the embedded one parsed
+ * again, or a test's) finds them.
+ */
+static struct compiled_pattern {
+	char *pattern;
+	regex_t re;
+	bool valid;
+} patterns[128];
+static size_t npatterns;
+
 static bool pattern_matches(const char *pattern, const char *s)
 {
-	regex_t re;
+	struct compiled_pattern *p = NULL, own;
+	size_t i;
 	bool ok;
 
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
-		return true;	/* the schema's own tests keep patterns valid */
-	ok = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
+	for (i = 0; i < npatterns; i++)
+		if (!strcmp(patterns[i].pattern, pattern)) {
+			p = &patterns[i];
+			break;
+		}
+	if (!p) {
+		p = npatterns < sizeof(patterns) / sizeof(*patterns) ?
+			&patterns[npatterns] : &own;
+		p->valid = !regcomp(&p->re, pattern, REG_EXTENDED | REG_NOSUB);
+		if (p != &own) {
+			p->pattern = strdup(pattern);
+			if (!p->pattern)
+				gw_oom();
+			npatterns++;
+		}
+	}
+	/* an invalid pattern passes: the schema's own tests keep them valid */
+	ok = !p->valid || regexec(&p->re, s, 0, NULL, 0) == 0;
+	if (p == &own && own.valid)
+		regfree(&own.re);
 	return ok;
 }
 

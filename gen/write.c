@@ -12,8 +12,9 @@
  *      gwc did not make (no GW_MARKER in it) or a non-folder, and note the
  *      folders that are already exactly right;
  *   3. stage every changed folder as OUT/<a>/.<b>.gwc-<pid>-<n>, written
- *      with O_EXCL|O_NOFOLLOW and explicit modes (0644 files, 0755 folders,
- *      whatever the umask), then one syncfs() for all of them;
+ *      with O_EXCL|O_NOFOLLOW and explicit modes (0644 files, 0755
+ *      scripts and folders, whatever the umask), then one syncfs() for
+ *      all of them;
  *   4. only when every folder is staged, swap each in with
  *      renameat2(RENAME_EXCHANGE) (or RENAME_NOREPLACE for a new one),
  *      fsync the parent and remove the old tree without following links.
@@ -28,6 +29,7 @@
  * old or new; its staging leftovers are removed by the next run.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -59,8 +61,12 @@ struct writer {
 	int out;		/* OUT, locked */
 	bool out_created;	/* this run made OUT */
 	struct folder *folders;
-	size_t nfolders;
+	size_t nfolders, cap;
 	unsigned counter;
+	pthread_mutex_t lock;	/* folders, counter: stage() runs in threads */
+	sigset_t old_mask;
+	bool blocked;
+	bool failed;
 };
 
 /* Reports "gwc: error: WHAT 'PATH': strerror(err)"; returns -1. */
@@ -107,13 +113,18 @@ static int remove_tree_at(int dirfd, const char *name)
 	return unlinkat(dirfd, name, AT_REMOVEDIR) || err ? -1 : 0;
 }
 
-/* True for a staging folder name: ".<name>.gwc-<pid>-<n>". */
-static bool is_stage_name(const char *s)
+/* True for a staging folder name of another process:
+ * ".<name>.gwc-<pid>-<n>". */
+static bool is_stale_stage_name(const char *s)
 {
 	const char *tag = strstr(s, STAGE_TAG);
 	size_t digits = 0, dashes = 0;
+	char own[32];
 
 	if (s[0] != '.' || !tag || tag == s)
+		return false;
+	snprintf(own, sizeof(own), "%ld-", (long)getpid());
+	if (!strncmp(tag + strlen(STAGE_TAG), own, strlen(own)))
 		return false;
 	for (tag += strlen(STAGE_TAG); *tag; tag++) {
 		if (*tag == '-' && digits && !dashes)
@@ -141,7 +152,7 @@ static void remove_stale_stages(int dirfd)
 		return;
 	}
 	while ((e = readdir(dir)))
-		if (is_stage_name(e->d_name))
+		if (is_stale_stage_name(e->d_name))
 			remove_tree_at(dirfd, e->d_name);
 	closedir(dir);
 }
@@ -149,7 +160,7 @@ static void remove_stale_stages(int dirfd)
 /* ---- comparing --------------------------------------------------------- */
 
 static bool file_equals(int dirfd, const char *name, const char *data,
-			size_t len)
+			size_t len, unsigned mode)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
@@ -160,7 +171,7 @@ static bool file_equals(int dirfd, const char *name, const char *data,
 	if (fd < 0)
 		return false;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size != len || (st.st_mode & 07777) != 0644)
+	    (size_t)st.st_size != len || (st.st_mode & 07777) != mode)
 		goto out;
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
@@ -208,11 +219,12 @@ static bool folder_equals(int fd, const struct folder *f)
 			entries++;
 	closedir(dir);
 	if (entries != f->n + 1 ||
-	    !file_equals(fd, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT)))
+	    !file_equals(fd, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT), 0644))
 		return false;
 	for (i = 0; i < f->n; i++)
 		if (!file_equals(fd, base_name(f->files[i].path),
-				 f->files[i].data, f->files[i].len))
+				 f->files[i].data, f->files[i].len,
+				 f->files[i].mode))
 			return false;
 	return true;
 }
@@ -220,16 +232,17 @@ static bool folder_equals(int fd, const struct folder *f)
 /* ---- staging ----------------------------------------------------------- */
 
 static int write_file(struct writer *w, int dirfd, const struct folder *f,
-		      const char *name, const char *data, size_t len)
+		      const char *name, const char *data, size_t len,
+		      unsigned mode)
 {
 	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			O_CLOEXEC, 0644);
+			O_CLOEXEC, mode);
 	size_t off = 0;
 
 	if (fd < 0)
 		return fail("cannot create", errno, "%s/%s/%s/%s", w->outdir,
 			    f->parent, f->name, name);
-	if (fchmod(fd, 0644)) {
+	if (fchmod(fd, mode)) {
 		int err = errno;
 
 		close(fd);
@@ -291,15 +304,14 @@ static int open_parent(struct writer *w, const char *parent, bool *created)
  * not replace, notes whether the folder exists and is already exactly
  * right.  Runs for every folder before any is staged.
  */
-static int plan_folder(struct writer *w, struct folder *f, bool first_in_parent)
+static int plan_folder(struct writer *w, struct folder *f)
 {
 	int parent = open_parent(w, f->parent, NULL), old, ret = -1;
 	struct stat st;
 
 	if (parent < 0)
 		return errno == ENOENT ? 0 : -1;
-	if (first_in_parent)
-		remove_stale_stages(parent);
+	remove_stale_stages(parent);
 	if (fstatat(parent, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
 		ret = 0;
 		goto out;
@@ -345,7 +357,9 @@ static int stage_folder(struct writer *w, struct folder *f)
 		return -1;
 	for (;;) {
 		if (asprintf(&f->stage, ".%s%s%ld-%u", f->name, STAGE_TAG,
-			     (long)getpid(), w->counter++) < 0)
+			     (long)getpid(),
+			     __atomic_fetch_add(&w->counter, 1,
+						__ATOMIC_RELAXED)) < 0)
 			gw_oom();
 		if (!mkdirat(parent, f->stage, 0700))
 			break;
@@ -365,11 +379,13 @@ static int stage_folder(struct writer *w, struct folder *f)
 		     f->stage);
 		goto out;
 	}
-	if (write_file(w, fd, f, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT)))
+	if (write_file(w, fd, f, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT),
+		       0644))
 		goto out;
 	for (i = 0; i < f->n; i++)
 		if (write_file(w, fd, f, base_name(f->files[i].path),
-			       f->files[i].data, f->files[i].len))
+			       f->files[i].data, f->files[i].len,
+			       f->files[i].mode))
 			goto out;
 	ret = 0;
 out:
@@ -490,37 +506,68 @@ static int prune(struct writer *w)
 
 /* ---- the whole write --------------------------------------------------- */
 
-static int group_folders(struct writer *w, const struct gw_fileset *set)
+/* Splits "<a>/<b>/<file>" into its folder; -1 for any other shape. */
+static int split_path(const char *path, char **parent, char **name,
+		      size_t *prefix)
 {
-	size_t i = 0;
+	const char *s1 = strchr(path, '/');
+	const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
 
-	w->folders = calloc(set->n ? set->n : 1, sizeof(*w->folders));
-	if (!w->folders)
+	if (!s1 || !s2 || strchr(s2 + 1, '/')) {
+		fprintf(stderr, "gwc: internal error: bad output path '%s'\n",
+			path);
+		return -1;
+	}
+	*prefix = (size_t)(s2 - path) + 1;
+	*parent = strndup(path, (size_t)(s1 - path));
+	*name = strndup(s1 + 1, (size_t)(s2 - s1 - 1));
+	if (!*parent || !*name)
 		gw_oom();
+	return 0;
+}
+
+/* Groups the sorted @set into @w's folders, after those it has. */
+static int group_folders(struct writer *w, const struct gw_fileset *set,
+			 struct folder **first, size_t *n)
+{
+	size_t i = 0, start;
+	int ret = 0;
+
+	pthread_mutex_lock(&w->lock);
+	start = w->nfolders;
 	while (i < set->n) {
 		const char *path = set->files[i].path;
-		const char *s1 = strchr(path, '/');
-		const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
-		struct folder *f = &w->folders[w->nfolders++];
+		struct folder *f;
 		size_t prefix;
 
-		if (!s1 || !s2 || strchr(s2 + 1, '/')) {
-			fprintf(stderr, "gwc: internal error: bad output path "
-				"'%s'\n", path);
-			return -1;
+		if (w->nfolders == w->cap) {
+			w->cap = w->cap ? w->cap * 2 : 16;
+			w->folders = realloc(w->folders,
+					     w->cap * sizeof(*w->folders));
+			if (!w->folders)
+				gw_oom();
 		}
-		prefix = (size_t)(s2 - path) + 1;
-		f->parent = strndup(path, (size_t)(s1 - path));
-		f->name = strndup(s1 + 1, (size_t)(s2 - s1 - 1));
-		if (!f->parent || !f->name)
-			gw_oom();
+		f = &w->folders[w->nfolders];
+		memset(f, 0, sizeof(*f));
+		if (split_path(path, &f->parent, &f->name, &prefix)) {
+			ret = -1;
+			break;
+		}
+		w->nfolders++;
 		f->files = &set->files[i];
 		while (i < set->n && !strncmp(set->files[i].path, path, prefix)) {
 			f->n++;
 			i++;
 		}
 	}
-	return 0;
+	*n = w->nfolders - start;
+	/* a private copy: other threads may grow w->folders meanwhile */
+	*first = malloc((*n ? *n : 1) * sizeof(**first));
+	if (!*first)
+		gw_oom();
+	memcpy(*first, w->folders + start, *n * sizeof(**first));
+	pthread_mutex_unlock(&w->lock);
+	return ret;
 }
 
 static int open_outdir(struct writer *w)
@@ -556,65 +603,155 @@ static int open_outdir(struct writer *w)
 	return 0;
 }
 
-int gw_write_tree(const char *outdir, const struct gw_fileset *set,
-		  bool prune_others)
+static void free_writer(struct writer *w)
 {
-	struct writer w = { outdir, -1, false, NULL, 0, 0 };
-	sigset_t block, old, pending;
-	bool blocked = false;
 	size_t i;
-	int ret = -1;
 
+	for (i = 0; i < w->nfolders; i++) {
+		free(w->folders[i].parent);
+		free(w->folders[i].name);
+		free(w->folders[i].stage);
+	}
+	free(w->folders);
+	if (w->out >= 0)
+		close(w->out);	/* releases the lock */
+	if (w->blocked)		/* a held signal acts now */
+		pthread_sigmask(SIG_SETMASK, &w->old_mask, NULL);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
+
+struct gw_writer *gw_writer_open(const char *outdir)
+{
+	struct writer *w = calloc(1, sizeof(*w));
+	sigset_t block;
+
+	if (!w)
+		gw_oom();
+	w->outdir = outdir;
+	w->out = -1;
+	pthread_mutex_init(&w->lock, NULL);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit becomes EFBIG */
-	if (group_folders(&w, set) || open_outdir(&w))
-		goto out;
-	/* from here on the tree changes: hold off signals until consistent */
+	if (open_outdir(w)) {
+		if (w->out_created)
+			rmdir(outdir);
+		free_writer(w);
+		return NULL;
+	}
+	/* from here on the tree changes: hold off signals until consistent;
+	 * threads started later inherit the mask */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	blocked = true;
-	for (i = 0; i < w.nfolders; i++)
-		if (plan_folder(&w, &w.folders[i], !i ||
-				strcmp(w.folders[i].parent,
-				       w.folders[i - 1].parent)))
-			goto unstage;
-	for (i = 0; i < w.nfolders; i++)
-		if (stage_folder(&w, &w.folders[i]))
-			goto unstage;
-	if (syncfs(w.out)) {
-		fail("cannot sync", errno, "%s", outdir);
-		goto unstage;
+	pthread_sigmask(SIG_BLOCK, &block, &w->old_mask);
+	w->blocked = true;
+	return (struct gw_writer *)w;
+}
+
+int gw_writer_stage(struct gw_writer *writer, const struct gw_fileset *set)
+{
+	struct writer *w = (struct writer *)writer;
+	struct folder *mine;
+	size_t i, n, at;
+	int ret;
+
+	ret = group_folders(w, set, &mine, &n);
+	for (i = 0; !ret && i < n; i++)
+		ret = plan_folder(w, &mine[i]) || stage_folder(w, &mine[i]) ?
+			-1 : 0;
+	/* what the commit or the abort needs: the names and the staging */
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < n; i++) {
+		for (at = 0; at < w->nfolders; at++)
+			if (w->folders[at].parent == mine[i].parent)
+				break;
+		w->folders[at] = mine[i];
+		w->folders[at].files = NULL;
+		w->folders[at].n = 0;
+	}
+	if (ret)
+		w->failed = true;
+	pthread_mutex_unlock(&w->lock);
+	free(mine);
+	return ret;
+}
+
+static int compare_folders(const void *a, const void *b)
+{
+	const struct folder *x = a, *y = b;
+	int c = strcmp(x->parent, y->parent);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+void gw_writer_abort(struct gw_writer *writer)
+{
+	struct writer *w = (struct writer *)writer;
+	size_t i;
+
+	for (i = w->nfolders; i-- > 0;)
+		unstage(w, &w->folders[i]);
+	/* a parent this run made, once every folder staged in it is gone */
+	for (i = 0; i < w->nfolders; i++)
+		if (w->folders[i].parent_created)
+			unlinkat(w->out, w->folders[i].parent, AT_REMOVEDIR);
+	if (w->out_created)
+		rmdir(w->outdir);
+	free_writer(w);
+}
+
+int gw_writer_commit(struct gw_writer *writer, bool prune_others)
+{
+	struct writer *w = (struct writer *)writer;
+	sigset_t pending;
+	size_t i;
+	int ret;
+
+	if (w->failed)
+		goto abort;
+	for (i = 0; i < w->nfolders && !w->folders[i].stage; i++)
+		;
+	/* one syncfs for every staged file: durable before any swap, and
+	 * none when every folder was already right */
+	if (i < w->nfolders && syncfs(w->out)) {
+		fail("cannot sync", errno, "%s", w->outdir);
+		goto abort;
 	}
 	sigpending(&pending);
 	if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||
 	    sigismember(&pending, SIGHUP)) {
-		fprintf(stderr, "gwc: interrupted; '%s' is unchanged\n", outdir);
-		goto unstage;
+		fprintf(stderr, "gwc: interrupted; '%s' is unchanged\n",
+			w->outdir);
+		goto abort;
 	}
-	for (i = 0; i < w.nfolders; i++)
-		if (w.folders[i].stage && publish(&w, &w.folders[i]))
-			goto unstage;
-	ret = prune_others ? prune(&w) : 0;
-	goto out;
-unstage:
-	for (i = w.nfolders; i-- > 0;)
-		unstage(&w, &w.folders[i]);
-	if (w.out_created)
-		rmdir(outdir);
-out:
-	for (i = 0; i < w.nfolders; i++) {
-		free(w.folders[i].parent);
-		free(w.folders[i].name);
-		free(w.folders[i].stage);
-	}
-	free(w.folders);
-	if (w.out >= 0)
-		close(w.out);	/* releases the lock */
-	if (blocked)
-		sigprocmask(SIG_SETMASK, &old, NULL);	/* a held signal acts now */
+	/* in path order, whatever order threads staged them in */
+	if (w->nfolders > 1)
+		qsort(w->folders, w->nfolders, sizeof(*w->folders),
+		      compare_folders);
+	for (i = 0; i < w->nfolders; i++)
+		if (w->folders[i].stage && publish(w, &w->folders[i]))
+			goto abort;
+	ret = prune_others ? prune(w) : 0;
+	free_writer(w);
 	return ret;
+abort:
+	gw_writer_abort(writer);
+	return -1;
+}
+
+int gw_write_tree(const char *outdir, const struct gw_fileset *set,
+		  bool prune_others)
+{
+	struct gw_writer *w = gw_writer_open(outdir);
+
+	if (!w)
+		return -1;
+	if (gw_writer_stage(w, set)) {
+		gw_writer_abort(w);
+		return -1;
+	}
+	return gw_writer_commit(w, prune_others);
 }
 
 /* ---- --check ----------------------------------------------------------- */
@@ -763,12 +900,16 @@ static int check_extra_files(const char *outdir, int out, const char *dir,
 int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		   bool prune_others, struct gw_buf *report)
 {
-	struct writer w = { outdir, -1, false, NULL, 0, 0 };
+	struct writer w = { .outdir = outdir, .out = -1 };
+	struct folder *copy;
 	int differ = 0, r;
-	size_t i, j;
+	size_t i, j, n;
 
-	if (group_folders(&w, set))
-		return -1;
+	pthread_mutex_init(&w.lock, NULL);
+	r = group_folders(&w, set, &copy, &n);
+	free(copy);
+	if (r)
+		goto out;
 	w.out = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (i = 0; i < w.nfolders; i++) {
 		struct folder *f = &w.folders[i];
@@ -836,6 +977,7 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		}
 		free_names(parents);
 	}
+out:
 	for (i = 0; i < w.nfolders; i++) {
 		free(w.folders[i].parent);
 		free(w.folders[i].name);
@@ -843,5 +985,6 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 	free(w.folders);
 	if (w.out >= 0)
 		close(w.out);
-	return differ;
+	pthread_mutex_destroy(&w.lock);
+	return r < 0 ? -1 : differ;
 }

@@ -284,8 +284,9 @@ static void test_yaml_stream_of_documents(void **state)
 	docs[2] = str(a, "null");
 	gw_buf_puts(&buf, "# head\n");
 	assert_int_equal(gw_emit_yaml(&buf, docs, 3), 0);
-	assert_string_equal(buf.data, "# head\nkind: Namespace\n---\n- b\n---\n"
-			    "\"null\"\n");
+	/* libyaml puts a document that is a scalar on the "---" line */
+	assert_string_equal(buf.data, "# head\nkind: Namespace\n---\n- b\n"
+			    "--- \"null\"\n");
 	gw_buf_release(&buf);
 	assert_int_equal(gw_emit_yaml(&buf, docs, 0), 0);
 	assert_null(buf.data);
