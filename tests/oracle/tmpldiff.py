@@ -548,7 +548,7 @@ WEIGHTS = {"mixed": 3, "istio-funcs": 2, "sprig-funcs": 2, "printf": 2, "parse-e
 # ---------------------------------------------------------------------------
 # gateway templates with varied pods
 
-def gateway_data(r):
+def gateway_data(r, real_values=None):
     def pick(*xs):
         return r.choice(xs)
     annotations = {}
@@ -608,6 +608,12 @@ def gateway_data(r):
         "pilot": pick({}, {"env": {"ENABLE_CLUSTER_TRUST_BUNDLE_API": pick(True, False)}}),
         "sidecarInjectorWebhook": {"rewriteAppHTTPProbe": True},
     }
+    if real_values is not None and r.random() < 0.5:
+        # a release's own values, with some of the varied ones above on top
+        merged = json.loads(json.dumps(real_values))
+        for key in r.sample(sorted(values["global"]), 6):
+            merged.setdefault("global", {})[key] = values["global"][key]
+        values = merged
     return {
         "TypeMeta": {"Kind": pick("Deployment", "ReplicaSet", ""), "APIVersion": pick("apps/v1", "")},
         "DeploymentMeta": {"Name": name, "Namespace": ns, "Labels": labels},
@@ -638,14 +644,34 @@ def generate(args):
         g = Gen(r)
         parts = CATEGORIES[cat](g)
         write_case(os.path.join(args.outdir, "%05d-%s" % (n, cat)), parts, gen_data(r))
-    tdir = os.path.join(args.shared, "upstream/istio/injection-templates") if args.shared else ""
-    if tdir and os.path.isdir(tdir):
-        for f in sorted(os.listdir(tdir)):
-            text = open(os.path.join(tdir, f), encoding="utf-8").read()
-            for k in range(args.pods):
+    istio = os.path.join(args.shared, "upstream/istio") if args.shared else ""
+    if not istio or not os.path.isdir(istio):
+        return
+    # the real values of the conformance releases
+    cdir = os.path.join(istio, "injection-conformance")
+    releases = sorted(os.listdir(cdir)) if os.path.isdir(cdir) else []
+    real = [json.load(open(os.path.join(cdir, rel, "default.values.gen.yaml"), encoding="utf-8"))
+            for rel in releases]
+    tdir = os.path.join(istio, "injection-templates")
+    for f in sorted(os.listdir(tdir)) if os.path.isdir(tdir) else []:
+        text = open(os.path.join(tdir, f), encoding="utf-8").read()
+        for k in range(args.pods):
+            n += 1
+            write_case(os.path.join(args.outdir, "%05d-gateway" % n), [text],
+                       gateway_data(r, r.choice(real) if real else None),
+                       origin="%s pod %d" % (f, k))
+    # every template of every injector config: the big sidecar one too
+    try:
+        import yaml
+    except ImportError:
+        return
+    for rel, values in zip(releases, real):
+        config = yaml.safe_load(open(os.path.join(cdir, rel, "default.template.gen.yaml"), encoding="utf-8"))
+        for name, text in sorted((config.get("templates") or {}).items()):
+            for k in range(max(1, args.pods // 4)):
                 n += 1
-                write_case(os.path.join(args.outdir, "%05d-gateway" % n), [text], gateway_data(r),
-                           origin="%s pod %d" % (f, k))
+                write_case(os.path.join(args.outdir, "%05d-injector-templates" % n), [text],
+                           gateway_data(r, values), origin="%s template %s pod %d" % (rel, name, k))
 
 
 def write_case(d, parts, data, origin=None):

@@ -366,6 +366,53 @@ func formatDuration(d map[string]interface{}) string {
 	return (time.Duration(s)*time.Second + time.Duration(ns)).String()
 }
 
+// The newer map helpers of Istio's function map (used by the kube-gateway
+// and waypoint templates); Istio's take and give map[string]string.
+
+func omit(dict map[string]interface{}, keys ...string) map[string]interface{} {
+	res := map[string]interface{}{}
+	for k, v := range dict {
+		res[k] = v
+	}
+	for _, k := range keys {
+		delete(res, k)
+	}
+	return res
+}
+
+func strdict(kv ...string) map[string]interface{} {
+	res := map[string]interface{}{}
+	for i := 0; i < len(kv); i += 2 {
+		if i+1 < len(kv) {
+			res[kv[i]] = kv[i+1]
+		} else {
+			res[kv[i]] = ""
+		}
+	}
+	return res
+}
+
+func mergeMaps(maps ...map[string]interface{}) map[string]interface{} {
+	if len(maps) == 0 {
+		return nil
+	}
+	res := map[string]interface{}{}
+	for _, m := range maps {
+		for k, v := range m {
+			res[k] = v
+		}
+	}
+	return res
+}
+
+func toJSONMap(maps ...map[string]interface{}) string {
+	b, err := json.Marshal(mergeMaps(maps...))
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
 func env(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -396,6 +443,10 @@ func funcMap() template.FuncMap {
 		"toLower":             strings.ToLower,
 		"appendMultusNetwork": appendMultusNetwork,
 		"env":                 env,
+		"omit":                omit,
+		"strdict":             strdict,
+		"mergeMaps":           mergeMaps,
+		"toJsonMap":           toJSONMap,
 	} {
 		fm[name] = f
 	}
