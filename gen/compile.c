@@ -376,9 +376,11 @@ static int deliver(struct sink *k, struct gw_fileset *set)
 		return err;
 	}
 	pthread_mutex_lock(&k->lock);
-	for (i = 0; i < set->n; i++)
+	for (i = 0; i < set->n; i++) {
 		gw_fileset_add(k->collect, set->files[i].path,
 			       set->files[i].data, set->files[i].len);
+		k->collect->files[k->collect->n - 1].mode = set->files[i].mode;
+	}
 	pthread_mutex_unlock(&k->lock);
 	for (i = 0; i < set->n; i++)
 		free(set->files[i].path);	/* the data moved */
