@@ -216,6 +216,9 @@ int gw_quantity_cmp(const char *a, const char *b);
 /* The value in thousandths, rounded up as Kubernetes' MilliValue();
  * -1 when malformed or beyond 64 bits. */
 int gw_quantity_milli(const char *s, long long *milli);
+/* Kubernetes' canonical form (Quantity.String()): "2000m" -> "2",
+ * "1024Mi" -> "1Gi", "1.5" -> "1500m"; NULL when malformed. */
+char *gw_quantity_canonical(struct gw_arena *arena, const char *s);
 
 /* ---- kernel.c: Linux kernel versions ----------------------------------- */
 
@@ -279,6 +282,10 @@ struct gw_gateway {
 	struct gw_mark template_mark, cp_ns_mark;
 	struct gw_mark template_demand_mark;	/* why it needs a template */
 	bool pin_template;
+	/* spec.injectionPreview: resolved paths, NULL: built-in */
+	bool inject_preview;
+	const char *inject_values, *inject_mesh;
+	struct gw_mark inject_mark, inject_values_mark, inject_mesh_mark;
 
 	/* spec.nodes */
 	const char *kernel_version;
@@ -476,6 +483,94 @@ int gw_depfile_text(struct gw_buf *out, const char *target,
 int gw_depfile_write(const char *stamp, const char *depfile,
 		     const struct gw_fileset *set,
 		     const struct gw_fileset *reads);
+
+/* ---- inject.c, inject_k8s.c, inject_yaml.c: istiod's injection -------- */
+
+/*
+ * Kubernetes types as istiod's Go code sees them (inject_k8s.c).  Trees
+ * carry JSON field names; gw_k8s_normalize() is Go's typed round trip
+ * (struct order, omitempty, zero structs, canonical quantities),
+ * gw_k8s_merge() a strategic merge patch of @patch onto @original (lists
+ * merged by their Kubernetes merge key: containers, volumes and env by
+ * name, volumeMounts by mountPath, ports by containerPort; otherwise the
+ * patch wins), gw_k8s_go_view() the tree with Go field names and zero
+ * values as text/template sees the struct (a struct's node has ->src set
+ * to its encoding/json bytes, for structToJSON).
+ */
+struct gw_k8s_type;
+extern const struct gw_k8s_type gw_k8s_deployment, gw_k8s_pod,
+	gw_k8s_pod_spec, gw_k8s_object_meta, gw_k8s_container;
+
+struct gw_node *gw_k8s_normalize(struct gw_arena *arena,
+				 const struct gw_node *n,
+				 const struct gw_k8s_type *t);
+struct gw_node *gw_k8s_merge(struct gw_arena *arena,
+			     const struct gw_node *original,
+			     const struct gw_node *patch,
+			     const struct gw_k8s_type *t);
+struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
+			       const struct gw_node *n,
+			       const struct gw_k8s_type *t);
+/* Go's encoding/json: compact, in tree order, HTML-safe escapes. */
+void gw_k8s_json(struct gw_buf *buf, const struct gw_node *n);
+void gw_k8s_json_string(struct gw_buf *buf, const char *s, size_t len);
+/* sigs.k8s.io/yaml's layout (go-yaml v2): the bytes istioctl prints. */
+void gw_k8s_yaml(struct gw_arena *arena, struct gw_buf *buf,
+		 const struct gw_node *doc);
+bool gw_k8s_yaml_key_less(const char *a, const char *b);
+
+/* The injector's inputs: templates (parsed), values and mesh config. */
+struct gw_inject_config;
+
+struct gw_inject_config *gw_inject_config_new(struct gw_arena *arena);
+/* Parses @text as template @name (errors reported at @mark). */
+int gw_inject_add_template(struct gw_inject_config *cfg, struct gw_diag *diag,
+			   const char *name, const char *text, size_t len,
+			   struct gw_mark mark);
+/* The istio-sidecar-injector ConfigMap's data.config, data.values and the
+ * istio ConfigMap's data.mesh, as bytes named @name in diagnostics. */
+int gw_inject_load_config(struct gw_inject_config *cfg, struct gw_diag *diag,
+			  const char *name, const char *data, size_t len);
+int gw_inject_load_values(struct gw_inject_config *cfg, struct gw_diag *diag,
+			  const char *name, const char *data, size_t len);
+int gw_inject_load_mesh(struct gw_inject_config *cfg, struct gw_diag *diag,
+			const char *name, const char *data, size_t len);
+/* The three read from files (gwc inject). */
+int gw_inject_files(struct gw_arena *arena, struct gw_diag *diag,
+		    const char *config, const char *values, const char *mesh,
+		    struct gw_inject_config **cfg);
+/*
+ * Injects the Deployment @doc as `istioctl kube-inject` would and appends
+ * the result, followed by "---\n", to @out.  @revision may be NULL.
+ */
+int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
+			 const struct gw_inject_config *cfg,
+			 const char *revision, const struct gw_node *doc,
+			 struct gw_buf *out);
+/*
+ * gwc build's spec.injectionPreview: adds OUT/<ns>/<name>/
+ * gateway-deployment.injected.yaml to @set, the Deployment of @set
+ * injected with template @tmpl and the spec's (or built-in) values and mesh
+ * config.  Errors go to stderr; returns -1 after one.
+ */
+int gw_inject_preview(struct gw_arena *arena, const struct gw_gateway *gw,
+		      const char *tmpl, size_t tmpl_len,
+		      struct gw_fileset *set);
+/* The sidecar.istio.io/status JSON of a rendered template pod's spec. */
+const char *gw_inject_status(struct gw_arena *arena,
+			     const struct gw_node *template_spec,
+			     const char *revision);
+
+/* ---- graph.c: gwc graph ------------------------------------------------ */
+
+/*
+ * Appends the Graphviz DOT of the Kubernetes objects of @set (the files
+ * gwc build writes, sorted) and of how they refer to each other: a
+ * cluster per folder, edges for selectors, scaleTargetRef, roleRef and
+ * subjects, serviceAccountName, spec.gateways and gateway injection.
+ * Returns -1 when a file does not parse (reported to stderr).
+ */
+int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set);
 
 /* ---- compile.c: the pipeline ------------------------------------------- */
 

@@ -197,6 +197,18 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	gw->template_path = tmpl ? relative_to(arena, file, tmpl) : NULL;
 	gw->template_mark = mark_or(cp, "injectionTemplate", doc->mark);
 	gw->pin_template = bool_or(cp, "pinTemplate", false);
+	if (at(spec, "injectionPreview")) {
+		const struct gw_node *ip = at(spec, "injectionPreview");
+		const char *v = str_or(ip, "values", NULL);
+		const char *m = str_or(ip, "mesh", NULL);
+
+		gw->inject_preview = true;
+		gw->inject_mark = ip->mark;
+		gw->inject_values = v ? relative_to(arena, file, v) : NULL;
+		gw->inject_mesh = m ? relative_to(arena, file, m) : NULL;
+		gw->inject_values_mark = mark_or(ip, "values", ip->mark);
+		gw->inject_mesh_mark = mark_or(ip, "mesh", ip->mark);
+	}
 	if (gw->template_path)
 		gw->template_demand_mark = gw->template_mark;
 	else if (cp)
