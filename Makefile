@@ -33,6 +33,9 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEPCFLAGS)
 CORE := arena diag tree load validate asset quantity kernel model check \
 	template render emit diff write depfile compile
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o
+# The Go text/template engine (gen/tmpl.h, gen/tmpl/), linked like the core.
+TMPL := lex parse exec fmt func
+CORE_OBJS += $(TMPL:%=$(BUILD)/tmpl/%.o)
 GWC := $(BUILD)/gwc
 
 SCHEMA := schema/gatewayspec.schema.json
@@ -68,8 +71,15 @@ $(BUILD)/assets.o: $(BUILD)/assets.c gen/gwc.h
 $(GWC): $(BUILD)/main.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DEPLIBS)
 
-$(BUILD) $(BUILD)/tests:
+$(BUILD) $(BUILD)/tests $(BUILD)/tmpl:
 	mkdir -p $@
+
+$(BUILD)/tmpl/%.o: gen/tmpl/%.c gen/tmpl.h gen/tmpl/internal.h gen/gwc.h | $(BUILD)/tmpl
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# tmplrender TEMPLATE DATA: the engine on its own (tests, the Go oracle).
+$(BUILD)/tests/tmplrender: tests/tmpl/render.c $(CORE_OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS)
 
 # out/ is the committed output of examples/; the tests compare against it.
 examples: $(GWC)
@@ -82,7 +92,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_OBJS) | $(BU
 
 unit: $(UNIT_BINS)
 
-test: $(GWC) $(UNIT_BINS) $(REPLAY_BINS)
+test: $(GWC) $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/tmplrender
 	GWC=$(GWC) UNIT_DIR=$(BUILD)/tests tests/run.sh
 
 MANDIR ?= $(PREFIX)/share/man
@@ -128,7 +138,7 @@ FUZZ_LIB := build/fuzz/lib
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-D_GNU_SOURCE -std=c11 -Igen -Ibuild/fuzz -Ibuild/fuzz/include
-FUZZ_SRCS := $(CORE:%=gen/%.c)
+FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(CORE_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
@@ -151,7 +161,7 @@ build/fuzz/libs.used: FORCE | $(FUZZ_LIB)
 		used=instrumented; else used=system; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$used" ] || echo "$$used" >$@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h build/fuzz/assets.c build/fuzz/libs.used
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h gen/tmpl.h build/fuzz/assets.c build/fuzz/libs.used
 	@if [ "$$(cat build/fuzz/libs.used)" = system ]; then \
 		echo "fuzz: warning: $@ links the system libyaml and libfyaml" \
 			"(no coverage inside them)"; fi

@@ -1,0 +1,974 @@
+/*
+ * fmt.c - Go's fmt and strconv formatting of template values.
+ *
+ * Consumes values; appends text to a gw_buf exactly as Go's fmt.Sprint,
+ * Sprintln and Sprintf print them: %v of maps ("map[a:1 b:2]", keys
+ * sorted), slices ("[a b]"), floats in the shortest form that reads back
+ * ("1e+06", "0.1"); the verbs b c d e E f F g G o O q s t T U v x X with
+ * flags, width and precision (also '*'); Go's "%!d(string=x)", MISSING,
+ * EXTRA and NOVERB texts.  Explicit argument indexes ("%[1]d") are not
+ * supported (they print as a bad verb).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
+					 const struct gw_node *m);
+
+/* ---- runes --------------------------------------------------------------- */
+
+static unsigned decode(const unsigned char *s, size_t n, size_t *w)
+{
+	unsigned r;
+	size_t need, i;
+
+	if (s[0] < 0x80) {
+		*w = 1;
+		return s[0];
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		need = 1;
+		r = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		need = 2;
+		r = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		need = 3;
+		r = s[0] & 0x07;
+	} else {
+		goto bad;
+	}
+	if (n < need + 1)
+		goto bad;
+	for (i = 1; i <= need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			goto bad;
+		r = r << 6 | (s[i] & 0x3F);
+	}
+	if ((need == 2 && r < 0x800) || (need == 3 && (r < 0x10000 ||
+						       r > 0x10FFFF)) ||
+	    (r >= 0xD800 && r <= 0xDFFF))
+		goto bad;
+	*w = need + 1;
+	return r;
+bad:
+	*w = 0;			/* invalid: one byte */
+	return 0xFFFD;
+}
+
+static bool is_print(unsigned r)
+{
+	if (r < 0x20 || r == 0x7F)
+		return false;
+	if (r < 0x7F)
+		return true;
+	if (r < 0xA1 || r == 0xAD)
+		return false;
+	if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) ||
+	    (r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0xFEFF ||
+	    (r >= 0xFFF0 && r <= 0xFFFB) || (r >= 0xD800 && r <= 0xF8FF) ||
+	    r >= 0xE0000)
+		return false;
+	return true;
+}
+
+static void put_rune(struct gw_buf *b, unsigned r)
+{
+	char c[4];
+
+	if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
+		r = 0xFFFD;
+	if (r < 0x80) {
+		c[0] = (char)r;
+		gw_buf_add(b, c, 1);
+	} else if (r < 0x800) {
+		c[0] = (char)(0xC0 | r >> 6);
+		c[1] = (char)(0x80 | (r & 0x3F));
+		gw_buf_add(b, c, 2);
+	} else if (r < 0x10000) {
+		c[0] = (char)(0xE0 | r >> 12);
+		c[1] = (char)(0x80 | ((r >> 6) & 0x3F));
+		c[2] = (char)(0x80 | (r & 0x3F));
+		gw_buf_add(b, c, 3);
+	} else {
+		c[0] = (char)(0xF0 | r >> 18);
+		c[1] = (char)(0x80 | ((r >> 12) & 0x3F));
+		c[2] = (char)(0x80 | ((r >> 6) & 0x3F));
+		c[3] = (char)(0x80 | (r & 0x3F));
+		gw_buf_add(b, c, 4);
+	}
+}
+
+static size_t rune_count(const char *s, size_t n)
+{
+	size_t c = 0, w;
+
+	for (size_t i = 0; i < n; i += w ? w : 1, c++)
+		decode((const unsigned char *)s + i, n - i, &w);
+	return c;
+}
+
+/* The escape of one rune for strconv.Quote / QuoteRune. */
+static void quote_rune_into(struct gw_buf *b, unsigned r, char quote)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[12];
+
+	if (r == (unsigned char)quote || r == '\\') {
+		e[0] = '\\';
+		e[1] = (char)r;
+		gw_buf_add(b, e, 2);
+		return;
+	}
+	if (is_print(r)) {
+		put_rune(b, r);
+		return;
+	}
+	switch (r) {
+	case '\a': gw_buf_puts(b, "\\a"); return;
+	case '\b': gw_buf_puts(b, "\\b"); return;
+	case '\f': gw_buf_puts(b, "\\f"); return;
+	case '\n': gw_buf_puts(b, "\\n"); return;
+	case '\r': gw_buf_puts(b, "\\r"); return;
+	case '\t': gw_buf_puts(b, "\\t"); return;
+	case '\v': gw_buf_puts(b, "\\v"); return;
+	}
+	if (r < ' ' || r == 0x7F) {
+		snprintf(e, sizeof(e), "\\x%c%c", hex[r >> 4], hex[r & 15]);
+		gw_buf_puts(b, e);
+	} else if (r < 0x10000) {
+		snprintf(e, sizeof(e), "\\u%04x", r);
+		gw_buf_puts(b, e);
+	} else {
+		snprintf(e, sizeof(e), "\\U%08x", r);
+		gw_buf_puts(b, e);
+	}
+}
+
+void tmpl_quote(struct gw_buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t w;
+
+	gw_buf_add(out, "\"", 1);
+	for (size_t i = 0; i < len; i += w) {
+		unsigned r = decode((const unsigned char *)s + i, len - i, &w);
+
+		if (!w) {
+			char e[5] = {'\\', 'x', hex[(unsigned char)s[i] >> 4],
+				     hex[(unsigned char)s[i] & 15], 0};
+
+			gw_buf_add(out, e, 4);
+			w = 1;
+			continue;
+		}
+		quote_rune_into(out, r, '"');
+	}
+	gw_buf_add(out, "\"", 1);
+}
+
+/* ---- floats -------------------------------------------------------------- */
+
+/* The shortest digits that read back as @f (> 0): *dp is the decimal
+ * point's position (value = 0.DIGITS * 10^dp). */
+static int shortest_digits(double f, char *digits, int *dp)
+{
+	char buf[40];
+	int p, n = 0, exp;
+	char *e;
+
+	for (p = 0; p < 17; p++) {
+		snprintf(buf, sizeof(buf), "%.*e", p, f);
+		if (strtod(buf, NULL) == f)
+			break;
+	}
+	for (char *c = buf; *c && *c != 'e'; c++)
+		if (*c >= '0' && *c <= '9')
+			digits[n++] = *c;
+	e = strchr(buf, 'e');
+	exp = atoi(e + 1);
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	*dp = exp + 1;
+	return n;
+}
+
+static void put_exp(struct gw_buf *out, char e, int exp)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%c%c%02d", e, exp < 0 ? '-' : '+',
+		 exp < 0 ? -exp : exp);
+	gw_buf_puts(out, buf);
+}
+
+static void put_e(struct gw_buf *out, const char *d, int nd, int dp, char e)
+{
+	gw_buf_add(out, d, 1);
+	if (nd > 1) {
+		gw_buf_add(out, ".", 1);
+		gw_buf_add(out, d + 1, (size_t)nd - 1);
+	}
+	put_exp(out, e, dp - 1);
+}
+
+static void put_f(struct gw_buf *out, const char *d, int nd, int dp)
+{
+	if (dp <= 0) {
+		gw_buf_add(out, "0", 1);
+		if (nd > 0) {
+			gw_buf_add(out, ".", 1);
+			for (int i = 0; i < -dp; i++)
+				gw_buf_add(out, "0", 1);
+			gw_buf_add(out, d, (size_t)nd);
+		}
+		return;
+	}
+	for (int i = 0; i < dp; i++)
+		gw_buf_add(out, i < nd ? d + i : "0", 1);
+	if (nd > dp) {
+		gw_buf_add(out, ".", 1);
+		gw_buf_add(out, d + dp, (size_t)(nd - dp));
+	}
+}
+
+void tmpl_format_float(struct gw_buf *out, double f, char fmt, int prec)
+{
+	char digits[40], buf[512];
+	int nd, dp;
+
+	if (isnan(f)) {
+		gw_buf_puts(out, "NaN");
+		return;
+	}
+	if (isinf(f)) {
+		gw_buf_puts(out, f > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	if (prec >= 0) {
+		char cfmt[8];
+
+		if (prec > 400)
+			prec = 400;
+		if (fmt == 'F')
+			fmt = 'f';
+		snprintf(cfmt, sizeof(cfmt), "%%.*%c", fmt);
+		snprintf(buf, sizeof(buf), cfmt, prec, f);
+		gw_buf_puts(out, buf);
+		return;
+	}
+	if (signbit(f)) {
+		gw_buf_add(out, "-", 1);
+		f = -f;
+	}
+	if (f == 0) {
+		digits[0] = '0';
+		nd = 1;
+		dp = 1;
+		if (fmt == 'e' || fmt == 'E') {
+			put_e(out, "0", 1, 1, fmt);
+			return;
+		}
+		gw_buf_add(out, "0", 1);
+		return;
+	}
+	nd = shortest_digits(f, digits, &dp);
+	switch (fmt) {
+	case 'e':
+	case 'E':
+		put_e(out, digits, nd, dp, fmt);
+		return;
+	case 'f':
+	case 'F':
+		put_f(out, digits, nd, dp);
+		return;
+	default: {
+		int exp = dp - 1;
+
+		if (exp < -4 || exp >= 6) {
+			put_e(out, digits, nd, dp, fmt == 'G' ? 'E' : 'e');
+			return;
+		}
+		put_f(out, digits, nd, dp);
+	}
+	}
+}
+
+/* ---- the printer --------------------------------------------------------- */
+
+struct spec {
+	bool plus, minus, sharp, space, zero, sharp_v, plus_v;
+	bool wid_present, prec_present;
+	int wid, prec;
+};
+
+struct printer {
+	struct gw_buf *out;
+	struct spec f;
+	bool erroring;
+};
+
+static void write_padding(struct printer *p, int n)
+{
+	char c = p->f.zero ? '0' : ' ';
+
+	for (int i = 0; i < n; i++)
+		gw_buf_add(p->out, &c, 1);
+}
+
+static void pad(struct printer *p, const char *s, size_t len)
+{
+	int width;
+
+	if (!p->f.wid_present || p->f.wid == 0) {
+		gw_buf_add(p->out, s, len);
+		return;
+	}
+	width = p->f.wid - (int)rune_count(s, len);
+	if (!p->f.minus) {
+		write_padding(p, width);
+		gw_buf_add(p->out, s, len);
+	} else {
+		gw_buf_add(p->out, s, len);
+		write_padding(p, width);
+	}
+}
+
+static void pad_str(struct printer *p, const char *s)
+{
+	pad(p, s, strlen(s));
+}
+
+/* The first @prec runes of a string (Go's truncate). */
+static size_t truncate_len(const struct printer *p, const char *s, size_t n)
+{
+	size_t i = 0, w;
+	int runes = 0;
+
+	if (!p->f.prec_present)
+		return n;
+	while (i < n && runes < p->f.prec) {
+		decode((const unsigned char *)s + i, n - i, &w);
+		i += w ? w : 1;
+		runes++;
+	}
+	return i;
+}
+
+static void print_value(struct printer *p, const struct val *v, int verb,
+			int depth);
+
+static void bad_verb(struct printer *p, int verb, const struct val *v)
+{
+	char c[8];
+
+	p->erroring = true;
+	gw_buf_puts(p->out, "%!");
+	{
+		struct gw_buf tmp = {0};
+
+		put_rune(&tmp, (unsigned)verb);
+		gw_buf_add(p->out, tmp.data, tmp.len);
+		gw_buf_release(&tmp);
+	}
+	gw_buf_puts(p->out, "(");
+	if (v && v->kind != V_INVALID && v->kind != V_NIL) {
+		struct spec saved = p->f;
+
+		gw_buf_puts(p->out, tmpl_type_name(v, true));
+		gw_buf_puts(p->out, "=");
+		memset(&p->f, 0, sizeof(p->f));
+		print_value(p, v, 'v', 0);
+		p->f = saved;
+	} else {
+		gw_buf_puts(p->out, "<nil>");
+	}
+	gw_buf_puts(p->out, ")");
+	(void)c;
+	p->erroring = false;
+}
+
+static void fmt_bool(struct printer *p, bool b, int verb, const struct val *v)
+{
+	if (verb == 't' || verb == 'v')
+		pad_str(p, b ? "true" : "false");
+	else
+		bad_verb(p, verb, v);
+}
+
+static void fmt_integer(struct printer *p, unsigned long long u, bool neg,
+			int base, int verb, const char *digits)
+{
+	char buf[200];
+	int i = (int)sizeof(buf);
+	int prec = 0;
+	bool zero_pad = false;
+
+	if (p->f.wid_present || p->f.prec_present) {
+		int width = 3 + p->f.wid + p->f.prec;
+
+		if (width > (int)sizeof(buf) - 4)
+			width = (int)sizeof(buf) - 4;
+		(void)width;
+	}
+	if (p->f.prec_present) {
+		prec = p->f.prec;
+		if (prec == 0 && u == 0) {
+			bool oldzero = p->f.zero;
+
+			p->f.zero = false;
+			write_padding(p, p->f.wid);
+			p->f.zero = oldzero;
+			return;
+		}
+	} else if (p->f.zero && p->f.wid_present) {
+		prec = p->f.wid;
+		if (neg || p->f.plus || p->f.space)
+			prec--;
+		zero_pad = true;
+	}
+	if (prec > 150)
+		prec = 150;
+	do {
+		buf[--i] = digits[u % (unsigned)base];
+		u /= (unsigned)base;
+	} while (u);
+	while (i > 0 && (int)sizeof(buf) - i < prec)
+		buf[--i] = '0';
+	if (p->f.sharp) {
+		switch (base) {
+		case 2: buf[--i] = 'b'; buf[--i] = '0'; break;
+		case 8: if (buf[i] != '0') buf[--i] = '0'; break;
+		case 16: buf[--i] = digits[16]; buf[--i] = '0'; break;
+		}
+	}
+	if (verb == 'O') {
+		buf[--i] = 'o';
+		buf[--i] = '0';
+	}
+	if (neg)
+		buf[--i] = '-';
+	else if (p->f.plus)
+		buf[--i] = '+';
+	else if (p->f.space)
+		buf[--i] = ' ';
+	{
+		bool oldzero = p->f.zero;
+
+		if (zero_pad)
+			p->f.zero = false;
+		pad(p, buf + i, sizeof(buf) - (size_t)i);
+		p->f.zero = oldzero;
+	}
+}
+
+static void fmt_int(struct printer *p, const struct val *v, int verb)
+{
+	long long i = v->u.i;
+	bool uns = v->type && v->type[0] == 'u';
+	unsigned long long u = uns ? (unsigned long long)i :
+		i < 0 ? 0 - (unsigned long long)i : (unsigned long long)i;
+	bool neg = !uns && i < 0;
+
+	switch (verb) {
+	case 'v':
+	case 'd':
+		fmt_integer(p, u, neg, 10, verb, "0123456789abcdefx");
+		return;
+	case 'b':
+		fmt_integer(p, u, neg, 2, verb, "0123456789abcdefx");
+		return;
+	case 'o':
+	case 'O':
+		fmt_integer(p, u, neg, 8, verb, "0123456789abcdefx");
+		return;
+	case 'x':
+		fmt_integer(p, u, neg, 16, verb, "0123456789abcdefx");
+		return;
+	case 'X':
+		fmt_integer(p, u, neg, 16, verb, "0123456789ABCDEFX");
+		return;
+	case 'c': {
+		struct gw_buf b = {0};
+
+		put_rune(&b, (neg || u > 0x10FFFF) ? 0xFFFD : (unsigned)u);
+		pad(p, b.data, b.len);
+		gw_buf_release(&b);
+		return;
+	}
+	case 'q': {
+		struct gw_buf b = {0};
+		unsigned r = (neg || u > 0x10FFFF) ? 0xFFFD : (unsigned)u;
+
+		gw_buf_add(&b, "'", 1);
+		quote_rune_into(&b, r, '\'');
+		gw_buf_add(&b, "'", 1);
+		pad(p, b.data, b.len);
+		gw_buf_release(&b);
+		return;
+	}
+	case 'U': {
+		char buf[40];
+		struct gw_buf b = {0};
+
+		snprintf(buf, sizeof(buf), "U+%04llX", u);
+		gw_buf_puts(&b, buf);
+		if (p->f.sharp && u <= 0x10FFFF && is_print((unsigned)u)) {
+			gw_buf_puts(&b, " '");
+			put_rune(&b, (unsigned)u);
+			gw_buf_puts(&b, "'");
+		}
+		pad(p, b.data, b.len);
+		gw_buf_release(&b);
+		return;
+	}
+	default:
+		bad_verb(p, verb, v);
+	}
+}
+
+static void fmt_float(struct printer *p, double f, int verb, int prec)
+{
+	struct gw_buf num = {0};
+	const char *s;
+	size_t len;
+
+	if (p->f.prec_present)
+		prec = p->f.prec;
+	gw_buf_add(&num, "+", 1);
+	tmpl_format_float(&num, f, (char)verb, prec);
+	s = num.data;
+	len = num.len;
+	if (s[1] == '-' || s[1] == '+') {
+		s++;
+		len--;
+	}
+	if (p->f.space && s[0] == '+' && !p->f.plus)
+		((char *)s)[0] = ' ';
+	if (s[1] == 'I' || s[1] == 'N') {
+		bool oldzero = p->f.zero;
+
+		p->f.zero = false;
+		if (s[1] == 'N' && !p->f.space && !p->f.plus) {
+			s++;
+			len--;
+		}
+		pad(p, s, len);
+		p->f.zero = oldzero;
+		gw_buf_release(&num);
+		return;
+	}
+	if (p->f.plus || s[0] != '+') {
+		if (p->f.zero && p->f.wid_present && p->f.wid > (int)len) {
+			gw_buf_add(p->out, s, 1);
+			write_padding(p, p->f.wid - (int)len);
+			gw_buf_add(p->out, s + 1, len - 1);
+		} else {
+			pad(p, s, len);
+		}
+	} else {
+		pad(p, s + 1, len - 1);
+	}
+	gw_buf_release(&num);
+}
+
+static void fmt_float_verb(struct printer *p, const struct val *v, int verb)
+{
+	switch (verb) {
+	case 'v':
+		fmt_float(p, v->u.f, 'g', -1);
+		return;
+	case 'g': case 'G':
+		fmt_float(p, v->u.f, verb, -1);
+		return;
+	case 'f': case 'e': case 'E':
+		fmt_float(p, v->u.f, verb, 6);
+		return;
+	case 'F':
+		fmt_float(p, v->u.f, 'f', 6);
+		return;
+	default:
+		bad_verb(p, verb, v);
+	}
+}
+
+static void fmt_complex(struct printer *p, const struct val *v, int verb)
+{
+	struct spec saved = p->f;
+
+	switch (verb) {
+	case 'v': case 'b': case 'g': case 'G': case 'x': case 'X': case 'f':
+	case 'F': case 'e': case 'E':
+		break;
+	default:
+		bad_verb(p, verb, v);
+		return;
+	}
+	gw_buf_add(p->out, "(", 1);
+	fmt_float_verb(p, &(struct val){.kind = V_FLOAT, .u.f = v->u.c.re},
+		       verb);
+	p->f.plus = true;
+	fmt_float_verb(p, &(struct val){.kind = V_FLOAT, .u.f = v->u.c.im},
+		       verb);
+	gw_buf_puts(p->out, "i)");
+	p->f = saved;
+}
+
+static void fmt_string(struct printer *p, const char *s, size_t len, int verb,
+		       const struct val *v)
+{
+	static const char lo[] = "0123456789abcdef", up[] = "0123456789ABCDEF";
+	struct gw_buf b = {0};
+
+	switch (verb) {
+	case 'v':
+		if (p->f.sharp_v) {
+			tmpl_quote(&b, s, len);
+			pad(p, b.data, b.len);
+			break;
+		}
+		/* fall through */
+	case 's':
+		pad(p, s, truncate_len(p, s, len));
+		break;
+	case 'q':
+		len = truncate_len(p, s, len);
+		if (p->f.sharp && !memchr(s, '`', len)) {
+			bool ok = true;
+
+			for (size_t i = 0; i < len; i++)
+				if ((unsigned char)s[i] < ' ' && s[i] != '\t')
+					ok = false;
+			if (ok) {
+				gw_buf_add(&b, "`", 1);
+				gw_buf_add(&b, s, len);
+				gw_buf_add(&b, "`", 1);
+				pad(p, b.data, b.len);
+				break;
+			}
+		}
+		tmpl_quote(&b, s, len);
+		pad(p, b.data, b.len);
+		break;
+	case 'x':
+	case 'X': {
+		const char *digits = verb == 'x' ? lo : up;
+		size_t n = len;
+
+		if (p->f.prec_present && (size_t)p->f.prec < n)
+			n = (size_t)p->f.prec;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (p->f.space && i > 0)
+				gw_buf_add(&b, " ", 1);
+			if (p->f.sharp && (p->f.space || i == 0)) {
+				gw_buf_add(&b, "0", 1);
+				gw_buf_add(&b, verb == 'x' ? "x" : "X", 1);
+			}
+			gw_buf_add(&b, &digits[c >> 4], 1);
+			gw_buf_add(&b, &digits[c & 15], 1);
+		}
+		pad(p, b.data ? b.data : "", b.len);
+		break;
+	}
+	default:
+		bad_verb(p, verb, v);
+	}
+	gw_buf_release(&b);
+}
+
+static void print_value(struct printer *p, const struct val *v, int verb,
+			int depth)
+{
+	switch (v->kind) {
+	case V_INVALID:
+		if (depth == 0) {
+			gw_buf_puts(p->out, "<invalid reflect.Value>");
+			return;
+		}
+		/* fall through */
+	case V_NIL:
+		pad_str(p, "<nil>");
+		return;
+	case V_BOOL:
+		fmt_bool(p, v->u.b, verb, v);
+		return;
+	case V_INT:
+		fmt_int(p, v, verb);
+		return;
+	case V_FLOAT:
+		fmt_float_verb(p, v, verb);
+		return;
+	case V_COMPLEX:
+		fmt_complex(p, v, verb);
+		return;
+	case V_STRING:
+		fmt_string(p, v->u.s.s, v->u.s.len, verb, v);
+		return;
+	case V_MAP: {
+		struct gw_arena *arena = gw_arena_new();
+		const struct gw_pair **pairs = tmpl_sorted_pairs(arena, v->u.n);
+		size_t n = v->u.n ? v->u.n->u.map.n : 0;
+		bool elem_iface = !v->type;
+
+		gw_buf_puts(p->out, "map[");
+		for (size_t i = 0; i < n; i++) {
+			struct val k = tmpl_str(pairs[i]->key->u.str.s,
+						pairs[i]->key->u.str.len);
+			struct val e = tmpl_node_val(pairs[i]->value,
+						     elem_iface);
+
+			if (i)
+				gw_buf_add(p->out, " ", 1);
+			print_value(p, &k, verb, depth + 1);
+			gw_buf_add(p->out, ":", 1);
+			e.iface = false;
+			print_value(p, &e, verb, depth + 1);
+		}
+		gw_buf_puts(p->out, "]");
+		gw_arena_free(arena);
+		return;
+	}
+	case V_SLICE: {
+		size_t n = v->u.n ? v->u.n->u.seq.n : 0;
+		bool elem_iface = !v->type;
+
+		gw_buf_puts(p->out, "[");
+		for (size_t i = 0; i < n; i++) {
+			struct val e = tmpl_node_val(v->u.n->u.seq.items[i],
+						     elem_iface);
+
+			if (i)
+				gw_buf_add(p->out, " ", 1);
+			e.iface = false;
+			print_value(p, &e, verb, depth + 1);
+		}
+		gw_buf_puts(p->out, "]");
+		return;
+	}
+	}
+}
+
+/* Go's printArg: a top-level operand. */
+static void print_arg(struct printer *p, const struct val *v, int verb)
+{
+	if (v->kind == V_INVALID || v->kind == V_NIL) {
+		if (verb == 'T' || verb == 'v')
+			pad_str(p, "<nil>");
+		else
+			bad_verb(p, verb, NULL);
+		return;
+	}
+	if (verb == 'T') {
+		pad_str(p, tmpl_type_name(v, true));
+		return;
+	}
+	if (verb == 'p') {
+		bad_verb(p, verb, v);
+		return;
+	}
+	print_value(p, v, verb, 0);
+}
+
+void tmpl_print_value(struct gw_buf *out, const struct val *v)
+{
+	struct printer p = {.out = out};
+	struct val e = *v;
+
+	e.iface = false;
+	print_arg(&p, &e, 'v');
+}
+
+static bool is_string_arg(const struct val *v)
+{
+	return v->kind == V_STRING;
+}
+
+void tmpl_sprint(struct gw_buf *out, const struct val *args, size_t n)
+{
+	struct printer p = {.out = out};
+	bool prev_string = false;
+
+	for (size_t i = 0; i < n; i++) {
+		bool is_string = is_string_arg(&args[i]);
+
+		if (i > 0 && !is_string && !prev_string)
+			gw_buf_add(out, " ", 1);
+		print_arg(&p, &args[i], 'v');
+		prev_string = is_string;
+	}
+}
+
+void tmpl_sprintln(struct gw_buf *out, const struct val *args, size_t n)
+{
+	struct printer p = {.out = out};
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			gw_buf_add(out, " ", 1);
+		print_arg(&p, &args[i], 'v');
+	}
+	gw_buf_add(out, "\n", 1);
+}
+
+/* parsenum: digits at s[*i..end) into *num; false when none. */
+static bool parse_num(const char *s, size_t end, size_t *i, int *num)
+{
+	bool any = false;
+
+	*num = 0;
+	while (*i < end && s[*i] >= '0' && s[*i] <= '9') {
+		if (*num > 1000000)
+			return false;	/* Go: tooLarge */
+		*num = *num * 10 + (s[*i] - '0');
+		(*i)++;
+		any = true;
+	}
+	return any;
+}
+
+/* intFromArg: an int argument for '*'. */
+static bool int_from_arg(const struct val *args, size_t n, size_t *argnum,
+			 int *num)
+{
+	bool ok = false;
+
+	*num = 0;
+	if (*argnum < n) {
+		const struct val *a = &args[*argnum];
+
+		if (a->kind == V_INT) {
+			ok = a->u.i >= -1000000 && a->u.i <= 1000000;
+			if (ok)
+				*num = (int)a->u.i;
+		}
+		(*argnum)++;
+	}
+	return ok;
+}
+
+void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
+		  const struct val *args, size_t n)
+{
+	struct printer p = {.out = out};
+	size_t i = 0, argnum = 0;
+
+	while (i < end) {
+		size_t lasti = i, w;
+		unsigned verb;
+
+		while (i < end && format[i] != '%')
+			i++;
+		if (i > lasti)
+			gw_buf_add(out, format + lasti, i - lasti);
+		if (i >= end)
+			break;
+		i++;
+		memset(&p.f, 0, sizeof(p.f));
+		for (; i < end; i++) {
+			char c = format[i];
+
+			if (c == '#')
+				p.f.sharp = true;
+			else if (c == '0')
+				p.f.zero = !p.f.minus;
+			else if (c == '+')
+				p.f.plus = true;
+			else if (c == '-') {
+				p.f.minus = true;
+				p.f.zero = false;
+			} else if (c == ' ')
+				p.f.space = true;
+			else
+				break;
+		}
+		if (i < end && format[i] == '*') {
+			i++;
+			p.f.wid_present = int_from_arg(args, n, &argnum,
+						       &p.f.wid);
+			if (!p.f.wid_present)
+				gw_buf_puts(out, "%!(BADWIDTH)");
+			if (p.f.wid < 0) {
+				p.f.wid = -p.f.wid;
+				p.f.minus = true;
+				p.f.zero = false;
+			}
+		} else {
+			p.f.wid_present = parse_num(format, end, &i, &p.f.wid);
+		}
+		if (i + 1 <= end && i < end && format[i] == '.') {
+			i++;
+			if (i < end && format[i] == '*') {
+				i++;
+				p.f.prec_present = int_from_arg(args, n,
+							&argnum, &p.f.prec);
+				if (p.f.prec < 0) {
+					p.f.prec = 0;
+					p.f.prec_present = false;
+				}
+				if (!p.f.prec_present)
+					gw_buf_puts(out, "%!(BADPREC)");
+			} else {
+				parse_num(format, end, &i, &p.f.prec);
+				p.f.prec_present = true;
+			}
+		}
+		if (i >= end) {
+			gw_buf_puts(out, "%!(NOVERB)");
+			break;
+		}
+		verb = decode((const unsigned char *)format + i, end - i, &w);
+		if (!w)
+			w = 1;
+		i += w;
+		if (verb == '%') {
+			gw_buf_add(out, "%", 1);
+			continue;
+		}
+		if (argnum >= n) {
+			gw_buf_puts(out, "%!");
+			put_rune(out, verb);
+			gw_buf_puts(out, "(MISSING)");
+			continue;
+		}
+		if (verb == 'v') {
+			if (p.f.sharp) {
+				p.f.sharp = false;
+				p.f.sharp_v = true;
+			}
+			if (p.f.plus) {
+				p.f.plus = false;
+				p.f.plus_v = true;
+			}
+		}
+		if (verb == 'w') {
+			print_arg(&p, &args[argnum], 'w');
+			argnum++;
+			continue;
+		}
+		print_arg(&p, &args[argnum], (int)verb);
+		argnum++;
+	}
+	if (argnum < n) {
+		memset(&p.f, 0, sizeof(p.f));
+		gw_buf_puts(out, "%!(EXTRA ");
+		for (size_t k = argnum; k < n; k++) {
+			if (k > argnum)
+				gw_buf_puts(out, ", ");
+			if (args[k].kind == V_INVALID || args[k].kind == V_NIL) {
+				gw_buf_puts(out, "<nil>");
+			} else {
+				gw_buf_puts(out, tmpl_type_name(&args[k], true));
+				gw_buf_puts(out, "=");
+				print_arg(&p, &args[k], 'v');
+			}
+		}
+		gw_buf_puts(out, ")");
+	}
+}
