@@ -42,7 +42,7 @@ SCHEMA := schema/gatewayspec.schema.json
 TEMPLATE := templates/gateway-injection-template.txt
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
-FUZZ_TARGETS := compile template
+FUZZ_TARGETS := compile template tmpl
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 UNIT := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT:%=$(BUILD)/tests/%)

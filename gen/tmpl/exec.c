@@ -20,7 +20,11 @@
 
 #include "internal.h"
 
-#define EVAL_DEPTH_MAX 20000
+#define EVAL_DEPTH_MAX 10000
+/* Work and output bounds: Go has none, but a few lines of template can ask
+ * for 2^60 steps; gwc stops with an error instead of running forever. */
+#define EXEC_STEPS_MAX 4000000L
+#define EXEC_OUTPUT_MAX (256u << 20)
 
 struct var {
 	const char *name;
@@ -34,10 +38,12 @@ struct exec_state {
 	struct gw_arena *arena;
 	const char *tmpl_name;
 	const struct node *node;
-	struct var *vars;
+	struct var *vars;	/* malloc'ed; freed by gw_tmpl_exec() */
 	size_t nvars, capvars;
+	size_t base;		/* the current template's first variable */
 	int depth;
 	int eval_depth;
+	long steps;
 	enum control control;
 	struct gw_buf *out;
 	jmp_buf jmp;
@@ -281,12 +287,11 @@ static const char *sprint_v(struct exec_state *s, const struct val *v)
 static void push(struct exec_state *s, const char *name, struct val v)
 {
 	if (s->nvars == s->capvars) {
-		size_t cap = s->capvars ? s->capvars * 2 : 16;
-		struct var *vars = gw_arena_alloc(s->arena,
-						  cap * sizeof(*vars));
+		size_t cap = s->capvars ? s->capvars * 2 : 64;
+		struct var *vars = realloc(s->vars, cap * sizeof(*vars));
 
-		if (s->nvars)
-			memcpy(vars, s->vars, s->nvars * sizeof(*vars));
+		if (!vars)
+			gw_oom();
 		s->vars = vars;
 		s->capvars = cap;
 	}
@@ -297,7 +302,7 @@ static void push(struct exec_state *s, const char *name, struct val v)
 
 static void set_var(struct exec_state *s, const char *name, struct val v)
 {
-	for (size_t i = s->nvars; i-- > 0;)
+	for (size_t i = s->nvars; i-- > s->base;)
 		if (!strcmp(s->vars[i].name, name)) {
 			s->vars[i].v = v;
 			return;
@@ -307,7 +312,7 @@ static void set_var(struct exec_state *s, const char *name, struct val v)
 
 static struct val var_value(struct exec_state *s, const char *name)
 {
-	for (size_t i = s->nvars; i-- > 0;)
+	for (size_t i = s->nvars; i-- > s->base;)
 		if (!strcmp(s->vars[i].name, name))
 			return s->vars[i].v;
 	errorf(s, "undefined variable: %s", name);
@@ -332,6 +337,9 @@ static void enter(struct exec_state *s)
 	if (++s->eval_depth > EVAL_DEPTH_MAX)
 		errorf(s, "exceeded maximum template depth (%d)",
 		       GW_TMPL_DEPTH_MAX);
+	if (++s->steps > EXEC_STEPS_MAX || s->out->len > EXEC_OUTPUT_MAX)
+		errorf(s, "gwc: template execution exceeds %ld steps or %u "
+		       "bytes of output", EXEC_STEPS_MAX, EXEC_OUTPUT_MAX);
 }
 
 static void not_a_function(struct exec_state *s, struct node *const *args,
@@ -703,7 +711,7 @@ static struct val eval_call(struct exec_state *s, struct val dot,
 	struct node *const *a = args ? args + 1 : NULL;
 	size_t na = args ? nargs - 1 : 0;
 	size_t num_in = na + (final ? 1 : 0), num_fixed = na, i;
-	struct val *argv, out = {0};
+	struct val *argv, out = {0}, small[8];
 	const char *err = NULL;
 
 	if (f->variadic) {
@@ -728,7 +736,8 @@ static struct val eval_call(struct exec_state *s, struct val dot,
 			v = *final;
 		return v;
 	}
-	argv = gw_arena_alloc(s->arena, (num_in + 1) * sizeof(*argv));
+	argv = num_in < 8 ? small : gw_arena_alloc(s->arena, (num_in + 1) *
+							      sizeof(*argv));
 	for (i = 0; i < num_fixed && i < na; i++)
 		argv[i] = eval_arg(s, dot, f->in[i], a[i]);
 	if (f->variadic)
@@ -978,8 +987,7 @@ static void walk_template(struct exec_state *s, struct val dot,
 			  const struct node *t)
 {
 	struct tree *tree;
-	struct var *vars = s->vars;
-	size_t nvars = s->nvars, capvars = s->capvars;
+	size_t nvars = s->nvars, base = s->base;
 	const char *name = s->tmpl_name;
 
 	s->node = t;
@@ -992,15 +1000,13 @@ static void walk_template(struct exec_state *s, struct val dot,
 	dot = eval_pipeline(s, dot, t->pipe);
 	s->depth++;
 	s->tmpl_name = t->text;
-	s->vars = NULL;
-	s->nvars = s->capvars = 0;
+	s->base = s->nvars;
 	push(s, "$", dot);
 	walk(s, dot, tree->root);
 	s->depth--;
 	s->tmpl_name = name;
-	s->vars = vars;
 	s->nvars = nvars;
-	s->capvars = capvars;
+	s->base = base;
 }
 
 static void walk(struct exec_state *s, struct val dot, const struct node *n)
@@ -1074,6 +1080,7 @@ int gw_tmpl_exec(struct gw_tmpl *set, const char *name,
 	s->out = out;
 	push(s, "$", dot);
 	if (setjmp(s->jmp)) {
+		free(s->vars);
 		*err = s->err;
 		return -1;
 	}
@@ -1081,5 +1088,6 @@ int gw_tmpl_exec(struct gw_tmpl *set, const char *name,
 		errorf(s, "%s is an incomplete or empty template",
 		       quoted(s, name));
 	walk(s, dot, tree->root);
+	free(s->vars);
 	return 0;
 }

@@ -29,6 +29,7 @@ struct parser {
 	size_t ntrees, captrees;
 	jmp_buf jmp;
 	const char *err;
+	int nesting;
 };
 
 /* The parse of one tree (Go's *Tree while parsing). */
@@ -41,7 +42,12 @@ struct tparse {
 	size_t nvars, capvars;
 	int action_line;
 	int range_depth;
+	int *nesting;		/* of the parse call: pipelines, controls */
 };
+
+/* Nested parentheses and control structures, at most (Go has no limit;
+ * the C stack has one). */
+#define NESTING_MAX 1000
 
 /* ---- nodes --------------------------------------------------------------- */
 
@@ -945,6 +951,7 @@ static void start_parse(struct tparse *t, struct parser *p, struct tree *tree)
 {
 	memset(t, 0, sizeof(*t));
 	t->p = p;
+	t->nesting = &p->nesting;
 	t->tree = tree;
 	push_var(t, "$");
 }
@@ -1113,9 +1120,14 @@ static struct node *command(struct tparse *t);
 static struct node *pipeline(struct tparse *t, const char *context,
 			     enum item_type end)
 {
-	struct item token = peek_non_space(t);
-	struct node *pipe = new_pipe(t, token.pos);
+	struct item token;
+	struct node *pipe;
 	struct item v;
+
+	if (++*t->nesting > NESTING_MAX)
+		errorf(t, "gwc: nesting deeper than %d", NESTING_MAX);
+	token = peek_non_space(t);
+	pipe = new_pipe(t, token.pos);
 
 decls:
 	v = peek_non_space(t);
@@ -1154,6 +1166,7 @@ decls:
 		token = next_non_space(t);
 		if (token.typ == end) {
 			check_pipeline(t, pipe, context);
+			--*t->nesting;
 			return pipe;
 		}
 		switch (token.typ) {
@@ -1323,6 +1336,8 @@ static struct node *parse_control(struct tparse *t, bool allow_else_if,
 
 	n->pipe = pipeline(t, context, ITEM_RIGHT_DELIM);
 	n->pos = n->pipe->pos;
+	if (++*t->nesting > NESTING_MAX)
+		errorf(t, "gwc: nesting deeper than %d", NESTING_MAX);
 	if (type == NODE_RANGE)
 		t->range_depth++;
 	n->list = item_list(t, &nxt);
@@ -1341,6 +1356,7 @@ static struct node *parse_control(struct tparse *t, bool allow_else_if,
 		}
 	}
 	t->nvars = nvars;
+	--*t->nesting;
 	return n;
 }
 
@@ -1371,8 +1387,11 @@ static struct node *block_control(struct tparse *t)
 	struct tparse block;
 	struct node *end = NULL, *n;
 
+	if (++*t->nesting > NESTING_MAX)
+		errorf(t, "gwc: nesting deeper than %d", NESTING_MAX);
 	start_parse(&block, t->p, new_tree(t->p, name));
 	block.tree->root = item_list(&block, &end);
+	--*t->nesting;
 	if (end->type != NODE_END)
 		errorf(t, "unexpected %s in %s",
 		       tmpl_node_string(t->p->arena, end), context);
