@@ -5,7 +5,9 @@
 #
 #   tmpl-oracle/regression/<case>  tests/oracle/cases/<case>/: the C driver
 #       ($UNIT_DIR/tmplrender TEMPLATE DATA) must print Go's answer, kept in
-#       expected (stdout, or stderr when expected-status is 1); needs no Go
+#       expected (stdout, or stderr when expected-status is 1); needs no Go.
+#       A case with a file `open` is a finding not fixed yet (the file names
+#       it in tests/oracle/FINDINGS.md): it skips while it still differs
 #   tmpl-oracle/<category>  generated cases (tests/oracle/tmpldiff.py,
 #       TMPL_ORACLE_CASES of them, default 3000, seed TMPL_ORACLE_SEED) and
 #       the gateway templates of $SHARED with varied pods, rendered by the C
@@ -30,13 +32,19 @@ for dir in tests/oracle/cases/*/; do
 	status=$?
 	got=$TMPDIR/out
 	[ "$want_status" = 0 ] || got=$TMPDIR/err
-	if [ "$status" != "$want_status" ]; then
+	if [ "$status" = "$want_status" ] && cmp -s "$dir/expected" "$got"; then
+		if [ -f "$dir/open" ]; then
+			echo "ok $name (finding $(cat "$dir/open") is fixed: remove $dir/open)"
+		else
+			echo "ok $name"
+		fi
+	elif [ -f "$dir/open" ]; then
+		echo "skip $name: open finding $(cat "$dir/open") in tests/oracle/FINDINGS.md"
+	elif [ "$status" != "$want_status" ]; then
 		echo "FAIL $name: exit status $status, Go's is $want_status: $(head -c 300 "$TMPDIR/err")"
-	elif ! cmp -s "$dir/expected" "$got"; then
+	else
 		echo "FAIL $name: differs from Go's answer:"
 		diff "$dir/expected" "$got" | head -n 10
-	else
-		echo "ok $name"
 	fi
 done
 
