@@ -31,7 +31,8 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEPCFLAGS)
 
 # The pipeline, in order, plus its shared parts.
 CORE := arena diag tree load validate asset quantity kernel model check \
-	template render emit diff write depfile compile
+	template render emit diff write depfile compile \
+	inject inject_k8s inject_yaml
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o
 # The Go text/template engine (gen/tmpl.h, gen/tmpl/), linked like the core.
 TMPL := lex parse exec fmt func
@@ -40,6 +41,7 @@ GWC := $(BUILD)/gwc
 
 SCHEMA := schema/gatewayspec.schema.json
 TEMPLATE := templates/gateway-injection-template.txt
+INJECT_DEFAULTS := templates/inject-values.yaml templates/inject-mesh.yaml
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
 FUZZ_TARGETS := compile template tmpl
@@ -61,9 +63,10 @@ $(BUILD)/%.o: gen/%.c gen/gwc.h | $(BUILD)
 $(BUILD)/embed: gen/tool/embed.c | $(BUILD)
 	$(CC) $(WARN) -O2 -o $@ $<
 
-$(BUILD)/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE)
+$(BUILD)/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
 	$(BUILD)/embed $@ gatewayspec.schema.json=$(SCHEMA) \
-		gateway-injection-template.txt=$(TEMPLATE)
+		gateway-injection-template.txt=$(TEMPLATE) \
+		$(foreach f,$(INJECT_DEFAULTS),$(notdir $(f))=$(f))
 
 $(BUILD)/assets.o: $(BUILD)/assets.c gen/gwc.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -144,10 +147,11 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(CORE_OBJS) | 
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 		$(CORE_OBJS) $(DEPLIBS)
 
-build/fuzz/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE)
+build/fuzz/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
 	mkdir -p build/fuzz
 	$(BUILD)/embed $@ gatewayspec.schema.json=$(SCHEMA) \
-		gateway-injection-template.txt=$(TEMPLATE)
+		gateway-injection-template.txt=$(TEMPLATE) \
+		$(foreach f,$(INJECT_DEFAULTS),$(notdir $(f))=$(f))
 
 $(FUZZ_LIB):
 	tests/fuzz/build-libs.sh build/fuzz || echo "fuzz: warning: no" \

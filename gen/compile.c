@@ -33,6 +33,7 @@ struct control_plane {
 	const char *text;			/* template source text */
 	size_t len;
 	const char *source;			/* its path, or "built-in" */
+	const char *installed;			/* the text written, or NULL */
 	enum gw_scenario scenario;
 	bool legacy;
 	long lowest_port;
@@ -335,6 +336,7 @@ static int render_control_planes(struct compilation *c, struct gw_fileset *set)
 			err = -1;
 			continue;
 		}
+		cp->installed = gw_arena_strdup(c->arena, out);
 		if (gw_render_control_plane(cp->istio, out, strlen(out), set)) {
 			gw_diag_add(&c->diag, GW_SEV_ERROR, cp->chooser->mark,
 				    "internal error: cannot emit the patch of "
@@ -389,6 +391,21 @@ static int deliver(struct sink *k, struct gw_fileset *set)
 	return 0;
 }
 
+/* spec.injectionPreview, with the template this output installs for the
+ * gateway's Istio, else the built-in one. */
+static int preview_injection(struct compilation *c, struct gw_arena *arena,
+			     const struct gw_gateway *gw, struct gw_fileset *set)
+{
+	const struct control_plane *cp = find_cp(c, gw->istio);
+	const struct gw_asset *a;
+
+	if (cp && cp->installed)
+		return gw_inject_preview(arena, gw, cp->installed,
+					 strlen(cp->installed), set);
+	a = gw_asset_get("gateway-injection-template.txt");
+	return gw_inject_preview(arena, gw, a->data, a->len, set);
+}
+
 /* Pass 2 for one input (checked by pass 1): its gateways rendered. */
 static int render_input(struct sink *k, const struct source *src)
 {
@@ -404,12 +421,17 @@ static int render_input(struct sink *k, const struct source *src)
 			  &docs, &ndocs))
 		err = -1;
 	for (i = 0; !err && i < ndocs; i++) {
+		const struct gw_gateway *gw;
+
 		if (docs[i]->kind == GW_NULL)
 			continue;
-		if (gw_render_gateway(arena, gw_model_build(arena, src->name,
-							    docs[i]), &set)) {
+		gw = gw_model_build(arena, src->name, docs[i]);
+		if (gw_render_gateway(arena, gw, &set)) {
 			fprintf(stderr, "gwc: internal error: cannot emit the "
 				"objects of %s\n", src->name);
+			err = -1;
+		} else if (gw->inject_preview &&
+			   preview_injection(k->c, arena, gw, &set)) {
 			err = -1;
 		}
 	}

@@ -2,11 +2,13 @@
 #
 # Installed as $(PREFIX)/share/bash-completion/completions/gwc; works with or
 # without the bash-completion package (it uses none of its helpers).
-#   gwc <TAB>                  build validate schema (and -h --help -V --version)
+#   gwc <TAB>                  build validate schema inject (and -h --help -V --version)
 #   gwc build <TAB>            *.yaml / *.yml files and folders; -o --output --prune --check
 #                              --stamp --depfile (then any file)
 #   gwc build -o <TAB>         folders (also --output DIR, --output=DIR, -oDIR)
 #   gwc validate <TAB>         *.yaml / *.yml files and folders
+#   gwc inject <TAB>           its options (--injector-config --values --mesh
+#                              --revision) and files
 # The commands and options are those of `gwc --help' (gen/main.c);
 # tests/suites/packaging.sh checks that they agree.
 
@@ -50,12 +52,21 @@ _gwc()
 		if [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W '-h --help -V --version' -- "$cur")
 		else
-			mapfile -t COMPREPLY < <(compgen -W 'build validate schema' -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W 'build validate schema inject' -- "$cur")
 		fi
 		return 0
 	fi
 
 	cmd=${COMP_WORDS[1]}
+	if [[ $cmd == inject ]]; then
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W '--injector-config --values --mesh --revision' -- "$cur")
+		elif [[ $prev != --revision ]]; then
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return 0
+	fi
 	case $cmd in
 	build | validate) ;;
 	*) return 0 ;;		# schema, --help, --version: nothing follows

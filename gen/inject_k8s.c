@@ -426,6 +426,9 @@ static const char *go_name(struct gw_arena *arena, const struct kt_field *f,
 	return s;
 }
 
+static struct gw_node *go_view(struct gw_arena *arena, const struct gw_node *n,
+			       const struct gw_k8s_type *t);
+
 static struct gw_node *zero_go(struct gw_arena *arena,
 			       const struct kt_field *f)
 {
@@ -438,13 +441,13 @@ static struct gw_node *zero_go(struct gw_arena *arena,
 	case KT_QTY: return gw_node_str(arena, "0");
 	case KT_LIST: return gw_node_seq(arena);
 	case KT_MAP: return gw_node_map(arena);
-	case KT_STRUCT: return gw_k8s_go_view(arena, NULL, f->type);
+	case KT_STRUCT: return go_view(arena, NULL, f->type);
 	default: return gw_node_new(arena, GW_NULL);
 	}
 }
 
-struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
-			       const struct gw_node *n,
+/* @n is normalized: a struct's JSON is its tree, written as it is. */
+static struct gw_node *go_view(struct gw_arena *arena, const struct gw_node *n,
 			       const struct gw_k8s_type *t)
 {
 	struct gw_node *out;
@@ -461,7 +464,7 @@ struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
 
 			gw_map_put(arena, out, go_name(arena, f, f->json),
 				   v && v->kind != GW_NULL ?
-				   gw_k8s_go_view(arena, v, f->type) :
+				   go_view(arena, v, f->type) :
 				   zero_go(arena, f));
 		}
 		if (n)
@@ -475,10 +478,7 @@ struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
 						   gw_node_copy(arena, p->value));
 			}
 		/* a Go struct: structToJSON prints its encoding/json bytes */
-		if (n)
-			gw_k8s_json(&json, gw_k8s_normalize(arena, n, t));
-		else
-			gw_k8s_json(&json, gw_k8s_normalize(arena, NULL, t));
+		gw_k8s_json(&json, n ? n : gw_k8s_normalize(arena, NULL, t));
 		out->src = gw_arena_strndup(arena, json.data, json.len);
 		gw_buf_release(&json);
 		return out;
@@ -488,7 +488,7 @@ struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
 	if (t->kind == KT_LIST && n->kind == GW_SEQ) {
 		out = gw_node_seq(arena);
 		for (i = 0; i < n->u.seq.n; i++)
-			gw_seq_push(arena, out, gw_k8s_go_view(arena,
+			gw_seq_push(arena, out, go_view(arena,
 					n->u.seq.items[i], t->elem));
 		return out;
 	}
@@ -496,12 +496,18 @@ struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
 		out = gw_node_map(arena);
 		for (i = 0; i < n->u.map.n; i++)
 			gw_map_put(arena, out, n->u.map.pairs[i].key->u.str.s,
-				   gw_k8s_go_view(arena,
-						  n->u.map.pairs[i].value,
-						  t->elem));
+				   go_view(arena, n->u.map.pairs[i].value,
+					   t->elem));
 		return out;
 	}
 	return gw_node_copy(arena, n);
+}
+
+struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
+			       const struct gw_node *n,
+			       const struct gw_k8s_type *t)
+{
+	return go_view(arena, n ? gw_k8s_normalize(arena, n, t) : NULL, t);
 }
 
 /* ---- strategic merge patch -------------------------------------------- */
@@ -543,6 +549,20 @@ static struct gw_node *merge_map(struct gw_arena *arena, struct gw_node *orig,
 				 const struct gw_node *patch,
 				 const struct gw_k8s_type *t);
 
+/* A new map with the pairs of @m: the merge changes it, never @m. */
+static struct gw_node *shallow_map(struct gw_arena *arena,
+				   const struct gw_node *m)
+{
+	struct gw_node *out = gw_node_map(arena);
+	size_t i;
+
+	out->mark = m->mark;
+	for (i = 0; i < m->u.map.n; i++)
+		gw_map_put(arena, out, m->u.map.pairs[i].key->u.str.s,
+			   m->u.map.pairs[i].value);
+	return out;
+}
+
 static long index_by_key(const struct gw_node *list, const char *key,
 			 const struct gw_node *item)
 {
@@ -575,8 +595,7 @@ static struct gw_node *merge_list(struct gw_arena *arena,
 	size_t i, nl = 0, nr = 0, a = 0, b = 0;
 
 	for (i = 0; i < orig->u.seq.n; i++)
-		gw_seq_push(arena, merged, gw_node_copy(arena,
-							orig->u.seq.items[i]));
+		gw_seq_push(arena, merged, orig->u.seq.items[i]);
 	for (i = 0; i < patch->u.seq.n; i++) {
 		const struct gw_node *p = patch->u.seq.items[i];
 		long at = index_by_key(merged, key, p);
@@ -626,7 +645,7 @@ static struct gw_node *merge_map(struct gw_arena *arena, struct gw_node *orig,
 
 	if (!orig || orig->kind != GW_MAP || patch->kind != GW_MAP)
 		return drop_nulls(arena, patch);
-	orig = gw_node_copy(arena, orig);
+	orig = shallow_map(arena, orig);
 	for (i = 0; i < patch->u.map.n; i++) {
 		const char *k = patch->u.map.pairs[i].key->u.str.s;
 		const struct gw_node *pv = patch->u.map.pairs[i].value;

@@ -14,6 +14,8 @@ static const char usage_text[] =
 	"                 [--stamp FILE [--depfile FILE]] SPEC...\n"
 	"       gwc validate SPEC...\n"
 	"       gwc schema\n"
+	"       gwc inject --injector-config FILE --values FILE --mesh FILE\n"
+	"                  [--revision REV] DEPLOYMENT\n"
 	"       gwc --help | --version\n"
 	"\n"
 	"Compiles declarative gateway specs (apiVersion gwc.dev/v1alpha1, kind\n"
@@ -26,6 +28,10 @@ static const char usage_text[] =
 	"             whose injection template gwc installs; atomically\n"
 	"  validate   validate every SPEC and report, writing nothing\n"
 	"  schema     print the embedded JSON Schema of the spec\n"
+	"  inject     print DEPLOYMENT injected as istiod injects it (the\n"
+	"             offline `istioctl kube-inject`): the injector ConfigMap's\n"
+	"             data.config and data.values, the istio ConfigMap's\n"
+	"             data.mesh, each as a file; REV is the istio.io/rev\n"
 	"\n"
 	"options:\n"
 	"  -o, --output OUT   output folder (default: out); - prints every\n"
@@ -165,6 +171,64 @@ static int run_compile(int argc, char **argv, bool build)
 	return finish(status);
 }
 
+static int run_inject(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "injector-config", required_argument, NULL, 'c' },
+		{ "values", required_argument, NULL, 'v' },
+		{ "mesh", required_argument, NULL, 'm' },
+		{ "revision", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = NULL, *values = NULL, *mesh = NULL, *rev = NULL;
+	struct gw_inject_config *cfg = NULL;
+	struct gw_arena *arena;
+	struct gw_diag diag;
+	struct gw_node **docs;
+	struct gw_buf out = { 0 };
+	size_t ndocs, i;
+	int c, status = GW_EXIT_OK;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'v': values = optarg; break;
+		case 'm': mesh = optarg; break;
+		case 'r': rev = optarg; break;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (!config || !values || !mesh)
+		return usage_error("%s", "inject needs --injector-config, "
+				   "--values and --mesh");
+	if (optind != argc - 1)
+		return usage_error("%s", "inject takes one Deployment file");
+	arena = gw_arena_new();
+	gw_diag_init(&diag, arena);
+	if (gw_inject_files(arena, &diag, config, values, mesh, &cfg) ||
+	    gw_load_file(arena, &diag, argv[optind], &docs, &ndocs))
+		status = GW_EXIT_SPEC;
+	for (i = 0; status == GW_EXIT_OK && i < ndocs; i++)
+		if (gw_inject_deployment(arena, &diag, cfg, rev, docs[i], &out))
+			status = GW_EXIT_SPEC;
+	if (gw_diag_print(&diag, stderr))
+		status = GW_EXIT_USAGE;
+	if (status == GW_EXIT_OK && out.len)
+		fwrite(out.data, 1, out.len, stdout);
+	gw_buf_release(&out);
+	free(diag.entries);
+	free(diag.file_order);
+	gw_arena_free(arena);
+	return finish(status);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -187,5 +251,7 @@ int main(int argc, char **argv)
 		return run_compile(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "schema"))
 		return run_schema(argc);
+	if (!strcmp(cmd, "inject"))
+		return run_inject(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# tests/suites/inject.sh - `gwc inject` gives istiod's answer, and gwc
+# build's injection preview shows what the installed template does.
+#
+#   inject/conformance/REL        for every case of Istio's own injection
+#                                 tests in $SHARED/upstream/istio/
+#                                 injection-conformance/REL/: gwc inject of
+#                                 gateway.yaml with the case's config, values
+#                                 and mesh equals gateway.yaml.injected as
+#                                 data (both read by python3-yaml, after
+#                                 Istio's test normalisation: no "version" in
+#                                 the sidecar.istio.io/status JSON)
+#   inject/conformance/REL/bytes  the same, byte for byte; a difference is a
+#                                 skip line saying how many lines differ
+#   inject/legacy/EXAMPLE         every example with a legacy kernel, built
+#                                 by gwc build, injected by gwc inject with
+#                                 the template gwc installs for it: the pod
+#                                 has no sysctls (and with istiod's own
+#                                 1.24 gateway template, as a control, it
+#                                 has the sysctl)
+#   inject/preview/EXAMPLE        the same example with spec.injectionPreview:
+#                                 gateway-deployment.injected.yaml is what
+#                                 gwc inject prints (without "---"), and
+#                                 kustomization.yaml does not list it
+#   inject/usage, inject/errors   exit statuses and exact messages
+#
+# Needs python3 with PyYAML (Debian: python3-yaml); skips without it, and
+# skips the conformance cases when $SHARED is absent.
+set -u
+export LC_ALL=C TZ=UTC
+top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
+GWC=${GWC:-$top/build/gwc}
+SHARED=${SHARED:-$top/../shared}
+conf=$SHARED/upstream/istio/injection-conformance
+
+ok() { echo "ok $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "skip $1: $2"; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/inject.XXXXXX") || {
+	fail inject "cannot make a temporary folder"
+	exit 0
+}
+trap 'rm -rf "$work"' EXIT
+
+if ! python3 -c 'import yaml' 2>/dev/null; then
+	skip inject "python3 with PyYAML is missing (Debian: python3-yaml)"
+	exit 0
+fi
+
+# Both YAML streams as data, with the status annotation's "version" gone.
+same_data() {
+	python3 - "$1" "$2" <<'EOF'
+import json, sys, yaml
+
+def load(path):
+    docs = [d for d in yaml.safe_load_all(open(path)) if d is not None]
+    for d in docs:
+        ann = (d.get("spec", {}).get("template", {}).get("metadata", {})
+               .get("annotations") or {})
+        st = ann.get("sidecar.istio.io/status")
+        if st:
+            st = json.loads(st)
+            st.pop("version", None)
+            ann["sidecar.istio.io/status"] = json.dumps(st, sort_keys=True)
+    return docs
+
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if a != b:
+    import difflib
+    da = yaml.safe_dump_all(a, sort_keys=True).splitlines()
+    db = yaml.safe_dump_all(b, sort_keys=True).splitlines()
+    print(" | ".join(l for l in difflib.unified_diff(db, da, "istiod", "gwc",
+                                                      n=0, lineterm="")
+                     if not l.startswith(("---", "+++", "@@")))[:600])
+    sys.exit(1)
+EOF
+}
+
+# ---- conformance with istiod's own golden files ---------------------------
+if [ ! -d "$conf" ]; then
+	skip inject/conformance "$conf is absent"
+else
+	for dir in "$conf"/*/; do
+		rel=$(basename "$dir")
+		name=inject/conformance/$rel
+		out=$work/$rel.yaml
+		if ! "$GWC" inject --injector-config "$dir/default.template.gen.yaml" \
+			--values "$dir/default.values.gen.yaml" \
+			--mesh "$dir/default.mesh.gen.yaml" "$dir/gateway.yaml" \
+			>"$out" 2>"$work/err"; then
+			fail "$name" "gwc inject failed: $(head -c 300 "$work/err")"
+			continue
+		fi
+		if why=$(same_data "$out" "$dir/gateway.yaml.injected"); then
+			ok "$name"
+		else
+			fail "$name" "differs from gateway.yaml.injected: $why"
+		fi
+		if cmp -s "$out" "$dir/gateway.yaml.injected"; then
+			ok "$name/bytes"
+		else
+			n=$(diff "$out" "$dir/gateway.yaml.injected" |
+				grep -c '^[<>]')
+			skip "$name/bytes" "$n lines differ"
+		fi
+	done
+fi
+
+# ---- legacy-kernel examples: the installed template removes the sysctl ----
+# The pod's sysctl names, one a line ("none" when there is none).
+sysctls() {
+	python3 - "$1" <<'EOF'
+import sys, yaml
+d = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d][0]
+sc = d["spec"]["template"]["spec"].get("securityContext") or {}
+names = [s["name"] for s in sc.get("sysctls") or []]
+print("\n".join(names) if names else "none")
+EOF
+}
+
+# An injector config holding @1 as its gateway template.
+config_of() {
+	python3 - "$1" <<'EOF'
+import sys, yaml
+text = open(sys.argv[1]).read()
+print(yaml.safe_dump({"policy": "enabled", "templates": {"gateway": text}},
+                     default_style=None, width=1 << 30))
+EOF
+}
+
+values=$top/templates/inject-values.yaml
+mesh=$top/templates/inject-mesh.yaml
+for spec in "$top"/examples/*.yaml; do
+	ex=$(basename "$spec" .yaml)
+	grep -q 'kernelVersion: *[0-3]\.\|kernelVersion: *4\.\([0-9]\|10\)\.' \
+		"$spec" || continue
+	name=inject/legacy/$ex
+	o=$work/out-$ex
+	if ! "$GWC" build -o "$o" "$spec" >/dev/null 2>"$work/err"; then
+		fail "$name" "gwc build failed: $(head -c 300 "$work/err")"
+		continue
+	fi
+	deploy=$(ls "$o"/*/*/gateway-deployment.yaml 2>/dev/null | head -n1)
+	tmpl=$(ls "$o"/istio/*/gateway-injection-template.txt 2>/dev/null |
+		head -n1)
+	if [ -z "$deploy" ] || [ -z "$tmpl" ]; then
+		fail "$name" "no Deployment or no installed template in $o"
+		continue
+	fi
+	config_of "$tmpl" >"$work/config.yaml"
+	if ! "$GWC" inject --injector-config "$work/config.yaml" \
+		--values "$values" --mesh "$mesh" "$deploy" \
+		>"$work/injected.yaml" 2>"$work/err"; then
+		fail "$name" "gwc inject failed: $(head -c 300 "$work/err")"
+		continue
+	fi
+	got=$(sysctls "$work/injected.yaml")
+	if [ "$got" != none ]; then
+		fail "$name" "the injected pod has sysctls: $got"
+		continue
+	fi
+	# the control: istiod's own template puts the sysctl there
+	if [ -d "$conf/1.24.0" ]; then
+		if ! "$GWC" inject \
+			--injector-config "$conf/1.24.0/default.template.gen.yaml" \
+			--values "$values" --mesh "$mesh" "$deploy" \
+			>"$work/control.yaml" 2>"$work/err"; then
+			fail "$name" "control: gwc inject failed: $(head -c 300 "$work/err")"
+			continue
+		fi
+		got=$(sysctls "$work/control.yaml")
+		if [ "$got" != net.ipv4.ip_unprivileged_port_start ]; then
+			fail "$name" "control: istiod's 1.24 template gave: $got"
+			continue
+		fi
+	fi
+	ok "$name"
+
+	# the same spec with spec.injectionPreview
+	name=inject/preview/$ex
+	(cat "$spec"; printf '  injectionPreview: {}\n') >"$work/$ex.yaml"
+	rm -rf "$o"
+	if ! "$GWC" build -o "$o" "$work/$ex.yaml" >/dev/null 2>"$work/err"; then
+		fail "$name" "gwc build failed: $(head -c 300 "$work/err")"
+		continue
+	fi
+	dir=$(dirname "$(ls "$o"/*/*/gateway-deployment.yaml | head -n1)")
+	sed '$d' "$work/injected.yaml" >"$work/want.yaml"
+	if [ ! -f "$dir/gateway-deployment.injected.yaml" ]; then
+		fail "$name" "no gateway-deployment.injected.yaml in $dir"
+	elif ! cmp -s "$dir/gateway-deployment.injected.yaml" "$work/want.yaml"; then
+		fail "$name" "differs from gwc inject: $(diff "$work/want.yaml" \
+			"$dir/gateway-deployment.injected.yaml" | head -c 300)"
+	elif grep -q injected "$dir/kustomization.yaml"; then
+		fail "$name" "kustomization.yaml lists the preview"
+	elif [ "$(sysctls "$dir/gateway-deployment.injected.yaml")" != none ]; then
+		fail "$name" "the preview's pod has a sysctl"
+	else
+		ok "$name"
+	fi
+done
+
+# ---- usage and errors ------------------------------------------------------
+"$GWC" inject --values a --mesh b d.yaml >"$work/out" 2>"$work/err"
+status=$?
+want="gwc: error: inject needs --injector-config, --values and --mesh
+Try 'gwc --help'."
+if [ "$status" -eq 2 ] && [ "$(cat "$work/err")" = "$want" ] &&
+	[ ! -s "$work/out" ]; then
+	ok inject/usage
+else
+	fail inject/usage "status $status, stderr: $(cat "$work/err")"
+fi
+
+printf 'templates:\n  gateway: |\n    spec: {}\n' >"$work/c.yaml"
+printf '{}\n' >"$work/v.yaml"
+printf 'trustDomain: x\n' >"$work/m.yaml"
+printf 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n' >"$work/s.yaml"
+(cd "$work" && "$GWC" inject --injector-config c.yaml --values v.yaml \
+	--mesh m.yaml s.yaml) >"$work/out" 2>"$work/err"
+status=$?
+want="s.yaml:1:1: error: kind: expected Deployment, found 'Service'"
+if [ "$status" -eq 1 ] && [ "$(cat "$work/err")" = "$want" ] &&
+	[ ! -s "$work/out" ]; then
+	ok inject/errors/kind
+else
+	fail inject/errors/kind "status $status, stderr: $(cat "$work/err")"
+fi
+
+printf 'trustDomain: [x\n' >"$work/m.yaml"
+printf 'kind: Deployment\n' >"$work/d.yaml"
+(cd "$work" && "$GWC" inject --injector-config c.yaml --values v.yaml \
+	--mesh m.yaml d.yaml) >"$work/out" 2>"$work/err"
+status=$?
+want="m.yaml:2:1: error: did not find expected ',' or ']' while parsing a flow sequence that starts at line 1, column 14"
+if [ "$status" -eq 1 ] && [ "$(cat "$work/err")" = "$want" ]; then
+	ok inject/errors/mesh
+else
+	fail inject/errors/mesh "status $status, stderr: $(cat "$work/err")"
+fi
+exit 0
