@@ -562,6 +562,27 @@ static bool yaml_resolves(const char *s, size_t n)
 
 	if (n == 0)
 		return true;
+	/* timestamps: 2006-1-2, optionally followed by a time */
+	{
+		size_t i = 0, d;
+
+		for (d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++, d++)
+			;
+		if (d == 4 && i < n && s[i] == '-') {
+			for (i++, d = 0; i < n && s[i] >= '0' && s[i] <= '9';
+			     i++, d++)
+				;
+			if ((d == 1 || d == 2) && i < n && s[i] == '-') {
+				for (i++, d = 0; i < n && s[i] >= '0' &&
+				     s[i] <= '9'; i++, d++)
+					;
+				if ((d == 1 || d == 2) &&
+				    (i == n || s[i] == 'T' || s[i] == 't' ||
+				     s[i] == ' '))
+					return true;
+			}
+		}
+	}
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strlen(words[i]) == n && !memcmp(words[i], s, n))
 			return true;
@@ -581,6 +602,12 @@ static bool yaml_resolves(const char *s, size_t n)
 			hex = true;
 		if (p[0] == '0' && p[1] == 'b')
 			bin = true;
+		if (p[0] == '0' && p[1] == 'o') {
+			for (const char *q = p + 2; *q; q++)
+				if (*q < '0' || *q > '7')
+					return false;
+			return p[2] != '\0';
+		}
 		for (const char *q = p; *q; q++)
 			if (*q >= '0' && *q <= '9')
 				digit = true;
@@ -610,65 +637,289 @@ static bool yaml_resolves(const char *s, size_t n)
 	return *end == '\0';
 }
 
-/* yaml.v2's choice: plain when safe, else single- or double-quoted. */
-static void yaml_scalar(struct gw_buf *b, const char *s, size_t n)
+/* The writer: yaml.v2's emitter state that decides line folding. */
+struct ywriter {
+	struct gw_buf *b;
+	int column;		/* characters (runes) on the current line */
+	int indent;		/* the indentation of continuation lines */
+};
+
+static void yput(struct ywriter *w, const char *s, size_t n)
 {
-	bool plain = true, single = true, has_nl = false;
-
-	if (yaml_resolves(s, n)) {
-		gw_buf_add(b, "\"", 1);
-		gw_buf_add(b, s, n);
-		gw_buf_add(b, "\"", 1);
-		return;
-	}
-	if (strchr("-?:,[]{}#&*!|>'\"%@`", s[0]))
-		plain = false;
-	if ((s[0] == '-' || s[0] == '?' || s[0] == ':') && n > 1 &&
-	    s[1] != ' ' && s[1] != '\t' && s[0] != ':' )
-		plain = s[0] == '-' && n >= 3 && !memcmp(s, "---", 3) ? false :
-			true;
-	if (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' ||
-	    s[n - 1] == '\t')
-		plain = false;
+	gw_buf_add(w->b, s, n);
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n') {
-			has_nl = true;
-			plain = false;
-		}
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
-			plain = single = false;
-		if (c == ':' && (i + 1 == n || s[i + 1] == ' '))
-			plain = false;
-		if (c == '#' && i > 0 && s[i - 1] == ' ')
-			plain = false;
+		if (s[i] == '\n')
+			w->column = 0;
+		else if (((unsigned char)s[i] & 0xC0) != 0x80)
+			w->column++;
 	}
-	if (n >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
-		plain = false;
-	if (plain) {
-		gw_buf_add(b, s, n);
-		return;
-	}
-	if (has_nl)
-		single = false;
-	if (single) {
-		gw_buf_add(b, "'", 1);
-		for (size_t i = 0; i < n; i++) {
-			if (s[i] == '\'')
-				gw_buf_add(b, "'", 1);
-			gw_buf_add(b, s + i, 1);
-		}
-		gw_buf_add(b, "'", 1);
-		return;
-	}
-	gw_emit_quote(b, s, n);
 }
 
-static void yaml_indent(struct gw_buf *b, int indent)
+static void yputs(struct ywriter *w, const char *s)
 {
-	for (int i = 0; i < indent; i++)
-		gw_buf_add(b, " ", 1);
+	yput(w, s, strlen(s));
+}
+
+/* yaml_emitter_write_indent: a new line at the indentation. */
+static void ynewline_indent(struct ywriter *w)
+{
+	if (w->column > w->indent || w->column == w->indent)
+		yput(w, "\n", 1);
+	while (w->column < w->indent)
+		yput(w, " ", 1);
+}
+
+static size_t utf8_width(unsigned char c)
+{
+	return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/* yaml.v2's is_printable (of valid UTF-8). */
+static bool y_printable(const unsigned char *b, size_t i, size_t n)
+{
+	unsigned char c = b[i], c1 = i + 1 < n ? b[i + 1] : 0,
+		      c2 = i + 2 < n ? b[i + 2] : 0;
+
+	return c == 0x0A || (c >= 0x20 && c <= 0x7E) ||
+	       (c == 0xC2 && c1 >= 0xA0) || (c > 0xC2 && c < 0xED) ||
+	       (c == 0xED && c1 < 0xA0) || c == 0xEE ||
+	       (c == 0xEF && !(c1 == 0xBB && c2 == 0xBF) &&
+		!(c1 == 0xBF && (c2 == 0xBE || c2 == 0xBF)));
+}
+
+enum ystyle { Y_PLAIN, Y_SINGLE, Y_DOUBLE, Y_LITERAL };
+
+/* yaml.v2: the encoder's choice, then the emitter's analysis. */
+static enum ystyle yaml_style(const char *s, size_t n, bool key)
+{
+	const unsigned char *v = (const unsigned char *)s;
+	bool block_ind = false, line_breaks = false, special = false;
+	bool leading_space = false, leading_break = false;
+	bool trailing_space = false, trailing_break = false;
+	bool break_space = false, space_break = false;
+	bool prev_space = false, prev_break = false, preceded_ws = true;
+	bool plain_ok, single_ok, block_ok;
+	enum ystyle style;
+
+	if (memchr(s, '\n', n))
+		style = Y_LITERAL;
+	else if (yaml_resolves(s, n))
+		style = Y_DOUBLE;
+	else
+		style = Y_PLAIN;
+	if (n == 0)
+		return key ? Y_DOUBLE : style;
+	if (n >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
+		block_ind = true;
+	for (size_t i = 0, w; i < n; i += w) {
+		bool followed_ws;
+
+		w = utf8_width(v[i]);
+		followed_ws = i + w >= n || v[i + w] == ' ' || v[i + w] == '\t';
+		if (i == 0) {
+			switch (v[i]) {
+			case '#': case ',': case '[': case ']': case '{':
+			case '}': case '&': case '*': case '!': case '|':
+			case '>': case '\'': case '"': case '%': case '@':
+			case '`':
+				block_ind = true;
+				break;
+			case '?': case ':': case '-':
+				if (followed_ws)
+					block_ind = true;
+				break;
+			}
+		} else if ((v[i] == ':' && followed_ws) ||
+			   (v[i] == '#' && preceded_ws)) {
+			block_ind = true;
+		}
+		if (!y_printable(v, i, n))
+			special = true;
+		if (v[i] == ' ') {
+			if (i == 0)
+				leading_space = true;
+			if (i + w == n)
+				trailing_space = true;
+			if (prev_break)
+				break_space = true;
+			prev_space = true;
+			prev_break = false;
+		} else if (v[i] == '\n') {
+			line_breaks = true;
+			if (i == 0)
+				leading_break = true;
+			if (i + w == n)
+				trailing_break = true;
+			if (prev_space)
+				space_break = true;
+			prev_space = false;
+			prev_break = true;
+		} else {
+			prev_space = prev_break = false;
+		}
+		preceded_ws = v[i] == ' ' || v[i] == '\t' || v[i] == '\n';
+	}
+	plain_ok = !(leading_space || leading_break || trailing_space ||
+		     trailing_break || break_space || space_break || special ||
+		     line_breaks || block_ind);
+	single_ok = !(break_space || space_break || special);
+	block_ok = !(trailing_space || space_break || special);
+	if (key && line_breaks)
+		style = Y_DOUBLE;
+	if (style == Y_PLAIN && !plain_ok)
+		style = Y_SINGLE;
+	if (style == Y_SINGLE && !single_ok)
+		style = Y_DOUBLE;
+	if (style == Y_LITERAL && (!block_ok || key))
+		style = Y_DOUBLE;
+	return style;
+}
+
+/* A scalar at the writer's position (a space before it when needed). */
+static void yaml_scalar_w(struct ywriter *w, const char *s, size_t n,
+			  bool key)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	enum ystyle style = yaml_style(s, n, key);
+	bool breaks_ok = !key, spaces = false;
+	const unsigned char *v = (const unsigned char *)s;
+
+	switch (style) {
+	case Y_PLAIN:
+		for (size_t i = 0; i < n;) {
+			size_t wd = utf8_width(v[i]);
+
+			if (v[i] == ' ') {
+				if (breaks_ok && !spaces && w->column > 80 &&
+				    !(i + 1 < n && v[i + 1] == ' '))
+					ynewline_indent(w);
+				else
+					yput(w, s + i, 1);
+				spaces = true;
+			} else {
+				yput(w, s + i, wd);
+				spaces = false;
+			}
+			i += wd;
+		}
+		return;
+	case Y_SINGLE:
+		yput(w, "'", 1);
+		for (size_t i = 0; i < n;) {
+			size_t wd = utf8_width(v[i]);
+
+			if (v[i] == ' ') {
+				if (breaks_ok && !spaces && w->column > 80 &&
+				    i > 0 && i < n - 1 && v[i + 1] != ' ')
+					ynewline_indent(w);
+				else
+					yput(w, s + i, 1);
+				spaces = true;
+			} else {
+				if (v[i] == '\'')
+					yput(w, "'", 1);
+				yput(w, s + i, wd);
+				spaces = false;
+			}
+			i += wd;
+		}
+		yput(w, "'", 1);
+		return;
+	case Y_LITERAL: {
+		bool brk = true;
+		size_t trailing = 0;
+
+		for (size_t i = n; i > 0 && v[i - 1] == '\n'; i--)
+			trailing++;
+		yput(w, "|", 1);
+		if (v[0] == ' ' || v[0] == '\n')
+			yput(w, "2", 1);
+		if (trailing == 0)
+			yput(w, "-", 1);
+		else if (trailing > 1 || n == 1)
+			yput(w, "+", 1);
+		yput(w, "\n", 1);
+		for (size_t i = 0; i < n;) {
+			if (v[i] == '\n') {
+				yput(w, "\n", 1);
+				brk = true;
+				i++;
+				continue;
+			}
+			if (brk) {
+				while (w->column < w->indent)
+					yput(w, " ", 1);
+				brk = false;
+			}
+			yput(w, s + i, 1);
+			i++;
+		}
+		return;
+	}
+	case Y_DOUBLE:
+		break;
+	}
+	yput(w, "\"", 1);
+	for (size_t i = 0; i < n;) {
+		size_t wd = utf8_width(v[i]);
+
+		if (!y_printable(v, i, n) || v[i] == '\n' || v[i] == '"' ||
+		    v[i] == '\\' || (v[i] == 0xEF && i + 2 < n &&
+				     v[i + 1] == 0xBB && v[i + 2] == 0xBF) ||
+		    (v[i] == 0xC2 && i + 1 < n && v[i + 1] == 0x85) ||
+		    (v[i] == 0xE2 && i + 2 < n && v[i + 1] == 0x80 &&
+		     (v[i + 2] == 0xA8 || v[i + 2] == 0xA9))) {
+			unsigned r = wd == 1 ? v[i] : v[i] & (0x7F >> wd);
+			char e[12];
+			int digits;
+
+			for (size_t k = 1; k < wd && i + k < n; k++)
+				r = r << 6 | (v[i + k] & 0x3F);
+			i += wd;
+			switch (r) {
+			case 0x00: yputs(w, "\\0"); break;
+			case 0x07: yputs(w, "\\a"); break;
+			case 0x08: yputs(w, "\\b"); break;
+			case 0x09: yputs(w, "\\t"); break;
+			case 0x0A: yputs(w, "\\n"); break;
+			case 0x0B: yputs(w, "\\v"); break;
+			case 0x0C: yputs(w, "\\f"); break;
+			case 0x0D: yputs(w, "\\r"); break;
+			case 0x1B: yputs(w, "\\e"); break;
+			case 0x22: yputs(w, "\\\""); break;
+			case 0x5C: yputs(w, "\\\\"); break;
+			case 0x85: yputs(w, "\\N"); break;
+			case 0xA0: yputs(w, "\\_"); break;
+			case 0x2028: yputs(w, "\\L"); break;
+			case 0x2029: yputs(w, "\\P"); break;
+			default:
+				digits = r <= 0xFF ? 2 : r <= 0xFFFF ? 4 : 8;
+				e[0] = '\\';
+				e[1] = digits == 2 ? 'x' : digits == 4 ? 'u' : 'U';
+				for (int k = 0; k < digits; k++)
+					e[2 + k] = hex[(r >> (4 * (digits - 1 - k))) &
+						       15];
+				yput(w, e, (size_t)digits + 2);
+			}
+			spaces = false;
+		} else if (v[i] == ' ') {
+			if (breaks_ok && !spaces && w->column > 80 && i > 0 &&
+			    i < n - 1) {
+				ynewline_indent(w);
+				if (v[i + 1] == ' ')
+					yput(w, "\\", 1);
+			} else {
+				yput(w, " ", 1);
+			}
+			spaces = true;
+			i++;
+		} else {
+			yput(w, s + i, wd);
+			spaces = false;
+			i += wd;
+		}
+	}
+	yput(w, "\"", 1);
 }
 
 static bool yaml_is_collection(const struct gw_node *n)
@@ -677,54 +928,152 @@ static bool yaml_is_collection(const struct gw_node *n)
 		     (n->kind == GW_SEQ && n->u.seq.n));
 }
 
-static void yaml_inline(struct gw_arena *arena, struct gw_buf *b,
-			const struct gw_node *n)
+/* A scalar or empty collection whose continuation lines go at @indent. */
+static void yaml_inline(struct ywriter *w, const struct gw_node *n, int indent)
 {
 	char num[32];
 
+	w->indent = indent;
 	if (!n || n->kind == GW_NULL) {
-		gw_buf_puts(b, "null");
+		yputs(w, "null");
 		return;
 	}
 	switch (n->kind) {
 	case GW_BOOL:
-		gw_buf_puts(b, n->u.b ? "true" : "false");
+		yputs(w, n->u.b ? "true" : "false");
 		break;
 	case GW_INT:
 		snprintf(num, sizeof(num), "%lld", n->u.i);
-		gw_buf_puts(b, num);
+		yputs(w, num);
 		break;
 	case GW_NUM: {
 		/* JSON then YAML: an integral float reads back as an int */
 		double f = n->u.num;
+		struct gw_buf t = {0};
 
-		if (f == floor(f) && fabs(f) < 1e21) {
-			struct gw_buf t = {0};
-
+		if (f == floor(f) && fabs(f) < 1e21)
 			json_float(&t, f);
-			gw_buf_add(b, t.data, t.len);
-			gw_buf_release(&t);
-		} else {
-			tmpl_format_float(b, f, 'g', -1);
-		}
+		else
+			tmpl_format_float(&t, f, 'g', -1);
+		yput(w, t.data, t.len);
+		gw_buf_release(&t);
 		break;
 	}
 	case GW_STR:
-		yaml_scalar(b, n->u.str.s, n->u.str.len);
+		yaml_scalar_w(w, n->u.str.s, n->u.str.len, false);
 		break;
 	case GW_MAP:
-		gw_buf_puts(b, "{}");
+		yputs(w, "{}");
 		break;
 	case GW_SEQ:
-		gw_buf_puts(b, "[]");
+		yputs(w, "[]");
 		break;
 	default:
 		break;
 	}
-	(void)arena;
 }
 
-static void yaml_block(struct gw_arena *arena, struct gw_buf *b,
+/* A string's runes (UTF-8 decoded; an invalid byte is one rune). */
+static size_t to_runes(const char *s, size_t n, unsigned *r)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t w = utf8_width(c);
+		unsigned v = w == 1 ? c : c & (0x7F >> w);
+
+		if (i + w > n)
+			w = 1;
+		for (size_t j = 1; j < w; j++)
+			v = v << 6 | ((unsigned char)s[i + j] & 0x3F);
+		r[k++] = v;
+		i += w;
+	}
+	return k;
+}
+
+static bool r_letter(unsigned r)
+{
+	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
+	       (r >= 0xC0 && r != 0xD7 && r != 0xF7);
+}
+
+static bool r_digit(unsigned r)
+{
+	return r >= '0' && r <= '9';
+}
+
+/* yaml.v2's keyList.Less for two string keys: letters after other
+ * characters, digit runs compared as numbers. */
+static bool yaml_key_less(const struct gw_node *ka, const struct gw_node *kb)
+{
+	unsigned *ar = malloc((ka->u.str.len + 1) * sizeof(*ar));
+	unsigned *br = malloc((kb->u.str.len + 1) * sizeof(*br));
+	size_t na, nb, i;
+	bool less;
+
+	if (!ar || !br)
+		gw_oom();
+	na = to_runes(ka->u.str.s, ka->u.str.len, ar);
+	nb = to_runes(kb->u.str.s, kb->u.str.len, br);
+	for (i = 0; i < na && i < nb; i++) {
+		bool al, bl;
+		size_t ai, bi;
+		long long an = 0, bn = 0;
+
+		if (ar[i] == br[i])
+			continue;
+		al = r_letter(ar[i]);
+		bl = r_letter(br[i]);
+		if (al && bl) {
+			less = ar[i] < br[i];
+			goto out;
+		}
+		if (al || bl) {
+			less = bl;
+			goto out;
+		}
+		if (ar[i] == '0' || br[i] == '0') {
+			for (size_t j = i; j-- > 0 && r_digit(ar[j]);)
+				if (ar[j] != '0') {
+					an = bn = 1;
+					break;
+				}
+		}
+		for (ai = i; ai < na && r_digit(ar[ai]); ai++)
+			an = an * 10 + (ar[ai] - '0');
+		for (bi = i; bi < nb && r_digit(br[bi]); bi++)
+			bn = bn * 10 + (br[bi] - '0');
+		if (an != bn) {
+			less = an < bn;
+			goto out;
+		}
+		if (ai != bi) {
+			less = ai < bi;
+			goto out;
+		}
+		less = ar[i] < br[i];
+		goto out;
+	}
+	less = na < nb;
+out:
+	free(ar);
+	free(br);
+	return less;
+}
+
+static int yaml_pair_cmp(const void *a, const void *b)
+{
+	const struct gw_pair *pa = *(const struct gw_pair *const *)a;
+	const struct gw_pair *pb = *(const struct gw_pair *const *)b;
+
+	if (yaml_key_less(pa->key, pb->key))
+		return -1;
+	return yaml_key_less(pb->key, pa->key);
+}
+
+static void yaml_block(struct gw_arena *arena, struct ywriter *w,
 		       const struct gw_node *n, int indent, int depth)
 {
 	if (depth > 1000)
@@ -732,29 +1081,25 @@ static void yaml_block(struct gw_arena *arena, struct gw_buf *b,
 	if (n->kind == GW_MAP) {
 		const struct gw_pair **pairs = tmpl_sorted_pairs(arena, n);
 
+		qsort(pairs, n->u.map.n, sizeof(*pairs), yaml_pair_cmp);
 		for (size_t i = 0; i < n->u.map.n; i++) {
 			const struct gw_node *v = pairs[i]->value;
 
-			if (i || depth == 0)
-				yaml_indent(b, indent);
-			yaml_scalar(b, pairs[i]->key->u.str.s,
-				    pairs[i]->key->u.str.len);
-			gw_buf_puts(b, ":");
+			while (w->column < indent)
+				yput(w, " ", 1);
+			w->indent = indent;
+			yaml_scalar_w(w, pairs[i]->key->u.str.s,
+				      pairs[i]->key->u.str.len, true);
+			yput(w, ":", 1);
 			if (yaml_is_collection(v)) {
-				gw_buf_puts(b, "\n");
-				if (v->kind == GW_SEQ) {
-					yaml_indent(b, indent);
-					yaml_block(arena, b, v, indent,
-						   depth + 1);
-				} else {
-					yaml_indent(b, indent + 2);
-					yaml_block(arena, b, v, indent + 2,
-						   depth + 1);
-				}
+				yput(w, "\n", 1);
+				yaml_block(arena, w, v, v->kind == GW_SEQ ?
+					   indent : indent + 2, depth + 1);
 			} else {
-				gw_buf_puts(b, " ");
-				yaml_inline(arena, b, v);
-				gw_buf_puts(b, "\n");
+				yput(w, " ", 1);
+				yaml_inline(w, v, indent + 2);
+				if (w->column)	/* a literal ends its line */
+					yput(w, "\n", 1);
 			}
 		}
 		return;
@@ -762,27 +1107,72 @@ static void yaml_block(struct gw_arena *arena, struct gw_buf *b,
 	for (size_t i = 0; i < n->u.seq.n; i++) {
 		const struct gw_node *v = n->u.seq.items[i];
 
-		if (i)
-			yaml_indent(b, indent);
-		gw_buf_puts(b, "- ");
-		if (yaml_is_collection(v))
-			yaml_block(arena, b, v, indent + 2, depth + 1);
-		else {
-			yaml_inline(arena, b, v);
-			gw_buf_puts(b, "\n");
+		while (w->column < indent)
+			yput(w, " ", 1);
+		yput(w, "- ", 2);
+		if (yaml_is_collection(v)) {
+			yaml_block(arena, w, v, indent + 2, depth + 1);
+		} else {
+			yaml_inline(w, v, indent + 2);
+			if (w->column)
+				yput(w, "\n", 1);
 		}
+	}
+}
+
+/* Go's encoding/json turns invalid UTF-8 into U+FFFD before YAML sees it. */
+static struct gw_node *json_coerce(struct gw_arena *arena,
+				   const struct gw_node *n, int depth)
+{
+	struct gw_node *c;
+
+	if (!n || depth > 1000)
+		return gw_node_new(arena, GW_NULL);
+	switch (n->kind) {
+	case GW_STR: {
+		struct gw_buf b = {0};
+
+		json_string(&b, n->u.str.s, n->u.str.len, false);
+		c = json_parse(arena, b.data, b.len);
+		gw_buf_release(&b);
+		return c ? c : gw_node_str(arena, "");
+	}
+	case GW_SEQ:
+		c = gw_node_seq(arena);
+		for (size_t i = 0; i < n->u.seq.n; i++)
+			gw_seq_push(arena, c, json_coerce(arena,
+						n->u.seq.items[i], depth + 1));
+		return c;
+	case GW_MAP:
+		c = gw_node_map(arena);
+		for (size_t i = 0; i < n->u.map.n; i++) {
+			struct gw_node *k = json_coerce(arena,
+						n->u.map.pairs[i].key, depth);
+
+			gw_map_put(arena, c, k->u.str.s,
+				   json_coerce(arena, n->u.map.pairs[i].value,
+					       depth + 1));
+			c->u.map.pairs[c->u.map.n - 1].key = k;
+		}
+		return c;
+	default:
+		return (struct gw_node *)n;
 	}
 }
 
 static void to_yaml(struct gw_arena *arena, struct gw_buf *b,
 		    const struct gw_node *n)
 {
+	struct ywriter w = {.b = b};
+
+	n = json_coerce(arena, n, 0);
 	if (yaml_is_collection(n)) {
-		yaml_block(arena, b, n, 0, 1);
+		yaml_block(arena, &w, n, 0, 1);
 		return;
 	}
-	yaml_inline(arena, b, n);
-	gw_buf_puts(b, "\n");
+	yaml_inline(&w, n, 2);
+	if (w.column)
+		yput(&w, "\n", 1);
 }
 
 /* ---- builtins ------------------------------------------------------------ */
