@@ -125,7 +125,15 @@ static int gate_bytes(struct loader *ld, const char *data, size_t len)
 	while (i < len) {
 		struct gw_mark here = { ld->name, line, col };
 		uint32_t cp;
-		size_t n = decode_utf8(s + i, len - i, &cp);
+		size_t n;
+
+		if (s[i] >= 0x20 && s[i] < 0x7f && (s[i] != '%' || !line_start)) {
+			line_start = false;	/* printable ASCII: the most */
+			col++;
+			i++;
+			continue;
+		}
+		n = decode_utf8(s + i, len - i, &cp);
 
 		if (!n) {
 			error_at(ld, here, "invalid UTF-8 (byte 0x%02X)", s[i]);

@@ -101,7 +101,6 @@ row "1000 gateways ($files files), -j 1" "$(spread "$G")" "cp -r of gwc's output
 	"$(awk -v a="${G%% *}" -v b="${P%% *}" 'BEGIN {printf "%.2fx", a / b}')" "<= 300 ms" "$(target03 "$G")"
 pair big "$big_reps" g_big2 ""
 row "1000 gateways, -j 2" "$(spread "$G")" "" "" "" "<= 300 ms" "$(target03 "$G")"
-big_build=${G%% *}
 if /usr/bin/python3 -c 'import jinja2, yaml' 2>/dev/null; then
 	pair big "$big_reps" g_big p_jinja
 	r=$(awk -v a="${P%% *}" -v b="${G%% *}" 'BEGIN {printf "%.1fx", a / b}')
@@ -113,9 +112,9 @@ fi
 g_same() { time_us "$GWC" build -o "$dir/work/u" "${specs[@]}"; }
 g_check() { time_us "$GWC" build --check -o "$dir/work/u" "${specs[@]}"; }
 pair same "$big_reps" g_same g_check
-ok=$(awk -v a="${P%% *}" -v b="$big_build" 'BEGIN {print (a <= b) ? "met" : "MISSED"}')
+ok=$(awk -v a="${P%% *}" -v b="${G%% *}" 'BEGIN {print (a <= b) ? "met" : "MISSED"}')
 row "1000 gateways, unchanged tree" "$(spread "$G")" "gwc --check (same tree)" "$(spread "$P")" \
-	"$(awk -v a="${P%% *}" -v b="$big_build" 'BEGIN {printf "%.2fx", a / b}')" "--check <= build" "$ok"
+	"$(awk -v a="${P%% *}" -v b="${G%% *}" 'BEGIN {printf "%.2fx", a / b}')" "--check <= build" "$ok"
 
 # peak memory
 rm -rf "$dir/work/m"
