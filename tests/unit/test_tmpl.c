@@ -69,11 +69,13 @@ static int render(const char *tmpl, char **text)
 	return render_mode(tmpl, DATA, text, GW_TMPL_MISSINGKEY_DEFAULT);
 }
 
-static void run_cases(const struct tcase *cases, size_t n)
+static void run_cases_on(const char *data, const struct tcase *cases,
+			 size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char *text;
-		int rc = render(cases[i].tmpl, &text);
+		int rc = render_mode(cases[i].tmpl, data, &text,
+				     GW_TMPL_MISSINGKEY_DEFAULT);
 
 		if (cases[i].out) {
 			if (rc != 0 || strcmp(text, cases[i].out))
@@ -88,6 +90,11 @@ static void run_cases(const struct tcase *cases, size_t n)
 		}
 		free(text);
 	}
+}
+
+static void run_cases(const struct tcase *cases, size_t n)
+{
+	run_cases_on(DATA, cases, n);
 }
 
 static const struct tcase trim_markers_and_comments_cases[] = {
@@ -567,6 +574,91 @@ static void test_sprig_and_istio(void **state)
 	run_cases(sprig_and_istio_cases, sizeof(sprig_and_istio_cases) / sizeof(sprig_and_istio_cases[0]));
 }
 
+static const char YDATA[] =
+	"{\"y\": {\"multi\": \"line1\\nline2\", \"multi2\": \"a\\n\", \"multi3"
+	"\": \"a\\n\\n\", \"lead\": \" x\\ny\", \"trail\": \"x \\ny\", \"long\": \""
+	"word word word word word word word word word word word w"
+	"ord word word word word word word word word word word wo"
+	"rd word word word word word word word \", \"longq\": \"'w: w"
+	"ord word word word word word word word word word word wo"
+	"rd word word word word word word word word word word wor"
+	"d word word end\", \"tab\": \"a\\tb\", \"num\": \"123\", \"bool\": \""
+	"true\", \"yes\": \"yes\", \"nul\": \"null\", \"oct\": \"0o17\", \"date"
+	"\": \"2001-12-14\", \"star\": \"*x\", \"colon\": \"a: b\", \"hash\": "
+	"\"a #b\", \"dash\": \"- x\", \"q\": \"'q'\", \"dq\": \"\\\"q\\\"\", \"uni\":"
+	" \"h\303\251llo\", \"emoji\": \"\360\237\230\200\", \"nested\": {\"list\": [{\"a\": 1,"
+	" \"b\": [1, 2]}, [1, [2, 3]], {}, [], null, \"x\"], \"deep\": "
+	"{\"deeper\": {\"k\": \"v\"}}}, \"float\": 1e+21, \"small\": 1e-07,"
+	" \"int\": 100000000, \"fl\": 100000000.0, \"half\": 0.5, \"long"
+	"keykkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+	"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\": \"v\", \"spaces\": \""
+	"a  b\", \"longdq\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx y\", \"lon"
+	"gnum\": \"1 2222222222222222222222222222222222222222222222"
+	"222222222222222222222222222222222222222222222222222222\"}"
+	", \"o\": {\"zeta\": 1, \"alpha\": 2, \"Mid\": 3, \"_u\": 4, \"a b\":"
+	" 5, \"a10\": 6, \"a2\": 7, \"a02\": 8, \"1x\": 9, \"-x\": 10, \"\303\251\""
+	": 11}, \"b\": [\"x\", \"y\", 2.5], \"s\": \"hello\", \"a\": 1, \"n\": "
+	"null, \"l\": [], \"mm\": {}, \"f\": 1.5, \"e\": \"\", \"i\": [3, 1, "
+	"2]}";
+
+/* toYaml: sigs.k8s.io/yaml (encoding/json, then yaml.v2) of the values. */
+static const struct tcase to_yaml_cases[] = {
+	{"{{toYaml .y}}",
+	 "bool: \"true\"\ncolon: 'a: b'\ndash: '- x'\ndate: \"2001"
+	 "-12-14\"\ndq: '\"q\"'\nemoji: \"\\U0001F600\"\nfl: 10000000"
+	 "0\nfloat: 1e+21\nhalf: 0.5\nhash: 'a #b'\nint: 1000000"
+	 "00\nlead: |2-\n   x\n  y\nlong: 'word word word word w"
+	 "ord word word word word word word word word word w"
+	 "ord\n  word word word word word word word word word"
+	 " word word word word word word '\nlongdq: xxxxxxxxx"
+	 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	 "xxxxxxxxxxxxxxxxxxxxxxxxxx\n  y\nlongkeykkkkkkkkkkkk"
+	 "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+	 "kkkkkkkkkkkkkkkkkkkkkkkkkkkk: v\nlongnum: 1 2222222"
+	 "22222222222222222222222222222222222222222222222222"
+	 "2222222222222222222222222222222222222222222\nlongq:"
+	 " '''w: word word word word word word word word wor"
+	 "d word word word word word\n  word word word word w"
+	 "ord word word word word word word end'\nmulti: |-\n "
+	 " line1\n  line2\nmulti2: |\n  a\nmulti3: |+\n  a\n\nneste"
+	 "d:\n  deep:\n    deeper:\n      k: v\n  list:\n  - a: 1"
+	 "\n    b:\n    - 1\n    - 2\n  - - 1\n    - - 2\n      - "
+	 "3\n  - {}\n  - []\n  - null\n  - x\nnul: \"null\"\nnum: \"1"
+	 "23\"\noct: \"0o17\"\nq: '''q'''\nsmall: 1e-07\nspaces: a "
+	 " b\nstar: '*x'\ntab: \"a\\tb\"\ntrail: \"x \\ny\"\nuni: h\303\251l"
+	 "lo\n\"yes\": \"yes\"\n", NULL},
+	{"{{toYaml .o}}",
+	 "-x: 10\n_u: 4\n1x: 9\nMid: 3\na b: 5\na2: 7\na02: 8\na10:"
+	 " 6\nalpha: 2\nzeta: 1\n\303\251: 11\n", NULL},
+	{"{{toYaml .b}}",
+	 "- x\n- \"y\"\n- 2.5\n", NULL},
+	{"{{toYaml .s}}|{{toYaml .a}}|{{toYaml .n}}|{{toYaml .l}}|{{toYaml .mm}}|{{toYaml .f}}|{{toYaml .e}}",
+	 "hello\n|1\n|null\n|[]\n|{}\n|1.5\n|\"\"\n", NULL},
+	{"{{toYaml .y.multi}}|{{toYaml .y.multi3}}|{{toYaml .y.lead}}",
+	 "|-\n  line1\n  line2\n||+\n  a\n\n||2-\n   x\n  y\n", NULL},
+	{"{{toYaml .y.long}}",
+	 "'word word word word word word word word word word"
+	 " word word word word word word word\n  word word wo"
+	 "rd word word word word word word word word word wo"
+	 "rd '\n", NULL},
+	{"{{toYaml .i}}",
+	 "- 3\n- 1\n- 2\n", NULL},
+	{"{{toYaml (list .y.multi .y.long (list 1 2) (dict \"a\" .y.multi))}}",
+	 "- |-\n  line1\n  line2\n- 'word word word word word w"
+	 "ord word word word word word word word word word w"
+	 "ord\n  word word word word word word word word word"
+	 " word word word word word '\n- - 1\n  - 2\n- a: |-\n  "
+	 "  line1\n    line2\n", NULL},
+};
+
+static void test_to_yaml(void **state)
+{
+	(void)state;
+	run_cases_on(YDATA, to_yaml_cases,
+		     sizeof(to_yaml_cases) / sizeof(to_yaml_cases[0]));
+}
+
 /* ---- where gwc deliberately differs from Go, and the API ---------------- */
 
 /* Istio's enums print through .String; a string's .String is the string. */
@@ -886,6 +978,7 @@ int main(void)
 	cmocka_unit_test(test_pipelines_and_commands),
 	cmocka_unit_test(test_builtins),
 	cmocka_unit_test(test_sprig_and_istio),
+		cmocka_unit_test(test_to_yaml),
 		cmocka_unit_test(test_string_method),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_missingkey),
