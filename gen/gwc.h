@@ -556,6 +556,11 @@ int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
 int gw_inject_preview(struct gw_arena *arena, const struct gw_gateway *gw,
 		      const char *tmpl, size_t tmpl_len,
 		      struct gw_fileset *set);
+/* Reads and parses spec.injectionPreview's files (gwc build's pass 1),
+ * reporting at the spec's keys; sets *@io_error when one cannot be read. */
+int gw_inject_preview_check(struct gw_arena *arena, struct gw_diag *diag,
+			    const struct gw_gateway *gw, bool no_file_reads,
+			    bool *io_error);
 /* The sidecar.istio.io/status JSON of a rendered template pod's spec. */
 const char *gw_inject_status(struct gw_arena *arena,
 			     const struct gw_node *template_spec,

@@ -1519,3 +1519,38 @@ int gw_inject_preview(struct gw_arena *arena, const struct gw_gateway *gw,
 	free(diag.file_order);
 	return err;
 }
+
+int gw_inject_preview_check(struct gw_arena *arena, struct gw_diag *diag,
+			    const struct gw_gateway *gw, bool no_file_reads,
+			    bool *io_error)
+{
+	static const char *const what[] = { "spec.injectionPreview.values",
+					    "spec.injectionPreview.mesh" };
+	const char *paths[2] = { gw->inject_values, gw->inject_mesh };
+	struct gw_mark marks[2] = { gw->inject_values_mark,
+				    gw->inject_mesh_mark };
+	struct gw_inject_config *cfg = gw_inject_config_new(arena);
+	int i, ret = 0;
+
+	for (i = 0; i < 2; i++) {
+		char *data;
+		size_t len;
+
+		if (!paths[i])
+			continue;
+		if (no_file_reads) {
+			gw_diag_add(diag, GW_SEV_ERROR, marks[i], "%s: reading "
+				    "files is disabled here", what[i]);
+			ret = -1;
+		} else if (gw_load_read_for(arena, diag, paths[i], marks[i],
+					    what[i], &data, &len)) {
+			*io_error = true;
+			ret = -1;
+		} else if (i == 0 ? gw_inject_load_values(cfg, diag, paths[i],
+							   data, len) :
+			   gw_inject_load_mesh(cfg, diag, paths[i], data, len)) {
+			ret = -1;
+		}
+	}
+	return ret;
+}

@@ -22,6 +22,12 @@
 #                                 gateway-deployment.injected.yaml is what
 #                                 gwc inject prints (without "---"), and
 #                                 kustomization.yaml does not list it
+#   inject/revision               --revision REV: the status annotation's
+#                                 revision and istio.io/rev
+#   inject/preview/files          spec.injectionPreview with a values and a
+#                                 mesh file: their image and trust domain
+#   inject/preview/bad-file,      a broken or missing file stops gwc build
+#     inject/preview/missing-file before it writes, exit 1 or 2
 #   inject/usage, inject/errors   exit statuses and exact messages
 #
 # Needs python3 with PyYAML (Debian: python3-yaml); skips without it, and
@@ -200,6 +206,93 @@ for spec in "$top"/examples/*.yaml; do
 		ok "$name"
 	fi
 done
+
+# ---- --revision, and the preview with the cluster's own files -------------
+# field DOC PY-EXPR: a value of the injected pod (p; its istio-proxy
+# container c and that container's env values), printed by python3.
+field() {
+	python3 - "$1" "$2" <<'EOF'
+import json, sys, yaml
+d = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d][0]
+p = d["spec"]["template"]
+c = [c for c in p["spec"]["containers"] if c["name"] == "istio-proxy"][0]
+env = {e["name"]: e.get("value") for e in c.get("env", [])}
+print(eval(sys.argv[2]))
+EOF
+}
+if [ -d "$conf/1.24.0" ]; then
+	dir=$conf/1.24.0
+	if "$GWC" inject --injector-config "$dir/default.template.gen.yaml" \
+		--values "$dir/default.values.gen.yaml" \
+		--mesh "$dir/default.mesh.gen.yaml" --revision canary \
+		"$dir/gateway.yaml" >"$work/rev.yaml" 2>"$work/err"; then
+		got=$(field "$work/rev.yaml" 'json.loads(p["metadata"]["annotations"]["sidecar.istio.io/status"])["revision"] + " " + p["metadata"]["annotations"]["istio.io/rev"]')
+		if [ "$got" = "canary canary" ]; then
+			ok inject/revision
+		else
+			fail inject/revision "status revision and istio.io/rev: $got"
+		fi
+	else
+		fail inject/revision "gwc inject failed: $(head -c 300 "$work/err")"
+	fi
+else
+	skip inject/revision "$conf is absent"
+fi
+
+mkdir -p "$work/files/cluster"
+cat >"$work/files/spec.yaml" <<'EOF'
+apiVersion: gwc.dev/v1alpha1
+kind: GatewaySpec
+metadata: {name: gw, namespace: edge}
+spec:
+  injectionPreview: {values: cluster/values.json, mesh: cluster/mesh.yaml}
+EOF
+python3 - "$top/templates/inject-values.yaml" >"$work/files/cluster/values.json" <<'EOF'
+import json, sys, yaml
+v = yaml.safe_load(open(sys.argv[1]))
+v["global"]["hub"] = "registry.example.com/mesh"
+v["global"]["tag"] = "1.26.3-corp"
+print(json.dumps(v, indent=2))
+EOF
+printf 'trustDomain: corp.example\nenablePrometheusMerge: false\n' \
+	>"$work/files/cluster/mesh.yaml"
+name=inject/preview/files
+if (cd "$work/files" && "$GWC" build -o out spec.yaml) >/dev/null 2>"$work/err"; then
+	got=$(field "$work/files/out/edge/gw/gateway-deployment.injected.yaml" \
+		'c["image"] + " " + env["TRUST_DOMAIN"] + " " + str("prometheus.io/port" in p["metadata"].get("annotations", {}))')
+	want="registry.example.com/mesh/proxyv2:1.26.3-corp corp.example False"
+	if [ "$got" = "$want" ]; then
+		ok "$name"
+	else
+		fail "$name" "image, trust domain, prometheus annotation: $got"
+	fi
+else
+	fail "$name" "gwc build failed: $(head -c 300 "$work/err")"
+fi
+
+# A broken file stops the run before anything is written (exit 1); one
+# that cannot be read is an I/O error (exit 2).
+printf 'trustDomain: [corp\n' >"$work/files/cluster/mesh.yaml"
+(cd "$work/files" && "$GWC" build -o out2 spec.yaml) >/dev/null 2>"$work/err"
+status=$?
+want="cluster/mesh.yaml:2:1: error: did not find expected ',' or ']' while parsing a flow sequence that starts at line 1, column 14"
+if [ "$status" -eq 1 ] && [ "$(cat "$work/err")" = "$want" ] &&
+	[ ! -e "$work/files/out2" ]; then
+	ok inject/preview/bad-file
+else
+	fail inject/preview/bad-file "status $status, stderr: $(cat "$work/err")"
+fi
+rm "$work/files/cluster/values.json"
+(cd "$work/files" && "$GWC" build -o out2 spec.yaml) >/dev/null 2>"$work/err"
+status=$?
+want="spec.yaml:5:30: error: spec.injectionPreview.values: cannot open cluster/values.json: No such file or directory
+cluster/mesh.yaml:2:1: error: did not find expected ',' or ']' while parsing a flow sequence that starts at line 1, column 14"
+if [ "$status" -eq 2 ] && [ "$(cat "$work/err")" = "$want" ] &&
+	[ ! -e "$work/files/out2" ]; then
+	ok inject/preview/missing-file
+else
+	fail inject/preview/missing-file "status $status, stderr: $(cat "$work/err")"
+fi
 
 # ---- usage and errors ------------------------------------------------------
 "$GWC" inject --values a --mesh b d.yaml >"$work/out" 2>"$work/err"

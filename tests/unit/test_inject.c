@@ -476,6 +476,20 @@ static void test_inject_errors(void **state)
 	assert_string_equal(got, "config.yaml:1:22: error: templates.gateway: "
 			    "expected string, found array\n");
 	free(got);
+	/* the engine's own message, at the template in the config */
+	got = inject(f, "templates:\n  gateway: |\n    spec: {{ .Foo\n", deploy,
+		     -1);
+	assert_string_equal(got, "config.yaml:2:12: error: templates.gateway: "
+			    "template: inject:2: unclosed action started at "
+			    "inject:1\n");
+	free(got);
+	/* a missing value prints "<no value>", as Go's does: not a pod */
+	got = inject(f, "templates:\n  gateway: '{{ .Values.global.x }}'\n",
+		     deploy, -1);
+	assert_string_equal(got, "templates.gateway (rendered):1:1: error: "
+			    "rendered template: expected object, found "
+			    "string\n");
+	free(got);
 	got = inject(f, "templates:\n  gateway: |\n    spec: [\n", deploy, -1);
 	assert_string_equal(got, "templates.gateway (rendered):2:1: error: "
 			    "did not find expected node content while parsing a flow node\n");
