@@ -616,6 +616,17 @@ static struct gw_node *find_sidecar(struct gw_node *spec)
 				  "istio-proxy");
 }
 
+static bool nonempty(const struct gw_node *n)
+{
+	return n && n->kind == GW_STR && n->u.str.len;
+}
+
+static struct gw_node *str_or_empty(struct gw_arena *arena,
+				    const struct gw_node *n)
+{
+	return nonempty(n) ? gw_node_copy(arena, n) : gw_node_str(arena, "");
+}
+
 static void apply_prometheus_merge(struct gw_arena *arena, struct gw_node *pod,
 				   const struct gw_node *mesh)
 {
@@ -647,30 +658,26 @@ static void apply_prometheus_merge(struct gw_arena *arena, struct gw_node *pod,
 	scrape = prom_annotation(annos, "prometheus_io_scrape");
 	path = prom_annotation(annos, "prometheus_io_path");
 	sidecar = find_sidecar(spec);
-	if (sidecar && (scrape || path || cur)) {
+	/* status.PrometheusScrapeConfiguration: no omitempty */
+	if (sidecar && (nonempty(scrape) || nonempty(path) || nonempty(cur))) {
 		struct gw_node *cfgm = gw_node_map(arena), *env, *e;
 		struct gw_buf js = { 0 };
 
-		if (scrape && scrape->kind == GW_STR && scrape->u.str.len)
-			gw_map_put(arena, cfgm, "scrape", (struct gw_node *)scrape);
-		if (path && path->kind == GW_STR && path->u.str.len)
-			gw_map_put(arena, cfgm, "path", (struct gw_node *)path);
-		if (cur && cur->kind == GW_STR && cur->u.str.len)
-			gw_map_put(arena, cfgm, "port", (struct gw_node *)cur);
-		if (cfgm->u.map.n) {
-			gw_k8s_json(&js, cfgm);
-			env = gw_map_get(sidecar, "env");
-			if (!env || env->kind != GW_SEQ)
-				env = gw_map_put(arena, sidecar, "env",
-						 gw_node_seq(arena));
-			e = gw_node_map(arena);
-			gw_map_put(arena, e, "name", gw_node_str(arena,
-				   "ISTIO_PROMETHEUS_ANNOTATIONS"));
-			gw_map_put(arena, e, "value", gw_node_str(arena,
-				   gw_arena_strndup(arena, js.data, js.len)));
-			gw_seq_push(arena, env, e);
-			gw_buf_release(&js);
-		}
+		gw_map_put(arena, cfgm, "scrape", str_or_empty(arena, scrape));
+		gw_map_put(arena, cfgm, "path", str_or_empty(arena, path));
+		gw_map_put(arena, cfgm, "port", str_or_empty(arena, cur));
+		gw_k8s_json(&js, cfgm);
+		env = gw_map_get(sidecar, "env");
+		if (!env || env->kind != GW_SEQ)
+			env = gw_map_put(arena, sidecar, "env",
+					 gw_node_seq(arena));
+		e = gw_node_map(arena);
+		gw_map_put(arena, e, "name", gw_node_str(arena,
+			   "ISTIO_PROMETHEUS_ANNOTATIONS"));
+		gw_map_put(arena, e, "value", gw_node_str(arena,
+			   gw_arena_strndup(arena, js.data, js.len)));
+		gw_seq_push(arena, env, e);
+		gw_buf_release(&js);
 	}
 	clear_prometheus(annos);
 	map_set(arena, annos, "prometheus.io/port", gw_node_str(arena, target));

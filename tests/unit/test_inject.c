@@ -446,6 +446,42 @@ static void test_inject_reapplies_user_container(void **state)
 	free(got);
 }
 
+static void test_inject_prometheus_merge(void **state)
+{
+	struct fixture *f = *state;
+	char *got = inject(f, plain_config,
+		"apiVersion: apps/v1\n"
+		"kind: Deployment\n"
+		"metadata: {name: gw}\n"
+		"spec:\n"
+		"  template:\n"
+		"    metadata:\n"
+		"      annotations:\n"
+		"        inject.istio.io/templates: gateway\n"
+		"        prometheus.io/scrape: 'true'\n"
+		"        prometheus.io.port: '9090'\n"
+		"    spec: {containers: [{name: app, image: app}]}\n", 0);
+	/* the app's scrape settings move to the agent, the annotations (every
+	 * spelling Prometheus accepts) point at it; the proxy goes last */
+	assert_non_null(strstr(got,
+		"      - image: app\n"
+		"        name: app\n"
+		"        resources: {}\n"
+		"      - env:\n"
+		"        - name: ISTIO_PROMETHEUS_ANNOTATIONS\n"
+		"          value: '{\"scrape\":\"true\",\"path\":\"\","
+		"\"port\":\"9090\"}'\n"
+		"        image: hub/proxyv2:1\n"));
+	assert_non_null(strstr(got,
+		"      annotations:\n"
+		"        inject.istio.io/templates: gateway\n"
+		"        prometheus.io/path: /stats/prometheus\n"
+		"        prometheus.io/port: \"15020\"\n"
+		"        prometheus.io/scrape: \"true\"\n"
+		"        sidecar.istio.io/status:"));
+	free(got);
+}
+
 static void test_inject_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -523,6 +559,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_inject_reapplies_user_container, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inject_prometheus_merge,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inject_errors, setup,
 						teardown),
 	};
