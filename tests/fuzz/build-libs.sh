@@ -2,8 +2,9 @@
 # tests/fuzz/build-libs.sh - builds libyaml 0.2.5 and libfyaml 0.7.12 from
 # Debian's source packages as static libraries instrumented for libFuzzer
 # (-fsanitize=fuzzer-no-link,address), so that the fuzzer sees coverage
-# inside the parser (libyaml) and the emitter (libfyaml) too; against the
-# system's shared libraries it sees almost none (YAML-NOTES.md, Fuzzing).
+# inside gwc's parser and emitter (libyaml) and the reader that checks its
+# output (libfyaml) too; against the system's shared libraries it sees
+# almost none (YAML-NOTES.md, Fuzzing).
 #
 #   tests/fuzz/build-libs.sh [DEST]     (default: build/fuzz)
 #

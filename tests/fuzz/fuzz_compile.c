@@ -11,9 +11,10 @@
  *     and the same diagnostics;
  *   - every path is <a>/<b>/<file>, relative, without empty, `.` or `..`
  *     components;
- *   - every .yaml file parses with libyaml's event parser (not the library
- *     that emitted it), has only mapping documents, no anchors or aliases,
- *     no duplicate keys, no plain key that a YAML 1.1 reader types as
+ *   - every .yaml file parses with libfyaml's event parser (not libyaml,
+ *     the library that read the spec and emitted it), has only mapping
+ *     documents, no anchors, aliases or tags, no duplicate keys, no plain
+ *     key that a YAML 1.1 reader types as
  *     non-string, and only plain scalars gwc means as plain (plain-safe
  *     strings, null, booleans, numbers);
  *   - every istio-patch.json is valid JSON (RFC 8259, strict UTF-8) whose
@@ -25,7 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
+#include <libfyaml.h>
 
 #include "gwc.h"
 
@@ -140,7 +141,7 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
-/* ---- YAML, read back with libyaml -------------------------------------- */
+/* ---- YAML, read back with libfyaml ------------------------------------- */
 
 /* True when a YAML 1.1 reader (go-yaml v2, PyYAML) could take the plain
  * scalar @s for something other than a string; written independently of
@@ -250,40 +251,53 @@ static void check_unique_keys(struct frame *f)
 		CHECK(compare_keys(&f->keys[i - 1], &f->keys[i]) != 0);
 }
 
+/* The libfyaml event parser reads gwc's output: libyaml wrote it, and the
+ * output holds no directive (the `%` hang of libfyaml 0.7.12 needs one)
+ * and only valid UTF-8.  A parse error is printed on stderr, then traps. */
 static void check_yaml(const char *data, size_t len)
 {
-	yaml_parser_t parser;
-	yaml_event_t ev;
+	struct fy_parse_cfg cfg = { .flags = FYPCF_DEFAULT_PARSE };
+	struct fy_parser *fyp = fy_parser_create(&cfg);
+	struct fy_event *ev;
 	struct frame *stack = NULL;
+	struct gw_buf text = { 0 };	/* the scalar, NUL-terminated */
 	size_t depth = 0, cap = 0, docs = 0;
 	bool done = false;
 
-	CHECK(yaml_parser_initialize(&parser));
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	CHECK(fyp);
+	CHECK(fy_parser_set_string(fyp, data, len) == 0);
 	while (!done) {
 		struct frame *top = depth ? &stack[depth - 1] : NULL;
 		bool is_key = top && top->map && top->want_key;
 
-		CHECK(yaml_parser_parse(&parser, &ev));	/* it parses */
-		if (top && top->map && ev.type != YAML_MAPPING_END_EVENT)
+		ev = fy_parser_parse(fyp);
+		CHECK(ev);				/* it parses */
+		if (top && top->map && ev->type != FYET_MAPPING_END)
 			top->want_key = !top->want_key;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
+		switch (ev->type) {
+		case FYET_STREAM_END:
 			done = true;
 			break;
-		case YAML_DOCUMENT_START_EVENT:
+		case FYET_DOCUMENT_START:
 			docs++;
 			break;
-		case YAML_ALIAS_EVENT:
+		case FYET_ALIAS:
 			CHECK(!"an alias in the output");
 			break;
-		case YAML_SCALAR_EVENT: {
-			const char *s = (const char *)ev.data.scalar.value;
-			size_t n = ev.data.scalar.length;
+		case FYET_SCALAR: {
+			const char *s;
+			size_t n = 0;
 
-			CHECK(!ev.data.scalar.anchor);
+			CHECK(!ev->scalar.anchor);
+			CHECK(!ev->scalar.tag);
 			CHECK(depth > 0);	/* documents are mappings */
-			if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+			s = fy_token_get_text(ev->scalar.value, &n);
+			CHECK(s || !n);
+			text.len = 0;
+			gw_buf_add(&text, s ? s : "", s ? n : 0);
+			s = text.data;
+			if (fy_scalar_token_get_style(ev->scalar.value) ==
+			    FYSS_PLAIN) {
 				if (is_key)
 					CHECK(!plain_not_string(s, n));
 				else
@@ -310,13 +324,15 @@ static void check_yaml(const char *data, size_t len)
 			}
 			break;
 		}
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT: {
-			bool map = ev.type == YAML_MAPPING_START_EVENT;
+		case FYET_SEQUENCE_START:
+		case FYET_MAPPING_START: {
+			bool map = ev->type == FYET_MAPPING_START;
 
 			CHECK(!is_key);		/* no complex keys */
-			CHECK(!(map ? ev.data.mapping_start.anchor :
-				ev.data.sequence_start.anchor));
+			CHECK(!(map ? ev->mapping_start.anchor :
+				ev->sequence_start.anchor));
+			CHECK(!(map ? ev->mapping_start.tag :
+				ev->sequence_start.tag));
 			CHECK(depth > 0 || map);	/* documents are mappings */
 			if (depth == cap) {
 				cap = cap ? cap * 2 : 16;
@@ -327,22 +343,24 @@ static void check_yaml(const char *data, size_t len)
 			stack[depth++] = (struct frame){ map, map, NULL, 0, 0 };
 			break;
 		}
-		case YAML_MAPPING_END_EVENT:
+		case FYET_MAPPING_END:
 			check_unique_keys(top);
 			/* fall through */
-		case YAML_SEQUENCE_END_EVENT:
+		case FYET_SEQUENCE_END:
 			frame_release(top);
 			depth--;
 			break;
 		default:
 			break;
 		}
-		yaml_event_delete(&ev);
+		fy_parser_event_free(fyp, ev);
 	}
 	CHECK(depth == 0);
 	CHECK(docs > 0);
+	CHECK(!fy_parser_get_stream_error(fyp));
 	free(stack);
-	yaml_parser_delete(&parser);
+	gw_buf_release(&text);
+	fy_parser_destroy(fyp);
 }
 
 /* ---- JSON, a strict RFC 8259 reader ------------------------------------ */
