@@ -23,7 +23,7 @@
 #define EVAL_DEPTH_MAX 10000
 /* Work and output bounds: Go has none, but a few lines of template can ask
  * for 2^60 steps; gwc stops with an error instead of running forever. */
-#define EXEC_STEPS_MAX 4000000L
+#define EXEC_STEPS_MAX 1000000L
 #define EXEC_OUTPUT_MAX (256u << 20)
 
 struct var {

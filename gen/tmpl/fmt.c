@@ -250,6 +250,19 @@ void tmpl_format_float(struct gw_buf *out, double f, char fmt, int prec)
 		gw_buf_puts(out, f > 0 ? "+Inf" : "-Inf");
 		return;
 	}
+	if (fmt == 'x' || fmt == 'X') {
+		/* strconv's hexadecimal float: at least two exponent digits */
+		char *e;
+
+		snprintf(buf, sizeof(buf), fmt == 'x' ? "%a" : "%A", f);
+		e = strpbrk(buf, "pP");
+		if (e && (e[1] == '+' || e[1] == '-') && e[2] && !e[3]) {
+			memmove(e + 3, e + 2, 2);
+			e[2] = '0';
+		}
+		gw_buf_puts(out, buf);
+		return;
+	}
 	if (prec >= 0) {
 		char cfmt[8];
 
@@ -378,13 +391,10 @@ static void bad_verb(struct printer *p, int verb, const struct val *v)
 	}
 	gw_buf_puts(p->out, "(");
 	if (v && v->kind != V_INVALID && v->kind != V_NIL) {
-		struct spec saved = p->f;
-
+		/* printed as %v with the verb's flags, width and precision */
 		gw_buf_puts(p->out, tmpl_type_name(v, true));
 		gw_buf_puts(p->out, "=");
-		memset(&p->f, 0, sizeof(p->f));
 		print_value(p, v, 'v', 0);
-		p->f = saved;
 	} else {
 		gw_buf_puts(p->out, "<nil>");
 	}
@@ -592,6 +602,10 @@ static void fmt_float_verb(struct printer *p, const struct val *v, int verb)
 	case 'F':
 		fmt_float(p, v->u.f, 'f', 6);
 		return;
+	case 'x':
+	case 'X':
+		fmt_float(p, v->u.f, verb, -1);
+		return;
 	default:
 		bad_verb(p, verb, v);
 	}
@@ -651,6 +665,29 @@ static void fmt_string(struct printer *p, const char *s, size_t len, int verb,
 				pad(p, b.data, b.len);
 				break;
 			}
+		}
+		if (p->f.plus) {
+			/* strconv.QuoteToASCII */
+			struct gw_buf q = {0};
+
+			tmpl_quote(&q, s, len);
+			for (size_t i = 0, w; i < q.len; i += w) {
+				unsigned r = decode((const unsigned char *)
+						    q.data + i, q.len - i, &w);
+				char e[12];
+
+				if (!w || r < 0x80) {
+					w = 1;
+					gw_buf_add(&b, q.data + i, 1);
+					continue;
+				}
+				snprintf(e, sizeof(e), r < 0x10000 ? "\\u%04x" :
+					 "\\U%08x", r);
+				gw_buf_puts(&b, e);
+			}
+			gw_buf_release(&q);
+			pad(p, b.data, b.len);
+			break;
 		}
 		tmpl_quote(&b, s, len);
 		pad(p, b.data, b.len);
@@ -824,8 +861,11 @@ static bool parse_num(const char *s, size_t end, size_t *i, int *num)
 
 	*num = 0;
 	while (*i < end && s[*i] >= '0' && s[*i] <= '9') {
-		if (*num > 1000000)
-			return false;	/* Go: tooLarge */
+		if (*num > 1000000) {
+			*num = 0;	/* Go: tooLarge, the rest is eaten */
+			*i = end;
+			return false;
+		}
 		*num = *num * 10 + (s[*i] - '0');
 		(*i)++;
 		any = true;
@@ -853,15 +893,53 @@ static bool int_from_arg(const struct val *args, size_t n, size_t *argnum,
 	return ok;
 }
 
+/* Go's argNumber: an explicit "[n]" at format[*i]; sets *reordered, and
+ * *good false for a bad one; true when one was read. */
+static bool arg_number(const char *format, size_t end, size_t *i,
+		       size_t *argnum, size_t nargs, bool *reordered,
+		       bool *good)
+{
+	size_t k;
+
+	if (*i >= end || format[*i] != '[')
+		return false;
+	*reordered = true;
+	if (end - *i < 3) {
+		*good = false;
+		*i += 1;
+		return false;
+	}
+	for (k = *i + 1; k < end; k++) {
+		if (format[k] == ']') {
+			size_t j = *i + 1;
+			int num;
+			bool ok = parse_num(format, k, &j, &num) && j == k;
+
+			*i = k + 1;
+			if (ok && num >= 1 && (size_t)num <= nargs) {
+				*argnum = (size_t)num - 1;
+				return true;
+			}
+			*good = false;
+			return ok;
+		}
+	}
+	*good = false;
+	*i += 1;
+	return false;
+}
+
 void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 		  const struct val *args, size_t n)
 {
 	struct printer p = {.out = out};
 	size_t i = 0, argnum = 0;
+	bool reordered = false;
 
 	while (i < end) {
 		size_t lasti = i, w;
 		unsigned verb;
+		bool after_index, good = true;
 
 		while (i < end && format[i] != '%')
 			i++;
@@ -888,6 +966,8 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 			else
 				break;
 		}
+		after_index = arg_number(format, end, &i, &argnum, n,
+					 &reordered, &good);
 		if (i < end && format[i] == '*') {
 			i++;
 			p.f.wid_present = int_from_arg(args, n, &argnum,
@@ -899,11 +979,18 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 				p.f.minus = true;
 				p.f.zero = false;
 			}
+			after_index = false;
 		} else {
 			p.f.wid_present = parse_num(format, end, &i, &p.f.wid);
+			if (after_index && p.f.wid_present)
+				good = false;
 		}
-		if (i + 1 <= end && i < end && format[i] == '.') {
+		if (i + 1 < end && format[i] == '.') {
 			i++;
+			if (after_index)
+				good = false;
+			after_index = arg_number(format, end, &i, &argnum, n,
+						 &reordered, &good);
 			if (i < end && format[i] == '*') {
 				i++;
 				p.f.prec_present = int_from_arg(args, n,
@@ -914,11 +1001,15 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 				}
 				if (!p.f.prec_present)
 					gw_buf_puts(out, "%!(BADPREC)");
+				after_index = false;
 			} else {
 				parse_num(format, end, &i, &p.f.prec);
 				p.f.prec_present = true;
 			}
 		}
+		if (!after_index)
+			arg_number(format, end, &i, &argnum, n, &reordered,
+				   &good);
 		if (i >= end) {
 			gw_buf_puts(out, "%!(NOVERB)");
 			break;
@@ -929,6 +1020,12 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 		i += w;
 		if (verb == '%') {
 			gw_buf_add(out, "%", 1);
+			continue;
+		}
+		if (!good) {
+			gw_buf_puts(out, "%!");
+			put_rune(out, verb);
+			gw_buf_puts(out, "(BADINDEX)");
 			continue;
 		}
 		if (argnum >= n) {
@@ -947,15 +1044,10 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 				p.f.plus_v = true;
 			}
 		}
-		if (verb == 'w') {
-			print_arg(&p, &args[argnum], 'w');
-			argnum++;
-			continue;
-		}
 		print_arg(&p, &args[argnum], (int)verb);
 		argnum++;
 	}
-	if (argnum < n) {
+	if (!reordered && argnum < n) {
 		memset(&p.f, 0, sizeof(p.f));
 		gw_buf_puts(out, "%!(EXTRA ");
 		for (size_t k = argnum; k < n; k++) {

@@ -1368,6 +1368,9 @@ static struct val eval_args(struct exec_state *s, struct val *a, size_t n)
 
 	if (n == 1 && a[0].kind == V_STRING && !a[0].type)
 		return a[0];
+	for (size_t i = 0; i < n; i++)	/* printableValue: nil */
+		if (is_nil(&a[i]))
+			a[i] = tmpl_cstr("<no value>");
 	tmpl_sprint(&b, a, n);
 	return buf_val(s, &b);
 }
@@ -1419,6 +1422,31 @@ static int fn_js(struct exec_state *s, struct val *a, size_t n,
 			snprintf(e, sizeof(e), "\\u00%c%c", hex[c >> 4],
 				 hex[c & 15]);
 			gw_buf_puts(&b, e);
+			continue;
+		}
+		if (c >= 0x80) {
+			/* a rune: kept when printable, else \uXXXX */
+			size_t w = utf8_width(c), k;
+			unsigned r = c & (0x7F >> w);
+
+			for (k = 1; k < w && i + k < v.u.s.len &&
+			     ((unsigned char)v.u.s.s[i + k] & 0xC0) == 0x80; k++)
+				r = r << 6 | ((unsigned char)v.u.s.s[i + k] & 0x3F);
+			if (k != w || w == 1) {
+				gw_buf_add(&b, &v.u.s.s[i], 1);	/* U+FFFD */
+				continue;
+			}
+			if (r == 0x2028 || r == 0x2029 || r == 0x85 ||
+			    r == 0xA0 || r == 0xAD || r == 0xFEFF ||
+			    (r >= 0x2000 && r <= 0x200F) ||
+			    (r >= 0x202A && r <= 0x202F) ||
+			    (r >= 0x2060 && r <= 0x206F) || r < 0xA0) {
+				snprintf(e, sizeof(e), "\\u%04X", r);
+				gw_buf_puts(&b, e);
+			} else {
+				gw_buf_add(&b, &v.u.s.s[i], w);
+			}
+			i += w - 1;
 			continue;
 		}
 		gw_buf_add(&b, &v.u.s.s[i], 1);
@@ -1891,21 +1919,50 @@ static void add_spaces(struct gw_buf *b, long long n)
 		gw_buf_add(b, " ", 1);
 }
 
+/* Istio's indent pads each line after the first with
+ * fmt.Sprintf(fmt.Sprintf("%% %ds%%s", n), "", line): fmt's parsenum gives
+ * up on a width that grows past 10^6 while it reads it ("%!(NOVERB)"). */
 static int fn_indent_istio(struct exec_state *s, struct val *a, size_t n,
 			   struct val *out, const char **err)
 {
-	long long spaces = a[0].u.i < 0 ? -a[0].u.i : a[0].u.i;
+	long long spaces = a[0].u.i;
+	unsigned long long mag = spaces < 0 ? 0 - (unsigned long long)spaces :
+		(unsigned long long)spaces;
+	char digits[24];
+	long long width = 0;
+	bool noverb = false;
 	struct gw_buf b = {0};
 
 	(void)n;
-	if (spaces > 1000000) {
+	snprintf(digits, sizeof(digits), "%llu", mag);
+	for (const char *d = digits; *d; d++) {
+		if (width > 1000000) {
+			noverb = true;
+			break;
+		}
+		width = width * 10 + (*d - '0');
+	}
+	if (!noverb && width > 20000000) {
 		*err = "indent too large";
 		return -1;
 	}
-	for (size_t i = 0; i < a[1].u.s.len; i++) {
-		gw_buf_add(&b, &a[1].u.s.s[i], 1);
-		if (a[1].u.s.s[i] == '\n')
-			add_spaces(&b, spaces);
+	for (size_t i = 0, start = 0; i <= a[1].u.s.len; i++) {
+		if (i < a[1].u.s.len && a[1].u.s.s[i] != '\n')
+			continue;
+		if (start > 0) {
+			gw_buf_add(&b, "\n", 1);
+			if (noverb) {
+				gw_buf_puts(&b, "%!(NOVERB)%!(EXTRA string=, "
+					    "string=");
+				gw_buf_add(&b, a[1].u.s.s + start, i - start);
+				gw_buf_puts(&b, ")");
+				start = i + 1;
+				continue;
+			}
+			add_spaces(&b, width);
+		}
+		gw_buf_add(&b, a[1].u.s.s + start, i - start);
+		start = i + 1;
 	}
 	*out = buf_val(s, &b);
 	return 0;
@@ -1937,6 +1994,10 @@ static int fn_nindent(struct exec_state *s, struct val *a, size_t n,
 		      struct val *out, const char **err)
 {
 	(void)n;
+	if (a[0].u.i < 0) {
+		*err = "strings: negative Repeat count";
+		return -1;
+	}
 	return sprig_indent(s, a[0].u.i, &a[1], true, out, err);
 }
 
@@ -1973,18 +2034,81 @@ static int fn_contains(struct exec_state *s, struct val *a, size_t n,
 	return 0;
 }
 
+/* unicode.ToUpper / ToLower for Latin-1, Latin Extended-A, Greek and
+ * Cyrillic (the rest of Unicode is kept as it is). */
+static unsigned rune_case(unsigned r, bool up)
+{
+	if (r < 0x80) {
+		if (up && r >= 'a' && r <= 'z')
+			return r - 32;
+		if (!up && r >= 'A' && r <= 'Z')
+			return r + 32;
+		return r;
+	}
+	if (up) {
+		if ((r >= 0xE0 && r <= 0xFE && r != 0xF7) ||
+		    (r >= 0x3B1 && r <= 0x3C9 && r != 0x3C2) ||
+		    (r >= 0x430 && r <= 0x44F))
+			return r - 32;
+		if (r == 0xFF)
+			return 0x178;
+		if (r == 0xB5)
+			return 0x39C;
+		if (r >= 0x450 && r <= 0x45F)
+			return r - 80;
+		if (((r >= 0x101 && r <= 0x12F) || (r >= 0x133 && r <= 0x137) ||
+		     (r >= 0x14B && r <= 0x177)) && (r & 1))
+			return r - 1;
+		if (((r >= 0x13A && r <= 0x148) || (r >= 0x17A && r <= 0x17E)) &&
+		    !(r & 1))
+			return r - 1;
+		if (r == 0x131)
+			return 'I';
+		if (r == 0x17F)
+			return 'S';
+		return r;
+	}
+	if ((r >= 0xC0 && r <= 0xDE && r != 0xD7) ||
+	    (r >= 0x391 && r <= 0x3A9 && r != 0x3A2) ||
+	    (r >= 0x410 && r <= 0x42F))
+		return r + 32;
+	if (r == 0x178)
+		return 0xFF;
+	if (r >= 0x400 && r <= 0x40F)
+		return r + 80;
+	if (((r >= 0x100 && r <= 0x12E) || (r >= 0x132 && r <= 0x136) ||
+	     (r >= 0x14A && r <= 0x176)) && !(r & 1))
+		return r + 1;
+	if (((r >= 0x139 && r <= 0x147) || (r >= 0x179 && r <= 0x17D)) &&
+	    (r & 1))
+		return r + 1;
+	if (r == 0x130)
+		return 'i';
+	return r;
+}
+
 static int map_case(struct exec_state *s, struct val *a, struct val *out,
 		    bool up)
 {
-	char *c = gw_arena_strndup(A, a[0].u.s.s, a[0].u.s.len);
+	const unsigned char *p = (const unsigned char *)a[0].u.s.s;
+	size_t n = a[0].u.s.len;
+	struct gw_buf b = {0};
 
-	for (size_t i = 0; i < a[0].u.s.len; i++) {
-		if (up && c[i] >= 'a' && c[i] <= 'z')
-			c[i] = (char)(c[i] - 32);
-		else if (!up && c[i] >= 'A' && c[i] <= 'Z')
-			c[i] = (char)(c[i] + 32);
+	for (size_t i = 0; i < n;) {
+		size_t w = utf8_width(p[i]), k;
+		unsigned r = w == 1 ? p[i] : p[i] & (0x7F >> w);
+
+		for (k = 1; k < w && i + k < n && (p[i + k] & 0xC0) == 0x80; k++)
+			r = r << 6 | (p[i + k] & 0x3F);
+		if (k != w || (w > 1 && p[i] < 0xC2)) {
+			gw_buf_add(&b, "\xEF\xBF\xBD", 3);	/* as Go maps */
+			i++;
+			continue;
+		}
+		put_utf8(&b, rune_case(r, up));
+		i += w;
 	}
-	*out = tmpl_str(c, a[0].u.s.len);
+	*out = buf_val(s, &b);
 	return 0;
 }
 
@@ -2167,6 +2291,10 @@ static int fn_to_json_map(struct exec_state *s, struct val *a, size_t n,
 	struct val m = map_val(merge_maps(s, a, n));
 
 	(void)err;
+	if (n == 0) {
+		*out = tmpl_cstr("null");
+		return 0;
+	}
 	json_val(s, &b, &m, true, true);
 	*out = buf_val(s, &b);
 	return 0;
@@ -2624,9 +2752,11 @@ static long long cast_int(const struct val *v)
 	switch (v->kind) {
 	case V_INT: return v->u.i;
 	case V_FLOAT:
-		if (v->u.f >= -9.2e18 && v->u.f <= 9.2e18)
+		/* Go's conversion on amd64: out of range gives MinInt64 */
+		if (v->u.f > -9223372036854775808.0 &&
+		    v->u.f < 9223372036854775808.0)
 			return (long long)v->u.f;
-		return 0;
+		return INT64_MIN;
 	case V_BOOL: return v->u.b;
 	case V_STRING: {
 		char *buf = strndup(v->u.s.s, v->u.s.len), *end;
@@ -2800,7 +2930,7 @@ static const struct tfunc funcs[] = {
 	F("isset", fn_isset, 2, false, false, P_MAP, P_STRING),
 	F("excludeInboundPort", fn_exclude_inbound_port, 2, false, false,
 	  P_ANY, P_STRING),
-	F("annotation", fn_annotation, 3, false, false, P_ANY, P_STRING,
+	F("annotation", fn_annotation, 3, false, false, P_MAP, P_STRING,
 	  P_ANY),
 	F("valueOrDefault", fn_value_or_default, 2, false, true, P_ANY,
 	  P_ANY),

@@ -893,6 +893,7 @@ static struct gw_node *gateway_data(struct gw_arena *arena,
 	gw_diag_init(&diag, arena);
 	assert_int_equal(gw_load_bytes(arena, &diag, "data.yaml", yaml,
 				       strlen(yaml), &docs, &ndocs), 0);
+	assert_int_equal(diag.n, 0);
 	gw_map_put(arena, docs[0], "Values", values);
 	return docs[0];
 }
