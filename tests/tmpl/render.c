@@ -10,6 +10,7 @@
  * oracle (tests/oracle/) has exactly this interface.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "gwc.h"
 #include "tmpl.h"
