@@ -10,8 +10,9 @@
  * non-string and complex keys are rejected where they appear, duplicate
  * keys are found in linear time, nesting is capped at GW_DEPTH_MAX.
  *
- * libyaml reads the specs and libfyaml writes the output, so each library
- * is the other's independent reader in the tests.
+ * libyaml reads the specs and (gen/emit.c) writes the output; libfyaml,
+ * which gwc does not use, is the independent reader of the output in the
+ * tests.
  */
 #include <errno.h>
 #include <fcntl.h>

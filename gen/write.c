@@ -565,7 +565,8 @@ static int group_folders(struct writer *w, const struct gw_fileset *set,
 	*first = malloc((*n ? *n : 1) * sizeof(**first));
 	if (!*first)
 		gw_oom();
-	memcpy(*first, w->folders + start, *n * sizeof(**first));
+	if (*n)
+		memcpy(*first, w->folders + start, *n * sizeof(**first));
 	pthread_mutex_unlock(&w->lock);
 	return ret;
 }
