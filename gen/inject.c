@@ -815,7 +815,6 @@ struct job {
 	struct gw_arena *arena;
 	struct gw_diag *diag;
 	const struct gw_inject_config *cfg;
-	const char *file;
 	struct gw_mark at;		/* the Deployment, for diagnostics */
 };
 
@@ -963,7 +962,6 @@ static struct gw_node *template_data(struct job *job, const struct gw_node *depl
 	gw_map_put(arena, data, "CompliancePolicy", gw_node_str(arena, ""));
 	gw_map_put(arena, data, "InboundTrafficPolicyMode",
 		   gw_node_str(arena, "passthrough"));
-	(void)annos;
 	return data;
 }
 
@@ -1248,7 +1246,7 @@ int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
 			 const char *revision, const struct gw_node *doc,
 			 struct gw_buf *out)
 {
-	struct job job = { arena, diag, cfg, doc->mark.file, doc->mark };
+	struct job job = { arena, diag, cfg, doc->mark };
 	const char *kind = path_str(doc, PATH("kind"));
 	struct gw_node *deploy, *pod, *merged, *template_pod, *mesh, *pc;
 	struct gw_node *data, *selected, *annos, *spec, *meta;
@@ -1545,6 +1543,9 @@ int gw_inject_preview_check(struct gw_arena *arena, struct gw_diag *diag,
 
 		if (!paths[i])
 			continue;
+		/* the diagnostics outlive @arena (one spec's, in pass 1) */
+		paths[i] = gw_arena_strdup(diag->arena, paths[i]);
+		marks[i].file = gw_arena_strdup(diag->arena, marks[i].file);
 		if (no_file_reads) {
 			gw_diag_add(diag, GW_SEV_ERROR, marks[i], "%s: reading "
 				    "files is disabled here", what[i]);
