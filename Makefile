@@ -10,18 +10,12 @@ BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/gwc
 WERROR ?= -Werror
 
-# gwc links libyaml only (it reads specs and writes output); the unit
-# tests, replays and fuzz targets also link libfyaml, the independent
-# reader of gwc's output (tests/unit/test_readback.c, fuzz_compile.c).
-PKGS := yaml-0.1
-TEST_PKGS := libfyaml
+PKGS := libfyaml yaml-0.1
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes $(WERROR)
 DEPCFLAGS := $(shell pkg-config --cflags $(PKGS))
 DEPLIBS := $(shell pkg-config --libs $(PKGS)) -lm -pthread
-TESTCFLAGS := $(shell pkg-config --cflags $(TEST_PKGS))
-TESTLIBS := $(shell pkg-config --libs $(TEST_PKGS))
 
 ifneq ($(filter debug,$(MAKECMDGOALS)),)
 BUILD := build/debug
@@ -37,7 +31,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEPCFLAGS)
 
 # The pipeline, in order, plus its shared parts.
 CORE := arena diag tree load validate asset quantity kernel model check \
-	template render emit diff write depfile compile \
+	template render emit diff write depfile graph compile \
 	inject inject_k8s inject_yaml
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o
 # The Go text/template engine (gen/tmpl.h, gen/tmpl/), linked like the core.
@@ -94,10 +88,21 @@ $(BUILD)/tests/tmplrender: tests/tmpl/render.c $(CORE_OBJS) | $(BUILD)/tests
 examples: $(GWC)
 	$(GWC) build --prune -o out $(EXAMPLES)
 
+# docs/graph.dot and docs/graph.svg, the picture in README.md: gwc graph of
+# three examples, drawn by Graphviz's dot (tests/suites/graph.sh checks
+# that both are up to date).
+GRAPH_EXAMPLES := examples/ingress.yaml examples/ha.yaml examples/legacy-kernel.yaml
+.PHONY: docs
+docs: docs/graph.svg
+docs/graph.dot: $(GWC) $(GRAPH_EXAMPLES)
+	$(GWC) graph $(GRAPH_EXAMPLES) >$@
+docs/graph.svg: docs/graph.dot
+	dot -Tsvg $< >$@
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(TESTCFLAGS) $(shell pkg-config --cflags cmocka) \
-		-Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS) \
-		$(TESTLIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit \
+		$(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS) \
+		$(shell pkg-config --libs cmocka)
 
 unit: $(UNIT_BINS)
 
@@ -150,8 +155,8 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
 FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(CORE_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(TESTCFLAGS) $(LDFLAGS) -o $@ $< \
-		tests/fuzz/replay.c $(CORE_OBJS) $(DEPLIBS) $(TESTLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(CORE_OBJS) $(DEPLIBS)
 
 build/fuzz/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
 	mkdir -p build/fuzz
@@ -177,7 +182,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h gen/tmpl.h build/f
 			"(no coverage inside them)"; fi
 	if [ "$$(cat build/fuzz/libs.used)" = instrumented ]; then \
 		libs="$(FUZZ_LIB)/libfyaml.a $(FUZZ_LIB)/libyaml.a -lm"; \
-	else libs="$(DEPLIBS) $(TESTLIBS)"; fi; \
+	else libs="$(DEPLIBS)"; fi; \
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) build/fuzz/assets.c $$libs
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)

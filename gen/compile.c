@@ -122,18 +122,6 @@ static void check_input(struct compilation *c, struct gw_arena *arena,
 		gw = gw_model_build(arena, src->name, docs[i]);
 		if (gw_check_gateway(&c->diag, gw))
 			continue;
-		if (gw->inject_preview &&
-		    gw_inject_preview_check(arena, &c->diag, gw,
-					    c->no_file_reads, &c->io_error))
-			continue;
-		if (gw->inject_preview && c->reads) {
-			if (gw->inject_values)
-				gw_fileset_add(c->reads, gw->inject_values,
-					       NULL, 0);
-			if (gw->inject_mesh)
-				gw_fileset_add(c->reads, gw->inject_mesh,
-					       NULL, 0);
-		}
 		add_gateway(c, gw);
 	}
 }
@@ -608,7 +596,7 @@ int gw_compile(const struct gw_options *opt)
 	if (!c.diag.errors)
 		plan_control_planes(&c);
 	/* pass 2: rendered spec by spec into the writer (or kept) */
-	if (!c.diag.errors && opt->outdir) {
+	if (!c.diag.errors && (opt->outdir || opt->result)) {
 		struct gw_fileset cp_files = { 0 };
 
 		pthread_mutex_init(&k.lock, NULL);
@@ -652,6 +640,8 @@ int gw_compile(const struct gw_options *opt)
 	}
 	if (set == &own)
 		gw_fileset_release(&own);
+	else
+		gw_fileset_sort(set);	/* a caller's result, sorted by path */
 	gw_arena_free(c.arena);
 	return status;
 }

@@ -7,6 +7,7 @@
 #                              --stamp --depfile (then any file)
 #   gwc build -o <TAB>         folders (also --output DIR, --output=DIR, -oDIR)
 #   gwc validate <TAB>         *.yaml / *.yml files and folders
+#   gwc graph <TAB>            *.yaml / *.yml files and folders
 #   gwc inject <TAB>           its options (--injector-config --values --mesh
 #                              --revision) and files
 # The commands and options are those of `gwc --help' (gen/main.c);
@@ -52,7 +53,7 @@ _gwc()
 		if [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W '-h --help -V --version' -- "$cur")
 		else
-			mapfile -t COMPREPLY < <(compgen -W 'build validate schema inject' -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W 'build validate graph schema inject' -- "$cur")
 		fi
 		return 0
 	fi
@@ -68,7 +69,7 @@ _gwc()
 		return 0
 	fi
 	case $cmd in
-	build | validate) ;;
+	build | validate | graph) ;;
 	*) return 0 ;;		# schema, --help, --version: nothing follows
 	esac
 
@@ -131,7 +132,7 @@ _gwc()
 			return 0
 		fi
 	fi
-	[[ $cur == -* && -z ${seen[--]-} ]] && return 0	# validate takes no option
+	[[ $cur == -* && -z ${seen[--]-} ]] && return 0	# validate, graph: no option
 	_gwc_files specs "$cur"
 	return 0
 }

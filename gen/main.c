@@ -13,6 +13,7 @@ static const char usage_text[] =
 	"usage: gwc build [-o OUT] [--prune] [--check]\n"
 	"                 [--stamp FILE [--depfile FILE]] SPEC...\n"
 	"       gwc validate SPEC...\n"
+	"       gwc graph SPEC...\n"
 	"       gwc schema\n"
 	"       gwc inject --injector-config FILE --values FILE --mesh FILE\n"
 	"                  [--revision REV] DEPLOYMENT\n"
@@ -27,6 +28,9 @@ static const char usage_text[] =
 	"             each gateway and OUT/istio/<istio>/ for each control plane\n"
 	"             whose injection template gwc installs; atomically\n"
 	"  validate   validate every SPEC and report, writing nothing\n"
+	"  graph      print Graphviz DOT of the objects build would write and\n"
+	"             how they refer to each other (for dot -Tsvg), writing\n"
+	"             nothing\n"
 	"  schema     print the embedded JSON Schema of the spec\n"
 	"  inject     print DEPLOYMENT injected as istiod injects it (the\n"
 	"             offline `istioctl kube-inject`): the injector ConfigMap's\n"
@@ -78,6 +82,40 @@ static int run_schema(int argc)
 		return usage_error("%s", "schema takes no arguments");
 	fwrite(a->data, 1, a->len, stdout);
 	return finish(GW_EXIT_OK);
+}
+
+/* gwc graph SPEC...: the objects build would write, as Graphviz DOT. */
+static int run_graph(int argc, char **argv)
+{
+	struct gw_options opt = { 0 };
+	struct gw_fileset set = { 0 };
+	struct gw_buf dot = { 0 };
+	int i, first = 1, status;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			memmove(argv + i, argv + i + 1,
+				(size_t)(argc - i - 1) * sizeof(*argv));
+			argc--;
+			break;
+		}
+		if (argv[i][0] == '-' && argv[i][1])
+			return usage_error("unknown option '%s'", argv[i]);
+	}
+	if (first >= argc)
+		return usage_error("%s: no spec file given", argv[0]);
+	opt.inputs = (const char *const *)argv + first;
+	opt.ninputs = (size_t)(argc - first);
+	opt.result = &set;
+	status = gw_compile(&opt);
+	gw_fileset_sort(&set);
+	if (status == GW_EXIT_OK && gw_graph_dot(&dot, &set))
+		status = GW_EXIT_USAGE;
+	if (status == GW_EXIT_OK)
+		fwrite(dot.data, 1, dot.len, stdout);
+	gw_buf_release(&dot);
+	gw_fileset_release(&set);
+	return finish(status);
 }
 
 static int run_compile(int argc, char **argv, bool build)
@@ -251,6 +289,8 @@ int main(int argc, char **argv)
 		return run_compile(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "schema"))
 		return run_schema(argc);
+	if (!strcmp(cmd, "graph"))
+		return run_graph(argc - 1, argv + 1);
 	if (!strcmp(cmd, "inject"))
 		return run_inject(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);

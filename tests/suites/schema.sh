@@ -45,4 +45,39 @@ for line in sys.stdin:
 print("ok schema/differential (%d specs agree, %d not comparable)" % (agree, unreadable)
       if not disagree else "FAIL schema/differential: %d disagreements" % disagree)
 ' "$schema"
+# Every property carries an `examples` entry (editors show it), and each
+# example is valid against the property's own subschema.
+python3 -c '
+import json, sys, jsonschema
+root = json.load(open(sys.argv[1]))
+props = missing = bad = 0
+def walk(x, path):
+    global props, missing, bad
+    if isinstance(x, dict):
+        for k, v in x.get("properties", {}).items():
+            props += 1
+            where = path + "." + k
+            if not v.get("examples"):
+                missing += 1
+                print("FAIL schema/examples%s: no examples" % where)
+            else:
+                sub = dict(v, **{"$defs": root["$defs"]})
+                sub.pop("$id", None)
+                val = jsonschema.Draft202012Validator(sub)
+                for i, ex in enumerate(v["examples"]):
+                    errs = list(val.iter_errors(ex))
+                    if errs:
+                        bad += 1
+                        print("FAIL schema/examples%s[%d]: %s" % (where, i, errs[0].message[:200]))
+            walk(v, where)
+        for k, v in x.items():
+            if k != "properties":
+                walk(v, path + ("[]" if k == "items" else "/" + k))
+    elif isinstance(x, list):
+        for i in x:
+            walk(i, path)
+walk(root, "")
+if not missing and not bad:
+    print("ok schema/examples (%d properties, each with valid examples)" % props)
+' "$schema"
 exit 0
