@@ -10,12 +10,18 @@ BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/gwc
 WERROR ?= -Werror
 
-PKGS := libfyaml yaml-0.1
+# gwc links libyaml only (it reads specs and writes output); the unit
+# tests, replays and fuzz targets also link libfyaml, the independent
+# reader of gwc's output (tests/unit/test_readback.c, fuzz_compile.c).
+PKGS := yaml-0.1
+TEST_PKGS := libfyaml
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes $(WERROR)
 DEPCFLAGS := $(shell pkg-config --cflags $(PKGS))
 DEPLIBS := $(shell pkg-config --libs $(PKGS)) -lm -pthread
+TESTCFLAGS := $(shell pkg-config --cflags $(TEST_PKGS))
+TESTLIBS := $(shell pkg-config --libs $(TEST_PKGS))
 
 ifneq ($(filter debug,$(MAKECMDGOALS)),)
 BUILD := build/debug
@@ -100,9 +106,9 @@ docs/graph.svg: docs/graph.dot
 	dot -Tsvg $< >$@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit \
-		$(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS) \
-		$(shell pkg-config --libs cmocka)
+	$(CC) $(ALL_CFLAGS) $(TESTCFLAGS) $(shell pkg-config --cflags cmocka) \
+		-Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS) \
+		$(TESTLIBS) $(shell pkg-config --libs cmocka)
 
 unit: $(UNIT_BINS)
 
@@ -155,8 +161,8 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
 FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(CORE_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
-		$(CORE_OBJS) $(DEPLIBS)
+	$(CC) $(ALL_CFLAGS) $(TESTCFLAGS) $(LDFLAGS) -o $@ $< \
+		tests/fuzz/replay.c $(CORE_OBJS) $(DEPLIBS) $(TESTLIBS)
 
 build/fuzz/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
 	mkdir -p build/fuzz
@@ -182,7 +188,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h gen/tmpl.h build/f
 			"(no coverage inside them)"; fi
 	if [ "$$(cat build/fuzz/libs.used)" = instrumented ]; then \
 		libs="$(FUZZ_LIB)/libfyaml.a $(FUZZ_LIB)/libyaml.a -lm"; \
-	else libs="$(DEPLIBS)"; fi; \
+	else libs="$(DEPLIBS) $(TESTLIBS)"; fi; \
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) build/fuzz/assets.c $$libs
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)

@@ -122,6 +122,18 @@ static void check_input(struct compilation *c, struct gw_arena *arena,
 		gw = gw_model_build(arena, src->name, docs[i]);
 		if (gw_check_gateway(&c->diag, gw))
 			continue;
+		if (gw->inject_preview &&
+		    gw_inject_preview_check(arena, &c->diag, gw,
+					    c->no_file_reads, &c->io_error))
+			continue;
+		if (gw->inject_preview && c->reads) {
+			if (gw->inject_values)
+				gw_fileset_add(c->reads, gw->inject_values,
+					       NULL, 0);
+			if (gw->inject_mesh)
+				gw_fileset_add(c->reads, gw->inject_mesh,
+					       NULL, 0);
+		}
 		add_gateway(c, gw);
 	}
 }
