@@ -264,12 +264,14 @@ func toYaml(v interface{}) string {
 	return string(y)
 }
 
-// indent pads every line but the first with |spaces| spaces (Istio pads
-// with a printf width, which a negative number left-justifies).
+// indent pads every line but the first as Istio does: with a format whose
+// width is the number ("% Ns%s"), so a negative number left-justifies and
+// one beyond fmt's limit (10^6) leaves the verb unparsed (%!(NOVERB)...).
 func indent(spaces int, source string) string {
 	lines := strings.Split(source, "\n")
+	format := fmt.Sprintf("%% %ds%%s", spaces)
 	for i := 1; i < len(lines); i++ {
-		lines[i] = fmt.Sprintf("%*s%s", spaces, "", lines[i])
+		lines[i] = fmt.Sprintf(format, "", lines[i])
 	}
 	return strings.Join(lines, "\n")
 }
