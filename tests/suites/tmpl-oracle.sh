@@ -18,6 +18,7 @@
 #       slower, so against one the default is 300 cases, shown unminimised
 set -u
 cd "$top" || exit 1
+export PYTHONDONTWRITEBYTECODE=1
 render=$UNIT_DIR/tmplrender
 if [ ! -x "$render" ]; then
 	echo "skip tmpl-oracle: no C driver $render (the engine is not built)"
