@@ -39,7 +39,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEPCFLAGS)
 CORE := arena diag tree load validate asset quantity kernel model check \
 	template render emit diff write depfile graph compile \
 	inject inject_k8s inject_yaml
-CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o
+CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o $(BUILD)/schema.o
 # The Go text/template engine (gen/tmpl.h, gen/tmpl/), linked like the core.
 TMPL := lex parse exec fmt func
 CORE_OBJS += $(TMPL:%=$(BUILD)/tmpl/%.o)
@@ -55,7 +55,7 @@ REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 UNIT := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all debug test unit examples install uninstall clean fuzz
+.PHONY: all debug test unit examples install uninstall clean fuzz bench
 .DELETE_ON_ERROR:
 
 all: $(GWC) examples
@@ -75,6 +75,17 @@ $(BUILD)/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
 		$(foreach f,$(INJECT_DEFAULTS),$(notdir $(f))=$(f))
 
 $(BUILD)/assets.o: $(BUILD)/assets.c gen/gwc.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The schema as a static tree, parsed at build time by gwc's own loader.
+SCHEMA2C_OBJS := $(addprefix $(BUILD)/,arena.o diag.o tree.o load.o emit.o)
+$(BUILD)/schema2c: gen/tool/schema2c.c $(SCHEMA2C_OBJS) gen/gwc.h
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SCHEMA2C_OBJS) $(DEPLIBS)
+
+$(BUILD)/schema.c: $(BUILD)/schema2c $(SCHEMA)
+	$(BUILD)/schema2c $@ $(SCHEMA)
+
+$(BUILD)/schema.o: $(BUILD)/schema.c gen/gwc.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(GWC): $(BUILD)/main.o $(CORE_OBJS)
@@ -131,6 +142,11 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man1/gwc.1 $(DESTDIR)$(BASHCOMPDIR)/gwc
 	-rmdir $(DESTDIR)$(DATADIR)
 
+# gwc against kubectl kustomize + jq, a jinja2 loop and cp -r (issue 6);
+# one table; tests/bench/run.sh says how it measures.
+bench: $(GWC)
+	GWC=$(GWC) tests/bench/run.sh
+
 clean:
 	rm -rf build
 
@@ -182,14 +198,15 @@ build/fuzz/libs.used: FORCE | $(FUZZ_LIB)
 		used=instrumented; else used=system; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$used" ] || echo "$$used" >$@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h gen/tmpl.h build/fuzz/assets.c build/fuzz/libs.used
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h gen/tmpl.h build/fuzz/assets.c $(BUILD)/schema.c build/fuzz/libs.used
 	@if [ "$$(cat build/fuzz/libs.used)" = system ]; then \
 		echo "fuzz: warning: $@ links the system libyaml and libfyaml" \
 			"(no coverage inside them)"; fi
 	if [ "$$(cat build/fuzz/libs.used)" = instrumented ]; then \
 		libs="$(FUZZ_LIB)/libfyaml.a $(FUZZ_LIB)/libyaml.a -lm"; \
 	else libs="$(DEPLIBS) $(TESTLIBS)"; fi; \
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) build/fuzz/assets.c $$libs
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) build/fuzz/assets.c \
+		$(BUILD)/schema.c $$libs
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	tests/fuzz/run-fuzz.sh $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_TARGETS)

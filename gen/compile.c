@@ -607,8 +607,10 @@ int gw_compile(const struct gw_options *opt)
 	check_unique_folders(&c);
 	if (!c.diag.errors)
 		plan_control_planes(&c);
-	/* pass 2: rendered spec by spec into the writer (or kept) */
-	if (!c.diag.errors && (opt->outdir || opt->result)) {
+	/* the control planes (gwc validate too: a template that cannot be
+	 * adapted is an error of the specs), then pass 2: rendered spec by
+	 * spec into the writer, or kept */
+	if (!c.diag.errors) {
 		struct gw_fileset cp_files = { 0 };
 
 		pthread_mutex_init(&k.lock, NULL);
@@ -616,6 +618,7 @@ int gw_compile(const struct gw_options *opt)
 		    !(k.writer = gw_writer_open(opt->outdir)))
 			status = GW_EXIT_USAGE;
 		if (!c.diag.errors && status == GW_EXIT_OK &&
+		    (opt->outdir || opt->result) &&
 		    (deliver(&k, &cp_files) ||
 		     render_all(&k, opt->jobs ? opt->jobs : 1)))
 			status = GW_EXIT_USAGE;

@@ -771,7 +771,7 @@ static struct val eval_function(struct exec_state *s, struct val dot,
 	const struct tfunc *f;
 
 	s->node = ident;
-	f = tmpl_func_find(ident->text);
+	f = ident->func;
 	if (!f || !f->fn)
 		errorf(s, "%s is not a defined function",
 		       quoted(s, ident->text));

@@ -54,6 +54,7 @@ enum node_type {
 };
 
 struct tree;
+struct tfunc;
 
 /* One node of every kind; which fields are used depends on @type. */
 struct node {
@@ -77,6 +78,8 @@ struct node {
 	/* ACTION, IF/RANGE/WITH, TEMPLATE: the pipeline; CHAIN: its node */
 	struct node *pipe;
 	struct node *list, *else_list;	/* IF/RANGE/WITH */
+	/* IDENTIFIER: the function, looked up once */
+	const struct tfunc *func;
 	/* BOOL */
 	bool truth;
 	/* NUMBER */

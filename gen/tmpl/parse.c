@@ -1206,11 +1206,13 @@ static struct node *term(struct tparse *t)
 	switch (token.typ) {
 	case ITEM_IDENTIFIER: {
 		char *name = gw_arena_strndup(arena, token.val, token.len);
+		const struct tfunc *f = tmpl_func_find(name);
 
-		if (!tmpl_func_find(name))
+		if (!f)
 			errorf(t, "function %s not defined",
 			       quote(arena, token.val, token.len));
 		n = new_node(t, NODE_IDENTIFIER, token.pos);
+		n->func = f;
 		n->text = name;
 		n->len = token.len;
 		return n;
