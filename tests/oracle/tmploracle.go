@@ -18,7 +18,9 @@
 // gwc's loader does (true/false; null, ~ or empty; canonical integers; JSON
 // numbers; everything else and every quoted scalar is a string).  Integers
 // become int (float64 when out of range), other numbers float64, null nil,
-// mappings map[string]interface{} and sequences []interface{}.
+// mappings map[string]interface{} and sequences []interface{} whose
+// capacity is their length (sprig's slice reaches up to the capacity, which
+// would otherwise depend on how the decoder grew the slice).
 //
 // One convention beyond plain data: a string at ProxyConfig.InterceptionMode
 // becomes a named string type with a String method, as istiod's enum there
@@ -101,7 +103,7 @@ func fromJSONValue(v interface{}) (interface{}, error) {
 			}
 			v[i] = c
 		}
-		return v, nil
+		return v[:len(v):len(v)], nil
 	}
 	return v, nil
 }
