@@ -4,7 +4,7 @@
 # without the bash-completion package (it uses none of its helpers).
 #   gwc <TAB>                  build validate schema inject (and -h --help -V --version)
 #   gwc build <TAB>            *.yaml / *.yml files and folders; -o --output --prune --check
-#                              --stamp --depfile (then any file)
+#                              -j --jobs (then 1 to nproc) --stamp --depfile (then any file)
 #   gwc build -o <TAB>         folders (also --output DIR, --output=DIR, -oDIR)
 #   gwc validate <TAB>         *.yaml / *.yml files and folders
 #   gwc graph <TAB>            *.yaml / *.yml files and folders
@@ -92,6 +92,7 @@ _gwc()
 			[[ $word == -o- ]] && seen[stream]=1
 			;;
 		--prune | --check | --stamp | --depfile) seen[$word]=1 ;;
+		-j | --jobs | -j?* | --jobs=*) seen[-j]=1 ;;
 		esac
 	done
 
@@ -109,6 +110,10 @@ _gwc()
 			_gwc_files dirs ""
 			return 0
 		fi
+		if [[ $prev == -j || $prev == --jobs ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(seq 1 "$(nproc 2>/dev/null || echo 2)")" -- "$cur")
+			return 0
+		fi
 		if [[ $prev == --stamp || $prev == --depfile ]]; then
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -123,6 +128,7 @@ _gwc()
 			opts=
 			[[ -z ${seen[-o]-} ]] && opts+=' -o --output'
 			if [[ -z ${seen[stream]-} ]]; then
+				[[ -z ${seen[-j]-} ]] && opts+=' -j --jobs'
 				[[ -z ${seen[--prune]-} ]] && opts+=' --prune'
 				[[ -z ${seen[--check]-} ]] && opts+=' --check'
 				[[ -z ${seen[--stamp]-} ]] && opts+=' --stamp'

