@@ -144,8 +144,11 @@ uninstall:
 
 # gwc against kubectl kustomize + jq, a jinja2 loop and cp -r (issue 6);
 # one table; tests/bench/run.sh says how it measures.
-bench: $(GWC)
-	GWC=$(GWC) tests/bench/run.sh
+bench: $(GWC) $(BUILD)/tests/inject_time
+	GWC=$(GWC) INJECT_TIME=$(BUILD)/tests/inject_time tests/bench/run.sh
+
+$(BUILD)/tests/inject_time: tests/bench/inject_time.c $(CORE_OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS)
 
 clean:
 	rm -rf build

@@ -3,19 +3,16 @@
  * without process start and without parsing the injector config (which
  * istiod, too, does once).
  *
- *   make BUILD=build/bench build/bench/gwc
- *   cc -O2 -D_GNU_SOURCE -Igen -o build/bench/inject_time \
- *       tests/bench/inject_time.c $(find build/bench -name '[a-z]*.o' \
- *       ! -name main.o) $(pkg-config --libs yaml-0.1) -lm -pthread
+ *   make build/tests/inject_time      (make bench builds and runs it)
  *   C=../shared/upstream/istio/injection-conformance/1.24.0
- *   build/bench/inject_time $C/default.template.gen.yaml \
+ *   build/tests/inject_time $C/default.template.gen.yaml \
  *       $C/default.values.gen.yaml $C/default.mesh.gen.yaml $C/gateway.yaml 1000
  *
  * Prints the CPU time (CLOCK_PROCESS_CPUTIME_ID) of parsing the config once
  * and of one injection, averaged over N, each in its own arena as gwc does.
- * With NOTRIM set in the environment glibc keeps freed memory instead of
- * returning the arena's chunks to the kernel after every injection (whose
- * page faults otherwise dominate on a virtual machine).
+ * glibc keeps freed memory, as gwc's main() tells it to; with TRIM set in
+ * the environment it returns the arena's chunks to the kernel after every
+ * injection instead (whose page faults then dominate on a virtual machine).
  */
 #include <malloc.h>
 #include <stdio.h>
@@ -47,7 +44,7 @@ int main(int argc, char **argv)
 			"DEPLOYMENT N\n");
 		return 2;
 	}
-	if (getenv("NOTRIM")) {
+	if (!getenv("TRIM")) {	/* as gwc's main() sets it */
 		mallopt(M_TRIM_THRESHOLD, 256 << 20);
 		mallopt(M_MMAP_THRESHOLD, 256 << 20);
 	}

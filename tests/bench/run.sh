@@ -125,6 +125,18 @@ one_kb=$( { /usr/bin/time -f '%M' "$GWC" build -o "$dir/work/m1" "$dir/one/gw-00
 row "peak memory, 1000 gateways" "$((kb / 1024)).$((kb % 1024 * 10 / 1024)) MB (-j 2: $((kb2 / 1024)) MB)" "gwc, 1 gateway" "$((one_kb / 1024)).$((one_kb % 1024 * 10 / 1024)) MB" "" "<= 10 MB" \
 	"$([ "$kb" -le 10240 ] && [ "$kb2" -le 10240 ] && echo met || echo MISSED)"
 
+# injection, in process (tests/bench/inject_time.c): CPU time per Deployment
+conf=${SHARED:-$top/../shared}/upstream/istio/injection-conformance/1.24.0
+if [ -x "${INJECT_TIME:-}" ] && [ -f "$conf/gateway.yaml" ]; then
+	line=$("$INJECT_TIME" "$conf/default.template.gen.yaml" "$conf/default.values.gen.yaml" \
+		"$conf/default.mesh.gen.yaml" "$conf/gateway.yaml" 1000)
+	per=$(sed -n 's/.*injection \([0-9.]*\) ms per Deployment.*/\1/p' <<<"$line")
+	row "injection (1.24 case), per Deployment" "$per ms (CPU, 1000 runs)" "" "" "" "<= 1 ms" \
+		"$(awk -v a="$per" 'BEGIN {print (a <= 1) ? "met" : "MISSED"}')"
+else
+	row "injection, per Deployment" "-" "" "" "" "<= 1 ms" "skipped: no ../shared/upstream"
+fi
+
 echo "machine: $(nproc) cores, Linux $(uname -r), $(df -T "$dir" | awk 'NR==2 {print $2}') under $dir; times in ms: median (min-max)"
 printf '%-34s %-22s %-26s %-22s %-9s %-22s %s\n' case gwc peer peer ratio target verdict
 printf '%s\n' "${rows[@]}"
