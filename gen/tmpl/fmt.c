@@ -552,6 +552,45 @@ static void fmt_float(struct printer *p, double f, int verb, int prec)
 		prec = p->f.prec;
 	gw_buf_add(&num, "+", 1);
 	tmpl_format_float(&num, f, (char)verb, prec);
+	if (p->f.sharp && isfinite(f)) {
+		/* '#': keep a decimal point and pad to the precision's
+		 * significant digits (6 when unset) for %g and %x */
+		int digits = (verb == 'g' || verb == 'G' || verb == 'x') ?
+			(prec < 0 ? 6 : prec) : 0;
+		bool point = false, nonzero = false;
+		size_t cut = num.len;
+		struct gw_buf tail = {0};
+
+		for (size_t i = 1; i < num.len; i++) {
+			char c = num.data[i];
+
+			if (c == '.') {
+				point = true;
+			} else if (c == 'p' || c == 'P' ||
+				   ((c == 'e' || c == 'E') && verb != 'x' &&
+				    verb != 'X')) {
+				cut = i;
+				break;
+			} else {
+				if (c != '0')
+					nonzero = true;
+				if (nonzero)
+					digits--;
+			}
+		}
+		gw_buf_add(&tail, num.data + cut, num.len - cut);
+		num.len = cut;
+		if (!point) {
+			if (num.len == 2 && num.data[1] == '0')
+				digits--;
+			gw_buf_add(&num, ".", 1);
+		}
+		for (; digits > 0; digits--)
+			gw_buf_add(&num, "0", 1);
+		if (tail.len)
+			gw_buf_add(&num, tail.data, tail.len);
+		gw_buf_release(&tail);
+	}
 	s = num.data;
 	len = num.len;
 	if (s[1] == '-' || s[1] == '+') {
