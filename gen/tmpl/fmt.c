@@ -770,7 +770,8 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 		}
 		/* fall through */
 	case V_NIL:
-		pad_str(p, "<nil>");
+		pad_str(p, p->f.sharp_v && depth > 0 ? "interface {}(nil)" :
+			"<nil>");
 		return;
 	case V_BOOL:
 		fmt_bool(p, v->u.b, verb, v);
@@ -793,7 +794,17 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 		size_t n = v->u.n ? v->u.n->u.map.n : 0;
 		bool elem_iface = !v->type;
 
-		gw_buf_puts(p->out, "map[");
+		if (p->f.sharp_v) {
+			gw_buf_puts(p->out, tmpl_type_name(v, true));
+			if (!v->u.n) {
+				gw_buf_puts(p->out, "(nil)");
+				gw_arena_free(arena);
+				return;
+			}
+			gw_buf_puts(p->out, "{");
+		} else {
+			gw_buf_puts(p->out, "map[");
+		}
 		for (size_t i = 0; i < n; i++) {
 			struct val k = tmpl_str(pairs[i]->key->u.str.s,
 						pairs[i]->key->u.str.len);
@@ -801,13 +812,13 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 						     elem_iface);
 
 			if (i)
-				gw_buf_add(p->out, " ", 1);
+				gw_buf_puts(p->out, p->f.sharp_v ? ", " : " ");
 			print_value(p, &k, verb, depth + 1);
 			gw_buf_add(p->out, ":", 1);
 			e.iface = false;
 			print_value(p, &e, verb, depth + 1);
 		}
-		gw_buf_puts(p->out, "]");
+		gw_buf_puts(p->out, p->f.sharp_v ? "}" : "]");
 		gw_arena_free(arena);
 		return;
 	}
@@ -815,17 +826,24 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 		size_t n = v->u.n ? v->u.n->u.seq.n : 0;
 		bool elem_iface = !v->type;
 
-		gw_buf_puts(p->out, "[");
+		if (p->f.sharp_v) {
+			gw_buf_puts(p->out, tmpl_type_name(v, true));
+			gw_buf_puts(p->out, v->u.n ? "{" : "(nil)");
+			if (!v->u.n)
+				return;
+		} else {
+			gw_buf_puts(p->out, "[");
+		}
 		for (size_t i = 0; i < n; i++) {
 			struct val e = tmpl_node_val(v->u.n->u.seq.items[i],
 						     elem_iface);
 
 			if (i)
-				gw_buf_add(p->out, " ", 1);
+				gw_buf_puts(p->out, p->f.sharp_v ? ", " : " ");
 			e.iface = false;
 			print_value(p, &e, verb, depth + 1);
 		}
-		gw_buf_puts(p->out, "]");
+		gw_buf_puts(p->out, p->f.sharp_v ? "}" : "]");
 		return;
 	}
 	}
