@@ -250,6 +250,25 @@ void tmpl_format_float(struct gw_buf *out, double f, char fmt, int prec)
 		gw_buf_puts(out, f > 0 ? "+Inf" : "-Inf");
 		return;
 	}
+	if (fmt == 'b') {
+		/* strconv's 'b': decimal mantissa, binary exponent */
+		int e;
+		double m = frexp(fabs(f), &e);
+		unsigned long long mant = (unsigned long long)ldexp(m, 53);
+
+		e -= 53;
+		if (f == 0) {
+			mant = 0;
+			e = -1074;
+		} else if (e < -1074) {	/* subnormal */
+			mant >>= -1074 - e;
+			e = -1074;
+		}
+		snprintf(buf, sizeof(buf), "%s%llup%+d", signbit(f) ? "-" : "",
+			 mant, e);
+		gw_buf_puts(out, buf);
+		return;
+	}
 	if (fmt == 'x' || fmt == 'X') {
 		/* strconv's hexadecimal float: at least two exponent digits */
 		char *e;
@@ -643,6 +662,7 @@ static void fmt_float_verb(struct printer *p, const struct val *v, int verb)
 		return;
 	case 'x':
 	case 'X':
+	case 'b':
 		fmt_float(p, v->u.f, verb, -1);
 		return;
 	default:
@@ -770,8 +790,11 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 		}
 		/* fall through */
 	case V_NIL:
-		pad_str(p, p->f.sharp_v && depth > 0 ? "interface {}(nil)" :
-			"<nil>");
+		if (depth > 0)	/* an element: Go writes it unpadded */
+			gw_buf_puts(p->out, p->f.sharp_v ? "interface {}(nil)" :
+				    "<nil>");
+		else
+			pad_str(p, "<nil>");
 		return;
 	case V_BOOL:
 		fmt_bool(p, v->u.b, verb, v);
