@@ -545,6 +545,9 @@ static void fmt_int(struct printer *p, const struct val *v, int verb)
 		char buf[40];
 		struct gw_buf b = {0};
 
+		if (neg)	/* formatted as uint64 */
+			u = (unsigned long long)i;
+
 		snprintf(buf, sizeof(buf), "U+%04llX", u);
 		gw_buf_puts(&b, buf);
 		if (p->f.sharp && u <= 0x10FFFF && is_print((unsigned)u)) {

@@ -175,6 +175,26 @@ static void json_float(struct gw_buf *b, double f)
 }
 
 /* A gw_node as JSON: @sorted keys (Go maps) or in stored order (protos). */
+/* Deeper than encoding/json's cycle check allows (a map put into itself
+ * with sprig's set): json.Marshal fails. */
+static bool too_deep(const struct gw_node *n, int depth)
+{
+	if (!n)
+		return false;
+	if (depth > 1000)
+		return true;
+	if (n->kind == GW_SEQ) {
+		for (size_t i = 0; i < n->u.seq.n; i++)
+			if (too_deep(n->u.seq.items[i], depth + 1))
+				return true;
+	} else if (n->kind == GW_MAP) {
+		for (size_t i = 0; i < n->u.map.n; i++)
+			if (too_deep(n->u.map.pairs[i].value, depth + 1))
+				return true;
+	}
+	return false;
+}
+
 static void json_node(struct gw_arena *arena, struct gw_buf *b,
 		      const struct gw_node *n, bool sorted, bool html, int depth)
 {
@@ -951,7 +971,9 @@ static void yaml_inline(struct ywriter *w, const struct gw_node *n, int indent)
 		double f = n->u.num;
 		struct gw_buf t = {0};
 
-		if (f == floor(f) && fabs(f) < 1e21)
+		/* yaml.v2 reads an integer text back as int64 or uint64 */
+		if (f == floor(f) && f >= -9223372036854775808.0 &&
+		    f < 18446744073709551616.0)
 			json_float(&t, f);
 		else
 			tmpl_format_float(&t, f, 'g', -1);
@@ -1833,7 +1855,7 @@ static int fn_to_json_map1(struct exec_state *s, struct val *a, size_t n,
 	struct gw_buf b = {0};
 
 	(void)n; (void)err;
-	if (!a[0].u.n) {
+	if (!a[0].u.n || too_deep(a[0].u.n, 0)) {
 		*out = tmpl_cstr("{}");
 		return 0;
 	}
@@ -1864,7 +1886,8 @@ static int fn_struct_to_json(struct exec_state *s, struct val *a, size_t n,
 	struct gw_buf b = {0};
 
 	(void)n; (void)err;
-	if (is_nil(&a[0])) {
+	if (is_nil(&a[0]) || ((a[0].kind == V_MAP || a[0].kind == V_SLICE) &&
+			      too_deep(a[0].u.n, 0))) {
 		*out = tmpl_cstr("{}");
 		return 0;
 	}
@@ -1884,7 +1907,8 @@ static int fn_proto_to_json(struct exec_state *s, struct val *a, size_t n,
 	struct gw_buf b = {0};
 
 	(void)n; (void)err;
-	if (is_nil(&a[0])) {
+	if (is_nil(&a[0]) || ((a[0].kind == V_MAP || a[0].kind == V_SLICE) &&
+			      too_deep(a[0].u.n, 0))) {
 		*out = tmpl_cstr("{}");
 		return 0;
 	}
@@ -1904,8 +1928,10 @@ static int fn_to_yaml(struct exec_state *s, struct val *a, size_t n,
 	struct gw_buf b = {0};
 
 	(void)n; (void)err;
-	if (a[0].kind == V_COMPLEX) {
-		*out = tmpl_cstr("");	/* json: unsupported type */
+	if (a[0].kind == V_COMPLEX || ((a[0].kind == V_MAP ||
+					 a[0].kind == V_SLICE) &&
+					too_deep(a[0].u.n, 0))) {
+		*out = tmpl_cstr("");	/* json: unsupported type, cycle */
 		return 0;
 	}
 	to_yaml(A, &b, is_nil(&a[0]) ? NULL : tmpl_val_node(A, &a[0]));
@@ -2634,9 +2660,20 @@ static int fn_split_list(struct exec_state *s, struct val *a, size_t n,
 
 	(void)n; (void)err;
 	if (sep->u.s.len == 0) {
-		for (size_t i = 0; i < str->u.s.len; i++) {
-			struct val c = tmpl_str(str->u.s.s + i, 1);
+		/* strings.Split(s, ""): one element per UTF-8 sequence */
+		for (size_t i = 0, w; i < str->u.s.len; i += w) {
+			const unsigned char *p =
+				(const unsigned char *)str->u.s.s + i;
+			size_t k;
+			struct val c;
 
+			w = utf8_width(p[0]);
+			for (k = 1; k < w && i + k < str->u.s.len &&
+			     (p[k] & 0xC0) == 0x80; k++)
+				;
+			if (k != w || p[0] < 0xC2 || p[0] > 0xF4)
+				w = 1;
+			c = tmpl_str(str->u.s.s + i, w);
 			gw_seq_push(A, seq, tmpl_val_node(A, &c));
 		}
 	} else {
