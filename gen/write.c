@@ -17,7 +17,8 @@
  *      all of them;
  *   4. only when every folder is staged, swap each in with
  *      renameat2(RENAME_EXCHANGE) (or RENAME_NOREPLACE for a new one),
- *      fsync the parent and remove the old tree without following links.
+ *      remove the old tree without following links, and make the swaps
+ *      durable with a second syncfs().
  *
  * A failure before step 4 removes every staging folder and every folder
  * (OUT included) that the run created, so OUT is exactly as it was.
@@ -425,7 +426,6 @@ static int publish(struct writer *w, struct folder *f)
 		     f->parent, f->name);
 		goto out;
 	}
-	fsync(parent);
 	if (f->exists && remove_tree_at(parent, f->stage))
 		fprintf(stderr, "gwc: warning: could not remove the old "
 			"'%s/%s/%s' (left as %s)\n", w->outdir, f->parent,
@@ -707,7 +707,8 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others)
 	struct writer *w = (struct writer *)writer;
 	sigset_t pending;
 	size_t i;
-	int ret;
+	bool published = false;
+	int ret, sync_err;
 
 	if (w->failed)
 		goto abort;
@@ -730,10 +731,19 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others)
 	if (w->nfolders > 1)
 		qsort(w->folders, w->nfolders, sizeof(*w->folders),
 		      compare_folders);
-	for (i = 0; i < w->nfolders; i++)
-		if (w->folders[i].stage && publish(w, &w->folders[i]))
+	for (i = 0; i < w->nfolders; i++) {
+		if (!w->folders[i].stage)
+			continue;
+		if (publish(w, &w->folders[i]))
 			goto abort;
+		published = true;
+	}
+	/* the swaps durable too: one more syncfs rather than an fsync of
+	 * every parent folder (1000 gateways: 0.44 s of fsyncs) */
+	sync_err = published && syncfs(w->out) ?
+		fail("cannot sync", errno, "%s", w->outdir) : 0;
 	ret = prune_others ? prune(w) : 0;
+	ret = ret ? ret : sync_err;
 	free_writer(w);
 	return ret;
 abort:
