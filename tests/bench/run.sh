@@ -6,7 +6,8 @@
 # REPS times (BENCH_REPS, default 11; 5 for the 1000-gateway cases), and
 # prints the median and the spread (min-max) of each, their ratio, the
 # target of issue 6 and the verdict.  Outputs go to fresh folders under
-# BENCH_DIR (default build/bench, the project's own file system).
+# BENCH_DIR (default build/bench, the project's own file system), a new
+# folder per run.
 # Peers: kubectl (kubernetes-client), jq, python3-jinja2.  Not jsonnet:
 # Debian's jsonnet 0.18 (C++) took 118 s for 50 gateways here with
 # std.manifestYamlStream, so a 1000-gateway run would not finish.
@@ -48,10 +49,17 @@ spread() { read -r m lo hi <<<"$1"; echo "$(ms "$m") ($(ms "$lo")-$(ms "$hi"))";
 # pair NAME N GWC_FN PEER_FN : alternates, leaves G and P (stats strings)
 pair() {
 	local n=$2 i g=() p=()
+	# sync before each run: gwc's syncfs must not pay for the dirty pages
+	# of the run before it (the peers do not make their output durable)
 	for ((i = 0; i < n; i++)); do
+		sync
 		g+=("$($3 "$i")")
+		sync
 		[ -n "$4" ] && p+=("$($4 "$i")")
 	done
+	# every run wrote a new folder (deleting between runs would make the
+	# file system's inode allocation slower for both); gone after the pair
+	rm -rf "${dir:?}/work" && mkdir -p "$dir/work" && sync
 	G=$(stats "${g[@]}")
 	P=
 	[ -n "$4" ] && P=$(stats "${p[@]}")
@@ -65,14 +73,14 @@ template=$dir/one-out/istio/default/gateway-injection-template.txt
 specs=("$dir"/specs/*.yaml)
 
 # ---- one gateway --------------------------------------------------------
-g_one() { rm -rf "$dir/work/g"; time_us "$GWC" build -o "$dir/work/g" "$dir/one/gw-0001.yaml"; }
+g_one() { time_us "$GWC" build -o "$dir/work/g-$1" "$dir/one/gw-0001.yaml"; }
 p_kustomize() {
-	rm -rf "$dir/work/k"; mkdir -p "$dir/work/k"
+	mkdir -p "$dir/work/k-$1"
 	time_us sh -c 'kubectl kustomize "$1" >"$2/objects.yaml" &&
 		jq -n --rawfile t "$3" "{spec: {values: {sidecarInjectorWebhook: {templates: {gateway: \$t}}}}}" >"$2/istio-patch.json"' \
-		sh "$peers/kustomize/overlay" "$dir/work/k" "$template"
+		sh "$peers/kustomize/overlay" "$dir/work/k-$1" "$template"
 }
-p_cp() { rm -rf "$dir/work/c"; time_us cp -r "$dir/one-out" "$dir/work/c"; }
+p_cp() { time_us cp -r "$dir/one-out" "$dir/work/c-$1"; }
 
 if have kubectl && have jq; then
 	pair one "$reps" g_one p_kustomize
@@ -88,10 +96,10 @@ ok=$(awk -v a="${G%% *}" -v b="${P%% *}" 'BEGIN {print (a / b <= 2) ? "met" : "M
 row "1 gateway, legacy kernel" "$(spread "$G")" "cp -r of gwc's output" "$(spread "$P")" "$r" "gwc <= 2x cp -r" "$ok"
 
 # ---- 1000 gateways ------------------------------------------------------
-g_big() { rm -rf "$dir/work/g"; time_us "$GWC" build -o "$dir/work/g" "${specs[@]}"; }
-g_big2() { rm -rf "$dir/work/g"; time_us "$GWC" build -j 2 -o "$dir/work/g" "${specs[@]}"; }
-p_jinja() { rm -rf "$dir/work/j"; time_us /usr/bin/python3 "$peers/jinja2-loop.py" "$dir/specs" "$dir/work/j"; }
-p_bigcp() { rm -rf "$dir/work/c"; time_us cp -r "$dir/big-out" "$dir/work/c"; }
+g_big() { time_us "$GWC" build -o "$dir/work/g-$1" "${specs[@]}"; }
+g_big2() { time_us "$GWC" build -j 2 -o "$dir/work/g2-$1" "${specs[@]}"; }
+p_jinja() { time_us /usr/bin/python3 "$peers/jinja2-loop.py" "$dir/specs" "$dir/work/j-$1"; }
+p_bigcp() { time_us cp -r "$dir/big-out" "$dir/work/c-$1"; }
 "$GWC" build -o "$dir/big-out" "${specs[@]}" 2>/dev/null || exit 2
 files=$(find "$dir/big-out" -type f | wc -l)
 
@@ -111,7 +119,7 @@ fi
 "$GWC" build -o "$dir/work/u" "${specs[@]}" 2>/dev/null
 g_same() { time_us "$GWC" build -o "$dir/work/u" "${specs[@]}"; }
 g_check() { time_us "$GWC" build --check -o "$dir/work/u" "${specs[@]}"; }
-pair same "$big_reps" g_same g_check
+pair same "$reps" g_same g_check
 ok=$(awk -v a="${P%% *}" -v b="${G%% *}" 'BEGIN {print (a <= b) ? "met" : "MISSED"}')
 row "1000 gateways, unchanged tree" "$(spread "$G")" "gwc --check (same tree)" "$(spread "$P")" \
 	"$(awk -v a="${P%% *}" -v b="${G%% *}" 'BEGIN {printf "%.2fx", a / b}')" "--check <= build" "$ok"
