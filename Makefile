@@ -144,8 +144,12 @@ uninstall:
 
 # gwc against kubectl kustomize + jq, a jinja2 loop and cp -r (issue 6);
 # one table; tests/bench/run.sh says how it measures.
-bench: $(GWC) $(BUILD)/tests/inject_time
-	GWC=$(GWC) INJECT_TIME=$(BUILD)/tests/inject_time tests/bench/run.sh
+bench: $(GWC) $(BUILD)/tests/inject_time $(BUILD)/tests/walltime
+	GWC=$(GWC) INJECT_TIME=$(BUILD)/tests/inject_time \
+		WALLTIME=$(BUILD)/tests/walltime tests/bench/run.sh
+
+$(BUILD)/tests/walltime: tests/bench/walltime.c | $(BUILD)/tests
+	$(CC) $(WARN) -O2 -o $@ $<
 
 $(BUILD)/tests/inject_time: tests/bench/inject_time.c $(CORE_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS)

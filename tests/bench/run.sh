@@ -16,6 +16,7 @@ export LC_ALL=C
 top=$(cd "$(dirname "$0")/../.." && pwd)
 GWC=${GWC:-$top/build/gwc}
 GWC=$(realpath "$GWC")
+WALLTIME=$(realpath "${WALLTIME:-$top/build/tests/walltime}")
 peers=$top/tests/bench/peers
 dir=${BENCH_DIR:-$top/build/bench}
 reps=${BENCH_REPS:-11}
@@ -25,15 +26,13 @@ dir=$(realpath "$dir")
 trap 'rm -rf "$dir/work"' EXIT
 
 have() { command -v "$1" >/dev/null 2>&1; }
-now() { local t=${EPOCHREALTIME/./}; echo "$t"; }	# microseconds
 
-# time_us CMD... : wall time of one run in microseconds (output discarded)
+# time_us CMD... : wall time of one run in microseconds (output discarded),
+# from fork to exit as tests/bench/walltime.c measures it
 time_us() {
-	local t0 t1
-	t0=$(now)
-	"$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; echo -1; return; }
-	t1=$(now)
-	echo $((t1 - t0))
+	local us
+	us=$("$WALLTIME" "$@") || { echo "bench: failed: $*" >&2; echo -1; return; }
+	echo "$us"
 }
 
 # stats US... : "median min max" in microseconds
