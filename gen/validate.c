@@ -227,8 +227,9 @@ static const struct gw_node *resolve_ref(struct validator *v,
 /*
  * Compiled patterns, kept for the life of the process: the schema has a
  * few dozen, and compiling one costs more than validating a whole spec.
- * Keyed by the pattern text, so any schema tree (the embedded one parsed
- * again, or a test's) finds them.
+ * Keyed by the pattern text, so any schema tree (the embedded one or a
+ * test's) finds them.  Not for threads: validation is pass 1 of
+ * gen/compile.c, which runs in one.
  */
 static struct compiled_pattern {
 	char *pattern;
