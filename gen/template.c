@@ -92,6 +92,20 @@ static bool is_action_or_blank(const struct line *l)
 	       (l->len - l->indent >= 2 && !memcmp(l->start + l->indent, "{{", 2));
 }
 
+/* A block mapping entry "key:" or "key: value" with a plain key. */
+static bool is_block_key(const struct line *l)
+{
+	size_t i = l->indent;
+	char c = i < l->len ? l->start[i] : '\0';
+
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+		return false;
+	for (; i < l->len; i++)
+		if (l->start[i] == ':' && (i + 1 == l->len || l->start[i + 1] == ' '))
+			return true;
+	return false;
+}
+
 /* The nearest structural line before @i with indent below @indent. */
 static long parent_of(const struct lines *ls, size_t i, size_t indent)
 {
@@ -177,6 +191,24 @@ static long find_sysctl(const struct lines *ls, const char **why)
 		       "`- name: ...` / `value: \"0\"` under `sysctls:`";
 		return -1;
 	}
+	for (i = (size_t)found + 3; i < ls->n; i++) {
+		const struct line *l = &ls->v[i], *item = &ls->v[found + 1];
+
+		if (is_action_or_blank(l))
+			continue;
+		/* deeper: more in the item; at the dash's indent: another
+		 * item, or (for an indented list) something else in the list */
+		if (l->indent > item->indent ||
+		    (l->indent == item->indent &&
+		     item->indent > ls->v[found].indent &&
+		     (l->len - l->indent < 2 ||
+		      memcmp(l->start + l->indent, "- ", 2)))) {
+			*why = "its " SYSCTL " sysctl item holds more than "
+			       "`name` and `value`";
+			return -1;
+		}
+		break;
+	}
 	parent = parent_of(ls, (size_t)found, ls->v[found].indent);
 	grand = parent < 0 ? -1 :
 		parent_of(ls, (size_t)parent, ls->v[parent].indent);
@@ -220,12 +252,21 @@ static long find_proxy_security_context(const struct lines *ls,
 		if (l->indent == ls->v[proxy].indent + 2 &&
 		    is(l, "securityContext:")) {
 			size_t j;
+			bool first = true;
 
 			for (j = i + 1; j < ls->n; j++) {
 				if (is_action_or_blank(&ls->v[j]))
 					continue;
 				if (ls->v[j].indent <= l->indent)
 					break;
+				if (first && (ls->v[j].indent != l->indent + 2 ||
+					      !is_block_key(&ls->v[j]))) {
+					*why = "its istio-proxy securityContext "
+					       "is not a block mapping indented "
+					       "by two spaces";
+					return -1;
+				}
+				first = false;
 				if (is(&ls->v[j], "capabilities:")) {
 					*why = "the istio-proxy container "
 					       "already sets capabilities";

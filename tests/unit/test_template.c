@@ -644,6 +644,62 @@ static void test_refuses_proxy_with_capabilities(void **state)
 
 /* ---- upstream istiod templates ------------------------------------------- */
 
+/* Shapes the fuzzer found transformed wrongly; each is refused now. */
+static void test_refuses_sysctl_item_with_more(void **state)
+{
+	static const char *const texts[] = {
+		/* a third key in the item */
+		"spec:\n  securityContext:\n    sysctls:\n"
+		"    - name: net.ipv4.ip_unprivileged_port_start\n"
+		"      value: \"0\"\n      extra: x\n",
+		/* something else in an indented list after the item */
+		"spec:\n  securityContext:\n    sysctls:\n"
+		"      - name: net.ipv4.ip_unprivileged_port_start\n"
+		"        value: \"0\"\n      -250\n",
+	};
+	char *out;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(texts) / sizeof(*texts); i++)
+		assert_refused(texts[i], GW_SCENARIO_SYSCTL,
+			       "its net.ipv4.ip_unprivileged_port_start "
+			       "sysctl item holds more than `name` and "
+			       "`value`");
+	/* a sibling key of an indentless list is no part of it */
+	out = transform_text("spec:\n  securityContext:\n    sysctls:\n"
+			     "    - name: net.ipv4.ip_unprivileged_port_start\n"
+			     "      value: \"0\"\n    runAsUser: 1\n",
+			     GW_SCENARIO_SYSCTL);
+	assert_string_equal(out, "spec:\n  securityContext:\n    sysctls: []\n"
+			    "    runAsUser: 1\n");
+	free(out);
+}
+
+static void test_refuses_proxy_security_context_of_other_shape(void **state)
+{
+	static const char *const bodies[] = {
+		"      {runAsUser: 1337}\n",		/* flow */
+		"        runAsUser: 1337\n",		/* four deeper */
+		"       runAsUser: 1337\n",		/* three deeper */
+		"      a\n",				/* a scalar */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bodies) / sizeof(*bodies); i++) {
+		char *text;
+
+		assert_int_equal(asprintf(&text, "%s  - name: istio-proxy\n"
+					  "    securityContext:\n%s", sysctl_ok,
+					  bodies[i]) > 0, 1);
+		assert_refused(text, GW_SCENARIO_BIND,
+			       "its istio-proxy securityContext is not a "
+			       "block mapping indented by two spaces");
+		free(text);
+	}
+}
+
 static void test_every_upstream_template(void **state)
 {
 	char dir[4096];
@@ -713,6 +769,8 @@ int main(void)
 		cmocka_unit_test(test_refuses_two_proxy_containers),
 		cmocka_unit_test(test_refuses_proxy_without_security_context),
 		cmocka_unit_test(test_refuses_proxy_with_capabilities),
+		cmocka_unit_test(test_refuses_sysctl_item_with_more),
+		cmocka_unit_test(test_refuses_proxy_security_context_of_other_shape),
 		cmocka_unit_test(test_every_upstream_template),
 	};
 
