@@ -151,6 +151,12 @@ struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n);
 void gw_format_number(char *buf, double num);
 /* Appends a key to a JSON path: ".key", or "[\"odd key\"]". */
 void gw_path_key(struct gw_buf *path, const char *key, size_t len);
+/* Decodes the UTF-8 character at @s (@left bytes) into *@cp: its length,
+ * or 0 for an invalid or truncated sequence (overlong, surrogate, beyond
+ * U+10FFFF included). */
+size_t gw_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp);
+/* Appends @cp (at most U+10FFFF) to @buf as UTF-8. */
+void gw_utf8_put(struct gw_buf *buf, uint32_t cp);
 
 /* ---- load.c: spec bytes -> trees --------------------------------------- */
 

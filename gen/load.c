@@ -59,37 +59,6 @@ static void error_at(struct loader *ld, struct gw_mark mark,
 
 /* ---- the gate ---------------------------------------------------------- */
 
-/* Decodes one UTF-8 sequence strictly; returns its length or 0 if invalid. */
-static size_t decode_utf8(const unsigned char *s, size_t left, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xe0) == 0xc0) {
-		len = 2, c &= 0x1f, min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3, c &= 0x0f, min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (left < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /*
  * Why character @cp may not be in a spec, or NULL when it may.  NUL, C0
  * controls but TAB, LF and CR, DEL and C1 break kubectl or kustomize even
@@ -134,7 +103,7 @@ static int gate_bytes(struct loader *ld, const char *data, size_t len)
 			i++;
 			continue;
 		}
-		n = decode_utf8(s + i, len - i, &cp);
+		n = gw_utf8_decode(s + i, len - i, &cp);
 
 		if (!n) {
 			error_at(ld, here, "invalid UTF-8 (byte 0x%02X)", s[i]);
@@ -365,7 +334,7 @@ static int check_value(struct loader *ld, struct gw_mark at, const char *s,
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = decode_utf8((const unsigned char *)s + i, len - i,
+		size_t n = gw_utf8_decode((const unsigned char *)s + i, len - i,
 				       &cp);
 
 		if (!n)

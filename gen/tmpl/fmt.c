@@ -23,41 +23,10 @@ const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
 
 static unsigned decode(const unsigned char *s, size_t n, size_t *w)
 {
-	unsigned r;
-	size_t need, i;
+	uint32_t r;
 
-	if (s[0] < 0x80) {
-		*w = 1;
-		return s[0];
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		need = 1;
-		r = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		need = 2;
-		r = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		need = 3;
-		r = s[0] & 0x07;
-	} else {
-		goto bad;
-	}
-	if (n < need + 1)
-		goto bad;
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		r = r << 6 | (s[i] & 0x3F);
-	}
-	if ((need == 2 && r < 0x800) || (need == 3 && (r < 0x10000 ||
-						       r > 0x10FFFF)) ||
-	    (r >= 0xD800 && r <= 0xDFFF))
-		goto bad;
-	*w = need + 1;
-	return r;
-bad:
-	*w = 0;			/* invalid: one byte */
-	return 0xFFFD;
+	*w = gw_utf8_decode(s, n, &r);	/* 0: invalid, one byte */
+	return *w ? r : 0xFFFD;
 }
 
 static bool is_print(unsigned r)
@@ -74,33 +43,6 @@ static bool is_print(unsigned r)
 	    r >= 0xE0000)
 		return false;
 	return true;
-}
-
-static void put_rune(struct gw_buf *b, unsigned r)
-{
-	char c[4];
-
-	if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
-		r = 0xFFFD;
-	if (r < 0x80) {
-		c[0] = (char)r;
-		gw_buf_add(b, c, 1);
-	} else if (r < 0x800) {
-		c[0] = (char)(0xC0 | r >> 6);
-		c[1] = (char)(0x80 | (r & 0x3F));
-		gw_buf_add(b, c, 2);
-	} else if (r < 0x10000) {
-		c[0] = (char)(0xE0 | r >> 12);
-		c[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-		c[2] = (char)(0x80 | (r & 0x3F));
-		gw_buf_add(b, c, 3);
-	} else {
-		c[0] = (char)(0xF0 | r >> 18);
-		c[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-		c[2] = (char)(0x80 | ((r >> 6) & 0x3F));
-		c[3] = (char)(0x80 | (r & 0x3F));
-		gw_buf_add(b, c, 4);
-	}
 }
 
 static size_t rune_count(const char *s, size_t n)
@@ -125,7 +67,7 @@ static void quote_rune_into(struct gw_buf *b, unsigned r, char quote)
 		return;
 	}
 	if (is_print(r)) {
-		put_rune(b, r);
+		gw_utf8_put(b, r);
 		return;
 	}
 	switch (r) {
@@ -404,7 +346,7 @@ static void bad_verb(struct printer *p, int verb, const struct val *v)
 	{
 		struct gw_buf tmp = {0};
 
-		put_rune(&tmp, (unsigned)verb);
+		gw_utf8_put(&tmp, (unsigned)verb);
 		gw_buf_add(p->out, tmp.data, tmp.len);
 		gw_buf_release(&tmp);
 	}
@@ -525,7 +467,7 @@ static void fmt_int(struct printer *p, const struct val *v, int verb)
 	case 'c': {
 		struct gw_buf b = {0};
 
-		put_rune(&b, (neg || u > 0x10FFFF) ? 0xFFFD : (unsigned)u);
+		gw_utf8_put(&b, (neg || u > 0x10FFFF) ? 0xFFFD : (unsigned)u);
 		pad(p, b.data, b.len);
 		gw_buf_release(&b);
 		return;
@@ -552,7 +494,7 @@ static void fmt_int(struct printer *p, const struct val *v, int verb)
 		gw_buf_puts(&b, buf);
 		if (p->f.sharp && u <= 0x10FFFF && is_print((unsigned)u)) {
 			gw_buf_puts(&b, " '");
-			put_rune(&b, (unsigned)u);
+			gw_utf8_put(&b, (unsigned)u);
 			gw_buf_puts(&b, "'");
 		}
 		pad(p, b.data, b.len);
@@ -1107,13 +1049,13 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 		}
 		if (!good) {
 			gw_buf_puts(out, "%!");
-			put_rune(out, verb);
+			gw_utf8_put(out, verb);
 			gw_buf_puts(out, "(BADINDEX)");
 			continue;
 		}
 		if (argnum >= n) {
 			gw_buf_puts(out, "%!");
-			put_rune(out, verb);
+			gw_utf8_put(out, verb);
 			gw_buf_puts(out, "(MISSING)");
 			continue;
 		}

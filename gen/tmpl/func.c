@@ -290,31 +290,6 @@ static int hexv(int c)
 	return -1;
 }
 
-static void put_utf8(struct gw_buf *b, unsigned r)
-{
-	char c[4];
-
-	if (r < 0x80) {
-		c[0] = (char)r;
-		gw_buf_add(b, c, 1);
-	} else if (r < 0x800) {
-		c[0] = (char)(0xC0 | r >> 6);
-		c[1] = (char)(0x80 | (r & 0x3F));
-		gw_buf_add(b, c, 2);
-	} else if (r < 0x10000) {
-		c[0] = (char)(0xE0 | r >> 12);
-		c[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-		c[2] = (char)(0x80 | (r & 0x3F));
-		gw_buf_add(b, c, 3);
-	} else {
-		c[0] = (char)(0xF0 | r >> 18);
-		c[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-		c[2] = (char)(0x80 | ((r >> 6) & 0x3F));
-		c[3] = (char)(0x80 | (r & 0x3F));
-		gw_buf_add(b, c, 4);
-	}
-}
-
 static int j4(struct jreader *r, unsigned *u)
 {
 	*u = 0;
@@ -382,7 +357,7 @@ static struct gw_node *jstring(struct jreader *r)
 			} else if (u >= 0xD800 && u < 0xE000) {
 				u = 0xFFFD;
 			}
-			put_utf8(&b, u);
+			gw_utf8_put(&b, u);
 			break;
 		}
 		default:
@@ -2131,7 +2106,7 @@ static int map_case(struct exec_state *s, struct val *a, struct val *out,
 			i++;
 			continue;
 		}
-		put_utf8(&b, rune_case(r, up));
+		gw_utf8_put(&b, rune_case(r, up));
 		i += w;
 	}
 	*out = buf_val(s, &b);

@@ -31,45 +31,18 @@ struct lexer {
  * sequence is U+FFFD of width 1. */
 static int decode_rune(const unsigned char *s, int n, int *width)
 {
-	int r, need, i;
+	uint32_t r;
 
 	if (n <= 0) {
 		*width = 0;
 		return EOF_RUNE;
 	}
-	if (s[0] < 0x80) {
-		*width = 1;
-		return s[0];
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		need = 1;
-		r = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		need = 2;
-		r = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		need = 3;
-		r = s[0] & 0x07;
-	} else {
+	*width = (int)gw_utf8_decode(s, (size_t)n, &r);
+	if (!*width) {
 		*width = 1;
 		return 0xFFFD;
 	}
-	if (n < need + 1)
-		goto bad;
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		r = r << 6 | (s[i] & 0x3F);
-	}
-	if ((need == 2 && r < 0x800) || (need == 3 && (r < 0x10000 ||
-						       r > 0x10FFFF)) ||
-	    (r >= 0xD800 && r <= 0xDFFF))
-		goto bad;
-	*width = need + 1;
-	return r;
-bad:
-	*width = 1;
-	return 0xFFFD;
+	return (int)r;
 }
 
 /* The width of the rune that ends at @s + @n (Go's DecodeLastRune). */

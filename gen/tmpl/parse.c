@@ -414,69 +414,17 @@ static int hex_value(int c)
 	return -1;
 }
 
-static void put_rune(struct gw_buf *b, unsigned r)
-{
-	char c[4];
-
-	if (r < 0x80) {
-		c[0] = (char)r;
-		gw_buf_add(b, c, 1);
-	} else if (r < 0x800) {
-		c[0] = (char)(0xC0 | r >> 6);
-		c[1] = (char)(0x80 | (r & 0x3F));
-		gw_buf_add(b, c, 2);
-	} else if (r < 0x10000) {
-		c[0] = (char)(0xE0 | r >> 12);
-		c[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-		c[2] = (char)(0x80 | (r & 0x3F));
-		gw_buf_add(b, c, 3);
-	} else {
-		c[0] = (char)(0xF0 | r >> 18);
-		c[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-		c[2] = (char)(0x80 | ((r >> 6) & 0x3F));
-		c[3] = (char)(0x80 | (r & 0x3F));
-		gw_buf_add(b, c, 4);
-	}
-}
-
 /* Decodes a UTF-8 rune (U+FFFD, width 1, when invalid). */
 static unsigned utf8_rune(const unsigned char *s, size_t n, size_t *w)
 {
-	unsigned r;
-	size_t need, i;
+	uint32_t r;
 
-	if (s[0] < 0x80) {
+	*w = gw_utf8_decode(s, n, &r);
+	if (!*w) {
 		*w = 1;
-		return s[0];
+		return 0xFFFD;
 	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		need = 1;
-		r = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		need = 2;
-		r = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		need = 3;
-		r = s[0] & 0x07;
-	} else {
-		goto bad;
-	}
-	if (n < need + 1)
-		goto bad;
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		r = r << 6 | (s[i] & 0x3F);
-	}
-	if ((need == 2 && r < 0x800) || (need == 3 && (r < 0x10000 ||
-						       r > 0x10FFFF)) ||
-	    (r >= 0xD800 && r <= 0xDFFF))
-		goto bad;
-	*w = need + 1;
 	return r;
-bad:
-	*w = 1;
-	return 0xFFFD;
 }
 
 /*
@@ -590,7 +538,7 @@ static int unquote(struct gw_arena *arena, const char *s, size_t n,
 
 				gw_buf_add(&b, &c, 1);
 			} else {
-				put_rune(&b, r);
+				gw_utf8_put(&b, r);
 			}
 			i += w;
 		}
