@@ -33,11 +33,16 @@ static const struct { char suffix[3]; size_t len; } unit_suffixes[] = {
 	{ "Pi", 2 }, { "Ei", 2 },
 };
 
+/* [a-zA-Z0-9._/-] as a bit per ASCII code: '-' '.' '/' '0'-'9' in the
+ * first word, 'A'-'Z' '_' 'a'-'z' in the second. */
+static const uint64_t plain_chars[2] = {
+	0x1fffull << 45,
+	0x3ffffffull << 33 | 1ull << 31 | 0x3ffffffull << 1,
+};
+
 static bool is_plain_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '/' ||
-	       c == '-';
+	return c < 128 && (plain_chars[c >> 6] >> (c & 63) & 1);
 }
 
 /* True if @s (of plain characters only) is a special word in any case:
@@ -48,6 +53,12 @@ static bool is_special_word(const char *s, size_t len)
 
 	if (len > SPECIAL_WORD_MAX)
 		return false;
+	switch (s[0] | 0x20) {
+	case 'y': case 'n': case 'o': case 't': case 'f': case 'i':
+		break;
+	default:
+		return false;	/* no special word starts otherwise */
+	}
 	for (w = 0; w < sizeof(special_words) / sizeof(*special_words); w++) {
 		if (special_words[w].len != len)
 			continue;
@@ -65,9 +76,13 @@ bool gw_emit_plain_safe(const char *s, size_t len)
 
 	if (!len || len > 256)
 		return false;
-	for (i = 0; i < len; i++)
-		if (!is_plain_char((unsigned char)s[i]))
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* lowercase letters are most, and cheapest to check */
+		if ((unsigned char)(c - 'a') >= 26 && !is_plain_char(c))
 			return false;
+	}
 	if (is_special_word(s, len))
 		return false;
 	if ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
@@ -153,8 +168,9 @@ void gw_emit_quote(struct gw_buf *buf, const char *s, size_t len)
  * "---" line.  Scalars are plain where gw_emit_plain_safe() allows (or a
  * number, true, false, null) and double-quoted otherwise, with libyaml's
  * escapes (yaml_escape()).  A string that is not UTF-8 (or holds a
- * surrogate or a code point beyond U+10FFFF) is refused.  It streams: no
- * document tree or event queue is built.
+ * surrogate or a code point beyond U+10FFFF) is refused, as is a key over
+ * 1000 bytes: gw_emit_yaml() then returns -1 and leaves @buf as it was.
+ * No document tree or event queue is built; bytes gather in a 4 KiB stage.
  */
 struct yaml_out {
 	struct gw_buf *buf;
@@ -177,16 +193,24 @@ static void yaml_flush(struct yaml_out *o)
 	o->staged = 0;
 }
 
+static void yaml_put_long(struct yaml_out *o, const void *s, size_t len)
+{
+	yaml_flush(o);
+	if (len > sizeof(o->stage)) {
+		gw_buf_add(o->buf, s, len);
+		return;
+	}
+	memcpy(o->stage, s, len);
+	o->staged = len;
+}
+
 /* Appends bytes: small pieces gather in the stage, one gw_buf_add() per
  * 4 KiB. */
-static void yaml_put(struct yaml_out *o, const void *s, size_t len)
+static inline void yaml_put(struct yaml_out *o, const void *s, size_t len)
 {
 	if (len > sizeof(o->stage) - o->staged) {
-		yaml_flush(o);
-		if (len > sizeof(o->stage)) {
-			gw_buf_add(o->buf, s, len);
-			return;
-		}
+		yaml_put_long(o, s, len);
+		return;
 	}
 	memcpy(o->stage + o->staged, s, len);
 	o->staged += len;
@@ -353,36 +377,34 @@ static void yaml_float(struct yaml_out *o, double d)
 	yaml_plain(o, num, strlen(num));
 }
 
-static int yaml_string(struct yaml_out *o, const struct gw_node *n)
+static int yaml_string(struct yaml_out *o, const char *s, size_t len,
+		       bool plain)
 {
-	if (gw_emit_plain_safe(n->u.str.s, n->u.str.len)) {
-		yaml_plain(o, n->u.str.s, n->u.str.len);
+	if (plain) {
+		yaml_plain(o, s, len);
 		return 0;
 	}
-	return yaml_quoted(o, n->u.str.s, n->u.str.len);
+	return yaml_quoted(o, s, len);
 }
 
-/* True for a key written as "key: value": at most 128 bytes, no line
- * break (LF, CR, NEL, U+2028, U+2029). */
-static bool yaml_simple_key(const char *s, size_t len)
+/* True if @s holds a line break (LF, CR, NEL, U+2028, U+2029). */
+static bool has_break(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len > KEY_SIMPLE_MAX)
-		return false;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\n' || c == '\r')
-			return false;
+			return true;
 		if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85)
-			return false;
+			return true;
 		if (c == 0xe2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
 		    ((unsigned char)s[i + 2] == 0xa8 ||
 		     (unsigned char)s[i + 2] == 0xa9))
-			return false;
+			return true;
 	}
-	return true;
+	return false;
 }
 
 static int yaml_node(struct yaml_out *o, const struct gw_node *n,
@@ -391,6 +413,7 @@ static int yaml_node(struct yaml_out *o, const struct gw_node *n,
 static int yaml_mapping(struct yaml_out *o, const struct gw_node *n)
 {
 	int outer = o->indent;
+	bool plain;
 	size_t i;
 
 	if (!n->u.map.n) {
@@ -405,14 +428,17 @@ static int yaml_mapping(struct yaml_out *o, const struct gw_node *n)
 		 * keys at 1024 characters) */
 		if (key->u.str.len > KEY_MAX)
 			return -1;
+		plain = gw_emit_plain_safe(key->u.str.s, key->u.str.len);
 		yaml_indent(o);
-		if (yaml_simple_key(key->u.str.s, key->u.str.len)) {
-			if (yaml_string(o, key))
+		/* "key: value" for a key of at most 128 bytes on one line */
+		if (key->u.str.len <= KEY_SIMPLE_MAX &&
+		    (plain || !has_break(key->u.str.s, key->u.str.len))) {
+			if (yaml_string(o, key->u.str.s, key->u.str.len, plain))
 				return -1;
 			yaml_indicator(o, ":", 1, false, false);
 		} else {
 			yaml_indicator(o, "?", 1, true, true);
-			if (yaml_string(o, key))
+			if (yaml_string(o, key->u.str.s, key->u.str.len, plain))
 				return -1;
 			yaml_indent(o);
 			yaml_indicator(o, ":", 1, true, true);
@@ -469,7 +495,9 @@ static int yaml_node(struct yaml_out *o, const struct gw_node *n,
 		yaml_float(o, n->u.num);
 		return 0;
 	case GW_STR:
-		return yaml_string(o, n);
+		return yaml_string(o, n->u.str.s, n->u.str.len,
+				   gw_emit_plain_safe(n->u.str.s,
+						      n->u.str.len));
 	case GW_SEQ:
 		return yaml_sequence(o, n, place);
 	case GW_MAP:

@@ -2,10 +2,13 @@
  * test_emit_diff.c - gw_emit_yaml() against libyaml 0.2.5's event emitter:
  * thousands of generated trees (fixed seed) must come out byte for byte as
  * libyaml writes the same events, plus pinned layouts and the strings that
- * are not UTF-8.  Also gw_emit_json()'s string escapes against the plain
+ * are not UTF-8.  Also gw_emit_plain_safe() against its definition
+ * written plainly, and gw_emit_json()'s string escapes against the
  * per-byte escaper.
  */
+#include <ctype.h>
 #include <math.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "unit.h"
@@ -690,6 +693,100 @@ static void test_yaml_key_length_limit(void **state)
 	gw_arena_free(a);
 }
 
+/* ---- gw_emit_plain_safe against its definition, written plainly --------- */
+
+static bool ref_plain_safe(const char *s, size_t len)
+{
+	static const char *const words[] = {
+		"y", "n", "yes", "no", "on", "off", "true", "false", "null",
+		"nan", "inf", "infinity",
+	};
+	static const char *const units[] = {
+		"m", "k", "M", "G", "T", "P", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
+	};
+	size_t i, digits;
+
+	if (!len || len > 256)
+		return false;
+	for (i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == len && !strncasecmp(s, words[i], len))
+			return false;
+	for (i = 0; i < len; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789._/-", s[i]) || !s[i])
+			return false;
+	if (isalpha((unsigned char)s[0]) || s[0] == '/')
+		return true;
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	for (digits = 0; digits < len && isdigit((unsigned char)s[digits]);)
+		digits++;
+	for (i = 0; i < sizeof(units) / sizeof(*units); i++)
+		if (strlen(units[i]) == len - digits &&
+		    !memcmp(s + digits, units[i], len - digits))
+			return true;
+	return false;
+}
+
+static void assert_plain_safe_as_defined(const char *s, size_t len)
+{
+	if (gw_emit_plain_safe(s, len) != ref_plain_safe(s, len))
+		fail_msg("gw_emit_plain_safe(\"%.*s\", %zu) is %d", (int)len, s,
+			 len, gw_emit_plain_safe(s, len));
+}
+
+/* Every string of up to 3 characters from an alphabet of each class, every
+ * pool string, special words in random case, random strings. */
+static void test_plain_safe_same_as_definition(void **state)
+{
+	static const char alphabet[] = "aAfFiInNoOtTyYzZ09._/-:# \x80\xff@";
+	const size_t k = sizeof(alphabet) - 1;
+	struct gw_buf scratch = { 0 };
+	char s[3];
+	size_t i, len;
+
+	(void)state;
+	for (len = 1; len <= 3; len++) {
+		size_t total = len == 1 ? k : len == 2 ? k * k : k * k * k;
+
+		for (i = 0; i < total; i++) {
+			size_t r = i, j;
+
+			for (j = 0; j < len; j++, r /= k)
+				s[j] = alphabet[r % k];
+			assert_plain_safe_as_defined(s, len);
+		}
+	}
+	for (i = 0; i < sizeof(nasty) / sizeof(*nasty); i++)
+		assert_plain_safe_as_defined(nasty[i].s, nasty[i].len);
+	rng_state = 3;
+	for (i = 0; i < 20000; i++) {
+		struct gw_arena *a = gw_arena_new();
+		struct gw_node *n;
+
+		if (i % 2) {
+			n = random_key(a, &scratch);
+		} else {
+			char word[16];
+			size_t w = pick(sizeof(nasty) / sizeof(*nasty)), j;
+
+			/* a pool string in random case */
+			len = nasty[w].len < sizeof(word) ? nasty[w].len : 0;
+			for (j = 0; j < len; j++)
+				word[j] = (char)(pick(2) ?
+					toupper((unsigned char)nasty[w].s[j]) :
+					nasty[w].s[j]);
+			gw_buf_add(&scratch, word, len);
+			if (pick(2))
+				add_identifier(&scratch, pick(3));
+			n = str_node(a, &scratch);
+		}
+		assert_plain_safe_as_defined(n->u.str.s, n->u.str.len);
+		gw_arena_free(a);
+	}
+	gw_buf_release(&scratch);
+}
+
 /* ---- gw_emit_json: string escapes against the byte-by-byte escaper ------- */
 
 static void ref_json_string(struct gw_buf *buf, const char *s, size_t len)
@@ -757,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_escapes),
 		cmocka_unit_test(test_yaml_refuses_what_is_not_utf8),
 		cmocka_unit_test(test_yaml_key_length_limit),
+		cmocka_unit_test(test_plain_safe_same_as_definition),
 		cmocka_unit_test(test_json_strings_same_as_bytewise),
 	};
 
