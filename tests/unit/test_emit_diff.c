@@ -584,6 +584,35 @@ static void test_yaml_pinned_layouts(void **state)
 	gw_arena_free(a);
 }
 
+/* Indentation past 64 columns (the emitter pads in pieces of 64): 60
+ * levels of mappings and sequences in turn, with a long key at each. */
+static void test_yaml_deep_nesting_same_as_libyaml(void **state)
+{
+	struct gw_arena *a = gw_arena_new();
+	struct gw_node *root = gw_node_map(a), *at = root;
+	char long_key[200];
+	int depth;
+
+	(void)state;
+	memset(long_key, 'q', sizeof(long_key) - 1);
+	long_key[sizeof(long_key) - 1] = '\0';
+	for (depth = 0; depth < 60; depth++) {
+		struct gw_node *next = depth % 3 ? gw_node_map(a) :
+						   gw_node_seq(a);
+
+		if (at->kind == GW_MAP) {
+			gw_map_put(a, at, "k", str(a, "v"));
+			gw_map_put(a, at, depth % 2 ? long_key : "nest", next);
+		} else {
+			gw_seq_push(a, at, str(a, "item"));
+			gw_seq_push(a, at, next);
+		}
+		at = next;
+	}
+	assert_true(same_as_libyaml(&root, 1, ""));
+	gw_arena_free(a);
+}
+
 /* libyaml's double-quoted escapes with unicode on, one by one. */
 static void test_yaml_escapes(void **state)
 {
@@ -851,6 +880,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_same_as_libyaml_for_random_trees),
 		cmocka_unit_test(test_yaml_same_as_libyaml_for_every_nasty_string),
 		cmocka_unit_test(test_yaml_pinned_layouts),
+		cmocka_unit_test(test_yaml_deep_nesting_same_as_libyaml),
 		cmocka_unit_test(test_yaml_escapes),
 		cmocka_unit_test(test_yaml_refuses_what_is_not_utf8),
 		cmocka_unit_test(test_yaml_key_length_limit),
