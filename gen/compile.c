@@ -2,13 +2,18 @@
  * compile.c - the pipeline, for main.c, in two passes over the inputs.
  *
  * Pass 1 takes every spec through load, validate, model and check and
- * keeps only a summary of each gateway; then the decisions that span
- * specs (one gateway per folder, one template per control plane, the
- * legacy-kernel scenario).  Nothing is written unless every spec of the
- * run is free of errors.  Pass 2 loads each spec again from the bytes
- * pass 1 read, renders it and hands its folder to the writer at once,
- * so memory does not grow with the number of specs; with jobs > 1 pass 2
- * runs in that many threads.
+ * keeps a summary of each gateway; a clean spec is also rendered at once,
+ * into memory, while the rendered bytes kept stay under KEEP_RENDERED.
+ * Then the decisions that span specs (one gateway per folder, one
+ * template per control plane, the legacy-kernel scenario).  Nothing is
+ * written unless every spec of the run is free of errors: a failed run
+ * does not touch the output folder, not even its mtime.  Pass 2 hands
+ * each spec's folders to the writer: the ones pass 1 kept, or, past the
+ * budget, rendered again from the bytes pass 1 read.  So memory does not
+ * grow with the number of specs, and a run of up to about a thousand
+ * gateways parses each spec once.  With jobs > 1 both passes run in that
+ * many threads; the messages, the summaries and the output are the same
+ * for every number of jobs (they are merged in input order).
  */
 #include <limits.h>
 #include <pthread.h>
@@ -39,15 +44,36 @@ struct control_plane {
 	long lowest_port;
 };
 
-/* One input's bytes, read once by pass 1 and parsed again by pass 2. */
+/*
+ * Rendered bytes pass 1 may keep for pass 2 (about 4 KB per gateway):
+ * 4 MiB holds a thousand gateways, and keeps peak memory under 10 MB
+ * for them; the specs past it are parsed again in pass 2.
+ */
+#define KEEP_RENDERED (4u << 20)
+
+/* One input: its bytes, read once, and what pass 1 found in it (merged
+ * into the compilation in input order, whichever thread checked it). */
 struct source {
 	const char *name;
 	const char *data;
 	size_t len;
+	struct gw_diag_entry *notes;	/* its messages, in the run's arena */
+	size_t nnotes;
+	struct summary *gateways;	/* its good gateways */
+	size_t ngateways;
+	const char **reads;		/* files its injection previews read */
+	size_t nreads;
+	bool io_error;
+	bool kept;			/* rendered holds all its folders */
+	struct gw_fileset rendered;
 };
 
 struct compilation {
 	struct gw_arena *arena;		/* the run's: diagnostics, summaries */
+	pthread_mutex_t lock;		/* arena and kept_bytes, in pass 1 */
+	size_t next;			/* the next source pass 1 checks */
+	size_t kept_bytes;		/* rendered bytes pass 1 holds */
+	bool render;			/* the run writes: render in pass 1 */
 	struct gw_diag diag;
 	const struct gw_node *schema;
 	struct summary *gateways;
@@ -66,20 +92,10 @@ static const char *keep(struct compilation *c, const char *s)
 	return s ? gw_arena_strdup(c->arena, s) : NULL;
 }
 
-static void add_gateway(struct compilation *c, const struct gw_gateway *gw)
+/* A gateway's summary, its strings in the run's arena (lock held). */
+static void summarize(struct compilation *c, struct summary *s,
+		      const struct gw_gateway *gw)
 {
-	struct summary *s;
-
-	if (c->n == c->cap) {
-		struct summary *bigger;
-
-		c->cap = c->cap ? c->cap * 2 : 16;
-		bigger = gw_arena_alloc(c->arena, c->cap * sizeof(*bigger));
-		if (c->n)
-			memcpy(bigger, c->gateways, c->n * sizeof(*bigger));
-		c->gateways = bigger;
-	}
-	s = &c->gateways[c->n++];
 	s->file = gw->file;
 	s->ns = keep(c, gw->ns);
 	s->name = keep(c, gw->name);
@@ -96,45 +112,198 @@ static void add_gateway(struct compilation *c, const struct gw_gateway *gw)
 	s->lowest_port = gw_model_lowest_target_port(gw);
 }
 
-/* Pass 1 for one input: every document checked, a summary of each good
- * gateway kept; the trees go with @arena. */
-static void check_input(struct compilation *c, struct gw_arena *arena,
-			const struct source *src)
+static void add_gateway(struct compilation *c, const struct summary *s)
 {
-	struct gw_node **docs;
-	size_t ndocs, i;
+	if (c->n == c->cap) {
+		struct summary *bigger;
 
-	if (gw_load_bytes(arena, &c->diag, src->name, src->data, src->len,
-			  &docs, &ndocs))
+		c->cap = c->cap ? c->cap * 2 : 16;
+		bigger = gw_arena_alloc(c->arena, c->cap * sizeof(*bigger));
+		if (c->n)
+			memcpy(bigger, c->gateways, c->n * sizeof(*bigger));
+		c->gateways = bigger;
+	}
+	c->gateways[c->n++] = *s;
+}
+
+/*
+ * Renders the checked gateways of @src into src->rendered when the budget
+ * allows; anything amiss leaves it to pass 2, which reports it.  A spec
+ * with an injection preview waits for pass 2: the preview needs the
+ * template its control plane installs, known only after pass 1.
+ */
+static void render_early(struct compilation *c, struct gw_arena *arena,
+			 struct source *src, struct gw_gateway *const *gws,
+			 size_t n)
+{
+	size_t i, bytes = 0;
+	bool room;
+
+	for (i = 0; i < n; i++)
+		if (gws[i]->inject_preview)
+			return;
+	pthread_mutex_lock(&c->lock);
+	room = c->kept_bytes < KEEP_RENDERED;
+	pthread_mutex_unlock(&c->lock);
+	if (!room)
 		return;
+	for (i = 0; i < n; i++)
+		if (gw_render_gateway(arena, gws[i], &src->rendered)) {
+			gw_fileset_release(&src->rendered);
+			return;
+		}
+	/* kept for a while: trimmed to their size (a buffer grew by
+	 * doubling), and counted with their paths and malloc's overhead */
+	for (i = 0; i < src->rendered.n; i++) {
+		struct gw_file *f = &src->rendered.files[i];
+		char *trim = realloc(f->data, f->len + 1);
+
+		if (trim)
+			f->data = trim;
+		bytes += f->len + strlen(f->path) + 64;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->kept_bytes += bytes;
+	pthread_mutex_unlock(&c->lock);
+	src->kept = true;
+}
+
+/* What pass 1 found in @src, into the run's arena (lock held). */
+static void keep_outcome(struct compilation *c, struct source *src,
+			 const struct gw_diag *diag,
+			 struct gw_gateway *const *gws, size_t n)
+{
+	size_t i;
+
+	if (diag->n) {
+		src->notes = gw_arena_alloc(c->arena,
+					    diag->n * sizeof(*src->notes));
+		for (i = 0; i < diag->n; i++) {
+			struct gw_diag_entry *e = &src->notes[i];
+
+			*e = diag->entries[i];
+			e->msg = gw_arena_strdup(c->arena, e->msg);
+			e->mark.file = keep(c, e->mark.file);
+		}
+		src->nnotes = diag->n;
+	}
+	if (n)
+		src->gateways = gw_arena_alloc(c->arena,
+					       n * sizeof(*src->gateways));
+	for (i = 0; i < n; i++)
+		summarize(c, &src->gateways[i], gws[i]);
+	src->ngateways = n;
+	src->reads = gw_arena_alloc(c->arena, 2 * n * sizeof(*src->reads) + 1);
+	for (i = 0; c->reads && i < n; i++) {
+		if (gws[i]->inject_preview && gws[i]->inject_values)
+			src->reads[src->nreads++] =
+				keep(c, gws[i]->inject_values);
+		if (gws[i]->inject_preview && gws[i]->inject_mesh)
+			src->reads[src->nreads++] =
+				keep(c, gws[i]->inject_mesh);
+	}
+}
+
+/* Pass 1 for one input: every document checked; a summary of each good
+ * gateway and the messages kept in @src, the trees freed. */
+static void check_source(struct compilation *c, struct source *src)
+{
+	struct gw_arena *arena = gw_arena_new(), *notes = gw_arena_new();
+	struct gw_diag diag;
+	struct gw_node **docs;
+	struct gw_gateway **gws = NULL;
+	size_t ndocs, i, n = 0;
+
+	gw_diag_init(&diag, notes);
+	if (gw_load_bytes(arena, &diag, src->name, src->data, src->len,
+			  &docs, &ndocs))
+		ndocs = 0;
+	else
+		gws = gw_arena_alloc(arena, ndocs * sizeof(*gws));
 	for (i = 0; i < ndocs && docs[i]->kind == GW_NULL; i++)
 		;
-	if (i == ndocs)
-		gw_diag_add(&c->diag, GW_SEV_ERROR, docs[0]->mark, "no spec in "
+	if (ndocs && i == ndocs)
+		gw_diag_add(&diag, GW_SEV_ERROR, docs[0]->mark, "no spec in "
 			    "the file (every YAML document is empty)");
 	for (i = 0; i < ndocs; i++) {
 		struct gw_gateway *gw;
 
 		if (docs[i]->kind == GW_NULL)
 			continue;	/* an empty document, as kubectl skips */
-		if (gw_validate(&c->diag, c->schema, docs[i]))
+		if (gw_validate(&diag, c->schema, docs[i]))
 			continue;
 		gw = gw_model_build(arena, src->name, docs[i]);
-		if (gw_check_gateway(&c->diag, gw))
+		if (gw_check_gateway(&diag, gw))
 			continue;
 		if (gw->inject_preview &&
-		    gw_inject_preview_check(arena, &c->diag, gw,
-					    c->no_file_reads, &c->io_error))
+		    gw_inject_preview_check(arena, &diag, gw,
+					    c->no_file_reads, &src->io_error))
 			continue;
-		if (gw->inject_preview && c->reads) {
-			if (gw->inject_values)
-				gw_fileset_add(c->reads, gw->inject_values,
-					       NULL, 0);
-			if (gw->inject_mesh)
-				gw_fileset_add(c->reads, gw->inject_mesh,
-					       NULL, 0);
-		}
-		add_gateway(c, gw);
+		gws[n++] = gw;
+	}
+	if (c->render && !diag.errors && n)
+		render_early(c, arena, src, gws, n);
+	pthread_mutex_lock(&c->lock);
+	keep_outcome(c, src, &diag, gws, n);
+	pthread_mutex_unlock(&c->lock);
+	free(diag.entries);
+	free(diag.file_order);
+	gw_arena_free(notes);
+	gw_arena_free(arena);
+}
+
+static void *check_worker(void *arg)
+{
+	struct compilation *c = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&c->lock);
+		i = c->next++;
+		pthread_mutex_unlock(&c->lock);
+		if (i >= c->nsources)
+			break;
+		check_source(c, &c->sources[i]);
+	}
+	return NULL;
+}
+
+static void *check_thread(void *arg)
+{
+	check_worker(arg);
+	gw_validate_release();
+	return NULL;
+}
+
+/* Pass 1 over every source in @jobs threads, then its findings merged in
+ * input order: the messages, the summaries, the files read. */
+static void check_all(struct compilation *c, unsigned jobs)
+{
+	pthread_t threads[GW_MAX_JOBS];
+	unsigned i, started = 0;
+	size_t s, k;
+
+	if (jobs > c->nsources)
+		jobs = (unsigned)c->nsources;
+	for (i = 1; i < jobs && i < GW_MAX_JOBS; i++)
+		if (!pthread_create(&threads[started], NULL, check_thread, c))
+			started++;
+	check_worker(c);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	for (s = 0; s < c->nsources; s++) {
+		struct source *src = &c->sources[s];
+
+		for (k = 0; k < src->nnotes; k++)
+			gw_diag_add(&c->diag, src->notes[k].severity,
+				    src->notes[k].mark, "%s",
+				    src->notes[k].msg);
+		for (k = 0; k < src->ngateways; k++)
+			add_gateway(c, &src->gateways[k]);
+		for (k = 0; k < src->nreads; k++)
+			gw_fileset_add(c->reads, src->reads[k], NULL, 0);
+		c->io_error |= src->io_error;
 	}
 }
 
@@ -418,16 +587,20 @@ static int preview_injection(struct compilation *c, struct gw_arena *arena,
 	return gw_inject_preview(arena, gw, a->data, a->len, set);
 }
 
-/* Pass 2 for one input (checked by pass 1): its gateways rendered. */
-static int render_input(struct sink *k, const struct source *src)
+/* Pass 2 for one input (checked by pass 1): its folders delivered, as
+ * pass 1 rendered them or rendered now. */
+static int render_input(struct sink *k, struct source *src)
 {
-	struct gw_arena *arena = gw_arena_new();
+	struct gw_arena *arena;
 	struct gw_diag quiet;	/* pass 1 reported all there is */
 	struct gw_fileset set = { 0 };
 	struct gw_node **docs;
 	size_t ndocs, i;
 	int err = 0;
 
+	if (src->kept)
+		return deliver(k, &src->rendered);
+	arena = gw_arena_new();
 	gw_diag_init(&quiet, arena);
 	if (gw_load_bytes(arena, &quiet, src->name, src->data, src->len,
 			  &docs, &ndocs))
@@ -597,13 +770,11 @@ int gw_compile(const struct gw_options *opt)
 	for (i = 0; i < opt->nbuffers; i++)
 		add_source(&c, opt->buffers[i].name, opt->buffers[i].data,
 			   opt->buffers[i].len);
-	/* pass 1: every spec checked; the trees freed spec by spec */
-	for (i = 0; i < c.nsources; i++) {
-		struct gw_arena *arena = gw_arena_new();
-
-		check_input(&c, arena, &c.sources[i]);
-		gw_arena_free(arena);
-	}
+	/* pass 1: every spec checked (and rendered, when the run writes) */
+	c.render = opt->outdir || opt->result;
+	pthread_mutex_init(&c.lock, NULL);
+	check_all(&c, opt->jobs ? opt->jobs : 1);
+	pthread_mutex_destroy(&c.lock);
 	check_unique_folders(&c);
 	if (!c.diag.errors)
 		plan_control_planes(&c);
@@ -653,6 +824,8 @@ int gw_compile(const struct gw_options *opt)
 		if (gw_write_tree(opt->outdir, set, opt->prune))
 			status = GW_EXIT_USAGE;
 	}
+	for (i = 0; i < c.nsources; i++)	/* kept, not delivered */
+		gw_fileset_release(&c.sources[i].rendered);
 	if (set == &own)
 		gw_fileset_release(&own);
 	else

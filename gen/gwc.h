@@ -200,6 +200,8 @@ unsigned gw_validate(struct gw_diag *diag, const struct gw_node *schema,
 		     const struct gw_node *doc);
 /* The same, reporting nothing: true when @doc is valid. */
 bool gw_validate_quiet(const struct gw_node *schema, const struct gw_node *doc);
+/* Frees the calling thread's compiled schema patterns. */
+void gw_validate_release(void);
 
 /* ---- asset.c: files embedded at build time ----------------------------- */
 

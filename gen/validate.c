@@ -225,18 +225,32 @@ static const struct gw_node *resolve_ref(struct validator *v,
 }
 
 /*
- * Compiled patterns, kept for the life of the process: the schema has a
+ * Compiled patterns, kept for the life of the thread: the schema has a
  * few dozen, and compiling one costs more than validating a whole spec.
  * Keyed by the pattern text, so any schema tree (the embedded one or a
- * test's) finds them.  Not for threads: validation is pass 1 of
- * gen/compile.c, which runs in one.
+ * test's) finds them.  One cache per thread (pass 1 of gen/compile.c
+ * checks specs in -j threads; glibc's regexec locks a shared pattern), so
+ * a thread that validated calls gw_validate_release() before it ends.
  */
-static struct compiled_pattern {
+struct compiled_pattern {
 	char *pattern;
 	regex_t re;
 	bool valid;
-} patterns[128];
-static size_t npatterns;
+};
+static _Thread_local struct compiled_pattern patterns[128];
+static _Thread_local size_t npatterns;
+
+void gw_validate_release(void)
+{
+	size_t i;
+
+	for (i = 0; i < npatterns; i++) {
+		if (patterns[i].valid)
+			regfree(&patterns[i].re);
+		free(patterns[i].pattern);
+	}
+	npatterns = 0;
+}
 
 static bool pattern_matches(const char *pattern, const char *s)
 {
@@ -410,11 +424,11 @@ static void check_string(struct validator *v, const struct gw_node *schema,
 	const struct gw_node *title = gw_map_get(schema, "title");
 	struct gw_buf val = { 0 };
 
-	describe(&val, n);
 	/* a failed pattern says it all; lengths only for matching strings */
 	if (pattern && pattern->kind == GW_STR &&
 	    (strlen(n->u.str.s) != n->u.str.len ||	/* a NUL never matches */
 	     !pattern_matches(pattern->u.str.s, n->u.str.s))) {
+		describe(&val, n);
 		if (title && title->kind == GW_STR)
 			report(v, n, "%s is not a valid %s", val.data,
 			       title->u.str.s);
@@ -422,12 +436,17 @@ static void check_string(struct validator *v, const struct gw_node *schema,
 			report(v, n, "%s does not match the pattern %s",
 			       val.data, pattern->u.str.s);
 	} else {
-		if (get_count(schema, "minLength", &lim) && len < lim)
+		if (get_count(schema, "minLength", &lim) && len < lim) {
+			describe(&val, n);
 			report(v, n, "%s is shorter than %zu character%s",
 			       val.data, lim, lim == 1 ? "" : "s");
-		if (get_count(schema, "maxLength", &lim) && len > lim)
+		}
+		if (get_count(schema, "maxLength", &lim) && len > lim) {
+			if (!val.len)
+				describe(&val, n);
 			report(v, n, "%s is longer than %zu character%s",
 			       val.data, lim, lim == 1 ? "" : "s");
+		}
 	}
 	gw_buf_release(&val);
 }

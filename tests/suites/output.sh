@@ -197,6 +197,35 @@ else
 	fail determinism "gwc build examples/ failed: $(oneline "$work/det.err")"
 fi
 
+# ---- threads: the same messages -------------------------------------------
+# Pass 1 checks specs in -j threads; the messages are merged in input order,
+# so every bad spec of tests/bad plus the examples gives the same stderr,
+# byte for byte, and the same status for any -j; nothing is written.
+bad_specs=()
+for f in "$top"/tests/bad/*/spec.yaml; do
+	[ -f "$f" ] && [ -r "$f" ] && bad_specs+=("$f")
+done
+g build -o "$work/jobs-bad" "${examples[@]}" "${bad_specs[@]}"
+want_rc=$rc want_err=$(cat "$work/stderr")
+jobs_ok=1
+for j in 2 3 8; do
+	g build -j "$j" -o "$work/jobs-bad" "${examples[@]}" "${bad_specs[@]}"
+	if [ "$rc" != "$want_rc" ] || [ "$(cat "$work/stderr")" != "$want_err" ]; then
+		fail jobs-diagnostics "-j $j: exit $rc (-j 1: $want_rc): $(first_diff "$want_err" "$(cat "$work/stderr")")"
+		jobs_ok=0
+		break
+	fi
+done
+if [ "$jobs_ok" = 1 ]; then
+	if [ "$want_rc" != 1 ] || [ "$(grep -c ': error: ' <<<"$want_err")" -lt 90 ]; then
+		fail jobs-diagnostics "expected exit 1 and at least 90 errors, got exit $want_rc and $(grep -c ': error: ' <<<"$want_err")"
+	elif [ -e "$work/jobs-bad" ]; then
+		fail jobs-diagnostics "a failed run created its output folder"
+	else
+		ok jobs-diagnostics
+	fi
+fi
+
 # ---- idempotence -----------------------------------------------------------
 out=$work/idem
 g build -o "$out" "${examples[@]}"
