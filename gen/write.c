@@ -13,8 +13,9 @@
  *      folders that are already exactly right;
  *   3. stage every changed folder as OUT/<a>/.<b>.gwc-<pid>-<n>, written
  *      with O_EXCL|O_NOFOLLOW and explicit modes (0644 files, 0755
- *      scripts and folders, whatever the umask), then one syncfs() for
- *      all of them;
+ *      scripts and folders, whatever the umask: the writer sets the umask
+ *      to 0 for its life, rather than an fchmod per file), then one
+ *      syncfs() for all of them;
  *   4. only when every folder is staged, swap each in with
  *      renameat2(RENAME_EXCHANGE) (or RENAME_NOREPLACE for a new one),
  *      remove the old tree without following links, and make the swaps
@@ -64,6 +65,8 @@ struct writer {
 	struct folder *folders;
 	size_t nfolders, cap;
 	unsigned counter;
+	long pid;
+	mode_t old_umask;	/* the process's, back when the writer ends */
 	pthread_mutex_t lock;	/* folders, counter: stage() runs in threads */
 	sigset_t old_mask;
 	bool blocked;
@@ -116,7 +119,7 @@ static int remove_tree_at(int dirfd, const char *name)
 
 /* True for a staging folder name of another process:
  * ".<name>.gwc-<pid>-<n>". */
-static bool is_stale_stage_name(const char *s)
+static bool is_stale_stage_name(const char *s, long pid)
 {
 	const char *tag = strstr(s, STAGE_TAG);
 	size_t digits = 0, dashes = 0;
@@ -124,7 +127,7 @@ static bool is_stale_stage_name(const char *s)
 
 	if (s[0] != '.' || !tag || tag == s)
 		return false;
-	snprintf(own, sizeof(own), "%ld-", (long)getpid());
+	snprintf(own, sizeof(own), "%ld-", pid);
 	if (!strncmp(tag + strlen(STAGE_TAG), own, strlen(own)))
 		return false;
 	for (tag += strlen(STAGE_TAG); *tag; tag++) {
@@ -139,7 +142,7 @@ static bool is_stale_stage_name(const char *s)
 }
 
 /* Removes staging folders that a crashed run left in @dirfd. */
-static void remove_stale_stages(int dirfd)
+static void remove_stale_stages(int dirfd, long pid)
 {
 	DIR *dir;
 	struct dirent *e;
@@ -153,7 +156,7 @@ static void remove_stale_stages(int dirfd)
 		return;
 	}
 	while ((e = readdir(dir)))
-		if (is_stale_stage_name(e->d_name))
+		if (is_stale_stage_name(e->d_name, pid))
 			remove_tree_at(dirfd, e->d_name);
 	closedir(dir);
 }
@@ -174,20 +177,18 @@ static bool file_equals(int dirfd, const char *name, const char *data,
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    (size_t)st.st_size != len || (st.st_mode & 07777) != mode)
 		goto out;
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+	/* the size is right: read just that (no read for the end of file) */
+	while (off < len) {
+		size_t want = len - off < sizeof(buf) ? len - off : sizeof(buf);
+		ssize_t n = read(fd, buf, want);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || (size_t)n > len - off)
-			goto out;
-		if (n == 0)
-			break;
-		if (memcmp(buf, data + off, (size_t)n))
+		if (n <= 0 || memcmp(buf, data + off, (size_t)n))
 			goto out;
 		off += (size_t)n;
 	}
-	same = off == len;
+	same = true;
 out:
 	close(fd);
 	return same;
@@ -243,13 +244,6 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 	if (fd < 0)
 		return fail("cannot create", errno, "%s/%s/%s/%s", w->outdir,
 			    f->parent, f->name, name);
-	if (fchmod(fd, mode)) {
-		int err = errno;
-
-		close(fd);
-		return fail("cannot set the mode of", err, "%s/%s/%s/%s",
-			    w->outdir, f->parent, f->name, name);
-	}
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
 
@@ -277,9 +271,6 @@ static int open_parent(struct writer *w, const char *parent, bool *created)
 
 	if (created && !mkdirat(w->out, parent, 0755)) {
 		*created = true;
-		if (fchmodat(w->out, parent, 0755, 0))
-			return fail("cannot set the mode of", errno, "%s/%s",
-				    w->outdir, parent);
 	} else if (created && errno != EEXIST) {
 		return fail("cannot create", errno, "%s/%s", w->outdir, parent);
 	}
@@ -312,7 +303,7 @@ static int plan_folder(struct writer *w, struct folder *f)
 
 	if (parent < 0)
 		return errno == ENOENT ? 0 : -1;
-	remove_stale_stages(parent);
+	remove_stale_stages(parent, w->pid);
 	if (fstatat(parent, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
 		ret = 0;
 		goto out;
@@ -358,11 +349,11 @@ static int stage_folder(struct writer *w, struct folder *f)
 		return -1;
 	for (;;) {
 		if (asprintf(&f->stage, ".%s%s%ld-%u", f->name, STAGE_TAG,
-			     (long)getpid(),
+			     w->pid,
 			     __atomic_fetch_add(&w->counter, 1,
 						__ATOMIC_RELAXED)) < 0)
 			gw_oom();
-		if (!mkdirat(parent, f->stage, 0700))
+		if (!mkdirat(parent, f->stage, 0755))
 			break;
 		if (errno != EEXIST) {
 			fail("cannot create a folder in", errno, "%s/%s",
@@ -375,7 +366,7 @@ static int stage_folder(struct writer *w, struct folder *f)
 	}
 	fd = openat(parent, f->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
-	if (fd < 0 || fchmod(fd, 0755)) {
+	if (fd < 0) {
 		fail("cannot open", errno, "%s/%s/%s", w->outdir, f->parent,
 		     f->stage);
 		goto out;
@@ -582,9 +573,6 @@ static int open_outdir(struct writer *w)
 	}
 	if (!mkdir(w->outdir, 0755)) {
 		w->out_created = true;
-		if (chmod(w->outdir, 0755))
-			return fail("cannot set the mode of", errno, "%s",
-				    w->outdir);
 	} else if (errno != EEXIST) {
 		return fail("cannot create", errno, "%s", w->outdir);
 	}
@@ -616,6 +604,7 @@ static void free_writer(struct writer *w)
 	free(w->folders);
 	if (w->out >= 0)
 		close(w->out);	/* releases the lock */
+	umask(w->old_umask);
 	if (w->blocked)		/* a held signal acts now */
 		pthread_sigmask(SIG_SETMASK, &w->old_mask, NULL);
 	pthread_mutex_destroy(&w->lock);
@@ -631,6 +620,8 @@ struct gw_writer *gw_writer_open(const char *outdir)
 		gw_oom();
 	w->outdir = outdir;
 	w->out = -1;
+	w->pid = (long)getpid();
+	w->old_umask = umask(0);	/* modes as written: 0644, 0755 */
 	pthread_mutex_init(&w->lock, NULL);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit becomes EFBIG */
 	if (open_outdir(w)) {
