@@ -19,6 +19,7 @@
  */
 #include <math.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,44 @@ struct validator {
 	const struct gw_node *root;	/* for $ref */
 	unsigned errors;
 	struct gw_buf path;
+	bool embedded;			/* root is the embedded schema */
+};
+
+/* The keywords the validator implements, by their place in a schema. */
+#define KEYWORDS(X) \
+	X(REF, "$ref") X(TYPE, "type") X(CONST, "const") X(ENUM, "enum") \
+	X(ALL_OF, "allOf") X(ANY_OF, "anyOf") X(ONE_OF, "oneOf") \
+	X(NOT, "not") X(MINIMUM, "minimum") X(MAXIMUM, "maximum") \
+	X(EXCLUSIVE_MINIMUM, "exclusiveMinimum") \
+	X(EXCLUSIVE_MAXIMUM, "exclusiveMaximum") \
+	X(MULTIPLE_OF, "multipleOf") X(PATTERN, "pattern") X(TITLE, "title") \
+	X(MIN_LENGTH, "minLength") X(MAX_LENGTH, "maxLength") \
+	X(ITEMS, "items") X(UNIQUE_ITEMS, "uniqueItems") \
+	X(MIN_ITEMS, "minItems") X(MAX_ITEMS, "maxItems") \
+	X(PROPERTIES, "properties") \
+	X(ADDITIONAL_PROPERTIES, "additionalProperties") \
+	X(REQUIRED, "required") X(PROPERTY_NAMES, "propertyNames") \
+	X(MIN_PROPERTIES, "minProperties") X(MAX_PROPERTIES, "maxProperties")
+
+enum keyword {
+#define AS_ENUM(id, name) KW_##id,
+	KEYWORDS(AS_ENUM)
+#undef AS_ENUM
+	KW_N
+};
+
+static const struct {
+	const char *name;
+	size_t len;
+} keyword_names[KW_N] = {
+#define AS_NAME(id, name) { name, sizeof(name) - 1 },
+	KEYWORDS(AS_NAME)
+#undef AS_NAME
+};
+
+/* One schema map's keywords: its values, NULL where absent. */
+struct keywords {
+	const struct gw_node *kw[KW_N];
 };
 
 static void report(struct validator *v, const struct gw_node *at,
@@ -178,11 +217,8 @@ static bool get_number(const struct gw_node *n, double *out)
 	return true;
 }
 
-static bool get_count(const struct gw_node *schema, const char *kw,
-		      size_t *out)
+static bool get_count(const struct gw_node *n, size_t *out)
 {
-	const struct gw_node *n = gw_map_get(schema, kw);
-
 	if (n && n->kind == GW_NUM && n->u.num >= 0 && n->u.num < 1e15 &&
 	    n->u.num == floor(n->u.num)) {
 		*out = (size_t)n->u.num;	/* 2.0 counts as 2 */
@@ -240,18 +276,6 @@ struct compiled_pattern {
 static _Thread_local struct compiled_pattern patterns[128];
 static _Thread_local size_t npatterns;
 
-void gw_validate_release(void)
-{
-	size_t i;
-
-	for (i = 0; i < npatterns; i++) {
-		if (patterns[i].valid)
-			regfree(&patterns[i].re);
-		free(patterns[i].pattern);
-	}
-	npatterns = 0;
-}
-
 static bool pattern_matches(const char *pattern, const char *s)
 {
 	struct compiled_pattern *p = NULL, own;
@@ -281,6 +305,88 @@ static bool pattern_matches(const char *pattern, const char *s)
 	return ok;
 }
 
+/*
+ * A schema map's keywords in one pass over its keys (a lookup per keyword
+ * was a seventh of all of gwc's instructions).  For the embedded schema,
+ * which is static data (so a node's address names it for the life of the
+ * process), each thread keeps what it found, by address.
+ */
+static void gather(const struct gw_node *schema, struct keywords *k)
+{
+	size_t i, j;
+
+	memset(k, 0, sizeof(*k));
+	for (i = schema->u.map.n; i-- > 0;) {	/* the first of a key wins */
+		const struct gw_node *key = schema->u.map.pairs[i].key;
+
+		for (j = 0; j < KW_N; j++)
+			if (key->u.str.len == keyword_names[j].len &&
+			    !memcmp(key->u.str.s, keyword_names[j].name,
+				    key->u.str.len)) {
+				k->kw[j] = schema->u.map.pairs[i].value;
+				break;
+			}
+	}
+}
+
+#define KEYWORD_SLOTS 512	/* the embedded schema has about 290 maps */
+
+static _Thread_local struct keyword_slot {
+	const struct gw_node *schema;
+	struct keywords *k;
+} *keyword_slots;
+static _Thread_local struct gw_arena *keyword_arena;
+
+static const struct keywords *keywords_of(const struct validator *v,
+					  const struct gw_node *schema,
+					  struct keywords *own)
+{
+	size_t h, probes;
+
+	if (!v->embedded) {
+		gather(schema, own);
+		return own;
+	}
+	if (!keyword_slots) {
+		keyword_slots = calloc(KEYWORD_SLOTS, sizeof(*keyword_slots));
+		keyword_arena = gw_arena_new();
+		if (!keyword_slots)
+			gw_oom();
+	}
+	h = ((uintptr_t)schema / sizeof(*schema)) % KEYWORD_SLOTS;
+	for (probes = 0; probes < KEYWORD_SLOTS; probes++) {
+		struct keyword_slot *slot = &keyword_slots[h];
+
+		if (slot->schema == schema)
+			return slot->k;
+		if (!slot->schema) {
+			slot->schema = schema;
+			slot->k = gw_arena_alloc(keyword_arena, sizeof(*slot->k));
+			gather(schema, slot->k);
+			return slot->k;
+		}
+		h = (h + 1) % KEYWORD_SLOTS;
+	}
+	gather(schema, own);	/* full: a schema far larger than ours */
+	return own;
+}
+
+void gw_validate_release(void)
+{
+	size_t i;
+
+	for (i = 0; i < npatterns; i++) {
+		if (patterns[i].valid)
+			regfree(&patterns[i].re);
+		free(patterns[i].pattern);
+	}
+	npatterns = 0;
+	free(keyword_slots);
+	keyword_slots = NULL;
+	gw_arena_free(keyword_arena);
+	keyword_arena = NULL;
+}
+
 /* ---- the keywords ------------------------------------------------------ */
 
 static void check(struct validator *v, const struct gw_node *schema,
@@ -290,7 +396,7 @@ static void check(struct validator *v, const struct gw_node *schema,
 static bool passes(struct validator *v, const struct gw_node *schema,
 		   const struct gw_node *n, int depth)
 {
-	struct validator quiet = { NULL, v->root, 0, { 0 } };
+	struct validator quiet = { NULL, v->root, 0, { 0 }, v->embedded };
 
 	check(&quiet, schema, n, depth);
 	gw_buf_release(&quiet.path);
@@ -382,7 +488,7 @@ static void check_enum(struct validator *v, const struct gw_node *values,
 	gw_buf_release(&found);
 }
 
-static void check_number(struct validator *v, const struct gw_node *schema,
+static void check_number(struct validator *v, const struct keywords *k,
 			 const struct gw_node *n)
 {
 	double x, lim;
@@ -396,17 +502,17 @@ static void check_number(struct validator *v, const struct gw_node *schema,
 		snprintf(val, sizeof(val), "%s", n->src);
 	else
 		gw_format_number(val, n->u.num);
-	if (get_number(gw_map_get(schema, "minimum"), &lim) && x < lim)
+	if (get_number(k->kw[KW_MINIMUM], &lim) && x < lim)
 		gw_format_number(l, lim),
 		report(v, n, "%s is below the minimum %s", val, l);
-	if (get_number(gw_map_get(schema, "maximum"), &lim) && x > lim)
+	if (get_number(k->kw[KW_MAXIMUM], &lim) && x > lim)
 		gw_format_number(l, lim),
 		report(v, n, "%s is above the maximum %s", val, l);
-	if (get_number(gw_map_get(schema, "exclusiveMinimum"), &lim) && x <= lim)
+	if (get_number(k->kw[KW_EXCLUSIVE_MINIMUM], &lim) && x <= lim)
 		gw_format_number(l, lim), report(v, n, "%s is not above %s", val, l);
-	if (get_number(gw_map_get(schema, "exclusiveMaximum"), &lim) && x >= lim)
+	if (get_number(k->kw[KW_EXCLUSIVE_MAXIMUM], &lim) && x >= lim)
 		gw_format_number(l, lim), report(v, n, "%s is not below %s", val, l);
-	if (get_number(gw_map_get(schema, "multipleOf"), &lim) && lim > 0) {
+	if (get_number(k->kw[KW_MULTIPLE_OF], &lim) && lim > 0) {
 		double q = x / lim;
 
 		/* 0.3 / 0.1 is 2.9999999999999996 in binary floating point */
@@ -416,12 +522,12 @@ static void check_number(struct validator *v, const struct gw_node *schema,
 	}
 }
 
-static void check_string(struct validator *v, const struct gw_node *schema,
+static void check_string(struct validator *v, const struct keywords *k,
 			 const struct gw_node *n)
 {
 	size_t len = utf8_length(n->u.str.s, n->u.str.len), lim;
-	const struct gw_node *pattern = gw_map_get(schema, "pattern");
-	const struct gw_node *title = gw_map_get(schema, "title");
+	const struct gw_node *pattern = k->kw[KW_PATTERN];
+	const struct gw_node *title = k->kw[KW_TITLE];
 	struct gw_buf val = { 0 };
 
 	/* a failed pattern says it all; lengths only for matching strings */
@@ -436,12 +542,12 @@ static void check_string(struct validator *v, const struct gw_node *schema,
 			report(v, n, "%s does not match the pattern %s",
 			       val.data, pattern->u.str.s);
 	} else {
-		if (get_count(schema, "minLength", &lim) && len < lim) {
+		if (get_count(k->kw[KW_MIN_LENGTH], &lim) && len < lim) {
 			describe(&val, n);
 			report(v, n, "%s is shorter than %zu character%s",
 			       val.data, lim, lim == 1 ? "" : "s");
 		}
-		if (get_count(schema, "maxLength", &lim) && len > lim) {
+		if (get_count(k->kw[KW_MAX_LENGTH], &lim) && len > lim) {
 			if (!val.len)
 				describe(&val, n);
 			report(v, n, "%s is longer than %zu character%s",
@@ -451,17 +557,17 @@ static void check_string(struct validator *v, const struct gw_node *schema,
 	gw_buf_release(&val);
 }
 
-static void check_array(struct validator *v, const struct gw_node *schema,
+static void check_array(struct validator *v, const struct keywords *k,
 			const struct gw_node *n, int depth)
 {
-	const struct gw_node *items = gw_map_get(schema, "items");
-	const struct gw_node *unique = gw_map_get(schema, "uniqueItems");
+	const struct gw_node *items = k->kw[KW_ITEMS];
+	const struct gw_node *unique = k->kw[KW_UNIQUE_ITEMS];
 	size_t i, j, lim;
 
-	if (get_count(schema, "minItems", &lim) && n->u.seq.n < lim)
+	if (get_count(k->kw[KW_MIN_ITEMS], &lim) && n->u.seq.n < lim)
 		report(v, n, "has %zu item%s, fewer than the minimum %zu",
 		       n->u.seq.n, n->u.seq.n == 1 ? "" : "s", lim);
-	if (get_count(schema, "maxItems", &lim) && n->u.seq.n > lim)
+	if (get_count(k->kw[KW_MAX_ITEMS], &lim) && n->u.seq.n > lim)
 		report(v, n, "has %zu item%s, more than the maximum %zu",
 		       n->u.seq.n, n->u.seq.n == 1 ? "" : "s", lim);
 	if (unique && unique->kind == GW_BOOL && unique->u.b)
@@ -491,14 +597,13 @@ static void check_array(struct validator *v, const struct gw_node *schema,
 	}
 }
 
-static void check_object(struct validator *v, const struct gw_node *schema,
+static void check_object(struct validator *v, const struct keywords *k,
 			 const struct gw_node *n, int depth)
 {
-	const struct gw_node *props = gw_map_get(schema, "properties");
-	const struct gw_node *additional = gw_map_get(schema,
-						      "additionalProperties");
-	const struct gw_node *required = gw_map_get(schema, "required");
-	const struct gw_node *names = gw_map_get(schema, "propertyNames");
+	const struct gw_node *props = k->kw[KW_PROPERTIES];
+	const struct gw_node *additional = k->kw[KW_ADDITIONAL_PROPERTIES];
+	const struct gw_node *required = k->kw[KW_REQUIRED];
+	const struct gw_node *names = k->kw[KW_PROPERTY_NAMES];
 	size_t i, lim;
 
 	if (required && required->kind == GW_SEQ)
@@ -509,10 +614,10 @@ static void check_object(struct validator *v, const struct gw_node *schema,
 				report(v, n, "missing required key '%s'",
 				       r->u.str.s);
 		}
-	if (get_count(schema, "minProperties", &lim) && n->u.map.n < lim)
+	if (get_count(k->kw[KW_MIN_PROPERTIES], &lim) && n->u.map.n < lim)
 		report(v, n, "has %zu key%s, fewer than the minimum %zu",
 		       n->u.map.n, n->u.map.n == 1 ? "" : "s", lim);
-	if (get_count(schema, "maxProperties", &lim) && n->u.map.n > lim)
+	if (get_count(k->kw[KW_MAX_PROPERTIES], &lim) && n->u.map.n > lim)
 		report(v, n, "has %zu key%s, more than the maximum %zu",
 		       n->u.map.n, n->u.map.n == 1 ? "" : "s", lim);
 	for (i = 0; i < n->u.map.n; i++) {
@@ -535,12 +640,12 @@ static void check_object(struct validator *v, const struct gw_node *schema,
 			if (props && props->u.map.n) {
 				const struct gw_node **keys = malloc(
 					props->u.map.n * sizeof(*keys));
-				size_t k;
+				size_t j;
 
 				if (!keys)
 					gw_oom();
-				for (k = 0; k < props->u.map.n; k++)
-					keys[k] = props->u.map.pairs[k].key;
+				for (j = 0; j < props->u.map.n; j++)
+					keys[j] = props->u.map.pairs[j].key;
 				near = closest(p->key->u.str.s,
 					       p->key->u.str.len, keys,
 					       props->u.map.n);
@@ -561,6 +666,8 @@ static void check_object(struct validator *v, const struct gw_node *schema,
 static void check(struct validator *v, const struct gw_node *schema,
 		  const struct gw_node *n, int depth)
 {
+	const struct keywords *k;
+	struct keywords own;
 	const struct gw_node *kw;
 	size_t i;
 
@@ -571,14 +678,15 @@ static void check(struct validator *v, const struct gw_node *schema,
 	}
 	if (schema->kind != GW_MAP || depth > 2 * GW_DEPTH_MAX)
 		return;
-	kw = gw_map_get(schema, "$ref");
+	k = keywords_of(v, schema, &own);
+	kw = k->kw[KW_REF];
 	if (kw && kw->kind == GW_STR) {
 		const struct gw_node *target = resolve_ref(v, kw->u.str.s);
 
 		if (target)
 			check(v, target, n, depth + 1);
 	}
-	kw = gw_map_get(schema, "type");
+	kw = k->kw[KW_TYPE];
 	if (kw) {
 		unsigned before = v->errors;
 
@@ -586,7 +694,7 @@ static void check(struct validator *v, const struct gw_node *schema,
 		if (v->errors != before)
 			return;	/* the other keywords would only repeat it */
 	}
-	kw = gw_map_get(schema, "const");
+	kw = k->kw[KW_CONST];
 	if (kw && !gw_node_equal(kw, n)) {
 		struct gw_buf want = { 0 }, found = { 0 };
 
@@ -596,31 +704,31 @@ static void check(struct validator *v, const struct gw_node *schema,
 		gw_buf_release(&want);
 		gw_buf_release(&found);
 	}
-	kw = gw_map_get(schema, "enum");
+	kw = k->kw[KW_ENUM];
 	if (kw)
 		check_enum(v, kw, n);
 	switch (n->kind) {
 	case GW_INT:
 	case GW_NUM:
-		check_number(v, schema, n);
+		check_number(v, k, n);
 		break;
 	case GW_STR:
-		check_string(v, schema, n);
+		check_string(v, k, n);
 		break;
 	case GW_SEQ:
-		check_array(v, schema, n, depth);
+		check_array(v, k, n, depth);
 		break;
 	case GW_MAP:
-		check_object(v, schema, n, depth);
+		check_object(v, k, n, depth);
 		break;
 	default:
 		break;
 	}
-	kw = gw_map_get(schema, "allOf");
+	kw = k->kw[KW_ALL_OF];
 	if (kw && kw->kind == GW_SEQ)
 		for (i = 0; i < kw->u.seq.n; i++)
 			check(v, kw->u.seq.items[i], n, depth + 1);
-	kw = gw_map_get(schema, "anyOf");
+	kw = k->kw[KW_ANY_OF];
 	if (kw && kw->kind == GW_SEQ) {
 		bool any = false;
 
@@ -629,7 +737,7 @@ static void check(struct validator *v, const struct gw_node *schema,
 		if (!any)
 			report(v, n, "matches none of the allowed forms");
 	}
-	kw = gw_map_get(schema, "oneOf");
+	kw = k->kw[KW_ONE_OF];
 	if (kw && kw->kind == GW_SEQ) {
 		size_t matched = 0;
 
@@ -640,7 +748,7 @@ static void check(struct validator *v, const struct gw_node *schema,
 		else if (matched > 1)
 			report(v, n, "matches more than one of the allowed forms");
 	}
-	kw = gw_map_get(schema, "not");
+	kw = k->kw[KW_NOT];
 	if (kw && passes(v, kw, n, depth + 1))
 		report(v, n, "matches a form that is not allowed");
 }
@@ -648,7 +756,8 @@ static void check(struct validator *v, const struct gw_node *schema,
 unsigned gw_validate(struct gw_diag *diag, const struct gw_node *schema,
 		     const struct gw_node *doc)
 {
-	struct validator v = { diag, schema, 0, { 0 } };
+	struct validator v = { diag, schema, 0, { 0 },
+				schema == gw_schema_tree(NULL) };
 
 	check(&v, schema, doc, 0);
 	gw_buf_release(&v.path);
