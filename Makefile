@@ -10,7 +10,7 @@ BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/gwc
 WERROR ?= -Werror
 
-# gwc links libyaml only (it reads specs and writes output); the unit
+# gwc links libyaml only (it reads specs; gen/emit.c writes); the unit
 # tests, replays and fuzz targets also link libfyaml, the independent
 # reader of gwc's output (tests/unit/test_readback.c, fuzz_compile.c).
 PKGS := yaml-0.1

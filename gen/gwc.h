@@ -9,7 +9,7 @@
  *   check     gateway models  -> diagnostics the schema cannot express
  *   template  injection text  -> legacy-kernel injection template
  *   render    models          -> one tree per Kubernetes object, patch
- *   emit      trees           -> YAML (libyaml emitter) and JSON bytes
+ *   emit      trees           -> YAML (as libyaml 0.2.5 writes it) and JSON
  *   write     file set        -> output folder, atomically
  *   compile   all of the above, for main.c
  *
