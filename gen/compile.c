@@ -9,9 +9,10 @@
  * written unless every spec of the run is free of errors: a failed run
  * does not touch the output folder, not even its mtime.  Pass 2 hands
  * each spec's folders to the writer: the ones pass 1 kept, or, past the
- * budget, rendered again from the bytes pass 1 read.  So memory does not
- * grow with the number of specs, and a run of up to about a thousand
- * gateways parses each spec once.  With jobs > 1 both passes run in that
+ * budget, rendered again from the bytes pass 1 read.  So no spec's tree
+ * outlives its turn, the kept output is capped, and a run of up to about
+ * a thousand gateways parses each spec once; what stays per spec is its
+ * bytes and its summary.  With jobs > 1 both passes run in that
  * many threads; the messages, the summaries and the output are the same
  * for every number of jobs (they are merged in input order).
  */
@@ -276,22 +277,31 @@ static void *check_thread(void *arg)
 	return NULL;
 }
 
+/* Runs @fn(@arg) in @jobs threads, the caller's one of them, at most one
+ * per item of work; the threads it starts run @thread_fn(@arg). */
+static void in_threads(unsigned jobs, size_t items, void *(*fn)(void *),
+		       void *(*thread_fn)(void *), void *arg)
+{
+	pthread_t threads[GW_MAX_JOBS];
+	unsigned i, started = 0;
+
+	if (jobs > items)
+		jobs = (unsigned)items;
+	for (i = 1; i < jobs && i < GW_MAX_JOBS; i++)
+		if (!pthread_create(&threads[started], NULL, thread_fn, arg))
+			started++;
+	fn(arg);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+}
+
 /* Pass 1 over every source in @jobs threads, then its findings merged in
  * input order: the messages, the summaries, the files read. */
 static void check_all(struct compilation *c, unsigned jobs)
 {
-	pthread_t threads[GW_MAX_JOBS];
-	unsigned i, started = 0;
 	size_t s, k;
 
-	if (jobs > c->nsources)
-		jobs = (unsigned)c->nsources;
-	for (i = 1; i < jobs && i < GW_MAX_JOBS; i++)
-		if (!pthread_create(&threads[started], NULL, check_thread, c))
-			started++;
-	check_worker(c);
-	for (i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
+	in_threads(jobs, c->nsources, check_worker, check_thread, c);
 	for (s = 0; s < c->nsources; s++) {
 		struct source *src = &c->sources[s];
 
@@ -654,17 +664,7 @@ static void *render_worker(void *arg)
 /* Renders every source into the sink, in @jobs threads. */
 static int render_all(struct sink *k, unsigned jobs)
 {
-	pthread_t threads[GW_MAX_JOBS];
-	unsigned i, started = 0;
-
-	if (jobs > k->c->nsources)
-		jobs = (unsigned)k->c->nsources;
-	for (i = 1; i < jobs && i < GW_MAX_JOBS; i++)
-		if (!pthread_create(&threads[started], NULL, render_worker, k))
-			started++;
-	render_worker(k);
-	for (i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
+	in_threads(jobs, k->c->nsources, render_worker, render_worker, k);
 	return k->failed ? -1 : 0;
 }
 
