@@ -132,7 +132,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_OBJS) | $(BU
 unit: $(UNIT_BINS)
 
 test: $(GWC) $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/tmplrender
-	GWC=$(GWC) UNIT_DIR=$(BUILD)/tests tests/run.sh
+	GWC=$(GWC) UNIT_DIR=$(BUILD)/tests GWC_LDFLAGS='$(GWC_LDFLAGS)' tests/run.sh
 
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
