@@ -50,7 +50,7 @@ struct control_plane {
  * 4 MiB holds a thousand gateways, and keeps peak memory under 10 MB
  * for them; the specs past it are parsed again in pass 2.
  */
-#define KEEP_RENDERED (4u << 20)
+#define KEEP_RENDERED ((size_t)4 << 20)
 
 /* One input: its bytes, read once, and what pass 1 found in it (merged
  * into the compilation in input order, whichever thread checked it). */
@@ -74,6 +74,7 @@ struct compilation {
 	pthread_mutex_t lock;		/* arena and kept_bytes, in pass 1 */
 	size_t next;			/* the next source pass 1 checks */
 	size_t kept_bytes;		/* rendered bytes pass 1 holds */
+	size_t keep_limit;		/* KEEP_RENDERED, or the caller's */
 	bool render;			/* the run writes: render in pass 1 */
 	struct gw_diag diag;
 	const struct gw_node *schema;
@@ -144,7 +145,7 @@ static void render_early(struct compilation *c, struct gw_arena *arena,
 		if (gws[i]->inject_preview)
 			return;
 	pthread_mutex_lock(&c->lock);
-	room = c->kept_bytes < KEEP_RENDERED;
+	room = c->kept_bytes < c->keep_limit;
 	pthread_mutex_unlock(&c->lock);
 	if (!room)
 		return;
@@ -772,6 +773,7 @@ int gw_compile(const struct gw_options *opt)
 			   opt->buffers[i].len);
 	/* pass 1: every spec checked (and rendered, when the run writes) */
 	c.render = opt->outdir || opt->result;
+	c.keep_limit = opt->keep_rendered ? opt->keep_rendered : KEEP_RENDERED;
 	pthread_mutex_init(&c.lock, NULL);
 	check_all(&c, opt->jobs ? opt->jobs : 1);
 	pthread_mutex_destroy(&c.lock);

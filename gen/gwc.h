@@ -607,7 +607,10 @@ struct gw_options {
 	struct gw_fileset *result;	/* if set, receives the rendered files */
 	struct gw_fileset *reads;	/* if set, receives the path of every
 					 * file read (specs, templates) */
-	unsigned jobs;		/* threads for rendering and writing; 0: 1 */
+	unsigned jobs;		/* threads for checking, rendering, writing;
+				 * 0: 1 */
+	size_t keep_rendered;	/* rendered bytes pass 1 may keep for pass 2
+				 * (the rest is parsed again); 0: 4 MiB */
 };
 
 #define GW_MAX_JOBS 64

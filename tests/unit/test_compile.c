@@ -1,0 +1,117 @@
+/*
+ * test_compile.c - gw_compile()'s two passes give the same files whether
+ * pass 1 keeps a spec's rendered output or pass 2 parses and renders it
+ * again (the 4 MiB budget, here made tiny), in one thread or several, and
+ * whichever way a spec of two gateways (two YAML documents) goes.
+ */
+#include "unit.h"
+
+#define SPECS 6
+
+static char *spec_text(unsigned i)
+{
+	char *s;
+
+	assert_true(asprintf(&s,
+		"apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\n"
+		"metadata:\n  name: gw-%u\n  namespace: team-%u\n"
+		"spec:\n%s"
+		"  direction: ingress\n"
+		"  deployment:\n    resources:\n"
+		"      requests: {cpu: 500m, memory: 256Mi}\n"
+		"      limits: {cpu: 2000m, memory: 1Gi}\n"
+		"  autoscaling: {minReplicas: 2, maxReplicas: %u}\n"
+		"  servers:\n  - port: %u\n    protocol: HTTP\n"
+		"    hosts: [\"*.example.com\"]\n"
+		"%s",
+		i, i, i % 2 ? "  nodes: {kernelVersion: 3.10.0}\n" : "",
+		3 + i, i % 2 ? 80 : 443,
+		i == 3 ? "---\napiVersion: gwc.dev/v1alpha1\n"
+			 "kind: GatewaySpec\nmetadata: {name: second, "
+			 "namespace: team-3}\nspec: {direction: egress}\n" :
+			 "") > 0);
+	return s;
+}
+
+/* Compiles the specs into @set; returns the exit status. */
+static int compile(struct gw_fileset *set, unsigned jobs, size_t keep)
+{
+	struct gw_input in[SPECS];
+	char *names[SPECS], *texts[SPECS];
+	struct gw_options opt = { 0 };
+	FILE *quiet = fopen("/dev/null", "w");
+	unsigned i;
+	int status;
+
+	assert_non_null(quiet);
+	for (i = 0; i < SPECS; i++) {
+		texts[i] = spec_text(i);
+		assert_true(asprintf(&names[i], "spec-%u.yaml", i) > 0);
+		in[i].name = names[i];
+		in[i].data = texts[i];
+		in[i].len = strlen(texts[i]);
+	}
+	opt.buffers = in;
+	opt.nbuffers = SPECS;
+	opt.no_file_reads = true;
+	opt.result = set;
+	opt.diag_stream = quiet;
+	opt.jobs = jobs;
+	opt.keep_rendered = keep;
+	status = gw_compile(&opt);
+	fclose(quiet);
+	for (i = 0; i < SPECS; i++) {
+		free(names[i]);
+		free(texts[i]);
+	}
+	return status;
+}
+
+static void assert_same_files(const struct gw_fileset *a,
+			      const struct gw_fileset *b)
+{
+	size_t i;
+
+	assert_int_equal(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		assert_string_equal(a->files[i].path, b->files[i].path);
+		assert_int_equal(a->files[i].len, b->files[i].len);
+		assert_memory_equal(a->files[i].data, b->files[i].data,
+				    a->files[i].len);
+		assert_int_equal(a->files[i].mode, b->files[i].mode);
+	}
+}
+
+static void test_kept_or_rendered_again(void **state)
+{
+	static const struct {
+		unsigned jobs;
+		size_t keep;
+	} runs[] = { { 1, 1 }, { 3, 1 }, { 3, 0 }, { 1, 5000 } };
+	struct gw_fileset all = { 0 };
+	size_t i, gateways = 0;
+
+	(void)state;
+	assert_int_equal(compile(&all, 1, 0), 0);	/* every spec kept */
+	for (i = 0; i < all.n; i++)
+		gateways += !!strstr(all.files[i].path, "/kustomization.yaml");
+	assert_int_equal(gateways, SPECS + 1);
+	assert_non_null(strstr(all.files[0].path, "istio/default/"));
+	for (i = 0; i < sizeof(runs) / sizeof(*runs); i++) {
+		struct gw_fileset other = { 0 };
+
+		assert_int_equal(compile(&other, runs[i].jobs, runs[i].keep), 0);
+		assert_same_files(&all, &other);
+		gw_fileset_release(&other);
+	}
+	gw_fileset_release(&all);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kept_or_rendered_again),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
