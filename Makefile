@@ -2,7 +2,9 @@
 #
 #   make               build build/gwc and compile examples/ into out/
 #   make test          every test; ends with "N passed, N failed"
-#   make debug test    the same under ASan + UBSan (+ LeakSanitizer)
+#   make debug test    the same under ASan + UBSan (+ LeakSanitizer);
+#                      `make debug` alone builds that variant in build/debug
+#   make tsan test     the same under ThreadSanitizer (build/tsan)
 #   make install PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -30,18 +32,28 @@ TESTLIBS := $(shell pkg-config --libs $(TEST_PKGS))
 # links it dynamically, as a distribution package would.
 GWC_LDFLAGS ?= -static
 
+# A sanitizer variant is chosen by naming it as a goal (`make debug test`);
+# it builds into its own folder, so variants never mix objects.
 ifneq ($(filter debug,$(MAKECMDGOALS)),)
 BUILD := build/debug
 GWC_LDFLAGS :=
 CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
+else ifneq ($(filter tsan,$(MAKECMDGOALS)),)
+BUILD := build/tsan
+GWC_LDFLAGS :=
+CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+LDFLAGS += -fsanitize=thread
 else
 BUILD := build
 endif
 
 CPPFLAGS += -D_GNU_SOURCE -Igen -I$(BUILD)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEPCFLAGS)
+# Each object's header dependencies, written by the compiler beside it
+# (-MP: a deleted header is not an error).
+DEPGEN = -MMD -MP
 
 # The pipeline, in order, plus its shared parts.
 CORE := arena diag tree load validate asset quantity kernel model check \
@@ -63,16 +75,17 @@ REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 UNIT := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all debug test unit examples install uninstall clean fuzz bench
+.PHONY: all debug tsan test unit examples install uninstall clean fuzz bench
 .DELETE_ON_ERROR:
 
 all: $(GWC) examples
 
-debug:
-	@:
+# `make debug` (or `make tsan`) alone builds the variant's binaries;
+# with `test` after it, the tests run against them.
+debug tsan: $(GWC) $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/tmplrender
 
-$(BUILD)/%.o: gen/%.c gen/gwc.h | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/%.o: gen/%.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
 
 $(BUILD)/embed: gen/tool/embed.c | $(BUILD)
 	$(CC) $(WARN) -O2 -o $@ $<
@@ -82,19 +95,20 @@ $(BUILD)/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
 		gateway-injection-template.txt=$(TEMPLATE) \
 		$(foreach f,$(INJECT_DEFAULTS),$(notdir $(f))=$(f))
 
-$(BUILD)/assets.o: $(BUILD)/assets.c gen/gwc.h
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/assets.o: $(BUILD)/assets.c
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
 
 # The schema as a static tree, parsed at build time by gwc's own loader.
 SCHEMA2C_OBJS := $(addprefix $(BUILD)/,arena.o diag.o tree.o load.o emit.o)
-$(BUILD)/schema2c: gen/tool/schema2c.c $(SCHEMA2C_OBJS) gen/gwc.h
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SCHEMA2C_OBJS) $(DEPLIBS)
+$(BUILD)/schema2c: gen/tool/schema2c.c $(SCHEMA2C_OBJS)
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -MF $@.d $(LDFLAGS) -o $@ $< \
+		$(SCHEMA2C_OBJS) $(DEPLIBS)
 
 $(BUILD)/schema.c: $(BUILD)/schema2c $(SCHEMA)
 	$(BUILD)/schema2c $@ $(SCHEMA)
 
-$(BUILD)/schema.o: $(BUILD)/schema.c gen/gwc.h
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/schema.o: $(BUILD)/schema.c
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
 
 $(GWC): $(BUILD)/main.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $(GWC_LDFLAGS) -o $@ $^ $(DEPLIBS)
@@ -102,12 +116,13 @@ $(GWC): $(BUILD)/main.o $(CORE_OBJS)
 $(BUILD) $(BUILD)/tests $(BUILD)/tmpl:
 	mkdir -p $@
 
-$(BUILD)/tmpl/%.o: gen/tmpl/%.c gen/tmpl.h gen/tmpl/internal.h gen/gwc.h | $(BUILD)/tmpl
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/tmpl/%.o: gen/tmpl/%.c | $(BUILD)/tmpl
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
 
 # tmplrender TEMPLATE DATA: the engine on its own (tests, the Go oracle).
 $(BUILD)/tests/tmplrender: tests/tmpl/render.c $(CORE_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -MF $@.d $(LDFLAGS) -o $@ $< \
+		$(CORE_OBJS) $(DEPLIBS)
 
 # out/ is the committed output of examples/; the tests compare against it.
 examples: $(GWC)
@@ -124,8 +139,9 @@ docs/graph.dot: $(GWC) $(GRAPH_EXAMPLES)
 docs/graph.svg: docs/graph.dot
 	dot -Tsvg $< >$@
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(TESTCFLAGS) $(shell pkg-config --cflags cmocka) \
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -MF $@.d $(TESTCFLAGS) \
+		$(shell pkg-config --cflags cmocka) \
 		-Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS) \
 		$(TESTLIBS) $(shell pkg-config --libs cmocka)
 
@@ -160,7 +176,8 @@ $(BUILD)/tests/walltime: tests/bench/walltime.c | $(BUILD)/tests
 	$(CC) $(WARN) -O2 -o $@ $<
 
 $(BUILD)/tests/inject_time: tests/bench/inject_time.c $(CORE_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(DEPLIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -MF $@.d $(LDFLAGS) -o $@ $< \
+		$(CORE_OBJS) $(DEPLIBS)
 
 clean:
 	rm -rf build
@@ -191,6 +208,8 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
 	-D_GNU_SOURCE -std=c11 -Igen -Ibuild/fuzz -Ibuild/fuzz/include
 FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c)
 
+# (two sources, so no -MF: the target is relinked when a header changes
+# the objects, and rebuilt after `make clean` otherwise)
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(CORE_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(TESTCFLAGS) $(LDFLAGS) -o $@ $< \
 		tests/fuzz/replay.c $(CORE_OBJS) $(DEPLIBS) $(TESTLIBS)
@@ -213,7 +232,7 @@ build/fuzz/libs.used: FORCE | $(FUZZ_LIB)
 		used=instrumented; else used=system; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$used" ] || echo "$$used" >$@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h gen/tmpl.h build/fuzz/assets.c $(BUILD)/schema.c build/fuzz/libs.used
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard gen/*.h gen/*/*.h) build/fuzz/assets.c $(BUILD)/schema.c build/fuzz/libs.used
 	@if [ "$$(cat build/fuzz/libs.used)" = system ]; then \
 		echo "fuzz: warning: $@ links the system libyaml and libfyaml" \
 			"(no coverage inside them)"; fi
@@ -228,3 +247,5 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 
 .PHONY: FORCE
 FORCE:
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d)
