@@ -58,7 +58,7 @@ DEPGEN = -MMD -MP
 # The pipeline, in order, plus its shared parts.
 CORE := arena diag tree load validate asset quantity kernel model check \
 	template render emit diff write depfile graph compile \
-	inject inject_k8s inject_yaml
+	preview inject inject_k8s inject_yaml
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o $(BUILD)/schema.o
 # The Go text/template engine (gen/tmpl.h, gen/tmpl/), linked like the core.
 TMPL := lex parse exec fmt func

@@ -5,6 +5,7 @@
  * Out of memory is handled in gw_oom() alone.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +30,26 @@ _Noreturn void gw_oom(void)
 
 	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
 	_Exit(GW_EXIT_USAGE);
+}
+
+void *gw_grow(void *array, size_t need, size_t *cap, size_t size)
+{
+	size_t n = *cap ? *cap : 16;
+
+	if (need <= *cap)
+		return array;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			gw_oom();
+		n *= 2;
+	}
+	if (n > SIZE_MAX / size)
+		gw_oom();
+	array = realloc(array, n * size);
+	if (!array)
+		gw_oom();
+	*cap = n;
+	return array;
 }
 
 struct gw_arena *gw_arena_new(void)

@@ -18,6 +18,7 @@
  */
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,9 @@ struct source {
 	const char **reads;		/* files its injection previews read */
 	size_t nreads;
 	bool io_error;
+	bool preview;			/* a gateway of it has a preview */
+	struct gw_diag_entry *previewed;	/* the previews' messages */
+	size_t npreviewed;
 	bool kept;			/* rendered holds all its folders */
 	struct gw_fileset rendered;
 };
@@ -85,6 +89,7 @@ struct compilation {
 	struct control_plane *cps;
 	size_t ncps;
 	bool io_error;		/* an input could not be read: exit 2 */
+	bool interrupted;	/* a held signal is pending: stop */
 	bool no_file_reads;
 	struct gw_fileset *reads;	/* opt->reads */
 };
@@ -170,6 +175,34 @@ static void render_early(struct compilation *c, struct gw_arena *arena,
 	src->kept = true;
 }
 
+/* The messages of one job, into the run's arena (lock held). */
+static void keep_messages(struct compilation *c, const struct gw_diag *diag,
+			  struct gw_diag_entry **kept, size_t *n)
+{
+	size_t i;
+
+	*kept = gw_arena_alloc(c->arena, (diag->n + 1) * sizeof(**kept));
+	for (i = 0; i < diag->n; i++) {
+		struct gw_diag_entry *e = &(*kept)[i];
+
+		*e = diag->entries[i];
+		e->msg = gw_arena_strdup(c->arena, e->msg);
+		e->mark.file = keep(c, e->mark.file);
+	}
+	*n = diag->n;
+}
+
+/* Adds kept messages to the run's, as they came. */
+static void add_messages(struct compilation *c,
+			 const struct gw_diag_entry *e, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		gw_diag_add(&c->diag, e[k].severity, e[k].mark, "%s",
+			    e[k].msg);
+}
+
 /* What pass 1 found in @src, into the run's arena (lock held). */
 static void keep_outcome(struct compilation *c, struct source *src,
 			 const struct gw_diag *diag,
@@ -177,18 +210,7 @@ static void keep_outcome(struct compilation *c, struct source *src,
 {
 	size_t i;
 
-	if (diag->n) {
-		src->notes = gw_arena_alloc(c->arena,
-					    diag->n * sizeof(*src->notes));
-		for (i = 0; i < diag->n; i++) {
-			struct gw_diag_entry *e = &src->notes[i];
-
-			*e = diag->entries[i];
-			e->msg = gw_arena_strdup(c->arena, e->msg);
-			e->mark.file = keep(c, e->mark.file);
-		}
-		src->nnotes = diag->n;
-	}
+	keep_messages(c, diag, &src->notes, &src->nnotes);
 	if (n)
 		src->gateways = gw_arena_alloc(c->arena,
 					       n * sizeof(*src->gateways));
@@ -196,6 +218,8 @@ static void keep_outcome(struct compilation *c, struct source *src,
 		summarize(c, &src->gateways[i], gws[i]);
 	src->ngateways = n;
 	src->reads = gw_arena_alloc(c->arena, 2 * n * sizeof(*src->reads) + 1);
+	for (i = 0; i < n; i++)
+		src->preview |= gws[i]->inject_preview;
 	for (i = 0; c->reads && i < n; i++) {
 		if (gws[i]->inject_preview && gws[i]->inject_values)
 			src->reads[src->nreads++] =
@@ -238,8 +262,8 @@ static void check_source(struct compilation *c, struct source *src)
 		if (gw_check_gateway(&diag, gw))
 			continue;
 		if (gw->inject_preview &&
-		    gw_inject_preview_check(arena, &diag, gw,
-					    c->no_file_reads, &src->io_error))
+		    gw_preview_check(arena, &diag, gw, c->no_file_reads,
+				     &src->io_error))
 			continue;
 		gws[n++] = gw;
 	}
@@ -248,26 +272,47 @@ static void check_source(struct compilation *c, struct source *src)
 	pthread_mutex_lock(&c->lock);
 	keep_outcome(c, src, &diag, gws, n);
 	pthread_mutex_unlock(&c->lock);
-	free(diag.entries);
-	free(diag.file_order);
+	gw_diag_release(&diag);
 	gw_arena_free(notes);
 	gw_arena_free(arena);
+}
+
+/*
+ * True when SIGINT, SIGTERM or SIGHUP is pending: the caller holds them
+ * off while gwc writes (main.c), and a run stops at the next spec rather
+ * than finish work that will be thrown away.
+ */
+static bool signal_pending(void)
+{
+	sigset_t pending;
+
+	return !sigpending(&pending) && (sigismember(&pending, SIGINT) == 1 ||
+					 sigismember(&pending, SIGTERM) == 1 ||
+					 sigismember(&pending, SIGHUP) == 1);
+}
+
+/* The next source for a worker of a pass, or NULL when none is left
+ * (or the run was interrupted). */
+static struct source *next_source(struct compilation *c)
+{
+	struct source *src = NULL;
+	bool stop = signal_pending();
+
+	pthread_mutex_lock(&c->lock);
+	c->interrupted |= stop;
+	if (!c->interrupted && c->next < c->nsources)
+		src = &c->sources[c->next++];
+	pthread_mutex_unlock(&c->lock);
+	return src;
 }
 
 static void *check_worker(void *arg)
 {
 	struct compilation *c = arg;
+	struct source *src;
 
-	for (;;) {
-		size_t i;
-
-		pthread_mutex_lock(&c->lock);
-		i = c->next++;
-		pthread_mutex_unlock(&c->lock);
-		if (i >= c->nsources)
-			break;
-		check_source(c, &c->sources[i]);
-	}
+	while ((src = next_source(c)))
+		check_source(c, src);
 	return NULL;
 }
 
@@ -302,14 +347,12 @@ static void check_all(struct compilation *c, unsigned jobs)
 {
 	size_t s, k;
 
+	c->next = 0;
 	in_threads(jobs, c->nsources, check_worker, check_thread, c);
 	for (s = 0; s < c->nsources; s++) {
 		struct source *src = &c->sources[s];
 
-		for (k = 0; k < src->nnotes; k++)
-			gw_diag_add(&c->diag, src->notes[k].severity,
-				    src->notes[k].mark, "%s",
-				    src->notes[k].msg);
+		add_messages(c, src->notes, src->nnotes);
 		for (k = 0; k < src->ngateways; k++)
 			add_gateway(c, &src->gateways[k]);
 		for (k = 0; k < src->nreads; k++)
@@ -543,6 +586,116 @@ static int render_control_planes(struct compilation *c, struct gw_fileset *set)
 	return err;
 }
 
+/* ---- the previews ------------------------------------------------------ */
+
+/*
+ * spec.injectionPreview needs the template the control plane gets, known
+ * only once pass 1 is over; so the specs with a preview (rare, and never
+ * rendered early) are rendered here, between the passes, whether or not
+ * the run writes: their errors (a template that fails on this gateway)
+ * are errors of the specs, reported with the others in input order, and
+ * nothing is written when there is one.  A run that writes keeps what
+ * they render for pass 2, whatever the budget.
+ */
+
+/* The template a gateway's preview injects with: the one this output
+ * installs for its Istio, else the built-in one. */
+static struct gw_preview_template preview_template(struct compilation *c,
+						   const char *istio)
+{
+	const struct control_plane *cp = find_cp(c, istio);
+	const struct gw_asset *a =
+		gw_asset_get("gateway-injection-template.txt");
+	struct gw_preview_template t = {
+		"<built-in gateway-injection-template.txt>",
+		a->data, a->data, a->len, a->len,
+	};
+
+	if (cp && cp->installed) {
+		t.installed = cp->installed;
+		t.installed_len = strlen(cp->installed);
+		t.source = cp->text;
+		t.source_len = cp->len;
+		if (cp->chooser->template_path)
+			t.name = cp->chooser->template_path;
+	}
+	return t;
+}
+
+static void preview_source(struct compilation *c, struct source *src)
+{
+	struct gw_arena *arena = gw_arena_new(), *notes = gw_arena_new();
+	struct gw_fileset set = { 0 };
+	struct gw_diag diag;
+	struct gw_node **docs;
+	size_t ndocs, i;
+	int err = 0;
+
+	gw_diag_init(&diag, notes);
+	if (gw_load_bytes(arena, &diag, src->name, src->data, src->len,
+			  &docs, &ndocs))
+		err = -1;
+	for (i = 0; !err && i < ndocs; i++) {
+		const struct gw_gateway *gw;
+		struct gw_preview_template t;
+
+		if (docs[i]->kind == GW_NULL)
+			continue;
+		gw = gw_model_build(arena, src->name, docs[i]);
+		if (gw_render_gateway(arena, gw, &set)) {
+			gw_diag_add(&diag, GW_SEV_INTERNAL, gw->mark,
+				    "cannot emit the objects of this gateway");
+			err = -1;
+			continue;
+		}
+		if (!gw->inject_preview)
+			continue;
+		t = preview_template(c, gw->istio);
+		if (gw_preview_render(arena, &diag, gw, &t, &set))
+			err = -1;
+	}
+	if (!err && c->render) {
+		src->rendered = set;
+		src->kept = true;
+	} else {
+		gw_fileset_release(&set);
+	}
+	pthread_mutex_lock(&c->lock);
+	keep_messages(c, &diag, &src->previewed, &src->npreviewed);
+	pthread_mutex_unlock(&c->lock);
+	gw_diag_release(&diag);
+	gw_arena_free(notes);
+	gw_arena_free(arena);
+}
+
+static void *preview_worker(void *arg)
+{
+	struct compilation *c = arg;
+	struct source *src;
+
+	while ((src = next_source(c)))
+		if (src->preview)
+			preview_source(c, src);
+	return NULL;
+}
+
+/* Every source with a preview, in @jobs threads; the messages merged in
+ * input order. */
+static void preview_all(struct compilation *c, unsigned jobs)
+{
+	size_t s, n = 0;
+
+	for (s = 0; s < c->nsources; s++)
+		n += c->sources[s].preview;
+	if (!n)
+		return;
+	c->next = 0;
+	in_threads(jobs, n, preview_worker, preview_worker, c);
+	for (s = 0; s < c->nsources; s++)
+		add_messages(c, c->sources[s].previewed,
+			     c->sources[s].npreviewed);
+}
+
 /* ---- pass 2 ------------------------------------------------------------ */
 
 /*
@@ -553,8 +706,8 @@ struct sink {
 	struct compilation *c;
 	struct gw_writer *writer;
 	struct gw_fileset *collect;
-	pthread_mutex_t lock;		/* collect, failed, next */
-	size_t next;			/* the next source to render */
+	pthread_mutex_t lock;		/* collect, failed, diag */
+	struct gw_diag diag;		/* internal errors of pass 2 */
 	bool failed;
 };
 
@@ -583,23 +736,8 @@ static int deliver(struct sink *k, struct gw_fileset *set)
 	return 0;
 }
 
-/* spec.injectionPreview, with the template this output installs for the
- * gateway's Istio, else the built-in one. */
-static int preview_injection(struct compilation *c, struct gw_arena *arena,
-			     const struct gw_gateway *gw, struct gw_fileset *set)
-{
-	const struct control_plane *cp = find_cp(c, gw->istio);
-	const struct gw_asset *a;
-
-	if (cp && cp->installed)
-		return gw_inject_preview(arena, gw, cp->installed,
-					 strlen(cp->installed), set);
-	a = gw_asset_get("gateway-injection-template.txt");
-	return gw_inject_preview(arena, gw, a->data, a->len, set);
-}
-
-/* Pass 2 for one input (checked by pass 1): its folders delivered, as
- * pass 1 rendered them or rendered now. */
+/* Pass 2 for one input (checked by pass 1, its previews made): its
+ * folders delivered, as kept or rendered now. */
 static int render_input(struct sink *k, struct source *src)
 {
 	struct gw_arena *arena;
@@ -622,17 +760,17 @@ static int render_input(struct sink *k, struct source *src)
 		if (docs[i]->kind == GW_NULL)
 			continue;
 		gw = gw_model_build(arena, src->name, docs[i]);
-		if (gw_render_gateway(arena, gw, &set)) {
-			fprintf(stderr, "gwc: internal error: cannot emit the "
-				"objects of %s\n", src->name);
+		/* a preview's source was kept by preview_all() */
+		if (gw->inject_preview || gw_render_gateway(arena, gw, &set))
 			err = -1;
-		} else if (gw->inject_preview &&
-			   preview_injection(k->c, arena, gw, &set)) {
-			err = -1;
-		}
 	}
-	free(quiet.entries);
-	free(quiet.file_order);
+	gw_diag_release(&quiet);
+	if (err) {
+		pthread_mutex_lock(&k->lock);
+		gw_diag_add(&k->diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
+			    "cannot emit the objects of %s", src->name);
+		pthread_mutex_unlock(&k->lock);
+	}
 	if (!err)
 		err = deliver(k, &set);
 	gw_fileset_release(&set);
@@ -643,30 +781,28 @@ static int render_input(struct sink *k, struct source *src)
 static void *render_worker(void *arg)
 {
 	struct sink *k = arg;
+	struct source *src;
+	bool failed = false;
 
-	for (;;) {
-		size_t i;
-		bool stop;
-
-		pthread_mutex_lock(&k->lock);
-		i = k->next++;
-		stop = k->failed || i >= k->c->nsources;
-		pthread_mutex_unlock(&k->lock);
-		if (stop)
-			return NULL;
-		if (render_input(k, &k->c->sources[i])) {
+	while (!failed && (src = next_source(k->c))) {
+		if (render_input(k, src)) {
 			pthread_mutex_lock(&k->lock);
 			k->failed = true;
 			pthread_mutex_unlock(&k->lock);
 		}
+		pthread_mutex_lock(&k->lock);
+		failed = k->failed;
+		pthread_mutex_unlock(&k->lock);
 	}
+	return NULL;
 }
 
 /* Renders every source into the sink, in @jobs threads. */
 static int render_all(struct sink *k, unsigned jobs)
 {
+	k->c->next = 0;
 	in_threads(jobs, k->c->nsources, render_worker, render_worker, k);
-	return k->failed ? -1 : 0;
+	return k->failed || k->c->interrupted ? -1 : 0;
 }
 
 /* The files of a gateway folder, in the order kubectl should apply them. */
@@ -676,8 +812,9 @@ static const char *const apply_order[] = {
 	"gateway.yaml", "virtualservices.yaml",
 };
 
-/* `-o -`: every Kubernetes object of @set as one YAML stream on stdout. */
-static void print_stream(const struct gw_fileset *set, FILE *diag_stream)
+/* `-o -`: every Kubernetes object of @set as one YAML stream, into @out. */
+static void stream_objects(const struct gw_fileset *set, struct gw_buf *out,
+			   struct gw_diag *diag)
 {
 	size_t i, k, printed = 0;
 
@@ -690,10 +827,11 @@ static void print_stream(const struct gw_fileset *set, FILE *diag_stream)
 			continue;	/* this folder was printed */
 		if (!strncmp(path, "istio/", 6) &&
 		    strstr(path, "/gateway-injection-template.txt")) {
-			fprintf(diag_stream, "gwc: note: %.*s holds the "
-				"injection template and patch of a control "
-				"plane, not Kubernetes objects; write them "
-				"with -o DIR\n", (int)dir, path);
+			gw_diag_add(diag, GW_SEV_NOTE, (struct gw_mark){ 0 },
+				    "%.*s holds the injection template and "
+				    "patch of a control plane, not Kubernetes "
+				    "objects; write them with -o DIR",
+				    (int)dir, path);
 			continue;
 		}
 		for (k = 0; k < sizeof(apply_order) / sizeof(*apply_order); k++) {
@@ -706,15 +844,16 @@ static void print_stream(const struct gw_fileset *set, FILE *diag_stream)
 				if (strcmp(f->path + dir + 1, apply_order[k]))
 					continue;
 				if (printed++)
-					fputs("---\n", stdout);
-				fwrite(f->data, 1, f->len, stdout);
+					gw_buf_puts(out, "---\n");
+				gw_buf_add(out, f->data, f->len);
 			}
 		}
 	}
 }
 
 /* Refuses an input that lies inside the output folder. */
-static int check_inputs_outside(const struct gw_options *opt)
+static int check_inputs_outside(const struct gw_options *opt,
+				struct gw_diag *diag)
 {
 	char out[PATH_MAX], in[PATH_MAX];
 	size_t i, len;
@@ -725,33 +864,107 @@ static int check_inputs_outside(const struct gw_options *opt)
 	for (i = 0; i < opt->ninputs; i++)
 		if (realpath(opt->inputs[i], in) && !strncmp(in, out, len) &&
 		    (in[len] == '/' || in[len] == '\0')) {
-			fprintf(stderr, "gwc: error: input '%s' is inside the "
-				"output folder '%s'\n", opt->inputs[i],
-				opt->outdir);
+			gw_diag_add(diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
+				    "input '%s' is inside the output folder "
+				    "'%s'", opt->inputs[i], opt->outdir);
 			return -1;
 		}
 	return 0;
 }
 
-int gw_compile(const struct gw_options *opt)
+/* The run's messages to the caller's, phases kept; the status they say. */
+static int hand_over(struct compilation *c, struct gw_diag *diag, int status)
+{
+	gw_diag_merge(diag, &c->diag);
+	gw_diag_release(&c->diag);
+	return status;
+}
+
+/* Pass 2 and the output: written, streamed, compared or collected. */
+static int output(struct compilation *c, const struct gw_options *opt,
+		  struct gw_fileset *set, struct gw_buf *out)
+{
+	struct gw_fileset cp_files = { 0 };
+	struct sink k = { .c = c, .collect = set };
+	bool stream = !strcmp(opt->outdir ? opt->outdir : "", "-");
+	bool direct = opt->outdir && !stream && !opt->check && !opt->result;
+	int status = GW_EXIT_OK;
+
+	if (render_control_planes(c, &cp_files)) {
+		gw_fileset_release(&cp_files);
+		return GW_EXIT_SPEC;
+	}
+	preview_all(c, opt->jobs ? opt->jobs : 1);
+	if (c->diag.errors || !(opt->outdir || opt->result)) {
+		gw_fileset_release(&cp_files);
+		return c->diag.errors ? GW_EXIT_SPEC : GW_EXIT_OK;
+	}
+	/* the output's own messages come after the specs' */
+	gw_diag_phase(&c->diag);
+	if (direct && !c->interrupted &&
+	    !(k.writer = gw_writer_open(opt->outdir, &c->diag))) {
+		gw_fileset_release(&cp_files);
+		return GW_EXIT_USAGE;
+	}
+	pthread_mutex_init(&k.lock, NULL);
+	gw_diag_init(&k.diag, c->arena);
+	if (c->interrupted || deliver(&k, &cp_files) ||
+	    render_all(&k, opt->jobs ? opt->jobs : 1))
+		status = GW_EXIT_USAGE;
+	gw_fileset_release(&cp_files);
+	gw_diag_merge(&c->diag, &k.diag);
+	gw_diag_release(&k.diag);
+	pthread_mutex_destroy(&k.lock);
+	if (c->interrupted)
+		gw_diag_add(&c->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
+			    "interrupted; '%s' is unchanged", opt->outdir ?
+			    opt->outdir : "the output");
+	if (k.writer) {
+		if (status != GW_EXIT_OK)
+			gw_writer_abort(k.writer, &c->diag);
+		else if (gw_writer_commit(k.writer, opt->prune, &c->diag))
+			status = GW_EXIT_USAGE;
+	} else if (status == GW_EXIT_OK && stream) {
+		gw_fileset_sort(set);
+		stream_objects(set, out, &c->diag);
+	} else if (status == GW_EXIT_OK && opt->outdir && opt->check) {
+		int r;
+
+		gw_fileset_sort(set);
+		r = gw_write_check(opt->outdir, set, opt->prune, out,
+				   &c->diag);
+		status = r < 0 ? GW_EXIT_USAGE : r ? GW_EXIT_SPEC : GW_EXIT_OK;
+	} else if (status == GW_EXIT_OK && opt->outdir && opt->result) {
+		gw_fileset_sort(set);
+		if (gw_write_tree(opt->outdir, set, opt->prune, &c->diag))
+			status = GW_EXIT_USAGE;
+	}
+	return status;
+}
+
+int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
+	       struct gw_buf *out)
 {
 	struct compilation c = { 0 };
 	struct gw_fileset own = { 0 }, *set = opt->result ? opt->result : &own;
-	struct sink k = { .c = &c, .collect = set };
-	FILE *diag_stream = opt->diag_stream ? opt->diag_stream : stderr;
 	bool stream = opt->outdir && !strcmp(opt->outdir, "-");
-	bool direct = opt->outdir && !stream && !opt->check && !opt->result;
 	size_t i;
 	int status = GW_EXIT_OK;
 
-	if (opt->outdir && !stream && check_inputs_outside(opt))
-		return GW_EXIT_USAGE;
 	c.arena = gw_arena_new();
 	gw_diag_init(&c.diag, c.arena);
+	if (opt->outdir && !stream && check_inputs_outside(opt, &c.diag)) {
+		status = hand_over(&c, diag, GW_EXIT_USAGE);
+		gw_arena_free(c.arena);
+		return status;
+	}
 	c.schema = gw_schema_tree(c.arena);
 	if (!c.schema) {
+		gw_diag_add(&c.diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
+			    "the embedded schema does not load");
+		status = hand_over(&c, diag, GW_EXIT_USAGE);
 		gw_arena_free(c.arena);
-		return GW_EXIT_USAGE;
+		return status;
 	}
 	c.no_file_reads = opt->no_file_reads;
 	c.reads = opt->reads;
@@ -776,62 +989,28 @@ int gw_compile(const struct gw_options *opt)
 	c.keep_limit = opt->keep_rendered ? opt->keep_rendered : KEEP_RENDERED;
 	pthread_mutex_init(&c.lock, NULL);
 	check_all(&c, opt->jobs ? opt->jobs : 1);
-	pthread_mutex_destroy(&c.lock);
 	check_unique_folders(&c);
 	if (!c.diag.errors)
 		plan_control_planes(&c);
-	/* the control planes (gwc validate too: a template that cannot be
-	 * adapted is an error of the specs), then pass 2: rendered spec by
-	 * spec into the writer, or kept */
-	if (!c.diag.errors) {
-		struct gw_fileset cp_files = { 0 };
-
-		pthread_mutex_init(&k.lock, NULL);
-		if (!render_control_planes(&c, &cp_files) && direct &&
-		    !(k.writer = gw_writer_open(opt->outdir)))
-			status = GW_EXIT_USAGE;
-		if (!c.diag.errors && status == GW_EXIT_OK &&
-		    (opt->outdir || opt->result) &&
-		    (deliver(&k, &cp_files) ||
-		     render_all(&k, opt->jobs ? opt->jobs : 1)))
-			status = GW_EXIT_USAGE;
-		gw_fileset_release(&cp_files);
-		pthread_mutex_destroy(&k.lock);
-	}
-	if (c.diag.errors)
-		status = c.io_error ? GW_EXIT_USAGE : GW_EXIT_SPEC;
-	if (gw_diag_print(&c.diag, diag_stream))
+	/* the control planes and the previews (gwc validate too: a template
+	 * that cannot be adapted, or fails on a gateway, is an error of the
+	 * specs), then pass 2 */
+	if (!c.diag.errors)
+		status = output(&c, opt, set, out);
+	pthread_mutex_destroy(&c.lock);
+	if (c.diag.errors && status == GW_EXIT_OK)
+		status = GW_EXIT_SPEC;
+	if (c.diag.errors && c.io_error)
 		status = GW_EXIT_USAGE;
-	if (k.writer) {
-		if (status != GW_EXIT_OK)
-			gw_writer_abort(k.writer);
-		else if (gw_writer_commit(k.writer, opt->prune))
-			status = GW_EXIT_USAGE;
-	} else if (status == GW_EXIT_OK && stream) {
-		gw_fileset_sort(set);
-		print_stream(set, diag_stream);
-	} else if (status == GW_EXIT_OK && opt->outdir && opt->check) {
-		struct gw_buf report = { 0 };
-		int r;
-
-		gw_fileset_sort(set);
-		r = gw_write_check(opt->outdir, set, opt->prune, &report);
-		if (report.len)
-			fwrite(report.data, 1, report.len, stdout);
-		status = r < 0 ? GW_EXIT_USAGE : r ? GW_EXIT_SPEC : GW_EXIT_OK;
-		gw_buf_release(&report);
-	} else if (status == GW_EXIT_OK && opt->outdir && opt->result &&
-		   !opt->check) {
-		gw_fileset_sort(set);
-		if (gw_write_tree(opt->outdir, set, opt->prune))
-			status = GW_EXIT_USAGE;
-	}
+	if (c.interrupted)
+		status = GW_EXIT_USAGE;
 	for (i = 0; i < c.nsources; i++)	/* kept, not delivered */
 		gw_fileset_release(&c.sources[i].rendered);
 	if (set == &own)
 		gw_fileset_release(&own);
 	else
 		gw_fileset_sort(set);	/* a caller's result, sorted by path */
+	status = hand_over(&c, diag, status);
 	gw_arena_free(c.arena);
 	return status;
 }

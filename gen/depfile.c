@@ -199,14 +199,17 @@ int gw_depfile_text(struct gw_buf *out, const char *target,
 
 /* ---- writing ----------------------------------------------------------- */
 
-static int fail(const char *what, const char *path, int err)
+static int fail(struct gw_diag *diag, const char *what, const char *path,
+		int err)
 {
-	fprintf(stderr, "gwc: error: %s '%s': %s\n", what, path, strerror(err));
+	gw_diag_add(diag, GW_SEV_ERROR, (struct gw_mark){ 0 }, "%s '%s': %s",
+		    what, path, strerror(err));
 	return -1;
 }
 
 /* Writes @data to @path through a temporary file in the same folder. */
-static int replace_file(const char *path, const char *data, size_t len)
+static int replace_file(struct gw_diag *diag, const char *path,
+			const char *data, size_t len)
 {
 	char *tmp;
 	size_t off = 0;
@@ -219,7 +222,7 @@ static int replace_file(const char *path, const char *data, size_t len)
 	if (fd < 0) {
 		err = errno;
 		free(tmp);
-		return fail("cannot create", path, err);
+		return fail(diag, "cannot create", path, err);
 	}
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
@@ -247,12 +250,12 @@ out_fail:
 		close(fd);
 	unlink(tmp);
 	free(tmp);
-	return fail("cannot write", path, err);
+	return fail(diag, "cannot write", path, err);
 }
 
 int gw_depfile_write(const char *stamp, const char *depfile,
 		     const struct gw_fileset *set,
-		     const struct gw_fileset *reads)
+		     const struct gw_fileset *reads, struct gw_diag *diag)
 {
 	struct gw_buf text = { 0 };
 	const char *bad;
@@ -260,17 +263,19 @@ int gw_depfile_write(const char *stamp, const char *depfile,
 
 	if (depfile) {
 		if (gw_depfile_text(&text, stamp, reads, &bad)) {
-			fprintf(stderr, "gwc: error: '%s' cannot be named in a "
-				"depfile (a line break in the name)\n", bad);
+			gw_diag_add(diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
+				    "'%s' cannot be named in a depfile (a line "
+				    "break in the name)", bad);
 			err = -1;
 		} else {
-			err = replace_file(depfile, text.data, text.len);
+			err = replace_file(diag, depfile, text.data, text.len);
 		}
 		text.len = 0;
 	}
 	if (!err && stamp) {
 		gw_depfile_stamp_text(&text, set);
-		err = replace_file(stamp, text.data ? text.data : "", text.len);
+		err = replace_file(diag, stamp, text.data ? text.data : "",
+				   text.len);
 	}
 	gw_buf_release(&text);
 	return err;

@@ -2,8 +2,11 @@
  * diag.c - diagnostics, gcc style: "file:line:col: error: message".
  *
  * Consumes messages from every stage; produces them on a stream sorted by
- * file (in the order files were first mentioned), line and column, keeping
- * arrival order for equal positions.  Messages are lowercase, no period.
+ * phase, file (in the order files were first mentioned), line and column,
+ * keeping arrival order for equal positions.  Messages are lowercase, no
+ * period.  A struct gw_diag is one job's: one thread adds to it at a time,
+ * and jobs that run at once each fill their own, merged afterwards
+ * (gw_diag_merge) in input order.  No state outside the struct.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,22 @@ void gw_diag_init(struct gw_diag *diag, struct gw_arena *arena)
 	diag->arena = arena;
 }
 
+void gw_diag_release(struct gw_diag *diag)
+{
+	free(diag->entries);
+	free(diag->file_order);
+	diag->entries = NULL;
+	diag->file_order = NULL;
+	diag->n = diag->cap = 0;
+	diag->files = diag->files_cap = 0;
+}
+
+void gw_diag_phase(struct gw_diag *diag)
+{
+	diag->phase++;
+}
+
+/* The rank of @file: the order in which files were first mentioned. */
 static unsigned file_rank(struct gw_diag *diag, const char *file)
 {
 	unsigned i;
@@ -24,29 +43,42 @@ static unsigned file_rank(struct gw_diag *diag, const char *file)
 	for (i = 0; i < diag->files; i++)
 		if (!strcmp(diag->file_order[i], file))
 			return i;
-	diag->file_order = realloc(diag->file_order,
-				   (diag->files + 1) * sizeof(*diag->file_order));
-	if (!diag->file_order)
-		gw_oom();
+	diag->file_order = gw_grow(diag->file_order, diag->files + 1,
+				   &diag->files_cap,
+				   sizeof(*diag->file_order));
 	diag->file_order[diag->files] = gw_arena_strdup(diag->arena, file);
-	return diag->files++;
+	return (unsigned)diag->files++;
+}
+
+/* Appends an entry whose message is already in diag->arena. */
+static void add_entry(struct gw_diag *diag, enum gw_severity sev,
+		      struct gw_mark mark, const char *msg)
+{
+	struct gw_diag_entry *e;
+
+	diag->entries = gw_grow(diag->entries, diag->n + 1, &diag->cap,
+				sizeof(*diag->entries));
+	e = &diag->entries[diag->n];
+	e->mark = mark;
+	e->severity = sev;
+	e->msg = msg;
+	e->seq = (unsigned)diag->n++;
+	e->phase = diag->phase;
+	/* no file: before the first file's messages, as a whole-run one */
+	e->file = mark.file ? file_rank(diag, mark.file) : 0;
+	if (sev == GW_SEV_ERROR || sev == GW_SEV_INTERNAL)
+		diag->errors++;
+	else if (sev == GW_SEV_WARNING)
+		diag->warnings++;
 }
 
 void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 		  struct gw_mark mark, const char *fmt, va_list ap)
 {
-	struct gw_diag_entry *e;
 	va_list aq;
 	int n;
 	char *msg;
 
-	if (diag->n == diag->cap) {
-		diag->cap = diag->cap ? diag->cap * 2 : 16;
-		diag->entries = realloc(diag->entries,
-					diag->cap * sizeof(*diag->entries));
-		if (!diag->entries)
-			gw_oom();
-	}
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
@@ -54,18 +86,7 @@ void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 		gw_oom();
 	msg = gw_arena_alloc(diag->arena, (size_t)n + 1);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-
-	if (mark.file)
-		file_rank(diag, mark.file);
-	e = &diag->entries[diag->n];
-	e->mark = mark;
-	e->severity = sev;
-	e->msg = msg;
-	e->seq = (unsigned)diag->n++;
-	if (sev == GW_SEV_ERROR)
-		diag->errors++;
-	else if (sev == GW_SEV_WARNING)
-		diag->warnings++;
+	add_entry(diag, sev, mark, msg);
 }
 
 void gw_diag_add(struct gw_diag *diag, enum gw_severity sev,
@@ -76,6 +97,24 @@ void gw_diag_add(struct gw_diag *diag, enum gw_severity sev,
 	va_start(ap, fmt);
 	gw_diag_vadd(diag, sev, mark, fmt, ap);
 	va_end(ap);
+}
+
+void gw_diag_merge(struct gw_diag *into, const struct gw_diag *from)
+{
+	unsigned base = into->phase;
+	size_t i;
+
+	for (i = 0; i < from->n; i++) {
+		const struct gw_diag_entry *e = &from->entries[i];
+		struct gw_mark mark = e->mark;
+
+		if (mark.file)
+			mark.file = gw_arena_strdup(into->arena, mark.file);
+		into->phase = base + e->phase;
+		add_entry(into, e->severity, mark,
+			  gw_arena_strdup(into->arena, e->msg));
+	}
+	into->phase = base + from->phase;
 }
 
 const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len)
@@ -102,16 +141,16 @@ const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len)
 	return shown;
 }
 
-static struct gw_diag *sorting;
-
+/* Phase, then file of first mention, line, column, arrival.  The keys
+ * are in the entries, so the sort needs no state beside them. */
 static int compare_entries(const void *pa, const void *pb)
 {
 	const struct gw_diag_entry *a = pa, *b = pb;
-	unsigned fa = a->mark.file ? file_rank(sorting, a->mark.file) : 0;
-	unsigned fb = b->mark.file ? file_rank(sorting, b->mark.file) : 0;
 
-	if (fa != fb)
-		return fa < fb ? -1 : 1;
+	if (a->phase != b->phase)
+		return a->phase < b->phase ? -1 : 1;
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
 	if (a->mark.line != b->mark.line)
 		return a->mark.line < b->mark.line ? -1 : 1;
 	if (a->mark.col != b->mark.col)
@@ -123,6 +162,7 @@ static const char *const severity_names[] = {
 	[GW_SEV_ERROR] = "error",
 	[GW_SEV_WARNING] = "warning",
 	[GW_SEV_NOTE] = "note",
+	[GW_SEV_INTERNAL] = "internal error",
 };
 
 int gw_diag_print(struct gw_diag *diag, void *stream)
@@ -130,11 +170,9 @@ int gw_diag_print(struct gw_diag *diag, void *stream)
 	FILE *fp = stream;
 	size_t i;
 
-	sorting = diag;
 	if (diag->n > 1)
 		qsort(diag->entries, diag->n, sizeof(*diag->entries),
 		      compare_entries);
-	sorting = NULL;
 	for (i = 0; i < diag->n; i++) {
 		const struct gw_diag_entry *e = &diag->entries[i];
 		const char *sev = severity_names[e->severity];
@@ -143,15 +181,12 @@ int gw_diag_print(struct gw_diag *diag, void *stream)
 			fprintf(fp, "gwc: %s: %s\n", sev, e->msg);
 		else if (e->mark.line <= 0)
 			fprintf(fp, "%s: %s: %s\n", e->mark.file, sev, e->msg);
+		else if (e->mark.col <= 0)	/* a line, no column known */
+			fprintf(fp, "%s:%d: %s: %s\n", e->mark.file,
+				e->mark.line, sev, e->msg);
 		else
 			fprintf(fp, "%s:%d:%d: %s: %s\n", e->mark.file,
 				e->mark.line, e->mark.col, sev, e->msg);
 	}
-	free(diag->entries);
-	free(diag->file_order);
-	diag->entries = NULL;
-	diag->file_order = NULL;
-	diag->n = diag->cap = 0;
-	diag->files = 0;
 	return fflush(fp) || ferror(fp) ? -1 : 0;
 }

@@ -290,7 +290,8 @@ static bool is_object_file(const char *path)
 	       strcmp(base, "kustomization.yaml");
 }
 
-int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set)
+int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set,
+		 struct gw_diag *report)
 {
 	struct graph g = { .out = out };
 	struct gw_diag diag;
@@ -315,10 +316,10 @@ int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set)
 		for (j = 0; j < ndocs; j++)
 			add_object(&g, folder_of(g.arena, f->path), docs[j]);
 	}
-	if (gw_diag_print(&diag, stderr) || err) {	/* frees the entries */
-		err = -1;
+	gw_diag_merge(report, &diag);
+	gw_diag_release(&diag);
+	if (err)
 		goto out;
-	}
 	gw_buf_puts(out, "digraph gwc {\n"
 		    "\tgraph [rankdir=LR];\n"
 		    "\tnode [shape=box];\n"

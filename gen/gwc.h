@@ -49,6 +49,10 @@ char *gw_arena_printf(struct gw_arena *arena, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Reports "out of memory" and ends the process with GW_EXIT_USAGE. */
 _Noreturn void gw_oom(void);
+/* Grows the malloc'ed @array of @size-byte items so that it holds at least
+ * @need of them: its capacity *@cap doubles from 16.  Returns the array
+ * (moved, maybe); out of memory ends the process (gw_oom). */
+void *gw_grow(void *array, size_t need, size_t *cap, size_t size);
 
 /* A growable byte buffer; its memory is malloc'ed and owned by the buffer. */
 struct gw_buf {
@@ -70,32 +74,52 @@ struct gw_mark {
 	int line, col;
 };
 
-enum gw_severity { GW_SEV_ERROR, GW_SEV_WARNING, GW_SEV_NOTE };
+/* GW_SEV_INTERNAL is an error that is gwc's fault, not the input's. */
+enum gw_severity { GW_SEV_ERROR, GW_SEV_WARNING, GW_SEV_NOTE,
+		   GW_SEV_INTERNAL };
 
 struct gw_diag_entry {
 	struct gw_mark mark;
 	enum gw_severity severity;
 	const char *msg;
 	unsigned seq;		/* arrival order, for a stable sort */
+	unsigned phase;		/* gw_diag_phase() calls before it */
+	unsigned file;		/* rank of mark.file: order of first mention */
 };
 
-/* Collects diagnostics; gw_diag_print() sorts them by file, line, column. */
+/*
+ * Collects diagnostics: the only way library code reports anything.
+ * gw_diag_print() sorts them by phase, file, line, column.  Messages live
+ * in @arena; the entry list is malloc'ed, freed by gw_diag_release().  One
+ * thread at a time: concurrent jobs fill one each and merge them.
+ */
 struct gw_diag {
 	struct gw_arena *arena;
 	struct gw_diag_entry *entries;
 	size_t n, cap;
 	unsigned errors, warnings;
-	unsigned files;		/* number of distinct files seen, for order */
+	unsigned phase;
+	size_t files, files_cap;	/* distinct files seen, for order */
 	const char **file_order;
 };
 
 void gw_diag_init(struct gw_diag *diag, struct gw_arena *arena);
+/* Frees the entry list (the messages stay in the arena); the counts stay. */
+void gw_diag_release(struct gw_diag *diag);
+/* Messages added from now on print after every earlier one, whatever
+ * their position (a run's output errors after its specs' messages). */
+void gw_diag_phase(struct gw_diag *diag);
+/* Appends every entry of @from to @into (strings copied into @into's
+ * arena), in @from's order, as if added now, @from's phases after
+ * @into's current one. */
+void gw_diag_merge(struct gw_diag *into, const struct gw_diag *from);
 void gw_diag_add(struct gw_diag *diag, enum gw_severity sev,
 		 struct gw_mark mark, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 		  struct gw_mark mark, const char *fmt, va_list ap);
-/* Writes every diagnostic to @fp, in input order; returns -1 on I/O error. */
+/* Writes every diagnostic to @fp, in input order (sorting the list; it
+ * keeps its entries); returns -1 on I/O error. */
 int gw_diag_print(struct gw_diag *diag, void *fp);
 /* A user string fit for a message, in @arena: 'text' when every character
  * is printable and no quote, else a YAML double-quoted literal. */
@@ -440,33 +464,36 @@ void gw_diff_unified(struct gw_buf *out, const char *name_a,
  * Publishes @set under @outdir: each top-level-pair folder (<a>/<b>/) of the
  * set is staged complete next to its old version, then swapped in; folders
  * of @outdir that the set does not name are left alone (or, with @prune,
- * removed when gwc made them).  Reports I/O errors to stderr.
+ * removed when gwc made them).  Reports to @diag.  The caller holds off
+ * SIGINT, SIGTERM and SIGHUP for all-or-nothing under signals: one pending
+ * before the swaps makes the write back out.
  */
 int gw_write_tree(const char *outdir, const struct gw_fileset *set,
-		  bool prune);
+		  bool prune, struct gw_diag *diag);
 
 /*
  * The same in steps, for a run that renders spec by spec: open (creates
- * and locks @outdir, holds off SIGINT/SIGTERM/SIGHUP; NULL on an error,
- * reported), stage each rendered set as it comes (safe to call from
- * several threads at once; the set can be released afterwards), then
- * commit (one syncfs, publish every staged folder, prune) or abort
- * (remove everything staged and every folder the run made).  Commit and
- * abort free the writer; a failed stage makes the commit abort.
+ * and locks @outdir; NULL on an error, reported to @diag), stage each
+ * rendered set as it comes (safe to call from several threads at once;
+ * the set can be released afterwards), then commit (one syncfs, publish
+ * every staged folder, prune) or abort (remove everything staged and
+ * every folder the run made).  Commit and abort add the writer's messages
+ * to @diag and free the writer; a failed stage makes the commit abort.
  */
 struct gw_writer;
-struct gw_writer *gw_writer_open(const char *outdir);
+struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag);
 int gw_writer_stage(struct gw_writer *w, const struct gw_fileset *set);
-int gw_writer_commit(struct gw_writer *w, bool prune);
-void gw_writer_abort(struct gw_writer *w);
+int gw_writer_commit(struct gw_writer *w, bool prune, struct gw_diag *diag);
+void gw_writer_abort(struct gw_writer *w, struct gw_diag *diag);
 /*
  * Compares @set with what @outdir holds, writing nothing: appends to
  * @report a unified diff of every differing, missing or extra file (and,
  * with @prune, of every gwc-made folder the set does not name).  Returns
- * 0 when they are the same, 1 when they differ, -1 on an I/O error.
+ * 0 when they are the same, 1 when they differ, -1 on an I/O error
+ * (reported to @diag).
  */
 int gw_write_check(const char *outdir, const struct gw_fileset *set,
-		   bool prune, struct gw_buf *report);
+		   bool prune, struct gw_buf *report, struct gw_diag *diag);
 
 /* ---- depfile.c: the stamp and the Make/Ninja depfile ------------------ */
 
@@ -486,11 +513,11 @@ int gw_depfile_text(struct gw_buf *out, const char *target,
 /*
  * After a successful build: writes @depfile (if not NULL; its target is
  * @stamp), then @stamp (always rewritten, so its mtime moves), each
- * atomically (a temporary file renamed over it).  Reports to stderr.
+ * atomically (a temporary file renamed over it).  Reports to @diag.
  */
 int gw_depfile_write(const char *stamp, const char *depfile,
 		     const struct gw_fileset *set,
-		     const struct gw_fileset *reads);
+		     const struct gw_fileset *reads, struct gw_diag *diag);
 
 /* ---- inject.c, inject_k8s.c, inject_yaml.c: istiod's injection -------- */
 
@@ -555,24 +582,44 @@ int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
 			 const struct gw_inject_config *cfg,
 			 const char *revision, const struct gw_node *doc,
 			 struct gw_buf *out);
-/*
- * gwc build's spec.injectionPreview: adds OUT/<ns>/<name>/
- * gateway-deployment.injected.yaml to @set, the Deployment of @set
- * injected with template @tmpl and the spec's (or built-in) values and mesh
- * config.  Errors go to stderr; returns -1 after one.
- */
-int gw_inject_preview(struct gw_arena *arena, const struct gw_gateway *gw,
-		      const char *tmpl, size_t tmpl_len,
-		      struct gw_fileset *set);
-/* Reads and parses spec.injectionPreview's files (gwc build's pass 1),
- * reporting at the spec's keys; sets *@io_error when one cannot be read. */
-int gw_inject_preview_check(struct gw_arena *arena, struct gw_diag *diag,
-			    const struct gw_gateway *gw, bool no_file_reads,
-			    bool *io_error);
+/* Makes the built-in values (@values) and mesh config (@mesh) follow a
+ * control plane: its namespace and revision (NULL: none), as istiod's
+ * ConfigMaps of that control plane hold them. */
+void gw_inject_follow_control_plane(struct gw_inject_config *cfg,
+				    bool values, bool mesh,
+				    const char *cp_namespace,
+				    const char *revision);
 /* The sidecar.istio.io/status JSON of a rendered template pod's spec. */
 const char *gw_inject_status(struct gw_arena *arena,
 			     const struct gw_node *template_spec,
 			     const char *revision);
+
+/* ---- preview.c: spec.injectionPreview --------------------------------- */
+
+/* The gateway template a preview injects with: the text gwc installs for
+ * the control plane and the text it came from (the same bytes unless the
+ * legacy-kernel transform adapted it), named @name in diagnostics. */
+struct gw_preview_template {
+	const char *name;
+	const char *installed, *source;
+	size_t installed_len, source_len;
+};
+
+/* Reads and parses spec.injectionPreview's files (gwc build's pass 1),
+ * reporting at the spec's keys; sets *@io_error when one cannot be read. */
+int gw_preview_check(struct gw_arena *arena, struct gw_diag *diag,
+		     const struct gw_gateway *gw, bool no_file_reads,
+		     bool *io_error);
+/*
+ * Adds OUT/<ns>/<name>/gateway-deployment.injected.yaml to @set: the
+ * Deployment of @set injected with template @t and the spec's (or the
+ * built-in) values and mesh config.  Reports to @diag (an error in the
+ * template at its line:col in @t's source); returns -1 after an error.
+ */
+int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
+		      const struct gw_gateway *gw,
+		      const struct gw_preview_template *t,
+		      struct gw_fileset *set);
 
 /* ---- graph.c: gwc graph ------------------------------------------------ */
 
@@ -581,9 +628,10 @@ const char *gw_inject_status(struct gw_arena *arena,
  * gwc build writes, sorted) and of how they refer to each other: a
  * cluster per folder, edges for selectors, scaleTargetRef, roleRef and
  * subjects, serviceAccountName, spec.gateways and gateway injection.
- * Returns -1 when a file does not parse (reported to stderr).
+ * Returns -1 when a file does not parse (reported to @diag).
  */
-int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set);
+int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set,
+		 struct gw_diag *diag);
 
 /* ---- compile.c: the pipeline ------------------------------------------- */
 
@@ -603,7 +651,6 @@ struct gw_options {
 	bool prune;
 	bool check;		/* compare with outdir instead of writing */
 	bool no_file_reads;	/* refuse injectionTemplate files (fuzzing) */
-	void *diag_stream;	/* FILE * for diagnostics; NULL: stderr */
 	struct gw_fileset *result;	/* if set, receives the rendered files */
 	struct gw_fileset *reads;	/* if set, receives the path of every
 					 * file read (specs, templates) */
@@ -617,9 +664,14 @@ struct gw_options {
 
 /*
  * gwc build (or, with opt->outdir NULL, gwc validate): load, validate,
- * model, check every spec of every input, then render and write.  Prints
- * diagnostics to stderr; returns the exit status.
+ * model, check every spec of every input, then render and write.  Adds
+ * every message to @diag (the specs' first, then the output's) and what
+ * belongs on standard output (the `-o -` stream, the --check diff) to
+ * @out; prints nothing.  Returns the exit status.  A build into a folder
+ * is all-or-nothing under SIGINT, SIGTERM and SIGHUP when the caller
+ * holds them off (gw_write_tree); one pending stops the run.
  */
-int gw_compile(const struct gw_options *opt);
+int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
+	       struct gw_buf *out);
 
 #endif

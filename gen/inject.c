@@ -20,6 +20,7 @@
  * of the job; errors are reported to the diag with a position and the
  * function returns -1.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,36 @@ struct gw_inject_config *gw_inject_config_new(struct gw_arena *arena)
 	return cfg;
 }
 
+/*
+ * Where a template error is: in a template that is a whole file (@at has
+ * no line), the line and column that Go's message names ("template:
+ * inject:12:5: executing ...", or "template: inject:12: ..." from the
+ * parser); otherwise @at, the YAML value that holds the template.
+ */
+static struct gw_mark template_position(struct gw_mark at, const char *err)
+{
+	static const char prefix[] = "template: inject:";
+	const char *p;
+	long line, col = 0;
+	char *end;
+
+	if (at.line > 0 || !err || strncmp(err, prefix, sizeof(prefix) - 1))
+		return at;
+	p = err + sizeof(prefix) - 1;
+	line = strtol(p, &end, 10);
+	if (end == p || *end != ':' || line <= 0 || line > INT32_MAX)
+		return at;
+	p = end + 1;
+	if (*p >= '0' && *p <= '9') {
+		col = strtol(p, &end, 10);
+		if (*end != ':' || col > INT32_MAX)
+			col = 0;
+	}
+	at.line = (int)line;
+	at.col = (int)col;
+	return at;
+}
+
 int gw_inject_add_template(struct gw_inject_config *cfg, struct gw_diag *diag,
 			   const char *name, const char *text, size_t len,
 			   struct gw_mark mark)
@@ -197,7 +228,8 @@ int gw_inject_add_template(struct gw_inject_config *cfg, struct gw_diag *diag,
 	/* istiod parses every template as one named "inject" */
 	t->set = gw_tmpl_new(cfg->arena);
 	if (gw_tmpl_parse(t->set, "inject", text, len, &err)) {
-		gw_diag_add(diag, GW_SEV_ERROR, mark, "templates.%s: %s", name,
+		gw_diag_add(diag, GW_SEV_ERROR, template_position(mark, err),
+			    "templates.%s: %s", name,
 			    err ? err : "template parse error");
 		return -1;
 	}
@@ -995,7 +1027,8 @@ static int run_templates(struct job *job, const struct gw_node *data,
 			return -1;
 		}
 		if (gw_tmpl_exec(t->set, "inject", data, &out, &err)) {
-			gw_diag_add(job->diag, GW_SEV_ERROR, t->mark,
+			gw_diag_add(job->diag, GW_SEV_ERROR,
+				    template_position(t->mark, err),
 				    "templates.%s: %s", name,
 				    err ? err : "template execution failed");
 			gw_buf_release(&out);
@@ -1411,154 +1444,36 @@ int gw_inject_files(struct gw_arena *arena, struct gw_diag *diag,
 	return ret;
 }
 
-/* ---- gwc build: spec.injectionPreview ----------------------------------- */
+/* ---- the built-in values and mesh config of a control plane ---------- */
 
-/* The built-in values or mesh config, or the spec's file. */
-static int preview_input(struct gw_arena *arena, struct gw_diag *diag,
-			 const char *path, struct gw_mark at, const char *what,
-			 const char *asset, const char **name, char **data,
-			 size_t *len)
+void gw_inject_follow_control_plane(struct gw_inject_config *cfg,
+				    bool values, bool mesh,
+				    const char *cp_namespace,
+				    const char *revision)
 {
-	const struct gw_asset *a;
+	struct gw_arena *arena = cfg->arena;
 
-	if (path) {
-		*name = path;
-		return gw_load_read_for(arena, diag, path, at, what, data,
-					len);
-	}
-	a = gw_asset_get(asset);
-	if (!a) {
-		gw_diag_add(diag, GW_SEV_ERROR, at, "%s: no built-in %s", what,
-			    asset);
-		return -1;
-	}
-	*name = gw_arena_printf(arena, "<built-in %s>", asset);
-	*data = gw_arena_strndup(arena, a->data, a->len);
-	*len = a->len;
-	return 0;
-}
-
-static int preview_config(struct gw_arena *arena, struct gw_diag *diag,
-			  const struct gw_gateway *gw, const char *tmpl,
-			  size_t tmpl_len, struct gw_inject_config **cfgp)
-{
-	struct gw_inject_config *cfg = gw_inject_config_new(arena);
-	const char *istiod = gw->revision ? gw_arena_printf(arena,
-		"istiod-%s", gw->revision) : "istiod";
-	const char *vname, *mname;
-	struct gw_mark tmark = { "<the installed gateway template>", 0, 0 };
-	char *vdata, *mdata;
-	size_t vlen, mlen;
-
-	if (gw_inject_add_template(cfg, diag, "gateway", tmpl, tmpl_len,
-				   tmark) ||
-	    preview_input(arena, diag, gw->inject_values,
-			  gw->inject_values_mark, "spec.injectionPreview.values",
-			  "inject-values.yaml", &vname, &vdata, &vlen) ||
-	    gw_inject_load_values(cfg, diag, vname, vdata, vlen) ||
-	    preview_input(arena, diag, gw->inject_mesh, gw->inject_mesh_mark,
-			  "spec.injectionPreview.mesh", "inject-mesh.yaml",
-			  &mname, &mdata, &mlen) ||
-	    gw_inject_load_mesh(cfg, diag, mname, mdata, mlen))
-		return -1;
-	if (!gw->inject_values) {
-		/* the built-in values follow the spec's control plane */
-		struct gw_node *global = ensure_map(arena, cfg->values, "global");
+	if (values) {
+		struct gw_node *global = ensure_map(arena, cfg->values,
+						    "global");
 
 		map_set(arena, global, "istioNamespace",
-			gw_node_str(arena, gw->cp_namespace));
-		map_set(arena, cfg->values, "revision", gw_node_str(arena,
-			gw->revision ? gw->revision : ""));
+			gw_node_str(arena, cp_namespace));
+		map_set(arena, cfg->values, "revision",
+			gw_node_str(arena, revision ? revision : ""));
 		cfg->values_go = as_float64(arena, cfg->values);
 	}
-	if (!gw->inject_mesh) {
+	if (mesh) {
 		struct gw_node *dc = ensure_map(arena, cfg->mesh,
 						"defaultConfig");
+		const char *istiod = revision ?
+			gw_arena_printf(arena, "istiod-%s", revision) :
+			"istiod";
 
 		map_set(arena, dc, "discoveryAddress", gw_node_str(arena,
 			gw_arena_printf(arena, "%s.%s.svc:15012", istiod,
-					gw->cp_namespace)));
+					cp_namespace)));
 		map_set(arena, cfg->mesh, "rootNamespace",
-			gw_node_str(arena, gw->cp_namespace));
+			gw_node_str(arena, cp_namespace));
 	}
-	*cfgp = cfg;
-	return 0;
-}
-
-int gw_inject_preview(struct gw_arena *arena, const struct gw_gateway *gw,
-		      const char *tmpl, size_t tmpl_len,
-		      struct gw_fileset *set)
-{
-	const char *want = gw_arena_printf(arena,
-		"%s/%s/gateway-deployment.yaml", gw->ns, gw->name);
-	struct gw_inject_config *cfg;
-	struct gw_diag diag;
-	struct gw_node **docs;
-	struct gw_buf out = { 0 };
-	size_t i, ndocs;
-	int err = -1;
-
-	gw_diag_init(&diag, arena);
-	for (i = 0; i < set->n; i++)
-		if (!strcmp(set->files[i].path, want))
-			break;
-	if (i == set->n) {
-		gw_diag_add(&diag, GW_SEV_ERROR, gw->inject_mark,
-			    "spec.injectionPreview: no Deployment to inject");
-	} else if (!preview_config(arena, &diag, gw, tmpl, tmpl_len, &cfg) &&
-		   !gw_load_bytes(arena, &diag, want, set->files[i].data,
-				  set->files[i].len, &docs, &ndocs) &&
-		   ndocs == 1 &&
-		   !gw_inject_deployment(arena, &diag, cfg, gw->revision,
-					 docs[0], &out)) {
-		/* one object, as gwc writes it: without istioctl's "---" */
-		gw_fileset_add(set, gw_arena_printf(arena,
-			       "%s/%s/gateway-deployment.injected.yaml",
-			       gw->ns, gw->name), out.data, out.len - 4);
-		out.data = NULL;
-		err = 0;
-	}
-	gw_buf_release(&out);
-	gw_diag_print(&diag, stderr);
-	free(diag.entries);
-	free(diag.file_order);
-	return err;
-}
-
-int gw_inject_preview_check(struct gw_arena *arena, struct gw_diag *diag,
-			    const struct gw_gateway *gw, bool no_file_reads,
-			    bool *io_error)
-{
-	static const char *const what[] = { "spec.injectionPreview.values",
-					    "spec.injectionPreview.mesh" };
-	const char *paths[2] = { gw->inject_values, gw->inject_mesh };
-	struct gw_mark marks[2] = { gw->inject_values_mark,
-				    gw->inject_mesh_mark };
-	struct gw_inject_config *cfg = gw_inject_config_new(arena);
-	int i, ret = 0;
-
-	for (i = 0; i < 2; i++) {
-		char *data;
-		size_t len;
-
-		if (!paths[i])
-			continue;
-		/* the diagnostics outlive @arena (one spec's, in pass 1) */
-		paths[i] = gw_arena_strdup(diag->arena, paths[i]);
-		marks[i].file = gw_arena_strdup(diag->arena, marks[i].file);
-		if (no_file_reads) {
-			gw_diag_add(diag, GW_SEV_ERROR, marks[i], "%s: reading "
-				    "files is disabled here", what[i]);
-			ret = -1;
-		} else if (gw_load_read_for(arena, diag, paths[i], marks[i],
-					    what[i], &data, &len)) {
-			*io_error = true;
-			ret = -1;
-		} else if (i == 0 ? gw_inject_load_values(cfg, diag, paths[i],
-							   data, len) :
-			   gw_inject_load_mesh(cfg, diag, paths[i], data, len)) {
-			ret = -1;
-		}
-	}
-	return ret;
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,34 @@ static int usage_error(const char *fmt, const char *arg)
 	return GW_EXIT_USAGE;
 }
 
+/* The messages to stderr, then @out to stdout; the status they make. */
+static int report(struct gw_diag *diag, const struct gw_buf *out, int status)
+{
+	if (gw_diag_print(diag, stderr))
+		status = GW_EXIT_USAGE;
+	gw_diag_release(diag);
+	if (status != GW_EXIT_USAGE && out && out->len)
+		fwrite(out->data, 1, out->len, stdout);
+	return status;
+}
+
+/*
+ * A build into a folder holds off SIGINT, SIGTERM and SIGHUP until it has
+ * reported: the library backs out (OUT stays as it was) when one is
+ * pending before it swaps the folders in, and the signal then acts, after
+ * the messages, with its own exit status.
+ */
+static void hold_signals(sigset_t *old)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
 static int run_schema(int argc)
 {
 	const struct gw_asset *a = gw_asset_get("gatewayspec.schema.json");
@@ -95,6 +124,8 @@ static int run_graph(int argc, char **argv)
 	struct gw_options opt = { 0 };
 	struct gw_fileset set = { 0 };
 	struct gw_buf dot = { 0 };
+	struct gw_arena *arena;
+	struct gw_diag diag;
 	int i, first = 1, status;
 
 	for (i = 1; i < argc; i++) {
@@ -112,14 +143,16 @@ static int run_graph(int argc, char **argv)
 	opt.inputs = (const char *const *)argv + first;
 	opt.ninputs = (size_t)(argc - first);
 	opt.result = &set;
-	status = gw_compile(&opt);
+	arena = gw_arena_new();
+	gw_diag_init(&diag, arena);
+	status = gw_compile(&opt, &diag, NULL);
 	gw_fileset_sort(&set);
-	if (status == GW_EXIT_OK && gw_graph_dot(&dot, &set))
+	if (status == GW_EXIT_OK && gw_graph_dot(&dot, &set, &diag))
 		status = GW_EXIT_USAGE;
-	if (status == GW_EXIT_OK)
-		fwrite(dot.data, 1, dot.len, stdout);
+	status = report(&diag, status == GW_EXIT_OK ? &dot : NULL, status);
 	gw_buf_release(&dot);
 	gw_fileset_release(&set);
+	gw_arena_free(arena);
 	return finish(status);
 }
 
@@ -137,6 +170,11 @@ static int run_compile(int argc, char **argv, bool build)
 	struct gw_options opt = { .outdir = build ? "out" : NULL };
 	struct gw_fileset written = { 0 }, reads = { 0 };
 	const char *stamp = NULL, *depfile = NULL;
+	struct gw_buf out = { 0 };
+	struct gw_arena *arena;
+	struct gw_diag diag;
+	sigset_t old_mask;
+	bool writes;
 	int c, status;
 
 	optind = 1;
@@ -216,18 +254,28 @@ static int run_compile(int argc, char **argv, bool build)
 	if ((stamp || depfile) && (opt.check || !strcmp(opt.outdir, "-")))
 		return usage_error("%s", "--stamp and --depfile need a build "
 				   "that writes an output folder");
+	writes = opt.outdir && strcmp(opt.outdir, "-") && !opt.check;
 	opt.inputs = (const char *const *)argv + optind;
 	opt.ninputs = (size_t)(argc - optind);
-	if (!stamp)
-		return finish(gw_compile(&opt));
-	opt.result = &written;
-	opt.reads = &reads;
-	status = gw_compile(&opt);
-	if (status == GW_EXIT_OK &&
-	    gw_depfile_write(stamp, depfile, &written, &reads))
+	if (stamp) {
+		opt.result = &written;
+		opt.reads = &reads;
+	}
+	arena = gw_arena_new();
+	gw_diag_init(&diag, arena);
+	if (writes)
+		hold_signals(&old_mask);
+	status = gw_compile(&opt, &diag, &out);
+	if (status == GW_EXIT_OK && stamp &&
+	    gw_depfile_write(stamp, depfile, &written, &reads, &diag))
 		status = GW_EXIT_USAGE;
+	status = report(&diag, &out, status);
+	if (writes)		/* a held signal acts now */
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	gw_buf_release(&out);
 	gw_fileset_release(&written);
 	gw_fileset_release(&reads);
+	gw_arena_free(arena);
 	return finish(status);
 }
 
@@ -278,13 +326,8 @@ static int run_inject(int argc, char **argv)
 	for (i = 0; status == GW_EXIT_OK && i < ndocs; i++)
 		if (gw_inject_deployment(arena, &diag, cfg, rev, docs[i], &out))
 			status = GW_EXIT_SPEC;
-	if (gw_diag_print(&diag, stderr))
-		status = GW_EXIT_USAGE;
-	if (status == GW_EXIT_OK && out.len)
-		fwrite(out.data, 1, out.len, stdout);
+	status = report(&diag, status == GW_EXIT_OK ? &out : NULL, status);
 	gw_buf_release(&out);
-	free(diag.entries);
-	free(diag.file_order);
 	gw_arena_free(arena);
 	return finish(status);
 }

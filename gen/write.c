@@ -6,8 +6,7 @@
  * "<a>/<b>" is one folder (a gateway, or istio/<name> for a control plane).
  * Produces, under OUT, every such folder complete and nothing half-written:
  *
- *   1. lock OUT (flock on the folder itself) against concurrent runs,
- *      then hold off SIGINT, SIGTERM and SIGHUP;
+ *   1. lock OUT (flock on the folder itself) against concurrent runs;
  *   2. look at every folder first, creating nothing: refuse a folder that
  *      gwc did not make (no GW_MARKER in it) or a non-folder, and note the
  *      folders that are already exactly right;
@@ -25,10 +24,13 @@
  * (OUT included) that the run created, so OUT is exactly as it was.
  * A folder whose files are already exactly right is left untouched, so
  * Make sees no new mtime.  A symlink in place of OUT or of a folder, or
- * OUT being a file, are refused too.  A signal held off during the run
- * takes effect after it: before step 4 the run backs out and OUT is the
- * old tree; after it, the new one.  A crash mid-swap leaves each folder
- * old or new; its staging leftovers are removed by the next run.
+ * OUT being a file, are refused too.  The caller holds off SIGINT,
+ * SIGTERM and SIGHUP (a process's signal mask is its main's business, see
+ * main.c): one pending at step 4 makes the run back out, so OUT is the
+ * old tree, and one that arrives after it acts when the caller lets it,
+ * on the new one.  A crash mid-swap leaves each folder old or new; its
+ * staging leftovers are removed by the next run.  Every message goes to
+ * a struct gw_diag; the writer prints nothing.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -68,24 +70,45 @@ struct writer {
 	long pid;
 	mode_t old_umask;	/* the process's, back when the writer ends */
 	pthread_mutex_t lock;	/* folders, counter: stage() runs in threads */
-	sigset_t old_mask;
-	bool blocked;
+	struct gw_diag *diag;	/* where messages go; the writer's own
+				 * (own, in own_arena) once it is open */
+	struct gw_diag own;
+	struct gw_arena *own_arena;
+	pthread_mutex_t diag_lock;	/* stage() reports from threads */
 	bool failed;
 };
 
-/* Reports "gwc: error: WHAT 'PATH': strerror(err)"; returns -1. */
-static int fail(const char *what, int err, const char *fmt, ...)
+/* Reports @fmt as a message of the run (no file: "gwc: error: ..."). */
+static void say(struct writer *w, enum gw_severity sev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int fail(const char *what, int err, const char *fmt, ...)
+static void say(struct writer *w, enum gw_severity sev, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "gwc: error: %s '", what);
+	pthread_mutex_lock(&w->diag_lock);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	gw_diag_vadd(w->diag, sev, (struct gw_mark){ 0 }, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "': %s\n", strerror(err));
+	pthread_mutex_unlock(&w->diag_lock);
+}
+
+/* Reports "WHAT 'PATH': strerror(err)"; returns -1. */
+static int fail(struct writer *w, const char *what, int err,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int fail(struct writer *w, const char *what, int err,
+		const char *fmt, ...)
+{
+	va_list ap;
+	char *path;
+
+	va_start(ap, fmt);
+	if (vasprintf(&path, fmt, ap) < 0)
+		gw_oom();
+	va_end(ap);
+	say(w, GW_SEV_ERROR, "%s '%s': %s", what, path, strerror(err));
+	free(path);
 	return -1;
 }
 
@@ -242,7 +265,7 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 	size_t off = 0;
 
 	if (fd < 0)
-		return fail("cannot create", errno, "%s/%s/%s/%s", w->outdir,
+		return fail(w, "cannot create", errno, "%s/%s/%s/%s", w->outdir,
 			    f->parent, f->name, name);
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
@@ -253,13 +276,13 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 			int err = errno;
 
 			close(fd);
-			return fail("cannot write", err, "%s/%s/%s/%s",
+			return fail(w, "cannot write", err, "%s/%s/%s/%s",
 				    w->outdir, f->parent, f->name, name);
 		}
 		off += (size_t)n;
 	}
 	if (close(fd))
-		return fail("cannot write", errno, "%s/%s/%s/%s", w->outdir,
+		return fail(w, "cannot write", errno, "%s/%s/%s/%s", w->outdir,
 			    f->parent, f->name, name);
 	return 0;
 }
@@ -272,7 +295,7 @@ static int open_parent(struct writer *w, const char *parent, bool *created)
 	if (created && !mkdirat(w->out, parent, 0755)) {
 		*created = true;
 	} else if (created && errno != EEXIST) {
-		return fail("cannot create", errno, "%s/%s", w->outdir, parent);
+		return fail(w, "cannot create", errno, "%s/%s", w->outdir, parent);
 	}
 	fd = openat(w->out, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
@@ -281,12 +304,12 @@ static int open_parent(struct writer *w, const char *parent, bool *created)
 		bool link = !fstatat(w->out, parent, &st, AT_SYMLINK_NOFOLLOW) &&
 			    S_ISLNK(st.st_mode);
 
-		fprintf(stderr, "gwc: error: refusing to write into '%s/%s': "
-			"it is %s\n", w->outdir, parent, link ?
+		say(w, GW_SEV_ERROR, "refusing to write into '%s/%s': "
+			"it is %s", w->outdir, parent, link ?
 			"a symbolic link" : "not a folder");
 		errno = EPERM;
 	} else if (fd < 0 && (created || errno != ENOENT)) {
-		fail("cannot open", errno, "%s/%s", w->outdir, parent);
+		fail(w, "cannot open", errno, "%s/%s", w->outdir, parent);
 	}
 	return fd;
 }
@@ -310,20 +333,20 @@ static int plan_folder(struct writer *w, struct folder *f)
 	}
 	f->exists = true;
 	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "gwc: error: refusing to replace '%s/%s/%s': "
-			"not a folder\n", w->outdir, f->parent, f->name);
+		say(w, GW_SEV_ERROR, "refusing to replace '%s/%s/%s': "
+			"not a folder", w->outdir, f->parent, f->name);
 		goto out;
 	}
 	old = openat(parent, f->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		     O_CLOEXEC);
 	if (old < 0) {
-		fail("cannot open", errno, "%s/%s/%s", w->outdir, f->parent,
+		fail(w, "cannot open", errno, "%s/%s/%s", w->outdir, f->parent,
 		     f->name);
 		goto out;
 	}
 	if (faccessat(old, GW_MARKER, F_OK, AT_SYMLINK_NOFOLLOW)) {
-		fprintf(stderr, "gwc: error: refusing to replace '%s/%s/%s': "
-			"gwc did not make it (no %s file in it)\n", w->outdir,
+		say(w, GW_SEV_ERROR, "refusing to replace '%s/%s/%s': "
+			"gwc did not make it (no %s file in it)", w->outdir,
 			f->parent, f->name, GW_MARKER);
 		close(old);
 		goto out;
@@ -356,7 +379,7 @@ static int stage_folder(struct writer *w, struct folder *f)
 		if (!mkdirat(parent, f->stage, 0755))
 			break;
 		if (errno != EEXIST) {
-			fail("cannot create a folder in", errno, "%s/%s",
+			fail(w, "cannot create a folder in", errno, "%s/%s",
 			     w->outdir, f->parent);
 			free(f->stage);
 			f->stage = NULL;
@@ -367,7 +390,7 @@ static int stage_folder(struct writer *w, struct folder *f)
 	fd = openat(parent, f->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
 	if (fd < 0) {
-		fail("cannot open", errno, "%s/%s/%s", w->outdir, f->parent,
+		fail(w, "cannot open", errno, "%s/%s/%s", w->outdir, f->parent,
 		     f->stage);
 		goto out;
 	}
@@ -413,13 +436,13 @@ static int publish(struct writer *w, struct folder *f)
 		return -1;
 	if (renameat2(parent, f->stage, parent, f->name,
 		      f->exists ? RENAME_EXCHANGE : RENAME_NOREPLACE)) {
-		fail("cannot replace", errno, "%s/%s/%s", w->outdir,
+		fail(w, "cannot replace", errno, "%s/%s/%s", w->outdir,
 		     f->parent, f->name);
 		goto out;
 	}
 	if (f->exists && remove_tree_at(parent, f->stage))
-		fprintf(stderr, "gwc: warning: could not remove the old "
-			"'%s/%s/%s' (left as %s)\n", w->outdir, f->parent,
+		say(w, GW_SEV_WARNING, "could not remove the old "
+			"'%s/%s/%s' (left as %s)", w->outdir, f->parent,
 			f->name, f->stage);
 	free(f->stage);
 	f->stage = NULL;
@@ -450,7 +473,7 @@ static int prune(struct writer *w)
 	int fd = dup(w->out), err = 0;
 
 	if (fd < 0 || !(top = fdopendir(fd)))
-		return fail("cannot read", errno, "%s", w->outdir);
+		return fail(w, "cannot read", errno, "%s", w->outdir);
 	rewinddir(top);
 	while ((a = readdir(top))) {
 		int pfd;
@@ -480,7 +503,7 @@ static int prune(struct writer *w)
 					  AT_SYMLINK_NOFOLLOW);
 			close(bfd);
 			if (ours && remove_tree_at(pfd, b->d_name))
-				err = fail("cannot remove", errno, "%s/%s/%s",
+				err = fail(w, "cannot remove", errno, "%s/%s/%s",
 					   w->outdir, a->d_name, b->d_name);
 			else if (ours)
 				removed = true;
@@ -498,14 +521,14 @@ static int prune(struct writer *w)
 /* ---- the whole write --------------------------------------------------- */
 
 /* Splits "<a>/<b>/<file>" into its folder; -1 for any other shape. */
-static int split_path(const char *path, char **parent, char **name,
-		      size_t *prefix)
+static int split_path(struct writer *w, const char *path, char **parent,
+		      char **name, size_t *prefix)
 {
 	const char *s1 = strchr(path, '/');
 	const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
 
 	if (!s1 || !s2 || strchr(s2 + 1, '/')) {
-		fprintf(stderr, "gwc: internal error: bad output path '%s'\n",
+		say(w, GW_SEV_INTERNAL, "bad output path '%s'",
 			path);
 		return -1;
 	}
@@ -540,7 +563,7 @@ static int group_folders(struct writer *w, const struct gw_fileset *set,
 		}
 		f = &w->folders[w->nfolders];
 		memset(f, 0, sizeof(*f));
-		if (split_path(path, &f->parent, &f->name, &prefix)) {
+		if (split_path(w, path, &f->parent, &f->name, &prefix)) {
 			ret = -1;
 			break;
 		}
@@ -567,28 +590,28 @@ static int open_outdir(struct writer *w)
 	struct stat st;
 
 	if (!lstat(w->outdir, &st) && S_ISLNK(st.st_mode)) {
-		fprintf(stderr, "gwc: error: refusing to write into '%s': it "
-			"is a symbolic link\n", w->outdir);
+		say(w, GW_SEV_ERROR, "refusing to write into '%s': it "
+			"is a symbolic link", w->outdir);
 		return -1;
 	}
 	if (!mkdir(w->outdir, 0755)) {
 		w->out_created = true;
 	} else if (errno != EEXIST) {
-		return fail("cannot create", errno, "%s", w->outdir);
+		return fail(w, "cannot create", errno, "%s", w->outdir);
 	}
 	w->out = open(w->outdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		      O_CLOEXEC);
 	if (w->out < 0) {
 		if (errno == ENOTDIR)
-			fprintf(stderr, "gwc: error: refusing to write into "
-				"'%s': it is not a folder\n", w->outdir);
+			say(w, GW_SEV_ERROR, "refusing to write into "
+				"'%s': it is not a folder", w->outdir);
 		else
-			fail("cannot open", errno, "%s", w->outdir);
+			fail(w, "cannot open", errno, "%s", w->outdir);
 		return -1;
 	}
 	while (flock(w->out, LOCK_EX))
 		if (errno != EINTR)
-			return fail("cannot lock", errno, "%s", w->outdir);
+			return fail(w, "cannot lock", errno, "%s", w->outdir);
 	return 0;
 }
 
@@ -605,16 +628,25 @@ static void free_writer(struct writer *w)
 	if (w->out >= 0)
 		close(w->out);	/* releases the lock */
 	umask(w->old_umask);
-	if (w->blocked)		/* a held signal acts now */
-		pthread_sigmask(SIG_SETMASK, &w->old_mask, NULL);
 	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->diag_lock);
+	if (w->own_arena) {
+		gw_diag_release(&w->own);
+		gw_arena_free(w->own_arena);
+	}
 	free(w);
 }
 
-struct gw_writer *gw_writer_open(const char *outdir)
+/* The writer's messages, to the caller's @diag, as it ends. */
+static void hand_over(struct writer *w, struct gw_diag *diag)
+{
+	if (w->own_arena)
+		gw_diag_merge(diag, &w->own);
+}
+
+struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
 {
 	struct writer *w = calloc(1, sizeof(*w));
-	sigset_t block;
 
 	if (!w)
 		gw_oom();
@@ -622,7 +654,9 @@ struct gw_writer *gw_writer_open(const char *outdir)
 	w->out = -1;
 	w->pid = (long)getpid();
 	w->old_umask = umask(0);	/* modes as written: 0644, 0755 */
+	w->diag = diag;
 	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_init(&w->diag_lock, NULL);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit becomes EFBIG */
 	if (open_outdir(w)) {
 		if (w->out_created)
@@ -630,14 +664,11 @@ struct gw_writer *gw_writer_open(const char *outdir)
 		free_writer(w);
 		return NULL;
 	}
-	/* from here on the tree changes: hold off signals until consistent;
-	 * threads started later inherit the mask */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &block, &w->old_mask);
-	w->blocked = true;
+	/* from here on stage() may run in threads: messages to the
+	 * writer's own list, handed over by commit or abort */
+	w->own_arena = gw_arena_new();
+	gw_diag_init(&w->own, w->own_arena);
+	w->diag = &w->own;
 	return (struct gw_writer *)w;
 }
 
@@ -677,7 +708,7 @@ static int compare_folders(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
-void gw_writer_abort(struct gw_writer *writer)
+void gw_writer_abort(struct gw_writer *writer, struct gw_diag *diag)
 {
 	struct writer *w = (struct writer *)writer;
 	size_t i;
@@ -690,10 +721,12 @@ void gw_writer_abort(struct gw_writer *writer)
 			unlinkat(w->out, w->folders[i].parent, AT_REMOVEDIR);
 	if (w->out_created)
 		rmdir(w->outdir);
+	hand_over(w, diag);
 	free_writer(w);
 }
 
-int gw_writer_commit(struct gw_writer *writer, bool prune_others)
+int gw_writer_commit(struct gw_writer *writer, bool prune_others,
+		     struct gw_diag *diag)
 {
 	struct writer *w = (struct writer *)writer;
 	sigset_t pending;
@@ -708,13 +741,13 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others)
 	/* one syncfs for every staged file: durable before any swap, and
 	 * none when every folder was already right */
 	if (i < w->nfolders && syncfs(w->out)) {
-		fail("cannot sync", errno, "%s", w->outdir);
+		fail(w, "cannot sync", errno, "%s", w->outdir);
 		goto abort;
 	}
 	sigpending(&pending);
 	if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||
 	    sigismember(&pending, SIGHUP)) {
-		fprintf(stderr, "gwc: interrupted; '%s' is unchanged\n",
+		say(w, GW_SEV_ERROR, "interrupted; '%s' is unchanged",
 			w->outdir);
 		goto abort;
 	}
@@ -732,28 +765,29 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others)
 	/* the swaps durable too: one more syncfs rather than an fsync of
 	 * every parent folder (1000 gateways: 0.44 s of fsyncs) */
 	sync_err = published && syncfs(w->out) ?
-		fail("cannot sync", errno, "%s", w->outdir) : 0;
+		fail(w, "cannot sync", errno, "%s", w->outdir) : 0;
 	ret = prune_others ? prune(w) : 0;
 	ret = ret ? ret : sync_err;
+	hand_over(w, diag);
 	free_writer(w);
 	return ret;
 abort:
-	gw_writer_abort(writer);
+	gw_writer_abort(writer, diag);
 	return -1;
 }
 
 int gw_write_tree(const char *outdir, const struct gw_fileset *set,
-		  bool prune_others)
+		  bool prune_others, struct gw_diag *diag)
 {
-	struct gw_writer *w = gw_writer_open(outdir);
+	struct gw_writer *w = gw_writer_open(outdir, diag);
 
 	if (!w)
 		return -1;
 	if (gw_writer_stage(w, set)) {
-		gw_writer_abort(w);
+		gw_writer_abort(w, diag);
 		return -1;
 	}
-	return gw_writer_commit(w, prune_others);
+	return gw_writer_commit(w, prune_others, diag);
 }
 
 /* ---- --check ----------------------------------------------------------- */
@@ -793,7 +827,7 @@ static int read_existing(int dirfd, const char *path, char **data,
 }
 
 /* Diffs one file; returns 1 when it differs, 0 when not, -1 on error. */
-static int check_file(const char *outdir, int out, const char *path,
+static int check_file(struct writer *w, const char *path,
 		      const char *want, size_t want_len, bool wanted,
 		      struct gw_buf *report)
 {
@@ -801,8 +835,8 @@ static int check_file(const char *outdir, int out, const char *path,
 	size_t have_len;
 	int ret;
 
-	if (read_existing(out, path, &have, &have_len))
-		return fail("cannot read", errno, "%s/%s", outdir, path);
+	if (read_existing(w->out, path, &have, &have_len))
+		return fail(w, "cannot read", errno, "%s/%s", w->outdir, path);
 	if (have && wanted && have_len == want_len &&
 	    !memcmp(have, want, want_len)) {
 		free(have);
@@ -810,8 +844,8 @@ static int check_file(const char *outdir, int out, const char *path,
 	}
 	if (!have && !wanted)
 		return 0;
-	if (asprintf(&old_name, "%s/%s", outdir, path) < 0 ||
-	    asprintf(&new_name, "%s/%s (gwc)", outdir, path) < 0)
+	if (asprintf(&old_name, "%s/%s", w->outdir, path) < 0 ||
+	    asprintf(&new_name, "%s/%s (gwc)", w->outdir, path) < 0)
 		gw_oom();
 	gw_diff_unified(report, have ? old_name : "/dev/null",
 			wanted ? new_name : "/dev/null", have ? have : "",
@@ -868,10 +902,10 @@ static void free_names(char **names)
 }
 
 /* Reports every regular file of folder OUT/@dir that @keep does not hold. */
-static int check_extra_files(const char *outdir, int out, const char *dir,
+static int check_extra_files(struct writer *w, const char *dir,
 			     const struct folder *keep, struct gw_buf *report)
 {
-	int fd = openat(out, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	int fd = openat(w->out, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 			O_CLOEXEC), differ = 0;
 	char **names;
 	size_t k;
@@ -892,7 +926,7 @@ static int check_extra_files(const char *outdir, int out, const char *dir,
 			continue;
 		if (asprintf(&path, "%s/%s", dir, names[k]) < 0)
 			gw_oom();
-		differ |= check_file(outdir, out, path, NULL, 0, false, report);
+		differ |= check_file(w, path, NULL, 0, false, report);
 		free(path);
 	}
 	free_names(names);
@@ -900,14 +934,16 @@ static int check_extra_files(const char *outdir, int out, const char *dir,
 }
 
 int gw_write_check(const char *outdir, const struct gw_fileset *set,
-		   bool prune_others, struct gw_buf *report)
+		   bool prune_others, struct gw_buf *report,
+		   struct gw_diag *diag)
 {
-	struct writer w = { .outdir = outdir, .out = -1 };
+	struct writer w = { .outdir = outdir, .out = -1, .diag = diag };
 	struct folder *copy;
 	int differ = 0, r;
 	size_t i, j, n;
 
 	pthread_mutex_init(&w.lock, NULL);
+	pthread_mutex_init(&w.diag_lock, NULL);
 	r = group_folders(&w, set, &copy, &n);
 	free(copy);
 	if (r)
@@ -920,18 +956,18 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		if (asprintf(&path, "%s/%s/%s", f->parent, f->name,
 			     GW_MARKER) < 0)
 			gw_oom();
-		r = check_file(outdir, w.out, path, MARKER_TEXT,
+		r = check_file(&w, path, MARKER_TEXT,
 			       strlen(MARKER_TEXT), true, report);
 		free(path);
 		for (j = 0; r >= 0 && j < f->n; j++) {
-			int one = check_file(outdir, w.out, f->files[j].path,
+			int one = check_file(&w, f->files[j].path,
 					     f->files[j].data, f->files[j].len,
 					     true, report);
 
 			r = one < 0 ? -1 : r | one;
 		}
 		if (r >= 0 && asprintf(&path, "%s/%s", f->parent, f->name) >= 0) {
-			r |= check_extra_files(outdir, w.out, path, f, report);
+			r |= check_extra_files(&w, path, f, report);
 			free(path);
 		}
 		if (r < 0) {
@@ -968,9 +1004,8 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 					       AT_SYMLINK_NOFOLLOW)) {
 					path[strlen(path) - strlen(GW_MARKER) -
 					     1] = '\0';
-					differ |= check_extra_files(outdir, w.out,
-								    path, NULL,
-								    report);
+					differ |= check_extra_files(&w, path,
+								    NULL, report);
 				}
 				free(path);
 			}
@@ -988,5 +1023,6 @@ out:
 	if (w.out >= 0)
 		close(w.out);
 	pthread_mutex_destroy(&w.lock);
+	pthread_mutex_destroy(&w.diag_lock);
 	return r < 0 ? -1 : differ;
 }

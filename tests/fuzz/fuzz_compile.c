@@ -52,12 +52,18 @@ static int compile(const uint8_t *data, size_t size, struct gw_fileset *set,
 		.buffers = &in, .nbuffers = 1, .no_file_reads = true,
 		.result = set,
 	};
+	struct gw_arena *arena = gw_arena_new();
+	struct gw_diag messages;
 	int status;
 
 	if (!stream)
 		abort();
-	opt.diag_stream = stream;
-	status = gw_compile(&opt);
+	gw_diag_init(&messages, arena);
+	status = gw_compile(&opt, &messages, NULL);
+	if (gw_diag_print(&messages, stream))
+		abort();
+	gw_diag_release(&messages);
+	gw_arena_free(arena);
 	if (fclose(stream))
 		abort();
 	return status;

@@ -226,6 +226,45 @@ if [ "$jobs_ok" = 1 ]; then
 	fi
 fi
 
+# ---- threads: a preview that fails ------------------------------------------
+# Six specs whose injection preview runs a template that fails at run time:
+# every run, at -j 1, 2 and 6, twenty times each, prints the same six
+# errors at the template's line:col and exits 1 (an error of the specs);
+# gwc validate reports the same.
+pv=$work/preview-fail
+mkdir -p "$pv"
+printf 'metadata:\n  labels: {a: "{{ index 1 2 }}"}\n' >"$pv/bad.tmpl"
+pv_specs=()
+for i in 1 2 3 4 5 6; do
+	printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw%d, namespace: ns%d}\nspec:\n  controlPlane: {injectionTemplate: bad.tmpl}\n  injectionPreview: {}\n' \
+		"$i" "$i" >"$pv/s$i.yaml"
+	pv_specs+=("$pv/s$i.yaml")
+done
+pv_line="$pv/bad.tmpl:2:18: error: templates.gateway: template: inject:2:18: executing \"inject\" at <index 1 2>: error calling index: can't index item of type int"
+pv_want="$pv/s1.yaml:5:37: note: Istio 'default': the installed gateway template replaces istiod's own; keep it in step with the istiod version in use"
+for i in 1 2 3 4 5 6; do pv_want+=$'\n'"$pv_line"; done
+pv_ok=1
+for j in 1 2 6; do
+	for k in $(seq 1 20); do
+		g build -j "$j" -o "$pv/out" "${pv_specs[@]}"
+		if [ "$rc" != 1 ] || [ "$(cat "$work/stderr")" != "$pv_want" ]; then
+			fail jobs-preview-errors "-j $j, run $k: exit $rc: $(first_diff "$pv_want" "$(cat "$work/stderr")")"
+			pv_ok=0
+			break 2
+		fi
+	done
+done
+if [ "$pv_ok" = 1 ]; then
+	g validate "${pv_specs[@]}"
+	if [ "$rc" != 1 ] || [ "$(cat "$work/stderr")" != "$pv_want" ]; then
+		fail jobs-preview-errors "validate: exit $rc: $(first_diff "$pv_want" "$(cat "$work/stderr")")"
+	elif [ -e "$pv/out" ]; then
+		fail jobs-preview-errors "a failed run created its output folder"
+	else
+		ok "jobs-preview-errors (-j 1, 2, 6: 20 runs each, the same 6 errors, exit 1; validate too)"
+	fi
+fi
+
 # ---- idempotence -----------------------------------------------------------
 out=$work/idem
 g build -o "$out" "${examples[@]}"

@@ -160,7 +160,9 @@ static void test_write_replaces(void **state)
 	char stamp[64], dep[64], want[160], *text;
 	struct gw_fileset set = { 0 }, reads = { 0 };
 	struct stat st;
+	struct unit_diag u;
 	mode_t old = umask(077);
+	char *msg;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -168,8 +170,13 @@ static void test_write_replaces(void **state)
 	snprintf(dep, sizeof(dep), "%s/gw.d", dir);
 	gw_fileset_add(&set, "ns/gw/a.yaml", strdup("abc"), 3);
 	gw_fileset_add(&reads, "spec.yaml", NULL, 0);
-	assert_int_equal(gw_depfile_write(stamp, dep, &set, &reads), 0);
-	assert_int_equal(gw_depfile_write(stamp, dep, &set, &reads), 0);
+	assert_int_equal(gw_depfile_write(stamp, dep, &set, &reads,
+					  unit_diag_open(&u)), 0);
+	assert_int_equal(gw_depfile_write(stamp, dep, &set, &reads, &u.diag),
+			 0);
+	msg = unit_diag_close(&u);
+	assert_string_equal(msg, "");
+	free(msg);
 	text = slurp(stamp);
 	assert_string_equal(text, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  ns/gw/a.yaml\n");
 	free(text);
@@ -187,7 +194,13 @@ static void test_write_replaces(void **state)
 	assert_int_equal(unlink(dep), 0);
 	assert_int_equal(rmdir(dir), 0);
 	/* a folder that is not there: reported, -1 */
-	assert_int_equal(gw_depfile_write(stamp, NULL, &set, &reads), -1);
+	assert_int_equal(gw_depfile_write(stamp, NULL, &set, &reads,
+					  unit_diag_open(&u)), -1);
+	msg = unit_diag_close(&u);
+	snprintf(want, sizeof(want), "gwc: error: cannot create '%s': No such "
+		 "file or directory\n", stamp);
+	assert_string_equal(msg, want);
+	free(msg);
 	gw_fileset_release(&set);
 	gw_fileset_release(&reads);
 }

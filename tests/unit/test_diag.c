@@ -117,33 +117,67 @@ static void test_file_names_compare_by_content(void **state)
 	gw_arena_free(arena);
 }
 
-static void test_print_empties_the_list(void **state)
+static void test_print_keeps_the_list(void **state)
 {
 	struct gw_arena *arena = gw_arena_new();
 	struct gw_diag diag;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	gw_diag_init(&diag, arena);
+	gw_diag_add(&diag, GW_SEV_ERROR, at("a", 2, 1), "second");
+	gw_diag_add(&diag, GW_SEV_WARNING, at("a", 1, 1), "first");
+	/* printed twice: the same text, sorted, and the list stays */
+	fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(gw_diag_print(&diag, fp), 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_string_equal(text, "a:1:1: warning: first\n"
+			    "a:2:1: error: second\n"
+			    "a:1:1: warning: first\n"
+			    "a:2:1: error: second\n");
+	free(text);
+	assert_int_equal(diag.n, 2);
+	gw_diag_release(&diag);
+	assert_int_equal(diag.n, 0);
+	/* the counts stay: they say how the run went */
+	assert_int_equal(diag.errors, 1);
+	assert_int_equal(diag.warnings, 1);
+	gw_arena_free(arena);
+}
+
+/* A later phase prints after an earlier one, whatever the positions;
+ * merging keeps the phases, after the target's own. */
+static void test_phases_and_merge(void **state)
+{
+	struct gw_arena *arena = gw_arena_new(), *other = gw_arena_new();
+	struct gw_diag diag, job;
 	char *text;
 
 	(void)state;
 	gw_diag_init(&diag, arena);
+	gw_diag_init(&job, other);
+	gw_diag_add(&diag, GW_SEV_NOTE, at("b", 9, 1), "run note");
+	gw_diag_add(&job, GW_SEV_ERROR, at("a", 5, 1), "job a5");
+	gw_diag_add(&job, GW_SEV_WARNING, at("b", 1, 1), "job b1");
+	gw_diag_phase(&job);
+	gw_diag_add(&job, GW_SEV_ERROR, at(NULL, 0, 0), "job output");
+	gw_diag_merge(&diag, &job);
+	gw_diag_release(&job);
+	gw_arena_free(other);		/* merged messages are copies */
+	gw_diag_add(&diag, GW_SEV_NOTE, at("a", 1, 1), "after merge");
+	assert_int_equal(diag.errors, 2);
+	assert_int_equal(diag.warnings, 1);
 	text = unit_diag_text(&diag);
-	assert_string_equal(text, "");
-	free(text);
-
-	gw_diag_add(&diag, GW_SEV_ERROR, at("a", 1, 1), "once");
-	text = unit_diag_text(&diag);
-	assert_string_equal(text, "a:1:1: error: once\n");
-	free(text);
-	assert_int_equal(diag.n, 0);
-	/* the counts stay: they say how the run went */
-	assert_int_equal(diag.errors, 1);
-
-	text = unit_diag_text(&diag);
-	assert_string_equal(text, "");
-	free(text);
-
-	gw_diag_add(&diag, GW_SEV_WARNING, at("b", 2, 3), "again");
-	text = unit_diag_text(&diag);
-	assert_string_equal(text, "b:2:3: warning: again\n");
+	assert_string_equal(text, "b:1:1: warning: job b1\n"
+			    "b:9:1: note: run note\n"
+			    "a:5:1: error: job a5\n"
+			    "gwc: error: job output\n"
+			    "a:1:1: note: after merge\n");
 	free(text);
 	gw_arena_free(arena);
 }
@@ -248,7 +282,8 @@ int main(void)
 		cmocka_unit_test(test_order_by_file_line_col),
 		cmocka_unit_test(test_equal_positions_keep_arrival_order),
 		cmocka_unit_test(test_file_names_compare_by_content),
-		cmocka_unit_test(test_print_empties_the_list),
+		cmocka_unit_test(test_print_keeps_the_list),
+		cmocka_unit_test(test_phases_and_merge),
 		cmocka_unit_test(test_long_message),
 		cmocka_unit_test(test_print_reports_write_errors),
 		cmocka_unit_test(test_show_user_strings),

@@ -20,6 +20,8 @@ static void test_references(void **state)
 {
 	struct gw_fileset set = { 0 };
 	struct gw_buf dot = { 0 };
+	struct unit_diag u;
+	char *msg;
 
 	(void)state;
 	add(&set, "a/gw/gateway-deployment.yaml",
@@ -43,7 +45,10 @@ static void test_references(void **state)
 	    "kind: RoleBinding\nmetadata: {name: rb, namespace: b}\n"
 	    "roleRef: {kind: ClusterRole, name: r}\n"
 	    "subjects: [{kind: ServiceAccount, name: sa, namespace: a}]\n");
-	assert_int_equal(gw_graph_dot(&dot, &set), 0);
+	assert_int_equal(gw_graph_dot(&dot, &set, unit_diag_open(&u)), 0);
+	msg = unit_diag_close(&u);
+	assert_string_equal(msg, "");
+	free(msg);
 	gw_buf_puts(&dot, "");
 	assert_string_equal(dot.data,
 		"digraph gwc {\n"
@@ -72,17 +77,13 @@ static void test_unparsable_refused(void **state)
 {
 	struct gw_fileset set = { 0 };
 	struct gw_buf dot = { 0 };
-	FILE *saved = stderr;
-	char *text = NULL;
-	size_t len = 0;
+	struct unit_diag u;
+	char *text;
 
 	(void)state;
 	add(&set, "a/gw/gateway.yaml", "kind: [unclosed\n");
-	stderr = open_memstream(&text, &len);
-	assert_non_null(stderr);
-	assert_int_equal(gw_graph_dot(&dot, &set), -1);
-	fclose(stderr);
-	stderr = saved;
+	assert_int_equal(gw_graph_dot(&dot, &set, unit_diag_open(&u)), -1);
+	text = unit_diag_close(&u);
 	assert_int_equal(dot.len, 0);
 	assert_non_null(strstr(text, "a/gw/gateway.yaml:"));
 	free(text);

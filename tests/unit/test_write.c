@@ -158,9 +158,16 @@ static char *write_tree(const char *dir, const char *const *pairs, bool prune,
 	struct gw_fileset set;
 	struct unit_stderr cap;
 
+	struct gw_arena *arena = gw_arena_new();
+	struct gw_diag diag;
+
 	set_of(&set, pairs);
+	gw_diag_init(&diag, arena);
 	unit_stderr_begin(&cap);
-	*ret = gw_write_tree(dir, &set, prune);
+	*ret = gw_write_tree(dir, &set, prune, &diag);
+	gw_diag_print(&diag, stderr);
+	gw_diag_release(&diag);
+	gw_arena_free(arena);
 	gw_fileset_release(&set);
 	return unit_stderr_end(&cap);
 }

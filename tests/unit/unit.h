@@ -30,7 +30,7 @@
 	"kind: GatewaySpec\n" \
 	"metadata: {name: gw, namespace: ns}\n"
 
-/* Prints the diagnostics of @diag (which it empties) into a string. */
+/* Prints the diagnostics of @diag into a string, then releases its list. */
 static inline char *unit_diag_text(struct gw_diag *diag)
 {
 	char *text = NULL;
@@ -40,6 +40,29 @@ static inline char *unit_diag_text(struct gw_diag *diag)
 	assert_non_null(fp);
 	assert_int_equal(gw_diag_print(diag, fp), 0);
 	assert_int_equal(fclose(fp), 0);
+	gw_diag_release(diag);
+	return text;
+}
+
+/* A struct gw_diag for one call, in an arena of its own. */
+struct unit_diag {
+	struct gw_arena *arena;
+	struct gw_diag diag;
+};
+
+static inline struct gw_diag *unit_diag_open(struct unit_diag *u)
+{
+	u->arena = gw_arena_new();
+	gw_diag_init(&u->diag, u->arena);
+	return &u->diag;
+}
+
+/* Its messages as gwc prints them (malloc'ed); the diag is gone. */
+static inline char *unit_diag_close(struct unit_diag *u)
+{
+	char *text = unit_diag_text(&u->diag);
+
+	gw_arena_free(u->arena);
 	return text;
 }
 

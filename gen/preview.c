@@ -1,0 +1,227 @@
+/*
+ * preview.c - gwc build's spec.injectionPreview: the gateway's Deployment
+ * injected as istiod will inject it.
+ *
+ * Consumes a checked gateway, the files rendered for it and the injection
+ * template its control plane gets (the text gwc installs, and the text it
+ * came from); produces OUT/<ns>/<name>/gateway-deployment.injected.yaml.
+ * The values and mesh config are the spec's files, or the built-in ones
+ * made to follow the spec's control plane (namespace, revision).  Every
+ * message goes to the caller's struct gw_diag; an error in the template is
+ * reported at its line and column in the file the user gave (or the
+ * built-in template), even where gwc installs an adapted copy of it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gwc.h"
+
+static const char *const input_keys[] = { "spec.injectionPreview.values",
+					   "spec.injectionPreview.mesh" };
+
+int gw_preview_check(struct gw_arena *arena, struct gw_diag *diag,
+		     const struct gw_gateway *gw, bool no_file_reads,
+		     bool *io_error)
+{
+	const char *paths[2] = { gw->inject_values, gw->inject_mesh };
+	struct gw_mark marks[2] = { gw->inject_values_mark,
+				    gw->inject_mesh_mark };
+	struct gw_inject_config *cfg = gw_inject_config_new(arena);
+	int i, ret = 0;
+
+	for (i = 0; i < 2; i++) {
+		char *data;
+		size_t len;
+
+		if (!paths[i])
+			continue;
+		/* the diagnostics outlive @arena (one spec's, in pass 1) */
+		paths[i] = gw_arena_strdup(diag->arena, paths[i]);
+		marks[i].file = gw_arena_strdup(diag->arena, marks[i].file);
+		if (no_file_reads) {
+			gw_diag_add(diag, GW_SEV_ERROR, marks[i], "%s: reading "
+				    "files is disabled here", input_keys[i]);
+			ret = -1;
+		} else if (gw_load_read_for(arena, diag, paths[i], marks[i],
+					    input_keys[i], &data, &len)) {
+			*io_error = true;
+			ret = -1;
+		} else if (i == 0 ? gw_inject_load_values(cfg, diag, paths[i],
+							   data, len) :
+			   gw_inject_load_mesh(cfg, diag, paths[i], data, len)) {
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
+/* The built-in values or mesh config, or the spec's file. */
+static int preview_input(struct gw_arena *arena, struct gw_diag *diag,
+			 const char *path, struct gw_mark at, const char *what,
+			 const char *asset, const char **name, char **data,
+			 size_t *len)
+{
+	const struct gw_asset *a;
+
+	if (path) {
+		*name = path;
+		return gw_load_read_for(arena, diag, path, at, what, data,
+					len);
+	}
+	a = gw_asset_get(asset);
+	if (!a) {
+		gw_diag_add(diag, GW_SEV_INTERNAL, at, "%s: no built-in %s",
+			    what, asset);
+		return -1;
+	}
+	*name = gw_arena_printf(arena, "<built-in %s>", asset);
+	*data = gw_arena_strndup(arena, a->data, a->len);
+	*len = a->len;
+	return 0;
+}
+
+static int preview_config(struct gw_arena *arena, struct gw_diag *diag,
+			  const struct gw_gateway *gw,
+			  const struct gw_preview_template *t,
+			  struct gw_inject_config **cfgp)
+{
+	struct gw_inject_config *cfg = gw_inject_config_new(arena);
+	const char *vname, *mname;
+	struct gw_mark whole = { t->name, 0, 0 };
+	char *vdata, *mdata;
+	size_t vlen, mlen;
+
+	if (gw_inject_add_template(cfg, diag, "gateway", t->installed,
+				   t->installed_len, whole) ||
+	    preview_input(arena, diag, gw->inject_values,
+			  gw->inject_values_mark, input_keys[0],
+			  "inject-values.yaml", &vname, &vdata, &vlen) ||
+	    gw_inject_load_values(cfg, diag, vname, vdata, vlen) ||
+	    preview_input(arena, diag, gw->inject_mesh, gw->inject_mesh_mark,
+			  input_keys[1], "inject-mesh.yaml", &mname, &mdata,
+			  &mlen) ||
+	    gw_inject_load_mesh(cfg, diag, mname, mdata, mlen))
+		return -1;
+	gw_inject_follow_control_plane(cfg, !gw->inject_values,
+				       !gw->inject_mesh, gw->cp_namespace,
+				       gw->revision);
+	*cfgp = cfg;
+	return 0;
+}
+
+/* The start of each line of @text (@n of them, the last one past it). */
+static const char **line_starts(const char *text, size_t len, size_t *n)
+{
+	const char **v = NULL, *p = text, *end = text + len;
+	size_t cap = 0;
+
+	*n = 0;
+	for (;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		v = gw_grow(v, *n + 2, &cap, sizeof(*v));
+		v[(*n)++] = p;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	v[*n] = end + 1;	/* so that v[i + 1] - v[i] - 1 is a length */
+	return v;
+}
+
+static bool same_line(const char *const *a, size_t i, const char *const *b,
+		      size_t j)
+{
+	size_t la = (size_t)(a[i + 1] - a[i]), lb = (size_t)(b[j + 1] - b[j]);
+
+	return la == lb && !memcmp(a[i], b[j], la - 1);
+}
+
+/*
+ * The line of @source that line @line of @installed came from.  The
+ * legacy-kernel transform only replaces and inserts whole lines of plain
+ * YAML, never a line with an action, so walking both texts in step and
+ * skipping ahead (a few lines) where they part finds it; a line gwc wrote
+ * maps to the source line where the change is.
+ */
+static int source_line(const char *installed, size_t installed_len,
+		       const char *source, size_t source_len, int line)
+{
+	enum { LOOKAHEAD = 16 };
+	size_t ni, ns, i, j = 0, k;
+	const char **a = line_starts(installed, installed_len, &ni);
+	const char **b = line_starts(source, source_len, &ns);
+	int found = line;
+
+	for (i = 0; i < ni && i < (size_t)line; i++) {
+		if (j < ns && same_line(a, i, b, j)) {
+			if (i + 1 == (size_t)line)
+				found = (int)j + 1;
+			j++;
+			continue;
+		}
+		for (k = 1; k <= LOOKAHEAD && j + k < ns; k++)
+			if (same_line(a, i, b, j + k))
+				break;
+		if (k <= LOOKAHEAD && j + k < ns)
+			j += k;		/* source lines the transform removed */
+		if (i + 1 == (size_t)line)
+			found = (int)(j < ns ? j : ns - 1) + 1;
+		if (j < ns && same_line(a, i, b, j))
+			j++;
+	}
+	free(a);
+	free(b);
+	return found;
+}
+
+int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
+		      const struct gw_gateway *gw,
+		      const struct gw_preview_template *t,
+		      struct gw_fileset *set)
+{
+	const char *want = gw_arena_printf(arena,
+		"%s/%s/gateway-deployment.yaml", gw->ns, gw->name);
+	struct gw_inject_config *cfg;
+	struct gw_diag local;
+	struct gw_node **docs;
+	struct gw_buf out = { 0 };
+	size_t i, ndocs;
+	int err = -1;
+
+	gw_diag_init(&local, arena);
+	for (i = 0; i < set->n; i++)
+		if (!strcmp(set->files[i].path, want))
+			break;
+	if (i == set->n) {
+		gw_diag_add(&local, GW_SEV_ERROR, gw->inject_mark,
+			    "spec.injectionPreview: no Deployment to inject");
+	} else if (!preview_config(arena, &local, gw, t, &cfg) &&
+		   !gw_load_bytes(arena, &local, want, set->files[i].data,
+				  set->files[i].len, &docs, &ndocs) &&
+		   ndocs == 1 &&
+		   !gw_inject_deployment(arena, &local, cfg, gw->revision,
+					 docs[0], &out)) {
+		/* one object, as gwc writes it: without istioctl's "---" */
+		gw_fileset_add(set, gw_arena_printf(arena,
+			       "%s/%s/gateway-deployment.injected.yaml",
+			       gw->ns, gw->name), out.data, out.len - 4);
+		out.data = NULL;
+		err = 0;
+	}
+	gw_buf_release(&out);
+	/* a position in the installed template, as one in its source */
+	for (i = 0; i < local.n; i++) {
+		struct gw_diag_entry *e = &local.entries[i];
+
+		if (e->mark.file == t->name && e->mark.line > 0 &&
+		    (t->installed_len != t->source_len ||
+		     memcmp(t->installed, t->source, t->source_len)))
+			e->mark.line = source_line(t->installed,
+						   t->installed_len, t->source,
+						   t->source_len, e->mark.line);
+	}
+	gw_diag_merge(diag, &local);
+	gw_diag_release(&local);
+	return err;
+}
