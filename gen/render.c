@@ -201,13 +201,9 @@ static void render_secret_reader(struct renderer *r, struct gw_node **docs)
 }
 
 /*
- * The pass-through keys (GW_PASSTHROUGH in gwc.h) that go to @object, in
- * the table's order, into @into: from gw->pass, or, for the keys of a list
- * entry, from @entry.  In scenario 2 the istio-proxy securityContext gets
- * NET_BIND_SERVICE from the injection template (istiod re-applies this
- * container over the template's with a strategic merge, which keeps the
- * template's capabilities.add), so a gateway's files depend on its own
- * spec alone, whichever other specs share its control plane.
+ * The pass-through keys (GW_PASSTHROUGH in gwc.h): put_pass_key() writes
+ * one into @into, put_pass() those that go to @object, in the table's
+ * order; from gw->pass, or, for the keys of a list entry, from @entry.
  */
 static void put_pass_key(struct renderer *r, struct gw_node *into,
 			 enum gw_pass id, const struct gw_node *entry)
@@ -295,6 +291,14 @@ static struct gw_node *render_deployment(struct renderer *r)
 	pod = put_map(r, tmpl, "spec");
 	c = push_map(r, put_seq(r, pod, "containers"));
 	put_str(r, c, "name", "istio-proxy");
+	/*
+	 * image, imagePullPolicy, env, securityContext.  In scenario 2 the
+	 * NET_BIND_SERVICE capability comes from the injection template
+	 * (istiod re-applies this container over the template's with a
+	 * strategic merge, which keeps the template's capabilities.add), so
+	 * a gateway's files depend on its own spec alone, whichever other
+	 * specs share its control plane.
+	 */
 	put_pass(r, c, GW_PASS_TO_CONTAINER, NULL);
 	port = push_map(r, put_seq(r, c, "ports"));
 	put_int(r, port, "containerPort", 15090);
