@@ -104,8 +104,12 @@ $(BUILD)/schema2c: gen/tool/schema2c.c $(SCHEMA2C_OBJS)
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -MF $@.d $(LDFLAGS) -o $@ $< \
 		$(SCHEMA2C_OBJS) $(DEPLIBS)
 
-$(BUILD)/schema.c: $(BUILD)/schema2c $(SCHEMA)
-	$(BUILD)/schema2c $@ $(SCHEMA)
+# With it, schema_defaults.h: every key's `default`, which model.c reads
+# (the schema is the one place a default is written).
+$(BUILD)/schema.c $(BUILD)/schema_defaults.h &: $(BUILD)/schema2c $(SCHEMA)
+	$(BUILD)/schema2c $(BUILD)/schema.c $(BUILD)/schema_defaults.h $(SCHEMA)
+
+$(BUILD)/model.o: $(BUILD)/schema_defaults.h
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
@@ -205,7 +209,7 @@ FUZZ_JOBS ?= 2
 FUZZ_LIB := build/fuzz/lib
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-D_GNU_SOURCE -std=c11 -Igen -Ibuild/fuzz -Ibuild/fuzz/include
+	-D_GNU_SOURCE -std=c11 -Igen -Ibuild/fuzz -Ibuild/fuzz/include -I$(BUILD)
 FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c)
 
 # (two sources, so no -MF: the target is relinked when a header changes
@@ -232,7 +236,7 @@ build/fuzz/libs.used: FORCE | $(FUZZ_LIB)
 		used=instrumented; else used=system; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$used" ] || echo "$$used" >$@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard gen/*.h gen/*/*.h) build/fuzz/assets.c $(BUILD)/schema.c build/fuzz/libs.used
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard gen/*.h gen/*/*.h) build/fuzz/assets.c $(BUILD)/schema.c $(BUILD)/schema_defaults.h build/fuzz/libs.used
 	@if [ "$$(cat build/fuzz/libs.used)" = system ]; then \
 		echo "fuzz: warning: $@ links the system libyaml and libfyaml" \
 			"(no coverage inside them)"; fi

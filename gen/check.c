@@ -147,18 +147,20 @@ static void check_service(struct checker *c)
 			error(c, p->node_port_mark, "spec.service.ports[%zu]."
 			      "nodePort: a ClusterIP Service has no node ports", i);
 	}
-	if (!lb && gw->load_balancer_ip)
-		error(c, gw->load_balancer_ip_mark, "spec.service.loadBalancerIP: only a "
+	if (!lb && gw->pass[GW_PASS_LOAD_BALANCER_IP])
+		error(c, gw->pass[GW_PASS_LOAD_BALANCER_IP]->mark,
+		      "spec.service.loadBalancerIP: only a "
 		      "LoadBalancer Service has one (type is %s)",
 		      gw->service_type);
-	if (!lb && gw->load_balancer_source_ranges)
-		error(c, gw->load_balancer_source_ranges->mark,
+	if (!lb && gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES])
+		error(c, gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES]->mark,
 		      "spec.service.loadBalancerSourceRanges: only a "
 		      "LoadBalancer Service has them (type is %s)",
 		      gw->service_type);
-	if (gw->external_traffic_policy &&
+	if (gw->pass[GW_PASS_EXTERNAL_TRAFFIC_POLICY] &&
 	    !strcmp(gw->service_type, "ClusterIP"))
-		error(c, gw->external_traffic_policy_mark, "spec.service."
+		error(c, gw->pass[GW_PASS_EXTERNAL_TRAFFIC_POLICY]->mark,
+		      "spec.service."
 		      "externalTrafficPolicy: a ClusterIP Service has no "
 		      "external traffic");
 }
@@ -293,27 +295,26 @@ static long pods_of(const struct gw_node *value, long total)
 static void check_pdb(struct checker *c)
 {
 	const struct gw_gateway *gw = c->gw;
+	const struct gw_node *min = gw->pass[GW_PASS_MIN_AVAILABLE];
+	const struct gw_node *max = gw->pass[GW_PASS_MAX_UNAVAILABLE];
 	long most;
 
 	if (!gw->pdb)
 		return;
 	most = gw->hpa ? gw->hpa_max : gw->replicas >= 0 ? gw->replicas : 1;
-	if (gw->pdb_min_available && gw->pdb_max_unavailable) {
+	if (min && max) {
 		error(c, gw->pdb_mark, "spec.podDisruptionBudget: set "
 		      "minAvailable or maxUnavailable, not both");
 		return;
 	}
-	if (gw->pdb_min_available &&
-	    pods_of(gw->pdb_min_available, most) >= most)
-		warning(c, gw->pdb_min_available->mark,
+	if (min && pods_of(min, most) >= most)
+		warning(c, min->mark,
 			"spec.podDisruptionBudget: minAvailable %ld of at "
 			"most %ld replica%s: no voluntary eviction (such as "
 			"a node drain) can ever proceed",
-			pods_of(gw->pdb_min_available, most), most,
-			most == 1 ? "" : "s");
-	if (gw->pdb_max_unavailable &&
-	    pods_of(gw->pdb_max_unavailable, most) < 1)
-		warning(c, gw->pdb_max_unavailable->mark, "spec."
+			pods_of(min, most), most, most == 1 ? "" : "s");
+	if (max && pods_of(max, most) < 1)
+		warning(c, max->mark, "spec."
 			"podDisruptionBudget.maxUnavailable: allows no pod "
 			"to be unavailable: no voluntary eviction (such as a "
 			"node drain) can ever proceed");

@@ -279,7 +279,7 @@ struct gw_port {
 struct gw_server {
 	long port;
 	const char *name, *protocol;
-	struct gw_node *hosts;			/* GW_SEQ of GW_STR */
+	const struct gw_node *node;		/* the spec's server entry */
 	struct gw_node *tls;			/* GW_MAP or NULL */
 	struct gw_mark mark, port_mark;
 };
@@ -289,6 +289,86 @@ struct gw_route {
 	struct gw_node *node;			/* the spec's route entry */
 	struct gw_mark mark, name_mark;
 };
+
+/*
+ * Pass-through keys: spec keys that become a field of a Kubernetes object
+ * as the spec writes them (or, where the spec leaves them out, as their
+ * default).  X(id, JSON path, object, field, how), grouped by object in
+ * the order of the fields there; the one list of them.  gw_model_build()
+ * puts the value of each key outside a list in gw->pass[GW_PASS_<id>]
+ * (NULL: absent, no default); render.c writes them all from here, those of
+ * a "[]" path from each entry of the list.
+ */
+#define GW_PASSTHROUGH(X) \
+	X(IMAGE, "spec.deployment.image", CONTAINER, "image", COPY) \
+	X(IMAGE_PULL_POLICY, "spec.deployment.imagePullPolicy", CONTAINER, \
+	  "imagePullPolicy", COPY) \
+	X(ENV, "spec.deployment.env", CONTAINER, "env", COPY) \
+	X(SECURITY_CONTEXT, "spec.deployment.securityContext", CONTAINER, \
+	  "securityContext", COPY) \
+	X(PRIORITY_CLASS_NAME, "spec.deployment.priorityClassName", POD, \
+	  "priorityClassName", COPY) \
+	X(TERMINATION_GRACE_PERIOD_SECONDS, \
+	  "spec.deployment.terminationGracePeriodSeconds", POD, \
+	  "terminationGracePeriodSeconds", COPY) \
+	X(NODE_SELECTOR, "spec.deployment.nodeSelector", POD, "nodeSelector", \
+	  SORTED) \
+	X(TOLERATIONS, "spec.deployment.tolerations", POD, "tolerations", COPY) \
+	X(AFFINITY, "spec.deployment.affinity", POD, "affinity", COPY) \
+	X(TOPOLOGY_SPREAD_CONSTRAINTS, \
+	  "spec.deployment.topologySpreadConstraints", POD, \
+	  "topologySpreadConstraints", COPY) \
+	X(IMAGE_PULL_SECRETS, "spec.deployment.imagePullSecrets", POD, \
+	  "imagePullSecrets", NAMES) \
+	X(LOAD_BALANCER_IP, "spec.service.loadBalancerIP", SERVICE, \
+	  "loadBalancerIP", COPY) \
+	X(LOAD_BALANCER_SOURCE_RANGES, "spec.service.loadBalancerSourceRanges", \
+	  SERVICE, "loadBalancerSourceRanges", COPY) \
+	X(EXTERNAL_TRAFFIC_POLICY, "spec.service.externalTrafficPolicy", \
+	  SERVICE, "externalTrafficPolicy", COPY) \
+	X(BEHAVIOR, "spec.autoscaling.behavior", HPA, "behavior", COPY) \
+	X(MIN_AVAILABLE, "spec.podDisruptionBudget.minAvailable", PDB, \
+	  "minAvailable", COPY) \
+	X(MAX_UNAVAILABLE, "spec.podDisruptionBudget.maxUnavailable", PDB, \
+	  "maxUnavailable", COPY) \
+	X(SERVER_HOSTS, "spec.servers[].hosts", SERVER, "hosts", COPY) \
+	X(SERVER_TLS, "spec.servers[].tls", SERVER, "tls", COPY) \
+	X(ROUTE_HOSTS, "spec.routes[].hosts", VIRTUAL_SERVICE, "hosts", COPY) \
+	X(ROUTE_HTTP, "spec.routes[].http", VIRTUAL_SERVICE, "http", COPY)
+
+enum gw_pass {
+#define GW_PASS_ENUM(id, path, object, field, how) GW_PASS_##id,
+	GW_PASSTHROUGH(GW_PASS_ENUM)
+#undef GW_PASS_ENUM
+	GW_PASS_N
+};
+
+/* Where a pass-through key goes: the object (its part the field is in). */
+enum gw_pass_object {
+	GW_PASS_TO_CONTAINER,		/* the Deployment's istio-proxy */
+	GW_PASS_TO_POD,			/* the Deployment's pod spec */
+	GW_PASS_TO_SERVICE,		/* the Service's spec */
+	GW_PASS_TO_HPA,			/* the HorizontalPodAutoscaler's spec */
+	GW_PASS_TO_PDB,			/* the PodDisruptionBudget's spec */
+	GW_PASS_TO_SERVER,		/* a server of the Istio Gateway */
+	GW_PASS_TO_VIRTUAL_SERVICE,	/* a VirtualService's spec */
+};
+
+/* How it is written there. */
+enum gw_pass_how {
+	GW_PASS_COPY,		/* as it is */
+	GW_PASS_SORTED,		/* a map sorted by key, left out when empty */
+	GW_PASS_NAMES,		/* a list of names as a list of {name: NAME} */
+};
+
+struct gw_pass_key {
+	const char *path;	/* "spec.deployment.env" */
+	enum gw_pass_object object;
+	const char *field;
+	enum gw_pass_how how;
+};
+
+extern const struct gw_pass_key gw_pass_keys[GW_PASS_N];
 
 /* A quantity as written in the spec, with its position; s NULL when absent.
  * given: written in the spec (else the seed's default or absent). */
@@ -336,25 +416,16 @@ struct gw_gateway {
 	/* spec.deployment */
 	long replicas;				/* -1: unset */
 	struct gw_mark replicas_mark;
-	const char *image, *image_pull_policy;
 	struct gw_qty req_cpu, req_mem, lim_cpu, lim_mem;
 	bool requests_given, limits_given;
-	struct gw_node *container_security_context;
 	struct gw_node *pod_labels, *pod_annotations;
 	struct gw_mark pod_labels_mark;
-	struct gw_node *node_selector, *tolerations, *affinity;
-	struct gw_node *topology_spread, *env, *image_pull_secrets;
-	const char *priority_class;
-	long termination_grace;			/* -1: unset */
 
 	/* spec.service */
 	const char *service_type;
 	struct gw_port *ports;
 	size_t nports;
 	struct gw_node *service_annotations, *service_labels;
-	const char *load_balancer_ip, *external_traffic_policy;
-	struct gw_mark load_balancer_ip_mark, external_traffic_policy_mark;
-	struct gw_node *load_balancer_source_ranges;
 
 	/* spec.autoscaling */
 	bool hpa;
@@ -362,12 +433,13 @@ struct gw_gateway {
 	long hpa_min, hpa_max, hpa_cpu, hpa_mem;	/* cpu/mem 0: unset */
 	struct gw_mark hpa_min_mark, hpa_cpu_mark, hpa_mem_mark;
 	bool hpa_max_given, hpa_cpu_given;
-	struct gw_node *hpa_behavior;
 
 	/* spec.podDisruptionBudget */
 	bool pdb;
 	struct gw_mark pdb_mark;
-	struct gw_node *pdb_min_available, *pdb_max_unavailable;
+
+	/* the pass-through keys (GW_PASSTHROUGH), defaults filled in */
+	const struct gw_node *pass[GW_PASS_N];
 
 	/* spec.servers, spec.routes */
 	struct gw_server *servers;

@@ -201,26 +201,46 @@ static void render_secret_reader(struct renderer *r, struct gw_node **docs)
 }
 
 /*
- * The seed's container securityContext, or the spec's.  In scenario 2 the
- * NET_BIND_SERVICE capability comes from the injection template (istiod
- * re-applies this container over the template's with a strategic merge,
- * which keeps the template's capabilities.add), so a gateway's files depend
- * on its own spec alone, whichever other specs share its control plane.
+ * The pass-through keys (GW_PASSTHROUGH in gwc.h): put_pass_key() writes
+ * one into @into, put_pass() those that go to @object, in the table's
+ * order; from gw->pass, or, for the keys of a list entry, from @entry.
  */
-static struct gw_node *container_security_context(struct renderer *r)
+static void put_pass_key(struct renderer *r, struct gw_node *into,
+			 enum gw_pass id, const struct gw_node *entry)
 {
-	struct gw_node *sc, *caps;
+	const struct gw_pass_key *k = &gw_pass_keys[id];
+	const struct gw_node *v = entry ?
+		gw_map_get(entry, strrchr(k->path, '.') + 1) : r->gw->pass[id];
+	struct gw_node *m;
+	size_t i;
 
-	if (r->gw->container_security_context)
-		return gw_node_copy(r->arena, r->gw->container_security_context);
-	sc = gw_node_map(r->arena);
-	caps = put_map(r, sc, "capabilities");
-	push_str(r, put_seq(r, caps, "drop"), "ALL");
-	put(r, sc, "allowPrivilegeEscalation", gw_node_bool(r->arena, false));
-	put(r, sc, "privileged", gw_node_bool(r->arena, false));
-	put(r, sc, "readOnlyRootFilesystem", gw_node_bool(r->arena, true));
-	put(r, sc, "runAsNonRoot", gw_node_bool(r->arena, true));
-	return sc;
+	if (!v)
+		return;
+	switch (k->how) {
+	case GW_PASS_COPY:
+		put(r, into, k->field, gw_node_copy(r->arena, v));
+		break;
+	case GW_PASS_SORTED:
+		if ((m = merged(r, v, NULL)))
+			put(r, into, k->field, m);
+		break;
+	case GW_PASS_NAMES:
+		m = put_seq(r, into, k->field);
+		for (i = 0; i < v->u.seq.n; i++)
+			put(r, push_map(r, m), "name",
+			    gw_node_copy(r->arena, v->u.seq.items[i]));
+		break;
+	}
+}
+
+static void put_pass(struct renderer *r, struct gw_node *into,
+		     enum gw_pass_object object, const struct gw_node *entry)
+{
+	size_t id;
+
+	for (id = 0; id < GW_PASS_N; id++)
+		if (gw_pass_keys[id].object == object)
+			put_pass_key(r, into, id, entry);
 }
 
 static void put_resources(struct renderer *r, struct gw_node *container)
@@ -246,41 +266,13 @@ static void put_resources(struct renderer *r, struct gw_node *container)
 		put(r, container, "resources", res);
 }
 
-static void put_env(struct renderer *r, struct gw_node *container)
-{
-	const struct gw_gateway *gw = r->gw;
-	struct gw_node *env = gw_node_seq(r->arena);
-	size_t i;
-	bool user_router_mode = false;
-
-	for (i = 0; gw->env && i < gw->env->u.seq.n; i++) {
-		const struct gw_node *name = gw_map_get(gw->env->u.seq.items[i],
-							"name");
-
-		if (!strcmp(name->u.str.s, "ISTIO_META_ROUTER_MODE"))
-			user_router_mode = true;
-	}
-	if (gw->direction == GW_EGRESS && !user_router_mode) {
-		struct gw_node *var = push_map(r, env);
-
-		put_str(r, var, "name", "ISTIO_META_ROUTER_MODE");
-		put_str(r, var, "value", "sni-dnat");
-	}
-	for (i = 0; gw->env && i < gw->env->u.seq.n; i++)
-		gw_seq_push(r->arena, env,
-			    gw_node_copy(r->arena, gw->env->u.seq.items[i]));
-	if (env->u.seq.n)
-		put(r, container, "env", env);
-}
-
 static struct gw_node *render_deployment(struct renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
-	struct gw_node *dep, *spec, *tmpl, *meta, *m, *pod, *c, *port;
+	struct gw_node *dep, *spec, *tmpl, *meta, *pod, *c, *port;
 	struct gw_node *inject = gw_node_map(r->arena);
 	struct gw_node *pod_ann = gw_node_map(r->arena);
 	const char *key, *value;
-	size_t i;
 
 	dep = object(r, "apps/v1", "Deployment", gw->name, true, NULL, NULL);
 	spec = put_map(r, dep, "spec");
@@ -299,11 +291,15 @@ static struct gw_node *render_deployment(struct renderer *r)
 	pod = put_map(r, tmpl, "spec");
 	c = push_map(r, put_seq(r, pod, "containers"));
 	put_str(r, c, "name", "istio-proxy");
-	put_str(r, c, "image", gw->image);
-	if (gw->image_pull_policy)
-		put_str(r, c, "imagePullPolicy", gw->image_pull_policy);
-	put_env(r, c);
-	put(r, c, "securityContext", container_security_context(r));
+	/*
+	 * image, imagePullPolicy, env, securityContext.  In scenario 2 the
+	 * NET_BIND_SERVICE capability comes from the injection template
+	 * (istiod re-applies this container over the template's with a
+	 * strategic merge, which keeps the template's capabilities.add), so
+	 * a gateway's files depend on its own spec alone, whichever other
+	 * specs share its control plane.
+	 */
+	put_pass(r, c, GW_PASS_TO_CONTAINER, NULL);
 	port = push_map(r, put_seq(r, c, "ports"));
 	put_int(r, port, "containerPort", 15090);
 	put_str(r, port, "protocol", "TCP");
@@ -311,36 +307,7 @@ static struct gw_node *render_deployment(struct renderer *r)
 	put_resources(r, c);
 
 	put_str(r, pod, "serviceAccountName", gw->service_account);
-	if (gw->priority_class)
-		put_str(r, pod, "priorityClassName", gw->priority_class);
-	if (gw->termination_grace >= 0)
-		put_int(r, pod, "terminationGracePeriodSeconds",
-			gw->termination_grace);
-	if ((m = merged(r, gw->node_selector, NULL)))
-		put(r, pod, "nodeSelector", m);
-	if (gw->tolerations)
-		put(r, pod, "tolerations", gw_node_copy(r->arena, gw->tolerations));
-	if (gw->affinity)
-		put(r, pod, "affinity", gw_node_copy(r->arena, gw->affinity));
-	if (gw->topology_spread) {
-		struct gw_node *tsc = gw_node_copy(r->arena, gw->topology_spread);
-
-		/* by default a constraint counts this gateway's pods */
-		for (i = 0; i < tsc->u.seq.n; i++)
-			if (!gw_map_get(tsc->u.seq.items[i], "labelSelector"))
-				put(r, put_map(r, tsc->u.seq.items[i],
-					       "labelSelector"),
-				    "matchLabels", selector_labels(r));
-		put(r, pod, "topologySpreadConstraints", tsc);
-	}
-	if (gw->image_pull_secrets) {
-		struct gw_node *secrets = put_seq(r, pod, "imagePullSecrets");
-
-		for (i = 0; i < gw->image_pull_secrets->u.seq.n; i++)
-			put(r, push_map(r, secrets), "name",
-			    gw_node_copy(r->arena,
-					 gw->image_pull_secrets->u.seq.items[i]));
-	}
+	put_pass(r, pod, GW_PASS_TO_POD, NULL);
 	return dep;
 }
 
@@ -367,14 +334,7 @@ static struct gw_node *render_service(struct renderer *r)
 		if (p->node_port)
 			put_int(r, port, "nodePort", p->node_port);
 	}
-	if (gw->load_balancer_ip)
-		put_str(r, spec, "loadBalancerIP", gw->load_balancer_ip);
-	if (gw->load_balancer_source_ranges)
-		put(r, spec, "loadBalancerSourceRanges",
-		    gw_node_copy(r->arena, gw->load_balancer_source_ranges));
-	if (gw->external_traffic_policy)
-		put_str(r, spec, "externalTrafficPolicy",
-			gw->external_traffic_policy);
+	put_pass(r, spec, GW_PASS_TO_SERVICE, NULL);
 	return svc;
 }
 
@@ -410,8 +370,7 @@ static struct gw_node *render_hpa(struct renderer *r)
 	put_str(r, ref, "apiVersion", "apps/v1");
 	put_str(r, ref, "kind", "Deployment");
 	put_str(r, ref, "name", gw->name);
-	if (gw->hpa_behavior)
-		put(r, spec, "behavior", gw_node_copy(r->arena, gw->hpa_behavior));
+	put_pass(r, spec, GW_PASS_TO_HPA, NULL);
 	return hpa;
 }
 
@@ -423,12 +382,7 @@ static struct gw_node *render_pdb(struct renderer *r)
 	pdb = object(r, "policy/v1", "PodDisruptionBudget", gw->name, true,
 		     NULL, NULL);
 	spec = put_map(r, pdb, "spec");
-	if (gw->pdb_min_available)
-		put(r, spec, "minAvailable",
-		    gw_node_copy(r->arena, gw->pdb_min_available));
-	if (gw->pdb_max_unavailable)
-		put(r, spec, "maxUnavailable",
-		    gw_node_copy(r->arena, gw->pdb_max_unavailable));
+	put_pass(r, spec, GW_PASS_TO_PDB, NULL);
 	put(r, put_map(r, spec, "selector"), "matchLabels", selector_labels(r));
 	return pdb;
 }
@@ -463,9 +417,7 @@ static struct gw_node *render_gateway_object(struct renderer *r)
 		put_str(r, port, "name",
 			s->name ? s->name : port_name(gw, s->port));
 		put_str(r, port, "protocol", s->protocol);
-		put(r, server, "hosts", gw_node_copy(r->arena, s->hosts));
-		if (s->tls)
-			put(r, server, "tls", gw_node_copy(r->arena, s->tls));
+		put_pass(r, server, GW_PASS_TO_SERVER, s->node);
 	}
 	return obj;
 }
@@ -479,11 +431,9 @@ static struct gw_node *render_virtual_service(struct renderer *r,
 	obj = object(r, "networking.istio.io/v1", "VirtualService",
 		     route->name, true, NULL, NULL);
 	spec = put_map(r, obj, "spec");
-	put(r, spec, "hosts",
-	    gw_node_copy(r->arena, gw_map_get(route->node, "hosts")));
+	put_pass_key(r, spec, GW_PASS_ROUTE_HOSTS, route->node);
 	push_str(r, put_seq(r, spec, "gateways"), gw->name);
-	put(r, spec, "http",
-	    gw_node_copy(r->arena, gw_map_get(route->node, "http")));
+	put_pass_key(r, spec, GW_PASS_ROUTE_HTTP, route->node);
 	return obj;
 }
 
