@@ -46,11 +46,15 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEPCFLAGS)
 # The pipeline, in order, plus its shared parts.
 CORE := arena diag tree load validate asset quantity kernel model check \
 	template render emit diff write depfile graph compile \
-	inject inject_k8s inject_yaml
+	inject inject_k8s
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o $(BUILD)/schema.o
 # The Go text/template engine (gen/tmpl.h, gen/tmpl/), linked like the core.
 TMPL := lex parse exec fmt func
 CORE_OBJS += $(TMPL:%=$(BUILD)/tmpl/%.o)
+# What Go's own libraries write (gen/go.h, gen/go/): encoding/json,
+# sigs.k8s.io/yaml, strconv, and the Unicode tables they use.
+GO := unicode strconv json yaml
+CORE_OBJS += $(GO:%=$(BUILD)/go/%.o)
 GWC := $(BUILD)/gwc
 
 SCHEMA := schema/gatewayspec.schema.json
@@ -71,7 +75,7 @@ all: $(GWC) examples
 debug:
 	@:
 
-$(BUILD)/%.o: gen/%.c gen/gwc.h | $(BUILD)
+$(BUILD)/%.o: gen/%.c gen/gwc.h gen/go.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/embed: gen/tool/embed.c | $(BUILD)
@@ -99,10 +103,13 @@ $(BUILD)/schema.o: $(BUILD)/schema.c gen/gwc.h
 $(GWC): $(BUILD)/main.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $(GWC_LDFLAGS) -o $@ $^ $(DEPLIBS)
 
-$(BUILD) $(BUILD)/tests $(BUILD)/tmpl:
+$(BUILD) $(BUILD)/tests $(BUILD)/tmpl $(BUILD)/go:
 	mkdir -p $@
 
-$(BUILD)/tmpl/%.o: gen/tmpl/%.c gen/tmpl.h gen/tmpl/internal.h gen/gwc.h | $(BUILD)/tmpl
+$(BUILD)/tmpl/%.o: gen/tmpl/%.c gen/tmpl.h gen/tmpl/internal.h gen/go.h gen/gwc.h | $(BUILD)/tmpl
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/go/%.o: gen/go/%.c gen/go.h gen/gwc.h | $(BUILD)/go
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # tmplrender TEMPLATE DATA: the engine on its own (tests, the Go oracle).
@@ -189,7 +196,7 @@ FUZZ_LIB := build/fuzz/lib
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-D_GNU_SOURCE -std=c11 -Igen -Ibuild/fuzz -Ibuild/fuzz/include
-FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c)
+FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c) $(GO:%=gen/go/%.c)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(CORE_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(TESTCFLAGS) $(LDFLAGS) -o $@ $< \
@@ -213,7 +220,7 @@ build/fuzz/libs.used: FORCE | $(FUZZ_LIB)
 		used=instrumented; else used=system; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$used" ] || echo "$$used" >$@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h gen/tmpl.h build/fuzz/assets.c $(BUILD)/schema.c build/fuzz/libs.used
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) gen/gwc.h gen/tmpl.h gen/go.h build/fuzz/assets.c $(BUILD)/schema.c build/fuzz/libs.used
 	@if [ "$$(cat build/fuzz/libs.used)" = system ]; then \
 		echo "fuzz: warning: $@ links the system libyaml and libfyaml" \
 			"(no coverage inside them)"; fi
