@@ -309,7 +309,8 @@ static bool is_timestamp(const char *s, size_t n)
 	bool zone;
 
 	for (; i < n && is_digit(s[i]); i++)
-		year = year * 10 + s[i] - '0';
+		if (i < 4)	/* more digits: not a timestamp */
+			year = year * 10 + s[i] - '0';
 	if (i != 4 || i == n || s[i] != '-')
 		return false;
 	i++;
