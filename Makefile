@@ -58,11 +58,15 @@ DEPGEN = -MMD -MP
 # The pipeline, in order, plus its shared parts.
 CORE := arena diag tree load validate asset quantity kernel model check \
 	template render emit diff write depfile graph compile \
-	preview inject inject_k8s inject_yaml
+	preview inject inject_k8s
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o $(BUILD)/schema.o
 # The Go text/template engine (gen/tmpl.h, gen/tmpl/), linked like the core.
 TMPL := lex parse exec fmt func
 CORE_OBJS += $(TMPL:%=$(BUILD)/tmpl/%.o)
+# What Go's own libraries write (gen/go.h, gen/go/): encoding/json,
+# sigs.k8s.io/yaml, strconv, and the Unicode tables they use.
+GO := unicode strconv json yaml
+CORE_OBJS += $(GO:%=$(BUILD)/go/%.o)
 GWC := $(BUILD)/gwc
 
 SCHEMA := schema/gatewayspec.schema.json
@@ -117,10 +121,13 @@ $(BUILD)/schema.o: $(BUILD)/schema.c
 $(GWC): $(BUILD)/main.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $(GWC_LDFLAGS) -o $@ $^ $(DEPLIBS)
 
-$(BUILD) $(BUILD)/tests $(BUILD)/tmpl:
+$(BUILD) $(BUILD)/tests $(BUILD)/tmpl $(BUILD)/go:
 	mkdir -p $@
 
 $(BUILD)/tmpl/%.o: gen/tmpl/%.c | $(BUILD)/tmpl
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
+
+$(BUILD)/go/%.o: gen/go/%.c | $(BUILD)/go
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
 
 # tmplrender TEMPLATE DATA: the engine on its own (tests, the Go oracle).
@@ -210,7 +217,7 @@ FUZZ_LIB := build/fuzz/lib
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-D_GNU_SOURCE -std=c11 -Igen -Ibuild/fuzz -Ibuild/fuzz/include -I$(BUILD)
-FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c)
+FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c) $(GO:%=gen/go/%.c)
 
 # (two sources, so no -MF: the target is relinked when a header changes
 # the objects, and rebuilt after `make clean` otherwise)

@@ -591,7 +591,7 @@ int gw_depfile_write(const char *stamp, const char *depfile,
 		     const struct gw_fileset *set,
 		     const struct gw_fileset *reads, struct gw_diag *diag);
 
-/* ---- inject.c, inject_k8s.c, inject_yaml.c: istiod's injection -------- */
+/* ---- inject.c, inject_k8s.c: istiod's injection ----------------------- */
 
 /*
  * Kubernetes types as istiod's Go code sees them (inject_k8s.c).  Trees
@@ -618,13 +618,8 @@ struct gw_node *gw_k8s_merge(struct gw_arena *arena,
 struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
 			       const struct gw_node *n,
 			       const struct gw_k8s_type *t);
-/* Go's encoding/json: compact, in tree order, HTML-safe escapes. */
-void gw_k8s_json(struct gw_buf *buf, const struct gw_node *n);
-void gw_k8s_json_string(struct gw_buf *buf, const char *s, size_t len);
-/* sigs.k8s.io/yaml's layout (go-yaml v2): the bytes istioctl prints. */
-void gw_k8s_yaml(struct gw_arena *arena, struct gw_buf *buf,
-		 const struct gw_node *doc);
-bool gw_k8s_yaml_key_less(const char *a, const char *b);
+/* Go's encoding/json and sigs.k8s.io/yaml, which istiod and istioctl
+ * write these trees with, are in gen/go.h. */
 
 /* The injector's inputs: templates (parsed), values and mesh config. */
 struct gw_inject_config;

@@ -14,7 +14,7 @@
  * onto the pod, the user's own containers applied again on top
  * (proxy.istio.io/overrides), then prometheus annotations,
  * sidecar.istio.io/status and container order.  Kubernetes types come
- * from inject_k8s.c, the output layout from inject_yaml.c.
+ * from inject_k8s.c, Go's JSON and YAML output from gen/go/.
  *
  * Invariants: the inputs are never modified; every tree lives in the arena
  * of the job; errors are reported to the diag with a position and the
@@ -26,7 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "gwc.h"
+#include "go.h"
 #include "tmpl.h"
 
 #define PROXY_UID 1337
@@ -516,7 +516,7 @@ static const char *proxy_config_json(struct gw_arena *arena,
 			gw_map_put(arena, out, k, c);
 		}
 	}
-	gw_k8s_json(&buf, out);
+	gw_go_json_write(&buf, out, GW_GO_JSON_HTML);
 	s = gw_arena_strndup(arena, buf.data, buf.len);
 	gw_buf_release(&buf);
 	return s;
@@ -698,7 +698,7 @@ static void apply_prometheus_merge(struct gw_arena *arena, struct gw_node *pod,
 		gw_map_put(arena, cfgm, "scrape", str_or_empty(arena, scrape));
 		gw_map_put(arena, cfgm, "path", str_or_empty(arena, path));
 		gw_map_put(arena, cfgm, "port", str_or_empty(arena, cur));
-		gw_k8s_json(&js, cfgm);
+		gw_go_json_write(&js, cfgm, GW_GO_JSON_HTML);
 		env = gw_map_get(sidecar, "env");
 		if (!env || env->kind != GW_SEQ)
 			env = gw_map_put(arena, sidecar, "env",
@@ -754,7 +754,7 @@ const char *gw_inject_status(struct gw_arena *arena,
 		   gw_map_get(template_spec, "imagePullSecrets")));
 	gw_map_put(arena, st, "revision", gw_node_str(arena,
 		   revision && *revision ? revision : "default"));
-	gw_k8s_json(&buf, st);
+	gw_go_json_write(&buf, st, GW_GO_JSON_HTML);
 	s = gw_arena_strndup(arena, buf.data, buf.len);
 	gw_buf_release(&buf);
 	return s;
@@ -962,12 +962,12 @@ static struct gw_node *template_data(struct job *job, const struct gw_node *depl
 	gw_buf_puts(&js, "{");
 	if (kind && *kind) {
 		gw_buf_puts(&js, "\"kind\":");
-		gw_k8s_json_string(&js, kind, strlen(kind));
+		gw_go_json_string(&js, kind, strlen(kind), GW_GO_JSON_HTML);
 	}
 	if (apiv && *apiv) {
 		gw_buf_puts(&js, kind && *kind ? ",\"apiVersion\":" :
 			    "\"apiVersion\":");
-		gw_k8s_json_string(&js, apiv, strlen(apiv));
+		gw_go_json_string(&js, apiv, strlen(apiv), GW_GO_JSON_HTML);
 	}
 	gw_buf_puts(&js, "}");
 	tm->src = gw_arena_strndup(arena, js.data, js.len);
@@ -1147,7 +1147,7 @@ static int reapply_overrides(struct job *job, struct gw_node **final,
 		struct gw_buf js = { 0 };
 		struct gw_node *meta = ensure_map(arena, *final, "metadata");
 
-		gw_k8s_json(&js, record);
+		gw_go_json_write(&js, record, GW_GO_JSON_HTML);
 		map_set(arena, ensure_map(arena, meta, "annotations"),
 			"proxy.istio.io/overrides", gw_node_str(arena,
 			gw_arena_strndup(arena, js.data, js.len)));
@@ -1308,7 +1308,7 @@ int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
 		gw_diag_add(diag, GW_SEV_WARNING, doc->mark, "skipping "
 			    "injection: the pod has host networking or "
 			    "sidecar injection disabled");
-		gw_k8s_yaml(arena, out, deploy);
+		gw_go_yaml_write(out, deploy);
 		gw_buf_puts(out, "---\n");
 		return 0;
 	}
@@ -1416,7 +1416,7 @@ int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
 		map_set(arena, tmpl, "spec", gw_map_get(merged, "spec"));
 	}
 	deploy = gw_k8s_normalize(arena, deploy, &gw_k8s_deployment);
-	gw_k8s_yaml(arena, out, deploy);
+	gw_go_yaml_write(out, deploy);
 	gw_buf_puts(out, "---\n");
 	return 0;
 }

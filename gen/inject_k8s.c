@@ -6,8 +6,8 @@
  * order, omitempty applied, zero structs materialised ("resources: {}",
  * "creationTimestamp: null"), quantities canonical.  Also: the strategic
  * merge patch of k8s.io/apimachinery (merge keys per field), the Go view of
- * a tree (field names as text/template sees them, zero values filled in),
- * Go's encoding/json bytes and the sigs.k8s.io/yaml (go-yaml v2) layout.
+ * a tree (field names as text/template sees them, zero values filled in).
+ * Go's encoding/json and sigs.k8s.io/yaml output are gen/go/'s.
  *
  * The type table covers the fields of a Deployment that injection touches;
  * a key it does not know is kept as written (Go would drop it) so that no
@@ -15,7 +15,7 @@
  */
 #include <string.h>
 
-#include "gwc.h"
+#include "go.h"
 
 enum kt_kind {
 	KT_ANY, KT_STR, KT_INT, KT_BOOL, KT_QTY, KT_INTSTR, KT_TIME,
@@ -478,7 +478,8 @@ static struct gw_node *go_view(struct gw_arena *arena, const struct gw_node *n,
 						   gw_node_copy(arena, p->value));
 			}
 		/* a Go struct: structToJSON prints its encoding/json bytes */
-		gw_k8s_json(&json, n ? n : gw_k8s_normalize(arena, NULL, t));
+		gw_go_json_write(&json, n ? n : gw_k8s_normalize(arena, NULL, t),
+				 GW_GO_JSON_HTML);
 		out->src = gw_arena_strndup(arena, json.data, json.len);
 		gw_buf_release(&json);
 		return out;
@@ -685,93 +686,4 @@ struct gw_node *gw_k8s_merge(struct gw_arena *arena,
 	if (!patch || patch->kind != GW_MAP)
 		return gw_node_copy(arena, original);
 	return merge_map(arena, (struct gw_node *)original, patch, t);
-}
-
-/* ---- encoding/json ---------------------------------------------------- */
-
-/* A JSON string as Go's encoding/json writes it (HTML-safe escapes). */
-void gw_k8s_json_string(struct gw_buf *buf, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	gw_buf_add(buf, "\"", 1);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-
-			gw_buf_add(buf, e, 2);
-		} else if (c == '\n') {
-			gw_buf_add(buf, "\\n", 2);
-		} else if (c == '\r') {
-			gw_buf_add(buf, "\\r", 2);
-		} else if (c == '\t') {
-			gw_buf_add(buf, "\\t", 2);
-		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4],
-				      hex[c & 15] };
-
-			gw_buf_add(buf, e, 6);
-		} else if (c == 0xe2 && i + 2 < len &&
-			   (unsigned char)s[i + 1] == 0x80 &&
-			   ((unsigned char)s[i + 2] == 0xa8 ||
-			    (unsigned char)s[i + 2] == 0xa9)) {
-			gw_buf_puts(buf, (unsigned char)s[i + 2] == 0xa8 ?
-				    "\\u2028" : "\\u2029");
-			i += 2;
-		} else {
-			gw_buf_add(buf, &s[i], 1);
-		}
-	}
-	gw_buf_add(buf, "\"", 1);
-}
-
-void gw_k8s_json(struct gw_buf *buf, const struct gw_node *n)
-{
-	char num[32];
-	size_t i;
-
-	switch (n->kind) {
-	case GW_NULL:
-		gw_buf_puts(buf, "null");
-		break;
-	case GW_BOOL:
-		gw_buf_puts(buf, n->u.b ? "true" : "false");
-		break;
-	case GW_INT:
-		gw_buf_printf(buf, "%lld", n->u.i);
-		break;
-	case GW_NUM:
-		gw_format_number(num, n->u.num);
-		gw_buf_puts(buf, num);
-		break;
-	case GW_STR:
-		gw_k8s_json_string(buf, n->u.str.s, n->u.str.len);
-		break;
-	case GW_SEQ:
-		gw_buf_add(buf, "[", 1);
-		for (i = 0; i < n->u.seq.n; i++) {
-			if (i)
-				gw_buf_add(buf, ",", 1);
-			gw_k8s_json(buf, n->u.seq.items[i]);
-		}
-		gw_buf_add(buf, "]", 1);
-		break;
-	case GW_MAP:
-		gw_buf_add(buf, "{", 1);
-		for (i = 0; i < n->u.map.n; i++) {
-			const struct gw_pair *p = &n->u.map.pairs[i];
-
-			if (i)
-				gw_buf_add(buf, ",", 1);
-			gw_k8s_json_string(buf, p->key->u.str.s,
-					   p->key->u.str.len);
-			gw_buf_add(buf, ":", 1);
-			gw_k8s_json(buf, p->value);
-		}
-		gw_buf_add(buf, "}", 1);
-		break;
-	}
 }

@@ -248,7 +248,7 @@ static _Noreturn void errorf(struct exec_state *s, const char *fmt, ...)
 	} else {
 		struct gw_buf q = {0};
 
-		tmpl_quote(&q, s->tmpl_name, strlen(s->tmpl_name));
+		gw_go_quote(&q, s->tmpl_name, strlen(s->tmpl_name));
 		s->err = gw_arena_printf(s->arena,
 			"template: %s: executing %.*s at <%s>: %s",
 			tmpl_node_location(s->arena, s->node), (int)q.len,
@@ -264,7 +264,7 @@ static const char *quoted(struct exec_state *s, const char *str)
 	struct gw_buf q = {0};
 	const char *r;
 
-	tmpl_quote(&q, str, strlen(str));
+	gw_go_quote(&q, str, strlen(str));
 	r = gw_arena_strndup(s->arena, q.data, q.len);
 	gw_buf_release(&q);
 	return r;
@@ -1064,8 +1064,8 @@ int gw_tmpl_exec(struct gw_tmpl *set, const char *name,
 	if (!tree) {
 		struct gw_buf q = {0}, r = {0};
 
-		tmpl_quote(&q, name, strlen(name));
-		tmpl_quote(&r, set->name ? set->name : "", set->name ?
+		gw_go_quote(&q, name, strlen(name));
+		gw_go_quote(&r, set->name ? set->name : "", set->name ?
 			   strlen(set->name) : 0);
 		*err = gw_arena_printf(set->arena, "template: no template %.*s "
 				       "associated with template %.*s",

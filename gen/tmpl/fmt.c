@@ -1,5 +1,5 @@
 /*
- * fmt.c - Go's fmt and strconv formatting of template values.
+ * fmt.c - Go's fmt formatting of template values (strconv: gen/go/).
  *
  * Consumes values; appends text to a gw_buf exactly as Go's fmt.Sprint,
  * Sprintln and Sprintf print them: %v of maps ("map[a:1 b:2]", keys
@@ -21,256 +21,13 @@ const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
 
 /* ---- runes --------------------------------------------------------------- */
 
-static unsigned decode(const unsigned char *s, size_t n, size_t *w)
-{
-	uint32_t r;
-
-	*w = gw_utf8_decode(s, n, &r);	/* 0: invalid, one byte */
-	return *w ? r : 0xFFFD;
-}
-
-static bool is_print(unsigned r)
-{
-	if (r < 0x20 || r == 0x7F)
-		return false;
-	if (r < 0x7F)
-		return true;
-	if (r < 0xA1 || r == 0xAD)
-		return false;
-	if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) ||
-	    (r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0xFEFF ||
-	    (r >= 0xFFF0 && r <= 0xFFFB) || (r >= 0xD800 && r <= 0xF8FF) ||
-	    r >= 0xE0000)
-		return false;
-	return true;
-}
-
 static size_t rune_count(const char *s, size_t n)
 {
 	size_t c = 0, w;
 
-	for (size_t i = 0; i < n; i += w ? w : 1, c++)
-		decode((const unsigned char *)s + i, n - i, &w);
+	for (size_t i = 0; i < n; i += w, c++)
+		gw_go_rune(s + i, n - i, &w);
 	return c;
-}
-
-/* The escape of one rune for strconv.Quote / QuoteRune. */
-static void quote_rune_into(struct gw_buf *b, unsigned r, char quote)
-{
-	static const char hex[] = "0123456789abcdef";
-	char e[12];
-
-	if (r == (unsigned char)quote || r == '\\') {
-		e[0] = '\\';
-		e[1] = (char)r;
-		gw_buf_add(b, e, 2);
-		return;
-	}
-	if (is_print(r)) {
-		gw_utf8_put(b, r);
-		return;
-	}
-	switch (r) {
-	case '\a': gw_buf_puts(b, "\\a"); return;
-	case '\b': gw_buf_puts(b, "\\b"); return;
-	case '\f': gw_buf_puts(b, "\\f"); return;
-	case '\n': gw_buf_puts(b, "\\n"); return;
-	case '\r': gw_buf_puts(b, "\\r"); return;
-	case '\t': gw_buf_puts(b, "\\t"); return;
-	case '\v': gw_buf_puts(b, "\\v"); return;
-	}
-	if (r < ' ' || r == 0x7F) {
-		snprintf(e, sizeof(e), "\\x%c%c", hex[r >> 4], hex[r & 15]);
-		gw_buf_puts(b, e);
-	} else if (r < 0x10000) {
-		snprintf(e, sizeof(e), "\\u%04x", r);
-		gw_buf_puts(b, e);
-	} else {
-		snprintf(e, sizeof(e), "\\U%08x", r);
-		gw_buf_puts(b, e);
-	}
-}
-
-void tmpl_quote(struct gw_buf *out, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t w;
-
-	gw_buf_add(out, "\"", 1);
-	for (size_t i = 0; i < len; i += w) {
-		unsigned r = decode((const unsigned char *)s + i, len - i, &w);
-
-		if (!w) {
-			char e[5] = {'\\', 'x', hex[(unsigned char)s[i] >> 4],
-				     hex[(unsigned char)s[i] & 15], 0};
-
-			gw_buf_add(out, e, 4);
-			w = 1;
-			continue;
-		}
-		quote_rune_into(out, r, '"');
-	}
-	gw_buf_add(out, "\"", 1);
-}
-
-/* ---- floats -------------------------------------------------------------- */
-
-/* The shortest digits that read back as @f (> 0): *dp is the decimal
- * point's position (value = 0.DIGITS * 10^dp). */
-static int shortest_digits(double f, char *digits, int *dp)
-{
-	char buf[40];
-	int p, n = 0, exp;
-	char *e;
-
-	for (p = 0; p < 17; p++) {
-		snprintf(buf, sizeof(buf), "%.*e", p, f);
-		if (strtod(buf, NULL) == f)
-			break;
-	}
-	for (char *c = buf; *c && *c != 'e'; c++)
-		if (*c >= '0' && *c <= '9')
-			digits[n++] = *c;
-	e = strchr(buf, 'e');
-	exp = atoi(e + 1);
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	digits[n] = '\0';
-	*dp = exp + 1;
-	return n;
-}
-
-static void put_exp(struct gw_buf *out, char e, int exp)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%c%c%02d", e, exp < 0 ? '-' : '+',
-		 exp < 0 ? -exp : exp);
-	gw_buf_puts(out, buf);
-}
-
-static void put_e(struct gw_buf *out, const char *d, int nd, int dp, char e)
-{
-	gw_buf_add(out, d, 1);
-	if (nd > 1) {
-		gw_buf_add(out, ".", 1);
-		gw_buf_add(out, d + 1, (size_t)nd - 1);
-	}
-	put_exp(out, e, dp - 1);
-}
-
-static void put_f(struct gw_buf *out, const char *d, int nd, int dp)
-{
-	if (dp <= 0) {
-		gw_buf_add(out, "0", 1);
-		if (nd > 0) {
-			gw_buf_add(out, ".", 1);
-			for (int i = 0; i < -dp; i++)
-				gw_buf_add(out, "0", 1);
-			gw_buf_add(out, d, (size_t)nd);
-		}
-		return;
-	}
-	for (int i = 0; i < dp; i++)
-		gw_buf_add(out, i < nd ? d + i : "0", 1);
-	if (nd > dp) {
-		gw_buf_add(out, ".", 1);
-		gw_buf_add(out, d + dp, (size_t)(nd - dp));
-	}
-}
-
-void tmpl_format_float(struct gw_buf *out, double f, char fmt, int prec)
-{
-	char digits[40], buf[512];
-	int nd, dp;
-
-	if (isnan(f)) {
-		gw_buf_puts(out, "NaN");
-		return;
-	}
-	if (isinf(f)) {
-		gw_buf_puts(out, f > 0 ? "+Inf" : "-Inf");
-		return;
-	}
-	if (fmt == 'b') {
-		/* strconv's 'b': decimal mantissa, binary exponent */
-		int e;
-		double m = frexp(fabs(f), &e);
-		unsigned long long mant = (unsigned long long)ldexp(m, 53);
-
-		e -= 53;
-		if (f == 0) {
-			mant = 0;
-			e = -1074;
-		} else if (e < -1074) {	/* subnormal */
-			mant >>= -1074 - e;
-			e = -1074;
-		}
-		snprintf(buf, sizeof(buf), "%s%llup%+d", signbit(f) ? "-" : "",
-			 mant, e);
-		gw_buf_puts(out, buf);
-		return;
-	}
-	if (fmt == 'x' || fmt == 'X') {
-		/* strconv's hexadecimal float: at least two exponent digits */
-		char *e;
-
-		snprintf(buf, sizeof(buf), fmt == 'x' ? "%a" : "%A", f);
-		e = strpbrk(buf, "pP");
-		if (e && (e[1] == '+' || e[1] == '-') && e[2] && !e[3]) {
-			memmove(e + 3, e + 2, 2);
-			e[2] = '0';
-		}
-		gw_buf_puts(out, buf);
-		return;
-	}
-	if (prec >= 0) {
-		char cfmt[8];
-
-		if (prec > 400)
-			prec = 400;
-		if (fmt == 'F')
-			fmt = 'f';
-		snprintf(cfmt, sizeof(cfmt), "%%.*%c", fmt);
-		snprintf(buf, sizeof(buf), cfmt, prec, f);
-		gw_buf_puts(out, buf);
-		return;
-	}
-	if (signbit(f)) {
-		gw_buf_add(out, "-", 1);
-		f = -f;
-	}
-	if (f == 0) {
-		digits[0] = '0';
-		nd = 1;
-		dp = 1;
-		if (fmt == 'e' || fmt == 'E') {
-			put_e(out, "0", 1, 1, fmt);
-			return;
-		}
-		gw_buf_add(out, "0", 1);
-		return;
-	}
-	nd = shortest_digits(f, digits, &dp);
-	switch (fmt) {
-	case 'e':
-	case 'E':
-		put_e(out, digits, nd, dp, fmt);
-		return;
-	case 'f':
-	case 'F':
-		put_f(out, digits, nd, dp);
-		return;
-	default: {
-		int exp = dp - 1;
-
-		if (exp < -4 || exp >= 6) {
-			put_e(out, digits, nd, dp, fmt == 'G' ? 'E' : 'e');
-			return;
-		}
-		put_f(out, digits, nd, dp);
-	}
-	}
 }
 
 /* ---- the printer --------------------------------------------------------- */
@@ -327,8 +84,8 @@ static size_t truncate_len(const struct printer *p, const char *s, size_t n)
 	if (!p->f.prec_present)
 		return n;
 	while (i < n && runes < p->f.prec) {
-		decode((const unsigned char *)s + i, n - i, &w);
-		i += w ? w : 1;
+		gw_go_rune(s + i, n - i, &w);
+		i += w;
 		runes++;
 	}
 	return i;
@@ -476,9 +233,7 @@ static void fmt_int(struct printer *p, const struct val *v, int verb)
 		struct gw_buf b = {0};
 		unsigned r = (neg || u > 0x10FFFF) ? 0xFFFD : (unsigned)u;
 
-		gw_buf_add(&b, "'", 1);
-		quote_rune_into(&b, r, '\'');
-		gw_buf_add(&b, "'", 1);
+		gw_go_quote_rune(&b, r);
 		pad(p, b.data, b.len);
 		gw_buf_release(&b);
 		return;
@@ -492,7 +247,7 @@ static void fmt_int(struct printer *p, const struct val *v, int verb)
 
 		snprintf(buf, sizeof(buf), "U+%04llX", u);
 		gw_buf_puts(&b, buf);
-		if (p->f.sharp && u <= 0x10FFFF && is_print((unsigned)u)) {
+		if (p->f.sharp && u <= 0x10FFFF && gw_go_is_print((unsigned)u)) {
 			gw_buf_puts(&b, " '");
 			gw_utf8_put(&b, (unsigned)u);
 			gw_buf_puts(&b, "'");
@@ -515,7 +270,7 @@ static void fmt_float(struct printer *p, double f, int verb, int prec)
 	if (p->f.prec_present)
 		prec = p->f.prec;
 	gw_buf_add(&num, "+", 1);
-	tmpl_format_float(&num, f, (char)verb, prec);
+	gw_go_format_float(&num, f, (char)verb, prec);
 	if (p->f.sharp && isfinite(f)) {
 		/* '#': keep a decimal point and pad to the precision's
 		 * significant digits (6 when unset) for %g and %x */
@@ -646,7 +401,7 @@ static void fmt_string(struct printer *p, const char *s, size_t len, int verb,
 	switch (verb) {
 	case 'v':
 		if (p->f.sharp_v) {
-			tmpl_quote(&b, s, len);
+			gw_go_quote(&b, s, len);
 			pad(p, b.data, b.len);
 			break;
 		}
@@ -674,14 +429,14 @@ static void fmt_string(struct printer *p, const char *s, size_t len, int verb,
 			/* strconv.QuoteToASCII */
 			struct gw_buf q = {0};
 
-			tmpl_quote(&q, s, len);
+			gw_go_quote(&q, s, len);
 			for (size_t i = 0, w; i < q.len; i += w) {
-				unsigned r = decode((const unsigned char *)
-						    q.data + i, q.len - i, &w);
+				/* q is valid UTF-8: Quote escapes the rest */
+				unsigned r = gw_go_rune(q.data + i, q.len - i,
+							&w);
 				char e[12];
 
-				if (!w || r < 0x80) {
-					w = 1;
+				if (r < 0x80) {
 					gw_buf_add(&b, q.data + i, 1);
 					continue;
 				}
@@ -693,7 +448,7 @@ static void fmt_string(struct printer *p, const char *s, size_t len, int verb,
 			pad(p, b.data, b.len);
 			break;
 		}
-		tmpl_quote(&b, s, len);
+		gw_go_quote(&b, s, len);
 		pad(p, b.data, b.len);
 		break;
 	case 'x':
@@ -1039,9 +794,7 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 			gw_buf_puts(out, "%!(NOVERB)");
 			break;
 		}
-		verb = decode((const unsigned char *)format + i, end - i, &w);
-		if (!w)
-			w = 1;
+		verb = gw_go_rune(format + i, end - i, &w);
 		i += w;
 		if (verb == '%') {
 			gw_buf_add(out, "%", 1);

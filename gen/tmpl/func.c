@@ -83,176 +83,7 @@ static const char *cstr(struct exec_state *s, const struct val *v)
 	return gw_arena_strndup(A, v->u.s.s, v->u.s.len);
 }
 
-/* ---- JSON (Go's encoding/json) ------------------------------------------- */
-
-static void json_string(struct gw_buf *b, const char *s, size_t n, bool html)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	gw_buf_add(b, "\"", 1);
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x80) {
-			char e[7];
-
-			if (c == '"' || c == '\\') {
-				e[0] = '\\';
-				e[1] = (char)c;
-				gw_buf_add(b, e, 2);
-			} else if (c == '\n') {
-				gw_buf_add(b, "\\n", 2);
-			} else if (c == '\r') {
-				gw_buf_add(b, "\\r", 2);
-			} else if (c == '\t') {
-				gw_buf_add(b, "\\t", 2);
-			} else if (c < 0x20 || (html && (c == '<' || c == '>' ||
-							  c == '&'))) {
-				snprintf(e, sizeof(e), "\\u00%c%c",
-					 hex[c >> 4], hex[c & 15]);
-				gw_buf_add(b, e, 6);
-			} else {
-				gw_buf_add(b, s + i, 1);
-			}
-			i++;
-			continue;
-		}
-		{
-			/* multi-byte: keep valid UTF-8, \ufffd for invalid */
-			size_t need = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 :
-				      c >= 0xC2 ? 1 : 0;
-			bool ok = need > 0 && c <= 0xF4 && i + need < n + 0 + 1 &&
-				  i + need <= n - 1 + 1;
-			unsigned r = c & (0x3F >> need);
-
-			for (size_t k = 1; ok && k <= need; k++) {
-				if (i + k >= n ||
-				    ((unsigned char)s[i + k] & 0xC0) != 0x80)
-					ok = false;
-				else
-					r = r << 6 | ((unsigned char)s[i + k] & 0x3F);
-			}
-			if (ok && ((need == 2 && r < 0x800) ||
-				   (need == 3 && (r < 0x10000 || r > 0x10FFFF)) ||
-				   (r >= 0xD800 && r <= 0xDFFF)))
-				ok = false;
-			if (!ok) {
-				gw_buf_puts(b, "\\ufffd");
-				i++;
-				continue;
-			}
-			if (r == 0x2028 || r == 0x2029) {
-				gw_buf_puts(b, r == 0x2028 ? "\\u2028" :
-					    "\\u2029");
-			} else {
-				gw_buf_add(b, s + i, need + 1);
-			}
-			i += need + 1;
-		}
-	}
-	gw_buf_add(b, "\"", 1);
-}
-
-/* encoding/json's float format. */
-static void json_float(struct gw_buf *b, double f)
-{
-	double a = fabs(f);
-	struct gw_buf t = {0};
-
-	if (a != 0 && (a < 1e-6 || a >= 1e21)) {
-		tmpl_format_float(&t, f, 'e', -1);
-		/* clean up e-09 to e-9 */
-		if (t.len >= 4 && t.data[t.len - 4] == 'e' &&
-		    t.data[t.len - 3] == '-' && t.data[t.len - 2] == '0') {
-			t.data[t.len - 2] = t.data[t.len - 1];
-			t.len--;
-		}
-	} else {
-		tmpl_format_float(&t, f, 'f', -1);
-	}
-	gw_buf_add(b, t.data, t.len);
-	gw_buf_release(&t);
-}
-
-/* A gw_node as JSON: @sorted keys (Go maps) or in stored order (protos). */
-/* Deeper than encoding/json's cycle check allows (a map put into itself
- * with sprig's set): json.Marshal fails. */
-static bool too_deep(const struct gw_node *n, int depth)
-{
-	if (!n)
-		return false;
-	if (depth > 1000)
-		return true;
-	if (n->kind == GW_SEQ) {
-		for (size_t i = 0; i < n->u.seq.n; i++)
-			if (too_deep(n->u.seq.items[i], depth + 1))
-				return true;
-	} else if (n->kind == GW_MAP) {
-		for (size_t i = 0; i < n->u.map.n; i++)
-			if (too_deep(n->u.map.pairs[i].value, depth + 1))
-				return true;
-	}
-	return false;
-}
-
-static void json_node(struct gw_arena *arena, struct gw_buf *b,
-		      const struct gw_node *n, bool sorted, bool html, int depth)
-{
-	char num[32];
-
-	if (!n || depth > 1000) {
-		gw_buf_puts(b, "null");
-		return;
-	}
-	switch (n->kind) {
-	case GW_NULL:
-		gw_buf_puts(b, "null");
-		return;
-	case GW_BOOL:
-		gw_buf_puts(b, n->u.b ? "true" : "false");
-		return;
-	case GW_INT:
-		snprintf(num, sizeof(num), "%lld", n->u.i);
-		gw_buf_puts(b, num);
-		return;
-	case GW_NUM:
-		json_float(b, n->u.num);
-		return;
-	case GW_STR:
-		json_string(b, n->u.str.s, n->u.str.len, html);
-		return;
-	case GW_SEQ:
-		gw_buf_puts(b, "[");
-		for (size_t i = 0; i < n->u.seq.n; i++) {
-			if (i)
-				gw_buf_puts(b, ",");
-			json_node(arena, b, n->u.seq.items[i], sorted, html,
-				  depth + 1);
-		}
-		gw_buf_puts(b, "]");
-		return;
-	case GW_MAP: {
-		const struct gw_pair **pairs = NULL;
-
-		if (sorted)
-			pairs = tmpl_sorted_pairs(arena, n);
-		gw_buf_puts(b, "{");
-		for (size_t i = 0; i < n->u.map.n; i++) {
-			const struct gw_pair *p = sorted ? pairs[i] :
-						  &n->u.map.pairs[i];
-
-			if (i)
-				gw_buf_puts(b, ",");
-			json_string(b, p->key->u.str.s, p->key->u.str.len,
-				    html);
-			gw_buf_puts(b, ":");
-			json_node(arena, b, p->value, sorted, html, depth + 1);
-		}
-		gw_buf_puts(b, "}");
-		return;
-	}
-	}
-}
+/* ---- JSON (Go's encoding/json: gen/go/json.c) --------------------------- */
 
 static void json_val(struct exec_state *s, struct gw_buf *b,
 		     const struct val *v, bool sorted, bool html)
@@ -261,7 +92,9 @@ static void json_val(struct exec_state *s, struct gw_buf *b,
 		gw_buf_puts(b, "null");	/* json: unsupported type */
 		return;
 	}
-	json_node(A, b, tmpl_val_node(A, v), sorted, html, 0);
+	gw_go_json_write(b, tmpl_val_node(A, v),
+			 (sorted ? GW_GO_JSON_SORTED : 0) |
+			 (html ? GW_GO_JSON_HTML : 0));
 }
 
 /* A small JSON reader (numbers as float64, as Go's interface{} decoding). */
@@ -279,24 +112,13 @@ static void jskip(struct jreader *r)
 		r->i++;
 }
 
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int j4(struct jreader *r, unsigned *u)
 {
 	*u = 0;
 	if (r->n - r->i < 4)
 		return -1;
 	for (int k = 0; k < 4; k++) {
-		int h = hexv((unsigned char)r->s[r->i + (size_t)k]);
+		int h = gw_go_hex_value((unsigned char)r->s[r->i + (size_t)k]);
 
 		if (h < 0)
 			return -1;
@@ -537,639 +359,6 @@ static struct gw_node *json_parse(struct gw_arena *arena, const char *s,
 		return NULL;
 	jskip(&r);
 	return r.i == r.n ? v : NULL;
-}
-
-/* ---- YAML (sigs.k8s.io/yaml: JSON, then yaml.v2) ------------------------- */
-
-static bool yaml_resolves(const char *s, size_t n)
-{
-	static const char *const words[] = {
-		"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-		"true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
-		"ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", ".inf",
-		".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf",
-		"-.INF", ".nan", ".NaN", ".NAN", "<<",
-	};
-	char buf[128];
-	size_t k = 0;
-	bool digit = false, hex = false, bin = false;
-	char *end;
-
-	if (n == 0)
-		return true;
-	/* timestamps: 2006-1-2, optionally followed by a time */
-	{
-		size_t i = 0, d;
-
-		for (d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++, d++)
-			;
-		if (d == 4 && i < n && s[i] == '-') {
-			for (i++, d = 0; i < n && s[i] >= '0' && s[i] <= '9';
-			     i++, d++)
-				;
-			if ((d == 1 || d == 2) && i < n && s[i] == '-') {
-				for (i++, d = 0; i < n && s[i] >= '0' &&
-				     s[i] <= '9'; i++, d++)
-					;
-				if ((d == 1 || d == 2) &&
-				    (i == n || s[i] == 'T' || s[i] == 't' ||
-				     s[i] == ' '))
-					return true;
-			}
-		}
-	}
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strlen(words[i]) == n && !memcmp(words[i], s, n))
-			return true;
-	if (n >= sizeof(buf))
-		return false;
-	/* ints (decimal, 0x, 0b, 0 octal, with _) and floats */
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != '_')
-			buf[k++] = s[i];
-	buf[k] = '\0';
-	{
-		const char *p = buf;
-
-		if (*p == '+' || *p == '-')
-			p++;
-		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-			hex = true;
-		if (p[0] == '0' && p[1] == 'b')
-			bin = true;
-		if (p[0] == '0' && p[1] == 'o') {
-			for (const char *q = p + 2; *q; q++)
-				if (*q < '0' || *q > '7')
-					return false;
-			return p[2] != '\0';
-		}
-		for (const char *q = p; *q; q++)
-			if (*q >= '0' && *q <= '9')
-				digit = true;
-		if (!digit)
-			return false;
-		if (bin) {
-			for (const char *q = p + 2; *q; q++)
-				if (*q != '0' && *q != '1')
-					return false;
-			return p[2] != '\0';
-		}
-	}
-	if (!hex) {
-		/* yaml.v2 resolves with strconv.ParseInt/ParseFloat */
-		strtod(buf, &end);
-		if (*end == '\0') {
-			/* ParseFloat does not take "0x", "inf", "nan" here */
-			for (const char *q = buf; *q; q++)
-				if ((*q >= 'a' && *q <= 'z' && *q != 'e') ||
-				    (*q >= 'A' && *q <= 'Z' && *q != 'E'))
-					return false;
-			return true;
-		}
-		return false;
-	}
-	strtoll(buf, &end, 16);
-	return *end == '\0';
-}
-
-/* The writer: yaml.v2's emitter state that decides line folding. */
-struct ywriter {
-	struct gw_buf *b;
-	int column;		/* characters (runes) on the current line */
-	int indent;		/* the indentation of continuation lines */
-};
-
-static void yput(struct ywriter *w, const char *s, size_t n)
-{
-	gw_buf_add(w->b, s, n);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			w->column = 0;
-		else if (((unsigned char)s[i] & 0xC0) != 0x80)
-			w->column++;
-	}
-}
-
-static void yputs(struct ywriter *w, const char *s)
-{
-	yput(w, s, strlen(s));
-}
-
-/* yaml_emitter_write_indent: a new line at the indentation. */
-static void ynewline_indent(struct ywriter *w)
-{
-	if (w->column > w->indent || w->column == w->indent)
-		yput(w, "\n", 1);
-	while (w->column < w->indent)
-		yput(w, " ", 1);
-}
-
-static size_t utf8_width(unsigned char c)
-{
-	return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-}
-
-/* yaml.v2's is_printable (of valid UTF-8). */
-static bool y_printable(const unsigned char *b, size_t i, size_t n)
-{
-	unsigned char c = b[i], c1 = i + 1 < n ? b[i + 1] : 0,
-		      c2 = i + 2 < n ? b[i + 2] : 0;
-
-	return c == 0x0A || (c >= 0x20 && c <= 0x7E) ||
-	       (c == 0xC2 && c1 >= 0xA0) || (c > 0xC2 && c < 0xED) ||
-	       (c == 0xED && c1 < 0xA0) || c == 0xEE ||
-	       (c == 0xEF && !(c1 == 0xBB && c2 == 0xBF) &&
-		!(c1 == 0xBF && (c2 == 0xBE || c2 == 0xBF)));
-}
-
-enum ystyle { Y_PLAIN, Y_SINGLE, Y_DOUBLE, Y_LITERAL };
-
-/* yaml.v2: the encoder's choice, then the emitter's analysis. */
-static enum ystyle yaml_style(const char *s, size_t n, bool key)
-{
-	const unsigned char *v = (const unsigned char *)s;
-	bool block_ind = false, line_breaks = false, special = false;
-	bool leading_space = false, leading_break = false;
-	bool trailing_space = false, trailing_break = false;
-	bool break_space = false, space_break = false;
-	bool prev_space = false, prev_break = false, preceded_ws = true;
-	bool plain_ok, single_ok, block_ok;
-	enum ystyle style;
-
-	if (memchr(s, '\n', n))
-		style = Y_LITERAL;
-	else if (yaml_resolves(s, n))
-		style = Y_DOUBLE;
-	else
-		style = Y_PLAIN;
-	if (n == 0)
-		return key ? Y_DOUBLE : style;
-	if (n >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
-		block_ind = true;
-	for (size_t i = 0, w; i < n; i += w) {
-		bool followed_ws;
-
-		w = utf8_width(v[i]);
-		followed_ws = i + w >= n || v[i + w] == ' ' || v[i + w] == '\t';
-		if (i == 0) {
-			switch (v[i]) {
-			case '#': case ',': case '[': case ']': case '{':
-			case '}': case '&': case '*': case '!': case '|':
-			case '>': case '\'': case '"': case '%': case '@':
-			case '`':
-				block_ind = true;
-				break;
-			case '?': case ':': case '-':
-				if (followed_ws)
-					block_ind = true;
-				break;
-			}
-		} else if ((v[i] == ':' && followed_ws) ||
-			   (v[i] == '#' && preceded_ws)) {
-			block_ind = true;
-		}
-		if (!y_printable(v, i, n))
-			special = true;
-		if (v[i] == ' ') {
-			if (i == 0)
-				leading_space = true;
-			if (i + w == n)
-				trailing_space = true;
-			if (prev_break)
-				break_space = true;
-			prev_space = true;
-			prev_break = false;
-		} else if (v[i] == '\n') {
-			line_breaks = true;
-			if (i == 0)
-				leading_break = true;
-			if (i + w == n)
-				trailing_break = true;
-			if (prev_space)
-				space_break = true;
-			prev_space = false;
-			prev_break = true;
-		} else {
-			prev_space = prev_break = false;
-		}
-		preceded_ws = v[i] == ' ' || v[i] == '\t' || v[i] == '\n';
-	}
-	plain_ok = !(leading_space || leading_break || trailing_space ||
-		     trailing_break || break_space || space_break || special ||
-		     line_breaks || block_ind);
-	single_ok = !(break_space || space_break || special);
-	block_ok = !(trailing_space || space_break || special);
-	if (key && line_breaks)
-		style = Y_DOUBLE;
-	if (style == Y_PLAIN && !plain_ok)
-		style = Y_SINGLE;
-	if (style == Y_SINGLE && !single_ok)
-		style = Y_DOUBLE;
-	if (style == Y_LITERAL && (!block_ok || key))
-		style = Y_DOUBLE;
-	return style;
-}
-
-/* A scalar at the writer's position (a space before it when needed). */
-static void yaml_scalar_w(struct ywriter *w, const char *s, size_t n,
-			  bool key)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	enum ystyle style = yaml_style(s, n, key);
-	bool breaks_ok = !key, spaces = false;
-	const unsigned char *v = (const unsigned char *)s;
-
-	switch (style) {
-	case Y_PLAIN:
-		for (size_t i = 0; i < n;) {
-			size_t wd = utf8_width(v[i]);
-
-			if (v[i] == ' ') {
-				if (breaks_ok && !spaces && w->column > 80 &&
-				    !(i + 1 < n && v[i + 1] == ' '))
-					ynewline_indent(w);
-				else
-					yput(w, s + i, 1);
-				spaces = true;
-			} else {
-				yput(w, s + i, wd);
-				spaces = false;
-			}
-			i += wd;
-		}
-		return;
-	case Y_SINGLE:
-		yput(w, "'", 1);
-		for (size_t i = 0; i < n;) {
-			size_t wd = utf8_width(v[i]);
-
-			if (v[i] == ' ') {
-				if (breaks_ok && !spaces && w->column > 80 &&
-				    i > 0 && i < n - 1 && v[i + 1] != ' ')
-					ynewline_indent(w);
-				else
-					yput(w, s + i, 1);
-				spaces = true;
-			} else {
-				if (v[i] == '\'')
-					yput(w, "'", 1);
-				yput(w, s + i, wd);
-				spaces = false;
-			}
-			i += wd;
-		}
-		yput(w, "'", 1);
-		return;
-	case Y_LITERAL: {
-		bool brk = true;
-		size_t trailing = 0;
-
-		for (size_t i = n; i > 0 && v[i - 1] == '\n'; i--)
-			trailing++;
-		yput(w, "|", 1);
-		if (v[0] == ' ' || v[0] == '\n')
-			yput(w, "2", 1);
-		if (trailing == 0)
-			yput(w, "-", 1);
-		else if (trailing > 1 || n == 1)
-			yput(w, "+", 1);
-		yput(w, "\n", 1);
-		for (size_t i = 0; i < n;) {
-			if (v[i] == '\n') {
-				yput(w, "\n", 1);
-				brk = true;
-				i++;
-				continue;
-			}
-			if (brk) {
-				while (w->column < w->indent)
-					yput(w, " ", 1);
-				brk = false;
-			}
-			yput(w, s + i, 1);
-			i++;
-		}
-		return;
-	}
-	case Y_DOUBLE:
-		break;
-	}
-	yput(w, "\"", 1);
-	for (size_t i = 0; i < n;) {
-		size_t wd = utf8_width(v[i]);
-
-		if (!y_printable(v, i, n) || v[i] == '\n' || v[i] == '"' ||
-		    v[i] == '\\' || (v[i] == 0xEF && i + 2 < n &&
-				     v[i + 1] == 0xBB && v[i + 2] == 0xBF) ||
-		    (v[i] == 0xC2 && i + 1 < n && v[i + 1] == 0x85) ||
-		    (v[i] == 0xE2 && i + 2 < n && v[i + 1] == 0x80 &&
-		     (v[i + 2] == 0xA8 || v[i + 2] == 0xA9))) {
-			unsigned r = wd == 1 ? v[i] : v[i] & (0x7F >> wd);
-			char e[12];
-			int digits;
-
-			for (size_t k = 1; k < wd && i + k < n; k++)
-				r = r << 6 | (v[i + k] & 0x3F);
-			i += wd;
-			switch (r) {
-			case 0x00: yputs(w, "\\0"); break;
-			case 0x07: yputs(w, "\\a"); break;
-			case 0x08: yputs(w, "\\b"); break;
-			case 0x09: yputs(w, "\\t"); break;
-			case 0x0A: yputs(w, "\\n"); break;
-			case 0x0B: yputs(w, "\\v"); break;
-			case 0x0C: yputs(w, "\\f"); break;
-			case 0x0D: yputs(w, "\\r"); break;
-			case 0x1B: yputs(w, "\\e"); break;
-			case 0x22: yputs(w, "\\\""); break;
-			case 0x5C: yputs(w, "\\\\"); break;
-			case 0x85: yputs(w, "\\N"); break;
-			case 0xA0: yputs(w, "\\_"); break;
-			case 0x2028: yputs(w, "\\L"); break;
-			case 0x2029: yputs(w, "\\P"); break;
-			default:
-				digits = r <= 0xFF ? 2 : r <= 0xFFFF ? 4 : 8;
-				e[0] = '\\';
-				e[1] = digits == 2 ? 'x' : digits == 4 ? 'u' : 'U';
-				for (int k = 0; k < digits; k++)
-					e[2 + k] = hex[(r >> (4 * (digits - 1 - k))) &
-						       15];
-				yput(w, e, (size_t)digits + 2);
-			}
-			spaces = false;
-		} else if (v[i] == ' ') {
-			if (breaks_ok && !spaces && w->column > 80 && i > 0 &&
-			    i < n - 1) {
-				ynewline_indent(w);
-				if (v[i + 1] == ' ')
-					yput(w, "\\", 1);
-			} else {
-				yput(w, " ", 1);
-			}
-			spaces = true;
-			i++;
-		} else {
-			yput(w, s + i, wd);
-			spaces = false;
-			i += wd;
-		}
-	}
-	yput(w, "\"", 1);
-}
-
-static bool yaml_is_collection(const struct gw_node *n)
-{
-	return n && ((n->kind == GW_MAP && n->u.map.n) ||
-		     (n->kind == GW_SEQ && n->u.seq.n));
-}
-
-/* A scalar or empty collection whose continuation lines go at @indent. */
-static void yaml_inline(struct ywriter *w, const struct gw_node *n, int indent)
-{
-	char num[32];
-
-	w->indent = indent;
-	if (!n || n->kind == GW_NULL) {
-		yputs(w, "null");
-		return;
-	}
-	switch (n->kind) {
-	case GW_BOOL:
-		yputs(w, n->u.b ? "true" : "false");
-		break;
-	case GW_INT:
-		snprintf(num, sizeof(num), "%lld", n->u.i);
-		yputs(w, num);
-		break;
-	case GW_NUM: {
-		/* JSON then YAML: an integral float reads back as an int */
-		double f = n->u.num;
-		struct gw_buf t = {0};
-
-		/* yaml.v2 reads an integer text back as int64 or uint64 */
-		if (f == floor(f) && f >= -9223372036854775808.0 &&
-		    f < 18446744073709551616.0)
-			json_float(&t, f);
-		else
-			tmpl_format_float(&t, f, 'g', -1);
-		yput(w, t.data, t.len);
-		gw_buf_release(&t);
-		break;
-	}
-	case GW_STR:
-		yaml_scalar_w(w, n->u.str.s, n->u.str.len, false);
-		break;
-	case GW_MAP:
-		yputs(w, "{}");
-		break;
-	case GW_SEQ:
-		yputs(w, "[]");
-		break;
-	default:
-		break;
-	}
-}
-
-/* A string's runes (UTF-8 decoded; an invalid byte is one rune). */
-static size_t to_runes(const char *s, size_t n, unsigned *r)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		size_t w = utf8_width(c);
-		unsigned v = w == 1 ? c : c & (0x7F >> w);
-
-		if (i + w > n)
-			w = 1;
-		for (size_t j = 1; j < w; j++)
-			v = v << 6 | ((unsigned char)s[i + j] & 0x3F);
-		r[k++] = v;
-		i += w;
-	}
-	return k;
-}
-
-static bool r_letter(unsigned r)
-{
-	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
-	       (r >= 0xC0 && r != 0xD7 && r != 0xF7);
-}
-
-static bool r_digit(unsigned r)
-{
-	return r >= '0' && r <= '9';
-}
-
-/* yaml.v2's keyList.Less for two string keys: letters after other
- * characters, digit runs compared as numbers. */
-static bool yaml_key_less(const struct gw_node *ka, const struct gw_node *kb)
-{
-	unsigned *ar = malloc((ka->u.str.len + 1) * sizeof(*ar));
-	unsigned *br = malloc((kb->u.str.len + 1) * sizeof(*br));
-	size_t na, nb, i;
-	bool less;
-
-	if (!ar || !br)
-		gw_oom();
-	na = to_runes(ka->u.str.s, ka->u.str.len, ar);
-	nb = to_runes(kb->u.str.s, kb->u.str.len, br);
-	for (i = 0; i < na && i < nb; i++) {
-		bool al, bl;
-		size_t ai, bi;
-		long long an = 0, bn = 0;
-
-		if (ar[i] == br[i])
-			continue;
-		al = r_letter(ar[i]);
-		bl = r_letter(br[i]);
-		if (al && bl) {
-			less = ar[i] < br[i];
-			goto out;
-		}
-		if (al || bl) {
-			less = bl;
-			goto out;
-		}
-		if (ar[i] == '0' || br[i] == '0') {
-			for (size_t j = i; j-- > 0 && r_digit(ar[j]);)
-				if (ar[j] != '0') {
-					an = bn = 1;
-					break;
-				}
-		}
-		for (ai = i; ai < na && r_digit(ar[ai]); ai++)
-			an = an * 10 + (ar[ai] - '0');
-		for (bi = i; bi < nb && r_digit(br[bi]); bi++)
-			bn = bn * 10 + (br[bi] - '0');
-		if (an != bn) {
-			less = an < bn;
-			goto out;
-		}
-		if (ai != bi) {
-			less = ai < bi;
-			goto out;
-		}
-		less = ar[i] < br[i];
-		goto out;
-	}
-	less = na < nb;
-out:
-	free(ar);
-	free(br);
-	return less;
-}
-
-static int yaml_pair_cmp(const void *a, const void *b)
-{
-	const struct gw_pair *pa = *(const struct gw_pair *const *)a;
-	const struct gw_pair *pb = *(const struct gw_pair *const *)b;
-
-	if (yaml_key_less(pa->key, pb->key))
-		return -1;
-	return yaml_key_less(pb->key, pa->key);
-}
-
-static void yaml_block(struct gw_arena *arena, struct ywriter *w,
-		       const struct gw_node *n, int indent, int depth)
-{
-	if (depth > 1000)
-		return;
-	if (n->kind == GW_MAP) {
-		const struct gw_pair **pairs = tmpl_sorted_pairs(arena, n);
-
-		qsort(pairs, n->u.map.n, sizeof(*pairs), yaml_pair_cmp);
-		for (size_t i = 0; i < n->u.map.n; i++) {
-			const struct gw_node *v = pairs[i]->value;
-
-			while (w->column < indent)
-				yput(w, " ", 1);
-			w->indent = indent;
-			yaml_scalar_w(w, pairs[i]->key->u.str.s,
-				      pairs[i]->key->u.str.len, true);
-			yput(w, ":", 1);
-			if (yaml_is_collection(v)) {
-				yput(w, "\n", 1);
-				yaml_block(arena, w, v, v->kind == GW_SEQ ?
-					   indent : indent + 2, depth + 1);
-			} else {
-				yput(w, " ", 1);
-				yaml_inline(w, v, indent + 2);
-				if (w->column)	/* a literal ends its line */
-					yput(w, "\n", 1);
-			}
-		}
-		return;
-	}
-	for (size_t i = 0; i < n->u.seq.n; i++) {
-		const struct gw_node *v = n->u.seq.items[i];
-
-		while (w->column < indent)
-			yput(w, " ", 1);
-		yput(w, "- ", 2);
-		if (yaml_is_collection(v)) {
-			yaml_block(arena, w, v, indent + 2, depth + 1);
-		} else {
-			yaml_inline(w, v, indent + 2);
-			if (w->column)
-				yput(w, "\n", 1);
-		}
-	}
-}
-
-/* Go's encoding/json turns invalid UTF-8 into U+FFFD before YAML sees it. */
-static struct gw_node *json_coerce(struct gw_arena *arena,
-				   const struct gw_node *n, int depth)
-{
-	struct gw_node *c;
-
-	if (!n || depth > 1000)
-		return gw_node_new(arena, GW_NULL);
-	switch (n->kind) {
-	case GW_STR: {
-		struct gw_buf b = {0};
-
-		json_string(&b, n->u.str.s, n->u.str.len, false);
-		c = json_parse(arena, b.data, b.len);
-		gw_buf_release(&b);
-		return c ? c : gw_node_str(arena, "");
-	}
-	case GW_SEQ:
-		c = gw_node_seq(arena);
-		for (size_t i = 0; i < n->u.seq.n; i++)
-			gw_seq_push(arena, c, json_coerce(arena,
-						n->u.seq.items[i], depth + 1));
-		return c;
-	case GW_MAP:
-		c = gw_node_map(arena);
-		for (size_t i = 0; i < n->u.map.n; i++) {
-			struct gw_node *k = json_coerce(arena,
-						n->u.map.pairs[i].key, depth);
-
-			gw_map_put(arena, c, k->u.str.s,
-				   json_coerce(arena, n->u.map.pairs[i].value,
-					       depth + 1));
-			c->u.map.pairs[c->u.map.n - 1].key = k;
-		}
-		return c;
-	default:
-		return (struct gw_node *)n;
-	}
-}
-
-static void to_yaml(struct gw_arena *arena, struct gw_buf *b,
-		    const struct gw_node *n)
-{
-	struct ywriter w = {.b = b};
-
-	n = json_coerce(arena, n, 0);
-	if (yaml_is_collection(n)) {
-		yaml_block(arena, &w, n, 0, 1);
-		return;
-	}
-	yaml_inline(&w, n, 2);
-	if (w.column)
-		yput(&w, "\n", 1);
 }
 
 /* ---- builtins ------------------------------------------------------------ */
@@ -1422,26 +611,16 @@ static int fn_js(struct exec_state *s, struct val *a, size_t n,
 			continue;
 		}
 		if (c >= 0x80) {
-			/* a rune: kept when printable, else \uXXXX */
-			size_t w = utf8_width(c), k;
-			unsigned r = c & (0x7F >> w);
+			/* a rune: kept when unicode.IsPrint (an invalid
+			 * byte is U+FFFD, printable), else \uXXXX */
+			size_t w;
+			uint32_t r = gw_go_rune(v.u.s.s + i, v.u.s.len - i, &w);
 
-			for (k = 1; k < w && i + k < v.u.s.len &&
-			     ((unsigned char)v.u.s.s[i + k] & 0xC0) == 0x80; k++)
-				r = r << 6 | ((unsigned char)v.u.s.s[i + k] & 0x3F);
-			if (k != w || w == 1) {
-				gw_buf_add(&b, &v.u.s.s[i], 1);	/* U+FFFD */
-				continue;
-			}
-			if (r == 0x2028 || r == 0x2029 || r == 0x85 ||
-			    r == 0xA0 || r == 0xAD || r == 0xFEFF ||
-			    (r >= 0x2000 && r <= 0x200F) ||
-			    (r >= 0x202A && r <= 0x202F) ||
-			    (r >= 0x2060 && r <= 0x206F) || r < 0xA0) {
-				snprintf(e, sizeof(e), "\\u%04X", r);
-				gw_buf_puts(&b, e);
-			} else {
+			if (gw_go_is_print(r)) {
 				gw_buf_add(&b, &v.u.s.s[i], w);
+			} else {
+				snprintf(e, sizeof(e), "\\u%04X", (unsigned)r);
+				gw_buf_puts(&b, e);
 			}
 			i += w - 1;
 			continue;
@@ -1830,7 +1009,7 @@ static int fn_to_json_map1(struct exec_state *s, struct val *a, size_t n,
 	struct gw_buf b = {0};
 
 	(void)n; (void)err;
-	if (!a[0].u.n || too_deep(a[0].u.n, 0)) {
+	if (!a[0].u.n || !gw_go_json_ok(a[0].u.n)) {
 		*out = tmpl_cstr("{}");
 		return 0;
 	}
@@ -1862,7 +1041,7 @@ static int fn_struct_to_json(struct exec_state *s, struct val *a, size_t n,
 
 	(void)n; (void)err;
 	if (is_nil(&a[0]) || ((a[0].kind == V_MAP || a[0].kind == V_SLICE) &&
-			      too_deep(a[0].u.n, 0))) {
+			      !gw_go_json_ok(a[0].u.n))) {
 		*out = tmpl_cstr("{}");
 		return 0;
 	}
@@ -1883,7 +1062,7 @@ static int fn_proto_to_json(struct exec_state *s, struct val *a, size_t n,
 
 	(void)n; (void)err;
 	if (is_nil(&a[0]) || ((a[0].kind == V_MAP || a[0].kind == V_SLICE) &&
-			      too_deep(a[0].u.n, 0))) {
+			      !gw_go_json_ok(a[0].u.n))) {
 		*out = tmpl_cstr("{}");
 		return 0;
 	}
@@ -1905,11 +1084,11 @@ static int fn_to_yaml(struct exec_state *s, struct val *a, size_t n,
 	(void)n; (void)err;
 	if (a[0].kind == V_COMPLEX || ((a[0].kind == V_MAP ||
 					 a[0].kind == V_SLICE) &&
-					too_deep(a[0].u.n, 0))) {
+					!gw_go_json_ok(a[0].u.n))) {
 		*out = tmpl_cstr("");	/* json: unsupported type, cycle */
 		return 0;
 	}
-	to_yaml(A, &b, is_nil(&a[0]) ? NULL : tmpl_val_node(A, &a[0]));
+	gw_go_yaml_write(&b, is_nil(&a[0]) ? NULL : tmpl_val_node(A, &a[0]));
 	*out = buf_val(s, &b);
 	return 0;
 }
@@ -2091,24 +1270,13 @@ static unsigned rune_case(unsigned r, bool up)
 static int map_case(struct exec_state *s, struct val *a, struct val *out,
 		    bool up)
 {
-	const unsigned char *p = (const unsigned char *)a[0].u.s.s;
+	const char *p = a[0].u.s.s;
 	size_t n = a[0].u.s.len;
 	struct gw_buf b = {0};
 
-	for (size_t i = 0; i < n;) {
-		size_t w = utf8_width(p[i]), k;
-		unsigned r = w == 1 ? p[i] : p[i] & (0x7F >> w);
-
-		for (k = 1; k < w && i + k < n && (p[i + k] & 0xC0) == 0x80; k++)
-			r = r << 6 | (p[i + k] & 0x3F);
-		if (k != w || (w > 1 && p[i] < 0xC2)) {
-			gw_buf_add(&b, "\xEF\xBF\xBD", 3);	/* as Go maps */
-			i++;
-			continue;
-		}
-		gw_utf8_put(&b, rune_case(r, up));
-		i += w;
-	}
+	/* strings.Map: an invalid byte is U+FFFD */
+	for (size_t i = 0, w; i < n; i += w)
+		gw_utf8_put(&b, rune_case(gw_go_rune(p + i, n - i, &w), up));
 	*out = buf_val(s, &b);
 	return 0;
 }
@@ -2384,7 +1552,7 @@ static int fn_quote(struct exec_state *s, struct val *a, size_t n,
 		v = strval(s, &a[i]);
 		if (!first)
 			gw_buf_add(&b, " ", 1);
-		tmpl_quote(&b, v.u.s.s, v.u.s.len);
+		gw_go_quote(&b, v.u.s.s, v.u.s.len);
 		first = false;
 	}
 	*out = buf_val(s, &b);
@@ -2637,17 +1805,9 @@ static int fn_split_list(struct exec_state *s, struct val *a, size_t n,
 	if (sep->u.s.len == 0) {
 		/* strings.Split(s, ""): one element per UTF-8 sequence */
 		for (size_t i = 0, w; i < str->u.s.len; i += w) {
-			const unsigned char *p =
-				(const unsigned char *)str->u.s.s + i;
-			size_t k;
 			struct val c;
 
-			w = utf8_width(p[0]);
-			for (k = 1; k < w && i + k < str->u.s.len &&
-			     (p[k] & 0xC0) == 0x80; k++)
-				;
-			if (k != w || p[0] < 0xC2 || p[0] > 0xF4)
-				w = 1;
+			gw_go_rune(str->u.s.s + i, str->u.s.len - i, &w);
 			c = tmpl_str(str->u.s.s + i, w);
 			gw_seq_push(A, seq, tmpl_val_node(A, &c));
 		}

@@ -13,6 +13,7 @@
 
 #include <setjmp.h>
 
+#include "go.h"
 #include "tmpl.h"
 
 /* ---- lex.c --------------------------------------------------------------- */
@@ -170,10 +171,6 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t flen,
 		  const struct val *args, size_t n);
 /* %v of one value. */
 void tmpl_print_value(struct gw_buf *out, const struct val *v);
-/* strconv.Quote. */
-void tmpl_quote(struct gw_buf *out, const char *s, size_t len);
-/* strconv.FormatFloat(f, fmt, prec, 64), fmt one of e E f g G. */
-void tmpl_format_float(struct gw_buf *out, double f, char fmt, int prec);
 
 /* ---- func.c -------------------------------------------------------------- */
 

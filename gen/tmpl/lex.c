@@ -61,35 +61,6 @@ static int last_rune_width(const unsigned char *s, int n)
 	return w;
 }
 
-/*
- * unicode.IsLetter, approximated for runes beyond ASCII: the letters of
- * Latin-1 and the large letter blocks (Latin, Greek, Cyrillic, Hebrew,
- * Arabic, CJK, kana, Hangul).  Go's tables are larger; templates use ASCII.
- */
-static bool is_letter(int r)
-{
-	if ((r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
-		return true;
-	if (r < 0x80)
-		return false;
-	if (r == 0xAA || r == 0xB5 || r == 0xBA)
-		return true;
-	if (r >= 0xC0 && r <= 0x24F)
-		return r != 0xD7 && r != 0xF7;
-	return (r >= 0x370 && r <= 0x3FF && r != 0x37E && r != 0x387 &&
-		r != 0x375) ||
-	       (r >= 0x400 && r <= 0x481) || (r >= 0x48A && r <= 0x52F) ||
-	       (r >= 0x5D0 && r <= 0x5EA) || (r >= 0x620 && r <= 0x64A) ||
-	       (r >= 0x3041 && r <= 0x3096) || (r >= 0x30A1 && r <= 0x30FA) ||
-	       (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0xAC00 && r <= 0xD7A3);
-}
-
-static bool is_digit(int r)
-{
-	return (r >= '0' && r <= '9') || (r >= 0x660 && r <= 0x669) ||
-	       (r >= 0xFF10 && r <= 0xFF19);
-}
-
 static bool is_space(int r)
 {
 	return r == ' ' || r == '\t' || r == '\r' || r == '\n';
@@ -97,24 +68,8 @@ static bool is_space(int r)
 
 static bool is_alnum(int r)
 {
-	return r == '_' || is_letter(r) || is_digit(r);
-}
-
-/* strconv.IsPrint, approximated beyond Latin-1. */
-static bool is_print(int r)
-{
-	if (r < 0x20 || r == 0x7F)
-		return false;
-	if (r < 0x7F)
-		return true;
-	if (r < 0xA1 || r == 0xAD)
-		return false;
-	if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) ||
-	    (r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0xFEFF ||
-	    (r >= 0xFFF0 && r <= 0xFFFB) || (r >= 0xD800 && r <= 0xF8FF) ||
-	    r >= 0xE0000)
-		return false;
-	return true;
+	return r == '_' || (r >= 0 && (gw_go_is_letter((uint32_t)r) ||
+					 gw_go_is_digit((uint32_t)r)));
 }
 
 static int next(struct lexer *l)
@@ -222,7 +177,7 @@ static const char *rune_u(struct gw_arena *arena, int r)
 	char buf[8];
 	int n;
 
-	if (r < 0 || !is_print(r))
+	if (r < 0 || !gw_go_is_print((uint32_t)r))
 		return gw_arena_printf(arena, "U+%04X", r < 0 ? 0xFFFD : r);
 	if (r < 0x80) {
 		buf[0] = (char)r;
@@ -501,7 +456,7 @@ static enum state lex_inside(struct lexer *l)
 		backup(l);
 		return S_IDENTIFIER;
 	}
-	if (r < 0x80 && is_print(r)) {
+	if (r < 0x80 && gw_go_is_print((uint32_t)r)) {
 		emit(l, ITEM_CHAR);
 		return S_INSIDE;
 	}
@@ -679,7 +634,7 @@ bad:
 		struct gw_buf q = {0};
 		const char *msg;
 
-		tmpl_quote(&q, l->input + l->start,
+		gw_go_quote(&q, l->input + l->start,
 			   (size_t)(l->pos - l->start));
 		msg = gw_arena_printf(l->arena, "bad number syntax: %.*s",
 				      (int)q.len, q.data);
@@ -770,12 +725,12 @@ const char *tmpl_item_string(struct gw_arena *arena, const struct item *it)
 			n += (size_t)w;
 			runes++;
 		}
-		tmpl_quote(&q, it->val, n);
+		gw_go_quote(&q, it->val, n);
 		s = gw_arena_printf(arena, "%.*s...", (int)q.len, q.data);
 		gw_buf_release(&q);
 		return s;
 	}
-	tmpl_quote(&q, it->val, it->len);
+	gw_go_quote(&q, it->val, it->len);
 	s = gw_arena_strndup(arena, q.data, q.len);
 	gw_buf_release(&q);
 	return s;

@@ -215,7 +215,7 @@ static void write_node(struct gw_buf *b, const struct node *n)
 		break;
 	case NODE_TEMPLATE:
 		gw_buf_puts(b, "{{template ");
-		tmpl_quote(b, n->text, n->len);
+		gw_go_quote(b, n->text, n->len);
 		if (n->pipe) {
 			gw_buf_puts(b, " ");
 			write_pipe(b, n->pipe);
@@ -287,7 +287,7 @@ static const char *quote(struct gw_arena *arena, const char *s, size_t len)
 	struct gw_buf b = {0};
 	const char *q;
 
-	tmpl_quote(&b, s, len);
+	gw_go_quote(&b, s, len);
 	q = gw_arena_strndup(arena, b.data, b.len);
 	gw_buf_release(&b);
 	return q;
@@ -403,30 +403,6 @@ static struct item expect_one_of(struct tparse *t, enum item_type e1,
 
 /* ---- strconv ------------------------------------------------------------- */
 
-static int hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes a UTF-8 rune (U+FFFD, width 1, when invalid). */
-static unsigned utf8_rune(const unsigned char *s, size_t n, size_t *w)
-{
-	uint32_t r;
-
-	*w = gw_utf8_decode(s, n, &r);
-	if (!*w) {
-		*w = 1;
-		return 0xFFFD;
-	}
-	return r;
-}
-
 /*
  * strconv.UnquoteChar: decodes one character of @s (@n bytes) inside
  * @quote; *@r the value, *@multibyte whether it is a rune to encode (else a
@@ -443,7 +419,7 @@ static size_t unquote_char(const char *s, size_t n, char quote, unsigned *r,
 	if (c == (unsigned char)quote)
 		return 0;
 	if (c >= 0x80) {
-		*r = utf8_rune((const unsigned char *)s, n, &w);
+		*r = gw_go_rune(s, n, &w);
 		*multibyte = true;
 		return w;
 	}
@@ -467,7 +443,7 @@ static size_t unquote_char(const char *s, size_t n, char quote, unsigned *r,
 		if (n - 2 < digits)
 			return 0;
 		for (size_t i = 0; i < digits; i++) {
-			int h = hex_value((unsigned char)s[2 + i]);
+			int h = gw_go_hex_value((unsigned char)s[2 + i]);
 
 			if (h < 0)
 				return 0;
@@ -633,7 +609,7 @@ static int parse_uint(const char *s0, size_t n0, unsigned long long *out)
 			underscores = true;
 			continue;
 		}
-		d = hex_value((unsigned char)s[i]);
+		d = gw_go_hex_value((unsigned char)s[i]);
 		if (d < 0 || (unsigned)d >= base)
 			return NUM_SYNTAX;
 		if (v > (~0ULL - (unsigned)d) / base)
@@ -707,7 +683,7 @@ static int parse_float(const char *s, size_t n, double *out)
 				continue;
 			}
 			if ((c >= '0' && c <= '9') ||
-			    (hex && hex_value((unsigned char)c) >= 0)) {
+			    (hex && gw_go_hex_value((unsigned char)c) >= 0)) {
 				digits++;
 				buf[k++] = c;
 				continue;

@@ -1,11 +1,13 @@
 /*
  * test_inject.c - istiod's injection offline: the strategic merge
  * (gw_k8s_merge), Go's typed round trip and encoding (gw_k8s_normalize,
- * gw_k8s_json), the sigs.k8s.io/yaml layout (gw_k8s_yaml), the status
+ * gw_go_json_write), the sigs.k8s.io/yaml layout (gw_go_yaml_write), the status
  * annotation, quantity canonicalisation, and gw_inject_deployment() end to
  * end with templates that hold no actions, and its errors.
  */
 #include "unit.h"
+
+#include "go.h"
 
 struct fixture {
 	struct gw_arena *arena;
@@ -47,7 +49,7 @@ static void assert_json(const struct gw_node *n, const char *want)
 {
 	struct gw_buf buf = { 0 };
 
-	gw_k8s_json(&buf, n);
+	gw_go_json_write(&buf, n, GW_GO_JSON_HTML);
 	gw_buf_add(&buf, "", 1);
 	assert_string_equal(buf.data, want);
 	gw_buf_release(&buf);
@@ -58,7 +60,8 @@ static void assert_yaml(struct fixture *f, const struct gw_node *n,
 {
 	struct gw_buf buf = { 0 };
 
-	gw_k8s_yaml(f->arena, &buf, n);
+	(void)f;
+	gw_go_yaml_write(&buf, n);
 	gw_buf_add(&buf, "", 1);
 	assert_string_equal(buf.data, want);
 	gw_buf_release(&buf);
