@@ -56,9 +56,9 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEPCFLAGS)
 DEPGEN = -MMD -MP
 
 # The pipeline, in order, plus its shared parts.
-CORE := arena diag tree load validate asset quantity kernel model check \
-	template render emit diff write depfile graph compile \
-	preview inject inject_k8s
+CORE := arena buf utf8 diag tree load validate asset quantity kernel \
+	model check template fileset render emit diff write sha256 depfile \
+	graph preview compile
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o $(BUILD)/schema.o
 # The Go text/template engine (gen/tmpl.h, gen/tmpl/), linked like the core.
 TMPL := lex parse exec fmt func
@@ -67,6 +67,9 @@ CORE_OBJS += $(TMPL:%=$(BUILD)/tmpl/%.o)
 # sigs.k8s.io/yaml, strconv, and the Unicode tables they use.
 GO := unicode strconv json yaml
 CORE_OBJS += $(GO:%=$(BUILD)/go/%.o)
+# istiod's injection (gen/inject.h, gen/inject/): gwc inject and the preview.
+INJECT := inject k8s
+CORE_OBJS += $(INJECT:%=$(BUILD)/inject/%.o)
 GWC := $(BUILD)/gwc
 
 SCHEMA := schema/gatewayspec.schema.json
@@ -103,7 +106,8 @@ $(BUILD)/assets.o: $(BUILD)/assets.c
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
 
 # The schema as a static tree, parsed at build time by gwc's own loader.
-SCHEMA2C_OBJS := $(addprefix $(BUILD)/,arena.o diag.o tree.o load.o emit.o)
+SCHEMA2C_OBJS := $(addprefix $(BUILD)/,arena.o buf.o utf8.o diag.o tree.o load.o \
+	emit.o)
 $(BUILD)/schema2c: gen/tool/schema2c.c $(SCHEMA2C_OBJS)
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -MF $@.d $(LDFLAGS) -o $@ $< \
 		$(SCHEMA2C_OBJS) $(DEPLIBS)
@@ -121,13 +125,16 @@ $(BUILD)/schema.o: $(BUILD)/schema.c
 $(GWC): $(BUILD)/main.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $(GWC_LDFLAGS) -o $@ $^ $(DEPLIBS)
 
-$(BUILD) $(BUILD)/tests $(BUILD)/tmpl $(BUILD)/go:
+$(BUILD) $(BUILD)/tests $(BUILD)/tmpl $(BUILD)/go $(BUILD)/inject:
 	mkdir -p $@
 
 $(BUILD)/tmpl/%.o: gen/tmpl/%.c | $(BUILD)/tmpl
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
 
 $(BUILD)/go/%.o: gen/go/%.c | $(BUILD)/go
+	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
+
+$(BUILD)/inject/%.o: gen/inject/%.c | $(BUILD)/inject
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
 
 # tmplrender TEMPLATE DATA: the engine on its own (tests, the Go oracle).
@@ -217,7 +224,8 @@ FUZZ_LIB := build/fuzz/lib
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-D_GNU_SOURCE -std=c11 -Igen -Ibuild/fuzz -Ibuild/fuzz/include -I$(BUILD)
-FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c) $(GO:%=gen/go/%.c)
+FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c) $(GO:%=gen/go/%.c) \
+	$(INJECT:%=gen/inject/%.c)
 
 # (two sources, so no -MF: the target is relinked when a header changes
 # the objects, and rebuilt after `make clean` otherwise)

@@ -121,15 +121,8 @@ static void summarize(struct compilation *c, struct summary *s,
 
 static void add_gateway(struct compilation *c, const struct summary *s)
 {
-	if (c->n == c->cap) {
-		struct summary *bigger;
-
-		c->cap = c->cap ? c->cap * 2 : 16;
-		bigger = gw_arena_alloc(c->arena, c->cap * sizeof(*bigger));
-		if (c->n)
-			memcpy(bigger, c->gateways, c->n * sizeof(*bigger));
-		c->gateways = bigger;
-	}
+	c->gateways = gw_arena_grow(c->arena, c->gateways, c->n, &c->cap,
+				    sizeof(*c->gateways));
 	c->gateways[c->n++] = *s;
 }
 

@@ -117,6 +117,49 @@ void gw_diag_merge(struct gw_diag *into, const struct gw_diag *from)
 	into->phase = base + from->phase;
 }
 
+void gw_diag_quote(struct gw_buf *buf, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	gw_buf_add(buf, "\"", 1);
+	for (i = 0; i < len; i++) {
+		unsigned c = p[i];
+
+		if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+
+			gw_buf_add(buf, esc, 2);
+		} else if (c == '\n') {
+			gw_buf_add(buf, "\\n", 2);
+		} else if (c == '\t') {
+			gw_buf_add(buf, "\\t", 2);
+		} else if (c == '\r') {
+			gw_buf_add(buf, "\\r", 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			gw_buf_printf(buf, "\\x%02X", c);
+		} else if (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
+			   p[i + 1] <= 0x9f) {
+			gw_buf_printf(buf, "\\u%04X", p[++i]);	/* C1 */
+		} else if (c == 0xe2 && i + 2 < len && p[i + 1] == 0x80 &&
+			   (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+			gw_buf_printf(buf, "\\u%04X", 0x2000 | (p[i + 2] - 0x80));
+			i += 2;
+		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbb &&
+			   p[i + 2] == 0xbf) {
+			gw_buf_add(buf, "\\uFEFF", 6);
+			i += 2;
+		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbf &&
+			   (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
+			gw_buf_printf(buf, "\\uFFF%c", p[i + 2] == 0xbe ? 'E' : 'F');
+			i += 2;	/* noncharacters: readers refuse them raw */
+		} else {
+			gw_buf_add(buf, p + i, 1);
+		}
+	}
+	gw_buf_add(buf, "\"", 1);
+}
+
 const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len)
 {
 	struct gw_buf buf = { 0 };
@@ -134,7 +177,7 @@ const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len)
 		gw_buf_add(&buf, s, len);
 		gw_buf_puts(&buf, "'");
 	} else {
-		gw_emit_quote(&buf, s, len);
+		gw_diag_quote(&buf, s, len);
 	}
 	shown = gw_arena_strndup(arena, buf.data, buf.len);
 	gw_buf_release(&buf);

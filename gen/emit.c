@@ -6,9 +6,8 @@
  * only when no YAML 1.1 or 1.2 reader (go-yaml v2 and v3 in kubectl and
  * kustomize, PyYAML, libyaml) can take it for anything but that string;
  * otherwise it is written double-quoted.  Output is block style with
- * infinite width: no folding.  gw_emit_quote() is a similar escaping for
- * messages (\x00 rather than \0, \u0085 rather than \N, astral
- * characters as they are).
+ * infinite width: no folding.  (gw_diag_quote() is a similar escaping
+ * for messages.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,49 +96,6 @@ bool gw_emit_plain_safe(const char *s, size_t len)
 		    !memcmp(s + digits, unit_suffixes[i].suffix, len - digits))
 			return true;
 	return false;
-}
-
-void gw_emit_quote(struct gw_buf *buf, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
-
-	gw_buf_add(buf, "\"", 1);
-	for (i = 0; i < len; i++) {
-		unsigned c = p[i];
-
-		if (c == '"' || c == '\\') {
-			char esc[2] = { '\\', (char)c };
-
-			gw_buf_add(buf, esc, 2);
-		} else if (c == '\n') {
-			gw_buf_add(buf, "\\n", 2);
-		} else if (c == '\t') {
-			gw_buf_add(buf, "\\t", 2);
-		} else if (c == '\r') {
-			gw_buf_add(buf, "\\r", 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			gw_buf_printf(buf, "\\x%02X", c);
-		} else if (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
-			   p[i + 1] <= 0x9f) {
-			gw_buf_printf(buf, "\\u%04X", p[++i]);	/* C1 */
-		} else if (c == 0xe2 && i + 2 < len && p[i + 1] == 0x80 &&
-			   (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
-			gw_buf_printf(buf, "\\u%04X", 0x2000 | (p[i + 2] - 0x80));
-			i += 2;
-		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbb &&
-			   p[i + 2] == 0xbf) {
-			gw_buf_add(buf, "\\uFEFF", 6);
-			i += 2;
-		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbf &&
-			   (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
-			gw_buf_printf(buf, "\\uFFF%c", p[i + 2] == 0xbe ? 'E' : 'F');
-			i += 2;	/* noncharacters: readers refuse them raw */
-		} else {
-			gw_buf_add(buf, p + i, 1);
-		}
-	}
-	gw_buf_add(buf, "\"", 1);
 }
 
 /* ---- YAML -------------------------------------------------------------- */

@@ -68,15 +68,8 @@ static void add_object(struct graph *g, const char *folder,
 
 	if (doc->kind != GW_MAP || !*str_of(gw_map_get(doc, "kind")))
 		return;
-	if (g->n == g->cap) {
-		struct object *bigger;
-
-		g->cap = g->cap ? g->cap * 2 : 32;
-		bigger = gw_arena_alloc(g->arena, g->cap * sizeof(*bigger));
-		if (g->n)
-			memcpy(bigger, g->objs, g->n * sizeof(*bigger));
-		g->objs = bigger;
-	}
+	g->objs = gw_arena_grow(g->arena, g->objs, g->n, &g->cap,
+				sizeof(*g->objs));
 	o = &g->objs[g->n++];
 	o->folder = folder;
 	o->kind = str_of(gw_map_get(doc, "kind"));

@@ -1,7 +1,9 @@
 /*
  * gwc.h - the core API of gwc, the offline Istio gateway compiler.
  *
- * One section per file under gen/, in pipeline order:
+ * One section per file under gen/: first the shared parts, each using
+ * only those above it (arena, buf, utf8, diag, tree), then the pipeline in
+ * order:
  *
  *   load      spec bytes      -> YAML tree with line:col marks (libyaml events)
  *   validate  tree + schema   -> diagnostics (embedded JSON Schema subset)
@@ -11,7 +13,11 @@
  *   render    models          -> one tree per Kubernetes object, patch
  *   emit      trees           -> YAML (as libyaml 0.2.5 writes it) and JSON
  *   write     file set        -> output folder, atomically
+ *   preview   gateway + files -> the injected Deployment (gen/inject.h)
  *   compile   all of the above, for main.c
+ *
+ * Go's output formats are gen/go.h, the template engine gen/tmpl.h, and
+ * istiod's injection gen/inject.h.
  *
  * Ownership: every tree, string and model of one compilation lives in one
  * struct gw_arena and is freed with it.  Functions that can fail return 0 on
@@ -47,6 +53,11 @@ char *gw_arena_strndup(struct gw_arena *arena, const char *s, size_t len);
 char *gw_arena_strdup(struct gw_arena *arena, const char *s);
 char *gw_arena_printf(struct gw_arena *arena, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Room for one more item in @items (@n of @size bytes held, *@cap room):
+ * the array itself, or a copy in @arena with the capacity doubled (from
+ * 4); the old one stays in the arena until it is freed. */
+void *gw_arena_grow(struct gw_arena *arena, void *items, size_t n,
+		    size_t *cap, size_t size);
 /* Reports "out of memory" and ends the process with GW_EXIT_USAGE. */
 _Noreturn void gw_oom(void);
 /* Grows the malloc'ed @array of @size-byte items so that it holds at least
@@ -54,7 +65,10 @@ _Noreturn void gw_oom(void);
  * (moved, maybe); out of memory ends the process (gw_oom). */
 void *gw_grow(void *array, size_t need, size_t *cap, size_t size);
 
-/* A growable byte buffer; its memory is malloc'ed and owned by the buffer. */
+/* ---- buf.c: a growable byte buffer ------------------------------------- */
+
+/* Its memory is malloc'ed and owned by the buffer; data is NUL-terminated
+ * after len bytes once anything was added. */
 struct gw_buf {
 	char *data;
 	size_t len, cap;
@@ -65,6 +79,15 @@ void gw_buf_puts(struct gw_buf *buf, const char *s);
 void gw_buf_printf(struct gw_buf *buf, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void gw_buf_release(struct gw_buf *buf);
+
+/* ---- utf8.c: UTF-8 ------------------------------------------------------ */
+
+/* Decodes the UTF-8 character at @s (@left bytes) into *@cp: its length,
+ * or 0 for an invalid or truncated sequence (overlong, surrogate, beyond
+ * U+10FFFF included). */
+size_t gw_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp);
+/* Appends @cp (at most U+10FFFF) to @buf as UTF-8. */
+void gw_utf8_put(struct gw_buf *buf, uint32_t cp);
 
 /* ---- diag.c: gcc-style diagnostics ------------------------------------- */
 
@@ -121,6 +144,10 @@ void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 /* Writes every diagnostic to @fp, in input order (sorting the list; it
  * keeps its entries); returns -1 on I/O error. */
 int gw_diag_print(struct gw_diag *diag, void *fp);
+/* Appends @s to @buf as a YAML double-quoted literal, for messages
+ * (\x00 rather than \0, \u0085 rather than \N, astral characters as
+ * they are). */
+void gw_diag_quote(struct gw_buf *buf, const char *s, size_t len);
 /* A user string fit for a message, in @arena: 'text' when every character
  * is printable and no quote, else a YAML double-quoted literal. */
 const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len);
@@ -175,12 +202,6 @@ struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n);
 void gw_format_number(char *buf, double num);
 /* Appends a key to a JSON path: ".key", or "[\"odd key\"]". */
 void gw_path_key(struct gw_buf *path, const char *key, size_t len);
-/* Decodes the UTF-8 character at @s (@left bytes) into *@cp: its length,
- * or 0 for an invalid or truncated sequence (overlong, surrogate, beyond
- * U+10FFFF included). */
-size_t gw_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp);
-/* Appends @cp (at most U+10FFFF) to @buf as UTF-8. */
-void gw_utf8_put(struct gw_buf *buf, uint32_t cp);
 
 /* ---- load.c: spec bytes -> trees --------------------------------------- */
 
@@ -482,8 +503,9 @@ int gw_template_transform(const char *text, size_t len,
 			  enum gw_scenario scenario, char **out,
 			  const char **why);
 
-/* ---- render.c: Kubernetes objects -------------------------------------- */
+/* ---- fileset.c: the files of a run ------------------------------------- */
 
+/* A file set owns its paths (copied by gw_fileset_add) and data. */
 /* One output file: its path below OUT and its bytes (malloc'ed). */
 struct gw_file {
 	char *path;
@@ -502,6 +524,8 @@ void gw_fileset_add(struct gw_fileset *set, const char *path,
 void gw_fileset_release(struct gw_fileset *set);
 void gw_fileset_sort(struct gw_fileset *set);
 
+/* ---- render.c: Kubernetes objects -------------------------------------- */
+
 /* Renders the folder OUT/<ns>/<name>/ of one gateway into @set. */
 int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 		      struct gw_fileset *set);
@@ -514,8 +538,6 @@ int gw_render_control_plane(const char *istio, const char *template_text,
 
 /* True when @s may be written as a plain YAML scalar for every reader. */
 bool gw_emit_plain_safe(const char *s, size_t len);
-/* Appends @s as a YAML double-quoted literal to @buf. */
-void gw_emit_quote(struct gw_buf *buf, const char *s, size_t len);
 /* Emits trees as a YAML stream ("---" between documents) into @buf. */
 int gw_emit_yaml(struct gw_buf *buf, struct gw_node *const *docs, size_t n);
 /* Emits a tree as JSON, formatted exactly as `jq .` formats it. */
@@ -567,10 +589,13 @@ void gw_writer_abort(struct gw_writer *w, struct gw_diag *diag);
 int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		   bool prune, struct gw_buf *report, struct gw_diag *diag);
 
-/* ---- depfile.c: the stamp and the Make/Ninja depfile ------------------ */
+/* ---- sha256.c ------------------------------------------------------------ */
 
 /* SHA-256 of @len bytes at @data. */
 void gw_sha256(const void *data, size_t len, unsigned char digest[32]);
+
+/* ---- depfile.c: the stamp and the Make/Ninja depfile ------------------ */
+
 /* Appends the stamp of @set (sorted): "SHA256  PATH\n" per file, as
  * sha256sum prints it, paths relative to OUT. */
 void gw_depfile_stamp_text(struct gw_buf *out, const struct gw_fileset *set);
@@ -590,76 +615,6 @@ int gw_depfile_text(struct gw_buf *out, const char *target,
 int gw_depfile_write(const char *stamp, const char *depfile,
 		     const struct gw_fileset *set,
 		     const struct gw_fileset *reads, struct gw_diag *diag);
-
-/* ---- inject.c, inject_k8s.c: istiod's injection ----------------------- */
-
-/*
- * Kubernetes types as istiod's Go code sees them (inject_k8s.c).  Trees
- * carry JSON field names; gw_k8s_normalize() is Go's typed round trip
- * (struct order, omitempty, zero structs, canonical quantities),
- * gw_k8s_merge() a strategic merge patch of @patch onto @original (lists
- * merged by their Kubernetes merge key: containers, volumes and env by
- * name, volumeMounts by mountPath, ports by containerPort; otherwise the
- * patch wins), gw_k8s_go_view() the tree with Go field names and zero
- * values as text/template sees the struct (a struct's node has ->src set
- * to its encoding/json bytes, for structToJSON).
- */
-struct gw_k8s_type;
-extern const struct gw_k8s_type gw_k8s_deployment, gw_k8s_pod,
-	gw_k8s_pod_spec, gw_k8s_object_meta, gw_k8s_container;
-
-struct gw_node *gw_k8s_normalize(struct gw_arena *arena,
-				 const struct gw_node *n,
-				 const struct gw_k8s_type *t);
-struct gw_node *gw_k8s_merge(struct gw_arena *arena,
-			     const struct gw_node *original,
-			     const struct gw_node *patch,
-			     const struct gw_k8s_type *t);
-struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
-			       const struct gw_node *n,
-			       const struct gw_k8s_type *t);
-/* Go's encoding/json and sigs.k8s.io/yaml, which istiod and istioctl
- * write these trees with, are in gen/go.h. */
-
-/* The injector's inputs: templates (parsed), values and mesh config. */
-struct gw_inject_config;
-
-struct gw_inject_config *gw_inject_config_new(struct gw_arena *arena);
-/* Parses @text as template @name (errors reported at @mark). */
-int gw_inject_add_template(struct gw_inject_config *cfg, struct gw_diag *diag,
-			   const char *name, const char *text, size_t len,
-			   struct gw_mark mark);
-/* The istio-sidecar-injector ConfigMap's data.config, data.values and the
- * istio ConfigMap's data.mesh, as bytes named @name in diagnostics. */
-int gw_inject_load_config(struct gw_inject_config *cfg, struct gw_diag *diag,
-			  const char *name, const char *data, size_t len);
-int gw_inject_load_values(struct gw_inject_config *cfg, struct gw_diag *diag,
-			  const char *name, const char *data, size_t len);
-int gw_inject_load_mesh(struct gw_inject_config *cfg, struct gw_diag *diag,
-			const char *name, const char *data, size_t len);
-/* The three read from files (gwc inject). */
-int gw_inject_files(struct gw_arena *arena, struct gw_diag *diag,
-		    const char *config, const char *values, const char *mesh,
-		    struct gw_inject_config **cfg);
-/*
- * Injects the Deployment @doc as `istioctl kube-inject` would and appends
- * the result, followed by "---\n", to @out.  @revision may be NULL.
- */
-int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
-			 const struct gw_inject_config *cfg,
-			 const char *revision, const struct gw_node *doc,
-			 struct gw_buf *out);
-/* Makes the built-in values (@values) and mesh config (@mesh) follow a
- * control plane: its namespace and revision (NULL: none), as istiod's
- * ConfigMaps of that control plane hold them. */
-void gw_inject_follow_control_plane(struct gw_inject_config *cfg,
-				    bool values, bool mesh,
-				    const char *cp_namespace,
-				    const char *revision);
-/* The sidecar.istio.io/status JSON of a rendered template pod's spec. */
-const char *gw_inject_status(struct gw_arena *arena,
-			     const struct gw_node *template_spec,
-			     const char *revision);
 
 /* ---- preview.c: spec.injectionPreview --------------------------------- */
 

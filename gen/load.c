@@ -525,15 +525,8 @@ static int parse_stream(struct loader *ld, struct gw_node ***docs,
 			return -1;
 		if (next_event(ld))
 			return -1;	/* DOCUMENT-END */
-		if (*ndocs == cap) {
-			struct gw_node **bigger;
-
-			cap = cap ? cap * 2 : 4;
-			bigger = gw_arena_alloc(ld->arena, cap * sizeof(*bigger));
-			if (*ndocs)
-				memcpy(bigger, *docs, *ndocs * sizeof(*bigger));
-			*docs = bigger;
-		}
+		*docs = gw_arena_grow(ld->arena, *docs, *ndocs, &cap,
+				      sizeof(**docs));
 		(*docs)[(*ndocs)++] = doc;
 	}
 	if (!*ndocs) {

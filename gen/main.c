@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gwc.h"
+#include "inject.h"
 
 static const char usage_text[] =
 	"usage: gwc build [-o OUT] [--prune] [--check] [-j N]\n"
@@ -288,23 +289,20 @@ static int run_inject(int argc, char **argv)
 		{ "revision", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL, *values = NULL, *mesh = NULL, *rev = NULL;
-	struct gw_inject_config *cfg = NULL;
+	struct gw_inject_options opt = { 0 };
 	struct gw_arena *arena;
 	struct gw_diag diag;
-	struct gw_node **docs;
 	struct gw_buf out = { 0 };
-	size_t ndocs, i;
-	int c, status = GW_EXIT_OK;
+	int c, status;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': config = optarg; break;
-		case 'v': values = optarg; break;
-		case 'm': mesh = optarg; break;
-		case 'r': rev = optarg; break;
+		case 'c': opt.config = optarg; break;
+		case 'v': opt.values = optarg; break;
+		case 'm': opt.mesh = optarg; break;
+		case 'r': opt.revision = optarg; break;
 		case ':':
 			return usage_error("option '%s' needs an argument",
 					   argv[optind - 1]);
@@ -313,19 +311,15 @@ static int run_inject(int argc, char **argv)
 					   argv[optind - 1]);
 		}
 	}
-	if (!config || !values || !mesh)
+	if (!opt.config || !opt.values || !opt.mesh)
 		return usage_error("%s", "inject needs --injector-config, "
 				   "--values and --mesh");
 	if (optind != argc - 1)
 		return usage_error("%s", "inject takes one Deployment file");
+	opt.deployment = argv[optind];
 	arena = gw_arena_new();
 	gw_diag_init(&diag, arena);
-	if (gw_inject_files(arena, &diag, config, values, mesh, &cfg) ||
-	    gw_load_file(arena, &diag, argv[optind], &docs, &ndocs))
-		status = GW_EXIT_SPEC;
-	for (i = 0; status == GW_EXIT_OK && i < ndocs; i++)
-		if (gw_inject_deployment(arena, &diag, cfg, rev, docs[i], &out))
-			status = GW_EXIT_SPEC;
+	status = gw_inject_run(&opt, &diag, &out);
 	status = report(&diag, status == GW_EXIT_OK ? &out : NULL, status);
 	gw_buf_release(&out);
 	gw_arena_free(arena);

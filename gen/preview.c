@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "gwc.h"
+#include "inject.h"
 
 static const char *const input_keys[] = { "spec.injectionPreview.values",
 					   "spec.injectionPreview.mesh" };

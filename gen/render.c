@@ -439,48 +439,6 @@ static struct gw_node *render_virtual_service(struct renderer *r,
 
 /* ---- files ------------------------------------------------------------- */
 
-void gw_fileset_add(struct gw_fileset *set, const char *path, char *data,
-		    size_t len)
-{
-	if (set->n == set->cap) {
-		set->cap = set->cap ? set->cap * 2 : 16;
-		set->files = realloc(set->files, set->cap * sizeof(*set->files));
-		if (!set->files)
-			gw_oom();
-	}
-	set->files[set->n].path = strdup(path);
-	if (!set->files[set->n].path)
-		gw_oom();
-	set->files[set->n].data = data;
-	set->files[set->n].len = len;
-	set->files[set->n].mode = 0644;
-	set->n++;
-}
-
-void gw_fileset_release(struct gw_fileset *set)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++) {
-		free(set->files[i].path);
-		free(set->files[i].data);
-	}
-	free(set->files);
-	memset(set, 0, sizeof(*set));
-}
-
-static int compare_files(const void *a, const void *b)
-{
-	return strcmp(((const struct gw_file *)a)->path,
-		      ((const struct gw_file *)b)->path);
-}
-
-void gw_fileset_sort(struct gw_fileset *set)
-{
-	if (set->n > 1)
-		qsort(set->files, set->n, sizeof(*set->files), compare_files);
-}
-
 /* Emits @docs as the file @dir/@name and lists it in @resources. */
 static int add_yaml(struct renderer *r, struct gw_fileset *set,
 		    const char *dir, const char *name, struct gw_node *resources,

@@ -67,24 +67,10 @@ struct gw_node *gw_node_seq(struct gw_arena *arena)
 }
 
 /* Grows an arena array of @size-byte items from @cap to hold one more. */
-static void *grow(struct gw_arena *arena, void *items, size_t n, size_t *cap,
-		  size_t size)
-{
-	void *bigger;
-
-	if (n < *cap)
-		return items;
-	*cap = *cap ? *cap * 2 : 4;
-	bigger = gw_arena_alloc(arena, *cap * size);
-	if (n)
-		memcpy(bigger, items, n * size);
-	return bigger;
-}
-
 void gw_seq_push(struct gw_arena *arena, struct gw_node *seq,
 		 struct gw_node *item)
 {
-	seq->u.seq.items = grow(arena, seq->u.seq.items, seq->u.seq.n,
+	seq->u.seq.items = gw_arena_grow(arena, seq->u.seq.items, seq->u.seq.n,
 				&seq->u.seq.cap, sizeof(*seq->u.seq.items));
 	seq->u.seq.items[seq->u.seq.n++] = item;
 }
@@ -94,7 +80,7 @@ struct gw_node *gw_map_put(struct gw_arena *arena, struct gw_node *map,
 {
 	struct gw_pair *p;
 
-	map->u.map.pairs = grow(arena, map->u.map.pairs, map->u.map.n,
+	map->u.map.pairs = gw_arena_grow(arena, map->u.map.pairs, map->u.map.n,
 				&map->u.map.cap, sizeof(*map->u.map.pairs));
 	p = &map->u.map.pairs[map->u.map.n++];
 	p->key = gw_node_str(arena, key);
@@ -302,60 +288,8 @@ void gw_path_key(struct gw_buf *path, const char *key, size_t len)
 		gw_buf_add(path, key, len);
 	} else {
 		gw_buf_puts(path, "[");
-		gw_emit_quote(path, key, len);
+		gw_diag_quote(path, key, len);
 		gw_buf_puts(path, "]");
 	}
 }
 
-size_t gw_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xe0) == 0xc0) {
-		len = 2, c &= 0x1f, min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3, c &= 0x0f, min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (left < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-void gw_utf8_put(struct gw_buf *buf, uint32_t cp)
-{
-	char c[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		c[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		c[0] = (char)(0xC0 | cp >> 6), n = 2;
-	} else if (cp < 0x10000) {
-		c[0] = (char)(0xE0 | cp >> 12), n = 3;
-	} else {
-		c[0] = (char)(0xF0 | cp >> 18), n = 4;
-	}
-	if (n > 3)
-		c[n - 3] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	if (n > 2)
-		c[n - 2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	if (n > 1)
-		c[n - 1] = (char)(0x80 | (cp & 0x3F));
-	gw_buf_add(buf, c, n);
-}

@@ -121,7 +121,7 @@ static void describe(struct gw_buf *out, const struct gw_node *n)
 		       ((unsigned char)n->u.str.s[cut] & 0xc0) == 0x80)
 			cut--;	/* not inside a UTF-8 sequence */
 		gw_buf_puts(out, "string ");
-		gw_emit_quote(out, n->u.str.s, cut);
+		gw_diag_quote(out, n->u.str.s, cut);
 		if (cut < n->u.str.len)
 			gw_buf_puts(out, "...");
 		break;

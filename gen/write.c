@@ -554,13 +554,8 @@ static int group_folders(struct writer *w, const struct gw_fileset *set,
 		struct folder *f;
 		size_t prefix;
 
-		if (w->nfolders == w->cap) {
-			w->cap = w->cap ? w->cap * 2 : 16;
-			w->folders = realloc(w->folders,
-					     w->cap * sizeof(*w->folders));
-			if (!w->folders)
-				gw_oom();
-		}
+		w->folders = gw_grow(w->folders, w->nfolders + 1, &w->cap,
+				     sizeof(*w->folders));
 		f = &w->folders[w->nfolders];
 		memset(f, 0, sizeof(*f));
 		if (split_path(w, path, &f->parent, &f->name, &prefix)) {
@@ -873,12 +868,7 @@ static char **sorted_names(int fd)
 	while (d && (e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (n + 1 >= cap) {
-			cap = cap ? cap * 2 : 16;
-			names = realloc(names, cap * sizeof(*names));
-			if (!names)
-				gw_oom();
-		}
+		names = gw_grow(names, n + 2, &cap, sizeof(*names));
 		names[n] = strdup(e->d_name);
 		if (!names[n++])
 			gw_oom();

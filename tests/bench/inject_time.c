@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "inject.h"
 #include "gwc.h"
 
 static double cpu_seconds(void)

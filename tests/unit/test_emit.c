@@ -1,6 +1,6 @@
 /*
  * test_emit.c - gw_emit_plain_safe() (which strings may stay plain for
- * every YAML 1.1 and 1.2 reader), gw_emit_quote() (the escaper),
+ * every YAML 1.1 and 1.2 reader), gw_diag_quote() (the escaper),
  * gw_emit_yaml() and gw_emit_json() (exact bytes, JSON as `jq .` prints).
  */
 #include <ctype.h>
@@ -148,7 +148,7 @@ static void assert_quote(const char *s, size_t len, const char *want)
 	struct gw_buf buf = { 0 };
 
 	gw_buf_puts(&buf, "<");
-	gw_emit_quote(&buf, s, len);
+	gw_diag_quote(&buf, s, len);
 	gw_buf_puts(&buf, ">");
 	assert_string_equal(buf.data, want);
 	gw_buf_release(&buf);

@@ -5,6 +5,7 @@
  * annotation, quantity canonicalisation, and gw_inject_deployment() end to
  * end with templates that hold no actions, and its errors.
  */
+#include "inject.h"
 #include "unit.h"
 
 #include "go.h"

@@ -29,7 +29,7 @@ static void describe(struct gw_buf *out, const struct gw_node *n)
 		break;
 	case GW_STR:
 		gw_buf_puts(out, "str ");
-		gw_emit_quote(out, n->u.str.s, n->u.str.len);
+		gw_diag_quote(out, n->u.str.s, n->u.str.len);
 		break;
 	case GW_SEQ:
 		gw_buf_puts(out, "[");

@@ -248,7 +248,7 @@ static void mismatch(struct checker *c, const char *fmt, ...)
 static const char *show(struct gw_buf *buf, const char *s, size_t len)
 {
 	buf->len = 0;
-	gw_emit_quote(buf, s, len > 60 ? 60 : len);
+	gw_diag_quote(buf, s, len > 60 ? 60 : len);
 	if (len > 60)
 		gw_buf_puts(buf, "...");
 	return buf->data;

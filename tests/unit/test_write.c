@@ -100,7 +100,7 @@ static int collect(const char *path, const struct stat *st, int type,
 		if (!strcmp(data, MARKER_TEXT))
 			gw_buf_puts(&line, "<marker>");
 		else
-			gw_emit_quote(&line, data, len);
+			gw_diag_quote(&line, data, len);
 		free(data);
 	} else if (type == FTW_SL) {
 		gw_buf_puts(&line, " -> link");

@@ -14,7 +14,8 @@
  * onto the pod, the user's own containers applied again on top
  * (proxy.istio.io/overrides), then prometheus annotations,
  * sidecar.istio.io/status and container order.  Kubernetes types come
- * from inject_k8s.c, Go's JSON and YAML output from gen/go/.
+ * from k8s.c, Go's JSON and YAML output from gen/go/; the `gwc inject`
+ * command (gw_inject_run) is at the end.
  *
  * Invariants: the inputs are never modified; every tree lives in the arena
  * of the job; errors are reported to the diag with a position and the
@@ -27,6 +28,7 @@
 #include <strings.h>
 
 #include "go.h"
+#include "inject.h"
 #include "tmpl.h"
 
 #define PROXY_UID 1337
@@ -1476,4 +1478,31 @@ void gw_inject_follow_control_plane(struct gw_inject_config *cfg,
 		map_set(arena, cfg->mesh, "rootNamespace",
 			gw_node_str(arena, cp_namespace));
 	}
+}
+
+/* ---- gwc inject ----------------------------------------------------------- */
+
+int gw_inject_run(const struct gw_inject_options *opt, struct gw_diag *diag,
+		  struct gw_buf *out)
+{
+	struct gw_arena *arena = gw_arena_new();
+	struct gw_inject_config *cfg = NULL;
+	struct gw_diag local;
+	struct gw_node **docs;
+	size_t ndocs, i;
+	int status = GW_EXIT_OK;
+
+	gw_diag_init(&local, arena);
+	if (gw_inject_files(arena, &local, opt->config, opt->values, opt->mesh,
+			    &cfg) ||
+	    gw_load_file(arena, &local, opt->deployment, &docs, &ndocs))
+		status = GW_EXIT_SPEC;
+	for (i = 0; status == GW_EXIT_OK && i < ndocs; i++)
+		if (gw_inject_deployment(arena, &local, cfg, opt->revision,
+					 docs[i], out))
+			status = GW_EXIT_SPEC;
+	gw_diag_merge(diag, &local);
+	gw_diag_release(&local);
+	gw_arena_free(arena);
+	return status;
 }

@@ -1,5 +1,5 @@
 /*
- * inject_k8s.c - Kubernetes objects as istiod's Go types see them.
+ * k8s.c - Kubernetes objects as istiod's Go types see them.
  *
  * Consumes JSON-named trees (a Deployment, a Pod, a rendered injection
  * template) and produces what Go's typed round trip would: fields in struct
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "go.h"
+#include "inject.h"
 
 enum kt_kind {
 	KT_ANY, KT_STR, KT_INT, KT_BOOL, KT_QTY, KT_INTSTR, KT_TIME,
