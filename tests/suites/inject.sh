@@ -14,10 +14,13 @@
 #                                 skip line saying how many lines differ
 #   inject/legacy/EXAMPLE         every example with a legacy kernel, built
 #                                 by gwc build, injected by gwc inject with
-#                                 the template gwc installs for it: the pod
-#                                 has no sysctls (and with istiod's own
-#                                 1.24 gateway template, as a control, it
-#                                 has the sysctl)
+#                                 the templates gwc installs for it (its
+#                                 overlay after istiod's gateway template,
+#                                 the built-in one, or the gateway template
+#                                 gwc replaces it with): the pod has no
+#                                 sysctls (and with istiod's own 1.24
+#                                 gateway template, as a control, it has
+#                                 the sysctl)
 #   inject/preview/EXAMPLE        the same example with spec.injectionPreview:
 #                                 gateway-deployment.injected.yaml is what
 #                                 gwc inject prints (without "---"), and
@@ -138,12 +141,19 @@ print("\n".join(names) if names else "none")
 EOF
 }
 
-# An injector config holding @1 as its gateway template.
+# An injector config holding the templates gwc installs in folder @1
+# (OUT/istio/NAME): its gateway template (else @2, istiod's own) and its
+# overlays, injection-template-NAME.txt as NAME.
 config_of() {
-	python3 - "$1" <<'EOF'
-import sys, yaml
-text = open(sys.argv[1]).read()
-print(yaml.safe_dump({"policy": "enabled", "templates": {"gateway": text}},
+	python3 - "$1" "$2" <<'EOF'
+import glob, os, sys, yaml
+folder, stock = sys.argv[1], sys.argv[2]
+gateway = os.path.join(folder, "gateway-injection-template.txt")
+templates = {"gateway": open(gateway if os.path.exists(gateway) else stock).read()}
+for f in sorted(glob.glob(os.path.join(folder, "injection-template-*.txt"))):
+    name = os.path.basename(f)[len("injection-template-"):-len(".txt")]
+    templates[name] = open(f).read()
+print(yaml.safe_dump({"policy": "enabled", "templates": templates},
                      default_style=None, width=1 << 30))
 EOF
 }
@@ -161,13 +171,13 @@ for spec in "$top"/examples/*.yaml; do
 		continue
 	fi
 	deploy=$(ls "$o"/*/*/gateway-deployment.yaml 2>/dev/null | head -n1)
-	tmpl=$(ls "$o"/istio/*/gateway-injection-template.txt 2>/dev/null |
-		head -n1)
+	tmpl=$(ls "$o"/istio/*/istio-patch.json 2>/dev/null | head -n1)
 	if [ -z "$deploy" ] || [ -z "$tmpl" ]; then
 		fail "$name" "no Deployment or no installed template in $o"
 		continue
 	fi
-	config_of "$tmpl" >"$work/config.yaml"
+	config_of "$(dirname "$tmpl")" "$top/templates/gateway-injection-template.txt" \
+		>"$work/config.yaml"
 	if ! "$GWC" inject --injector-config "$work/config.yaml" \
 		--values "$values" --mesh "$mesh" "$deploy" \
 		>"$work/injected.yaml" 2>"$work/err"; then
@@ -179,11 +189,14 @@ for spec in "$top"/examples/*.yaml; do
 		fail "$name" "the injected pod has sysctls: $got"
 		continue
 	fi
-	# the control: istiod's own template puts the sysctl there
+	# the control: istiod's own template puts the sysctl there (the
+	# Deployment asking for istiod's gateway template alone)
 	if [ -d "$conf/1.24.0" ]; then
+		sed 's|^\( *inject.istio.io/templates:\).*|\1 gateway|' "$deploy" \
+			>"$work/stock-deploy.yaml"
 		if ! "$GWC" inject \
 			--injector-config "$conf/1.24.0/default.template.gen.yaml" \
-			--values "$values" --mesh "$mesh" "$deploy" \
+			--values "$values" --mesh "$mesh" "$work/stock-deploy.yaml" \
 			>"$work/control.yaml" 2>"$work/err"; then
 			fail "$name" "control: gwc inject failed: $(head -c 300 "$work/err")"
 			continue
