@@ -27,17 +27,18 @@
 #                                 kustomization.yaml does not list it
 #   inject/overlay/VER/OVERLAY    for every stock gateway template in
 #                                 $SHARED/upstream/istio/injection-templates/
-#                                 and every legacy-kernel overlay: Istio's
-#                                 gateway test Deployment injected with
-#                                 `gateway,OVERLAY` equals, as data, the same
-#                                 Deployment injected with `gateway` with
-#                                 exactly the overlay's changes (the pod's
-#                                 sysctls gone; -root: istio-proxy runs as
-#                                 0:0, runAsNonRoot false, NET_BIND_SERVICE;
-#                                 -netbind: the capability); only the input
-#                                 annotation inject.istio.io/templates is
-#                                 normalised; and the stock pod has the sysctl
-#                                 (the control)
+#                                 and every legacy-kernel overlay gwc build
+#                                 writes (its istio-patch.json must set only
+#                                 that template): gwc's Deployment, naming
+#                                 `gateway,OVERLAY`, injected equals, as
+#                                 data, the same Deployment injected with
+#                                 `gateway` plus exactly the overlay's
+#                                 changes (the pod's sysctls gone; -root:
+#                                 istio-proxy runs as 0:0, runAsNonRoot
+#                                 false, NET_BIND_SERVICE; -netbind: the
+#                                 capability); only the input annotation
+#                                 inject.istio.io/templates is normalised;
+#                                 and the stock pod has the sysctl (control)
 #   inject/revision               --revision REV: the status annotation's
 #                                 revision and istio.io/rev
 #   inject/preview/files          spec.injectionPreview with a values and a
@@ -235,62 +236,33 @@ done
 
 # ---- legacy-kernel overlays: upgrade-safe over every stock template -------
 # The overlays gwc installs for nodes on Linux < 4.11 (istiod runs them after
-# `gateway`, from inject.istio.io/templates: gateway,NAME).  Until gwc build
-# writes them, their texts are fixtures here.
+# `gateway`, from inject.istio.io/templates: gateway,NAME): gwc build of a
+# spec for each writes it, with the gateway Deployment that names it and the
+# Istio merge patch that installs it, to $work/overlay/NAME/out/.
 templates=$SHARED/upstream/istio/injection-templates
 overlays="gwc-legacy-kernel gwc-legacy-kernel-root gwc-legacy-kernel-netbind"
-mkdir -p "$work/overlay"
-printf 'spec:\n  securityContext:\n    sysctls: []\n' \
-	>"$work/overlay/gwc-legacy-kernel.txt"
-cat >"$work/overlay/gwc-legacy-kernel-root.txt" <<'EOF'
+for ov in $overlays; do
+	mkdir -p "$work/overlay/$ov"
+	case $ov in
+	gwc-legacy-kernel) ports= ;;
+	gwc-legacy-kernel-root) ports=", privilegedPorts: root" ;;
+	*) ports=", privilegedPorts: netBindService" ;;
+	esac
+	cat >"$work/overlay/$ov/spec.yaml" <<EOF
+apiVersion: gwc.dev/v1alpha1
+kind: GatewaySpec
+metadata: {name: gw, namespace: edge}
 spec:
-  securityContext:
-    sysctls: []
-  containers:
-  - name: istio-proxy
-    securityContext:
-      runAsUser: 0
-      runAsGroup: 0
-      runAsNonRoot: false
-      capabilities:
-        add:
-        - NET_BIND_SERVICE
+  nodes: {kernelVersion: 3.10.0-1160.el7.x86_64$ports}
 EOF
-cat >"$work/overlay/gwc-legacy-kernel-netbind.txt" <<'EOF'
-spec:
-  securityContext:
-    sysctls: []
-  containers:
-  - name: istio-proxy
-    securityContext:
-      capabilities:
-        add:
-        - NET_BIND_SERVICE
+	[ -z "$ports" ] || cat >>"$work/overlay/$ov/spec.yaml" <<'EOF'
+  service:
+    ports:
+    - {name: status-port, port: 15021}
+    - {name: http2, port: 80, targetPort: 80}
+    - {name: https, port: 443, targetPort: 443}
 EOF
-
-# Istio's own injection test input: a gateway Deployment whose istio-proxy
-# sets nothing of its own, so the templates decide every field.
-cat >"$work/overlay/gateway.yaml" <<'EOF'
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: istio-ingressgateway
-spec:
-  selector:
-    matchLabels:
-      istio: ingressgateway
-  template:
-    metadata:
-      labels:
-        istio: ingressgateway
-      annotations:
-        inject.istio.io/templates: gateway
-    spec:
-      containers:
-      - name: istio-proxy
-        image: auto
-        imagePullPolicy: IfNotPresent
-EOF
+done
 
 # An injector config of @1 as `gateway` and @3 as template @2.
 overlay_config() {
@@ -351,12 +323,49 @@ if got != want:
 EOF
 }
 
+# why_not OVERLAY: why gwc build's output for OVERLAY's spec cannot be
+# checked (empty when it can): the overlay text, a patch that sets only it,
+# and a Deployment that names it, with a copy naming `gateway` alone.
+why_not() {
+	local o=$work/overlay/$1/out
+	if ! "$GWC" build -o "$o" "$work/overlay/$1/spec.yaml" >/dev/null \
+		2>"$work/err"; then
+		echo "gwc build failed: $(head -c 300 "$work/err")"
+		return
+	fi
+	if [ ! -f "$o/istio/default/injection-template-$1.txt" ]; then
+		echo "no istio/default/injection-template-$1.txt: $(cd "$o" && find istio -type f | tr '\n' ' ')"
+		return
+	fi
+	python3 - "$o/istio/default/istio-patch.json" "$1" <<'EOF' || return
+import json, sys
+p = json.load(open(sys.argv[1]))
+want = {"spec": {"values": {"sidecarInjectorWebhook": {"templates": {
+    sys.argv[2]: p["spec"]["values"]["sidecarInjectorWebhook"]["templates"]
+    .get(sys.argv[2])}}}}}
+if p != want or want["spec"]["values"]["sidecarInjectorWebhook"][
+        "templates"][sys.argv[2]] is None:
+    print("istio-patch.json sets more or other than templates.%s: %s"
+          % (sys.argv[2], json.dumps(p)[:300]))
+EOF
+	sed "s/^\( *inject.istio.io\/templates:\) \"gateway,$1\"$/\1 gateway/" \
+		"$o/edge/gw/gateway-deployment.yaml" >"$work/overlay/$1/stock.yaml"
+	if cmp -s "$o/edge/gw/gateway-deployment.yaml" \
+		"$work/overlay/$1/stock.yaml"; then
+		echo "the Deployment does not name gateway,$1: $(grep -h inject.istio.io/templates "$o/edge/gw/gateway-deployment.yaml")"
+	fi
+}
+
 # Values and mesh: the conformance inputs of the same release where
 # injection-conformance/ has them (1.22.0, 1.24.0), otherwise gwc's built-in
 # Istio 1.26 defaults (every stock template injects with either).
 if [ ! -d "$templates" ]; then
 	skip inject/overlay "$templates is absent"
 else
+	for ov in $overlays; do
+		why=$(why_not "$ov")
+		printf '%s\n' "$why" >"$work/overlay/$ov/why"
+	done
 	for stock in "$templates"/gateway-injection-template@*.yaml; do
 		ver=${stock##*@}
 		ver=${ver%.yaml}
@@ -368,19 +377,24 @@ else
 		fi
 		for ov in $overlays; do
 			name=inject/overlay/$ver/$ov
-			d=$work/overlay/$ver-$ov
+			o=$work/overlay/$ov
+			d=$o/$ver
 			mkdir -p "$d"
-			overlay_config "$stock" "$ov" "$work/overlay/$ov.txt" \
+			why=$(cat "$o/why")
+			if [ -n "$why" ]; then
+				fail "$name" "$why"
+				continue
+			fi
+			overlay_config "$stock" "$ov" \
+				"$o/out/istio/default/injection-template-$ov.txt" \
 				>"$d/config.yaml"
-			sed "s/^\( *inject.istio.io\/templates:\) gateway$/\1 gateway,$ov/" \
-				"$work/overlay/gateway.yaml" >"$d/gateway.yaml"
 			if ! "$GWC" inject --injector-config "$d/config.yaml" \
-				--values "$values" --mesh "$mesh" \
-				"$work/overlay/gateway.yaml" >"$d/stock.yaml" \
-				2>"$work/err"; then
+				--values "$values" --mesh "$mesh" "$o/stock.yaml" \
+				>"$d/stock.yaml" 2>"$work/err"; then
 				fail "$name" "gwc inject (gateway) failed: $(head -c 300 "$work/err")"
 			elif ! "$GWC" inject --injector-config "$d/config.yaml" \
-				--values "$values" --mesh "$mesh" "$d/gateway.yaml" \
+				--values "$values" --mesh "$mesh" \
+				"$o/out/edge/gw/gateway-deployment.yaml" \
 				>"$d/overlaid.yaml" 2>"$work/err"; then
 				fail "$name" "gwc inject (gateway,$ov) failed: $(head -c 300 "$work/err")"
 			elif why=$(overlay_diff "$d/stock.yaml" "$d/overlaid.yaml" \
