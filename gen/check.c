@@ -382,6 +382,159 @@ static void check_kernel(struct checker *c)
 		      gw->kernel_version, strlen(gw->kernel_version)));
 }
 
+/* The node at @path ("spec.deployment.securityContext") of the spec. */
+static const struct gw_node *spec_at(const struct gw_gateway *gw,
+				     const char *const *path)
+{
+	const struct gw_node *n = gw->doc;
+
+	for (; n && *path; path++)
+		n = n->kind == GW_MAP ? gw_map_get(n, *path) : NULL;
+	return n;
+}
+
+/* "80, 443": the Service target ports below 1024, in @arena. */
+static const char *low_targets(struct gw_arena *arena,
+			       const struct gw_gateway *gw)
+{
+	struct gw_buf list = { 0 };
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < gw->nports; i++)
+		if (gw->ports[i].target_port < 1024)
+			gw_buf_printf(&list, "%s%ld", list.len ? ", " : "",
+				      gw->ports[i].target_port);
+	s = gw_arena_strdup(arena, list.data ? list.data : "");
+	gw_buf_release(&list);
+	return s;
+}
+
+/*
+ * Nodes older than Linux 4.11: no net.ipv4.ip_unprivileged_port_start,
+ * and the proxy (uid 1337) keeps no capability after exec (Kubernetes
+ * and containerd set no ambient ones), so it binds only ports of 1024
+ * and above unless the spec chooses root.  gwc's verdict for each choice
+ * is what tests/suites/legacy-bind.sh checks against the kernel.
+ */
+static void check_privileged_ports(struct checker *c, struct gw_arena *arena)
+{
+	static const char *const run_as_non_root[] = {
+		"spec", "deployment", "securityContext", "runAsNonRoot", NULL
+	};
+	const struct gw_gateway *gw = c->gw;
+	const struct gw_node *n;
+	struct gw_buf moved = { 0 };
+	bool low = false;
+	size_t i;
+
+	for (i = 0; gw->legacy_kernel && i < gw->nports; i++) {
+		const struct gw_port *p = &gw->ports[i];
+
+		if (p->target_moved)
+			gw_buf_printf(&moved, "%s%ld for port %ld", moved.len ?
+				      ", " : "", p->target_port, p->port);
+		if (p->target_port >= 1024)
+			continue;
+		low = true;
+		if (gw->privileged == GW_PRIVILEGED_NONE)
+			error(c, p->target_mark, "spec.service.ports[%zu]."
+			      "targetPort: %ld is below 1024, which the proxy "
+			      "(uid 1337, no capabilities) cannot bind on nodes "
+			      "older than Linux 4.11; target 1024 or above "
+			      "(without a targetPort gwc picks %ld), or set "
+			      "spec.nodes.privilegedPorts to root (the proxy "
+			      "runs as root) or netBindService "
+			      "(NET_BIND_SERVICE, which binds only where the "
+			      "container runtime sets ambient capabilities)",
+			      i, p->target_port, p->port + 8000);
+	}
+	if (moved.len)
+		gw_diag_add(c->diag, GW_SEV_NOTE, gw->kernel_mark,
+			    "spec.service.ports: the proxy cannot bind ports "
+			    "below 1024 on nodes older than Linux 4.11, so gwc "
+			    "sets targetPort %s (the Gateway's servers keep the "
+			    "Service ports); give a targetPort to choose "
+			    "another", moved.data);
+	gw_buf_release(&moved);
+	if (gw->privileged == GW_PRIVILEGED_NONE)
+		return;
+	if (!gw->legacy_kernel) {
+		warning(c, gw->privileged_mark, "spec.nodes.privilegedPorts: "
+			"has no effect on nodes of Linux 4.11 or later (the "
+			"sysctl lets the proxy bind every port)");
+		return;
+	}
+	if (!low) {
+		warning(c, gw->privileged_mark, "spec.nodes.privilegedPorts: "
+			"has no effect: no Service targetPort is below 1024");
+		return;
+	}
+	if (gw->privileged == GW_PRIVILEGED_NET_BIND) {
+		warning(c, gw->privileged_mark, "spec.nodes.privilegedPorts: "
+			"netBindService: the proxy runs as uid 1337, and "
+			"Kubernetes with containerd or CRI-O sets no ambient "
+			"capabilities (kubernetes#56374), so NET_BIND_SERVICE "
+			"does not let it bind %s: the gateway will not serve "
+			"there; target 1024 or above, or choose root",
+			low_targets(arena, gw));
+		return;
+	}
+	if (gw_model_replaces_template(gw)) {
+		error(c, gw->privileged_mark, "spec.nodes.privilegedPorts: "
+		      "root needs spec.controlPlane.legacyTemplate: overlay "
+		      "(gwc sets the proxy's user in its overlay template)");
+		return;
+	}
+	n = spec_at(gw, run_as_non_root);
+	if (n && n->kind == GW_BOOL && n->u.b)
+		error(c, n->mark, "spec.deployment.securityContext.runAsNonRoot: "
+		      "true contradicts spec.nodes.privilegedPorts: root (the "
+		      "pod would be refused: the proxy's runAsUser 0 breaks "
+		      "the non-root policy)");
+	warning(c, gw->privileged_mark, "spec.nodes.privilegedPorts: root: the "
+		"istio-proxy container runs as uid 0 with NET_BIND_SERVICE "
+		"and runAsNonRoot: false to bind %s; a compromised proxy is "
+		"root in its container, and a namespace that enforces the "
+		"restricted Pod Security level refuses the pod",
+		low_targets(arena, gw));
+}
+
+/* Which gateway template gwc installs, and that it fits the Istio. */
+static void check_template_choice(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+
+	if (gw->legacy_kernel && gw->template_path && !gw->pin_template &&
+	    gw->legacy_template == GW_LEGACY_OVERLAY) {
+		error(c, gw->template_mark, "spec.controlPlane."
+		      "injectionTemplate: with legacyTemplate: overlay (the "
+		      "default) gwc installs a small overlay and leaves "
+		      "istiod's own gateway template in place; set "
+		      "spec.controlPlane.legacyTemplate: replace to install "
+		      "this template adapted for old kernels");
+		return;
+	}
+	if (!gw_model_replaces_template(gw) || gw->template_path)
+		return;
+	/* the built-in template is Istio 1.26's: replacing istiod's own
+	 * with it is right only for that release */
+	if (!gw->version)
+		error(c, gw->pin_template ? gw->template_demand_mark :
+		      gw->legacy_template_mark, "spec.controlPlane.version: "
+		      "needed to replace istiod's gateway template with the "
+		      "built-in one, which is Istio 1.26's (give version, or "
+		      "injectionTemplate with your release's template)");
+	else if (strncmp(gw->version + (gw->version[0] == 'v'), "1.26", 4) ||
+		 (gw->version[(gw->version[0] == 'v') + 4] != '\0' &&
+		  gw->version[(gw->version[0] == 'v') + 4] != '.'))
+		error(c, gw->version_mark, "spec.controlPlane.version: %s is "
+		      "not a 1.26 release, and the built-in gateway template "
+		      "is Istio 1.26's; give spec.controlPlane.injectionTemplate "
+		      "with the gateway template of %s", gw->version,
+		      gw->version);
+}
+
 unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
 {
 	struct checker c = { diag, gw, 0 };
@@ -394,5 +547,7 @@ unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
 	check_pdb(&c);
 	check_injection(&c, diag->arena);
 	check_kernel(&c);
+	check_privileged_ports(&c, diag->arena);
+	check_template_choice(&c);
 	return c.errors;
 }

@@ -31,7 +31,10 @@ struct summary {
 	struct gw_mark mark, name_mark, kernel_mark, template_mark;
 	struct gw_mark template_demand_mark;
 	bool kernel_version, legacy, pin;
-	long lowest_port;
+	bool replaces;		/* installs a whole gateway template */
+	bool overlay;		/* gets a legacy-kernel overlay */
+	bool bind;		/* netBindService with a target below 1024 */
+	enum gw_privileged privileged;
 };
 
 struct control_plane {
@@ -42,8 +45,9 @@ struct control_plane {
 	const char *source;			/* its path, or "built-in" */
 	const char *installed;			/* the text written, or NULL */
 	enum gw_scenario scenario;
-	bool legacy;
-	long lowest_port;
+	bool legacy;				/* a replacing gateway's kernel */
+	bool bind;				/* ...with netBindService */
+	unsigned overlays;			/* 1 << enum gw_privileged */
 };
 
 /*
@@ -116,7 +120,11 @@ static void summarize(struct compilation *c, struct summary *s,
 	s->kernel_version = gw->kernel_version != NULL;
 	s->legacy = gw->legacy_kernel;
 	s->pin = gw->pin_template;
-	s->lowest_port = gw_model_lowest_target_port(gw);
+	s->replaces = gw_model_replaces_template(gw);
+	s->overlay = gw_model_uses_overlay(gw);
+	s->privileged = gw->privileged;
+	s->bind = gw->legacy_kernel && gw->privileged == GW_PRIVILEGED_NET_BIND &&
+		  gw_model_lowest_target_port(gw) < 1024;
 }
 
 static void add_gateway(struct compilation *c, const struct summary *s)
@@ -124,6 +132,33 @@ static void add_gateway(struct compilation *c, const struct summary *s)
 	c->gateways = gw_arena_grow(c->arena, c->gateways, c->n, &c->cap,
 				    sizeof(*c->gateways));
 	c->gateways[c->n++] = *s;
+}
+
+/* The SHA-256, in hex, of what gwc installs for @gw's pod: its overlay,
+ * or the gateway template of its control plane @cp (when planned). */
+static const char *template_digest(struct gw_arena *arena,
+				   const struct control_plane *cp,
+				   const struct gw_gateway *gw)
+{
+	unsigned char d[32];
+	char *hex;
+	size_t i;
+
+	if (gw_model_uses_overlay(gw)) {
+		const char *text = gw_template_overlay(gw->privileged)->text;
+
+		gw_sha256(text, strlen(text), d);
+	} else if (gw_model_replaces_template(gw) && cp && cp->installed) {
+		gw_sha256(cp->installed, strlen(cp->installed), d);
+	} else {
+		return NULL;
+	}
+	hex = gw_arena_alloc(arena, 65);
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = "0123456789abcdef"[d[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[d[i] & 15];
+	}
+	return hex;
 }
 
 /*
@@ -140,15 +175,17 @@ static void render_early(struct compilation *c, struct gw_arena *arena,
 	bool room;
 
 	for (i = 0; i < n; i++)
-		if (gws[i]->inject_preview)
-			return;
+		if (gws[i]->inject_preview || gw_model_replaces_template(gws[i]))
+			return;		/* its template is chosen after pass 1 */
 	pthread_mutex_lock(&c->lock);
 	room = c->kept_bytes < c->keep_limit;
 	pthread_mutex_unlock(&c->lock);
 	if (!room)
 		return;
 	for (i = 0; i < n; i++)
-		if (gw_render_gateway(arena, gws[i], &src->rendered)) {
+		if (gw_render_gateway(arena, gws[i],
+				      template_digest(arena, NULL, gws[i]),
+				      &src->rendered)) {
 			gw_fileset_release(&src->rendered);
 			return;
 		}
@@ -413,6 +450,63 @@ static struct control_plane *find_cp(struct compilation *c, const char *istio)
 }
 
 /* Reads the template a gateway asks for; the built-in one when none. */
+/*
+ * An injectionTemplate may also be the istio-sidecar-injector ConfigMap as
+ * `kubectl get configmap -o yaml` exports it: its data.config, the
+ * injector's config, holds templates.gateway, the text istiod runs.  On
+ * such a file *@text becomes that template; a template is left alone.
+ */
+static int configmap_template(struct compilation *c, const struct summary *gw,
+			      const char **text, size_t *len)
+{
+	static const char *const why[] = {
+		NULL, "no data.config string", "data.config is not YAML",
+		"data.config has no templates.gateway string",
+	};
+	struct gw_arena *scratch;
+	struct gw_diag quiet;
+	struct gw_node **docs, *n = NULL;
+	size_t ndocs;
+	int fault = 0;
+
+	if (!strstr(*text, "\nkind: ConfigMap") &&
+	    strncmp(*text, "kind: ConfigMap", 15))
+		return 0;
+	scratch = gw_arena_new();
+	gw_diag_init(&quiet, scratch);
+	if (gw_load_bytes(c->arena, &quiet, gw->template_path, *text, *len,
+			  &docs, &ndocs) || ndocs != 1 ||
+	    docs[0]->kind != GW_MAP ||
+	    !(n = gw_map_get(docs[0], "kind")) || n->kind != GW_STR ||
+	    strcmp(n->u.str.s, "ConfigMap")) {
+		n = NULL;		/* not one: a template after all */
+	} else if (!(n = gw_map_get(gw_map_get(docs[0], "data"), "config")) ||
+		   n->kind != GW_STR) {
+		fault = 1;
+	} else if (gw_load_bytes(c->arena, &quiet, gw->template_path,
+				 n->u.str.s, n->u.str.len, &docs, &ndocs) ||
+		   ndocs != 1 || docs[0]->kind != GW_MAP) {
+		fault = 2;
+	} else if (!(n = gw_map_get(gw_map_get(docs[0], "templates"),
+				    "gateway")) || n->kind != GW_STR) {
+		fault = 3;
+	}
+	gw_diag_release(&quiet);
+	gw_arena_free(scratch);
+	if (fault) {
+		gw_diag_add(&c->diag, GW_SEV_ERROR, gw->template_mark,
+			    "spec.controlPlane.injectionTemplate: %s is a "
+			    "ConfigMap but not istio-sidecar-injector's: %s",
+			    gw->template_path, why[fault]);
+		return -1;
+	}
+	if (n) {
+		*text = n->u.str.s;
+		*len = n->u.str.len;
+	}
+	return 0;
+}
+
 static int read_template(struct compilation *c, const struct summary *gw,
 			 const char **text, size_t *len, const char **source)
 {
@@ -445,12 +539,7 @@ static int read_template(struct compilation *c, const struct summary *gw,
 	if (c->reads)
 		gw_fileset_add(c->reads, gw->template_path, NULL, 0);
 	*text = data;
-	return 0;
-}
-
-static bool needs_template(const struct summary *gw)
-{
-	return gw->legacy || gw->pin || gw->template_path;
+	return configmap_template(c, gw, text, len);
 }
 
 /* One template per control plane: the first gateway that needs one picks
@@ -469,13 +558,13 @@ static void plan_control_planes(struct compilation *c)
 		if (!cp) {
 			cp = &c->cps[c->ncps++];
 			cp->istio = gw->istio;
-			cp->lowest_port = 65536;
 		}
-		if (gw->lowest_port < cp->lowest_port)
-			cp->lowest_port = gw->lowest_port;
-		if (!needs_template(gw))
+		if (gw->overlay)
+			cp->overlays |= 1u << gw->privileged;
+		if (!gw->replaces)
 			continue;
 		cp->legacy |= gw->legacy;
+		cp->bind |= gw->bind;
 		if (cp->chooser && !gw->template_path &&
 		    !cp->chooser->template_path)
 			continue;	/* both the built-in one */
@@ -501,15 +590,16 @@ static void plan_control_planes(struct compilation *c)
 		struct control_plane *cp = &c->cps[i];
 
 		if (cp->legacy)
-			cp->scenario = cp->lowest_port < 1024 ?
-				GW_SCENARIO_BIND : GW_SCENARIO_SYSCTL;
+			cp->scenario = cp->bind ? GW_SCENARIO_BIND :
+				GW_SCENARIO_SYSCTL;
 	}
 	/* a gateway's folder must not be a control plane's */
 	for (i = 0; i < c->n; i++) {
 		const struct summary *gw = &c->gateways[i];
 		const struct control_plane *cp = find_cp(c, gw->name);
 
-		if (!strcmp(gw->ns, "istio") && cp && cp->chooser)
+		if (!strcmp(gw->ns, "istio") && cp &&
+		    (cp->chooser || cp->overlays))
 			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->name_mark,
 				    "metadata.name: the folder istio/%s of this "
 				    "gateway is the folder of the control plane "
@@ -521,16 +611,6 @@ static void report_notes(struct compilation *c, const struct control_plane *cp)
 {
 	const struct summary *gw = cp->chooser;
 
-	if (cp->scenario == GW_SCENARIO_BIND)
-		gw_diag_add(&c->diag, GW_SEV_NOTE, gw->kernel_version ?
-			    gw->kernel_mark : gw->name_mark,
-			    "Istio '%s': NET_BIND_SERVICE goes on the "
-			    "istio-proxy container's securityContext, not the "
-			    "pod's as the seed procedure shows (a pod "
-			    "securityContext has no capabilities); it lets a "
-			    "gateway listen on ports below 1024 where the "
-			    "container runtime grants added capabilities to "
-			    "the proxy's non-root user", cp->istio);
 	if (!cp->legacy)
 		gw_diag_add(&c->diag, GW_SEV_NOTE, gw->template_path ?
 			    gw->template_mark : gw->name_mark,
@@ -542,16 +622,21 @@ static void report_notes(struct compilation *c, const struct control_plane *cp)
 /* The control-plane folders, into @set. */
 static int render_control_planes(struct compilation *c, struct gw_fileset *set)
 {
+	static const enum gw_privileged by_name[] = {
+		GW_PRIVILEGED_NONE, GW_PRIVILEGED_NET_BIND, GW_PRIVILEGED_ROOT,
+	};
 	size_t i;
 	int err = 0;
 
 	for (i = 0; i < c->ncps; i++) {
 		struct control_plane *cp = &c->cps[i];
-		char *out;
+		struct gw_cp_template ts[1 + 3];
+		char *out = NULL;
 		const char *why;
+		unsigned k, n = 0;
 
 		if (!cp->chooser)
-			continue;
+			goto overlays;
 		if (gw_template_transform(cp->text, cp->len, cp->scenario,
 					  &out, &why)) {
 			const struct summary *gw = cp->chooser;
@@ -565,13 +650,25 @@ static int render_control_planes(struct compilation *c, struct gw_fileset *set)
 			continue;
 		}
 		cp->installed = gw_arena_strdup(c->arena, out);
-		if (gw_render_control_plane(cp->istio, out, strlen(out), set)) {
-			gw_diag_add(&c->diag, GW_SEV_ERROR, cp->chooser->mark,
-				    "internal error: cannot emit the patch of "
-				    "Istio '%s'", cp->istio);
+		free(out);
+		ts[n++] = (struct gw_cp_template){ "gateway", cp->installed,
+						   strlen(cp->installed) };
+overlays:
+		/* in the order of their names, as jq -S would list them */
+		for (k = 0; k < 3; k++)
+			if (cp->overlays & 1u << by_name[k]) {
+				const struct gw_overlay *o =
+					gw_template_overlay(by_name[k]);
+
+				ts[n++] = (struct gw_cp_template){ o->name,
+					o->text, strlen(o->text) };
+			}
+		if (n && gw_render_control_plane(cp->istio, ts, n, set)) {
+			gw_diag_add(&c->diag, GW_SEV_INTERNAL,
+				    (struct gw_mark){ 0 }, "cannot emit the "
+				    "patch of Istio '%s'", cp->istio);
 			err = -1;
 		}
-		free(out);
 	}
 	for (i = 0; !err && i < c->ncps; i++)
 		if (c->cps[i].chooser)
@@ -594,14 +691,14 @@ static int render_control_planes(struct compilation *c, struct gw_fileset *set)
 /* The template a gateway's preview injects with: the one this output
  * installs for its Istio, else the built-in one. */
 static struct gw_preview_template preview_template(struct compilation *c,
-						   const char *istio)
+						   const struct gw_gateway *gw)
 {
-	const struct control_plane *cp = find_cp(c, istio);
+	const struct control_plane *cp = find_cp(c, gw->istio);
 	const struct gw_asset *a =
 		gw_asset_get("gateway-injection-template.txt");
 	struct gw_preview_template t = {
 		"<built-in gateway-injection-template.txt>",
-		a->data, a->data, a->len, a->len,
+		a->data, a->data, a->len, a->len, NULL,
 	};
 
 	if (cp && cp->installed) {
@@ -612,6 +709,8 @@ static struct gw_preview_template preview_template(struct compilation *c,
 		if (cp->chooser->template_path)
 			t.name = cp->chooser->template_path;
 	}
+	if (gw_model_uses_overlay(gw))
+		t.overlay = gw_template_overlay(gw->privileged);
 	return t;
 }
 
@@ -635,7 +734,8 @@ static void preview_source(struct compilation *c, struct source *src)
 		if (docs[i]->kind == GW_NULL)
 			continue;
 		gw = gw_model_build(arena, src->name, docs[i]);
-		if (gw_render_gateway(arena, gw, &set)) {
+		if (gw_render_gateway(arena, gw, template_digest(arena,
+				      find_cp(c, gw->istio), gw), &set)) {
 			gw_diag_add(&diag, GW_SEV_INTERNAL, gw->mark,
 				    "cannot emit the objects of this gateway");
 			err = -1;
@@ -643,7 +743,7 @@ static void preview_source(struct compilation *c, struct source *src)
 		}
 		if (!gw->inject_preview)
 			continue;
-		t = preview_template(c, gw->istio);
+		t = preview_template(c, gw);
 		if (gw_preview_render(arena, &diag, gw, &t, &set))
 			err = -1;
 	}
@@ -754,7 +854,9 @@ static int render_input(struct sink *k, struct source *src)
 			continue;
 		gw = gw_model_build(arena, src->name, docs[i]);
 		/* a preview's source was kept by preview_all() */
-		if (gw->inject_preview || gw_render_gateway(arena, gw, &set))
+		if (gw->inject_preview ||
+		    gw_render_gateway(arena, gw, template_digest(arena,
+				      find_cp(k->c, gw->istio), gw), &set))
 			err = -1;
 	}
 	gw_diag_release(&quiet);
@@ -805,6 +907,21 @@ static const char *const apply_order[] = {
 	"gateway.yaml", "virtualservices.yaml",
 };
 
+/* True when the folder of set->files[@i] (its first @dir bytes) holds the
+ * file @name. */
+static bool holds(const struct gw_fileset *set, size_t i, size_t dir,
+		  const char *name)
+{
+	const char *path = set->files[i].path;
+	size_t j;
+
+	for (j = i; j < set->n && !strncmp(set->files[j].path, path, dir + 1);
+	     j++)
+		if (!strcmp(set->files[j].path + dir + 1, name))
+			return true;
+	return false;
+}
+
 /* `-o -`: every Kubernetes object of @set as one YAML stream, into @out. */
 static void stream_objects(const struct gw_fileset *set, struct gw_buf *out,
 			   struct gw_diag *diag)
@@ -819,7 +936,7 @@ static void stream_objects(const struct gw_fileset *set, struct gw_buf *out,
 		    set->files[i - 1].path[dir] == '/')
 			continue;	/* this folder was printed */
 		if (!strncmp(path, "istio/", 6) &&
-		    strstr(path, "/gateway-injection-template.txt")) {
+		    holds(set, i, dir, "istio-patch.json")) {
 			gw_diag_add(diag, GW_SEV_NOTE, (struct gw_mark){ 0 },
 				    "%.*s holds the injection template and "
 				    "patch of a control plane, not Kubernetes "

@@ -16,7 +16,9 @@
  *   Deployment -> ServiceAccount            "runs as"      serviceAccountName
  *   VirtualService -> Gateway               "binds to"     spec.gateways
  *   Istio (istio-patch.yaml) -> Deployment  "injects"      pods asking for
- *       the gateway template whose injection label names this Istio:
+ *       the gateway template (and, below Linux 4.11, gwc's overlay after
+ *       it: "injects (gateway, overlay)") whose injection label names this
+ *       Istio:
  *       sidecar.istio.io/inject "true" for the Istio named default,
  *       istio.io/rev equal to the Istio's name or starting "<name>-" (the
  *       revisions sail-operator makes of it)
@@ -177,7 +179,9 @@ static bool injected_by(const struct object *d, const char *istio)
 	const char *rev = str_of(gw_map_get(labels, "istio.io/rev"));
 	size_t len = strlen(istio);
 
-	if (!labels || strcmp(templates, "gateway"))
+	/* "gateway", or "gateway,OVERLAY" on a legacy kernel */
+	if (!labels || strncmp(templates, "gateway", 7) ||
+	    (templates[7] && templates[7] != ','))
 		return false;
 	if (*rev)
 		return !strcmp(rev, istio) ||
@@ -242,7 +246,11 @@ static void edges_of(struct graph *g, const struct object *o)
 		for (j = 0; j < g->n; j++)
 			if (is(&g->objs[j], "Deployment") &&
 			    injected_by(&g->objs[j], o->name))
-				put_edge(g, o, &g->objs[j],
+				put_edge(g, o, &g->objs[j], strchr(str_of(
+					 node_at(g->objs[j].doc, "spec",
+					 "template", "metadata", "annotations",
+					 "inject.istio.io/templates", NULL)),
+					 ',') ? "injects (gateway, overlay)" :
 					 "injects (gateway template)");
 	}
 }

@@ -293,9 +293,22 @@ struct gw_port {
 	const char *name;
 	long port, target_port, node_port;	/* node_port 0: unset */
 	const char *protocol;
+	bool target_given;			/* targetPort in the spec */
+	bool target_moved;			/* legacy kernel: port + 8000 */
 	struct gw_mark mark;			/* of the port entry */
-	struct gw_mark port_mark, name_mark, node_port_mark;
+	struct gw_mark port_mark, name_mark, node_port_mark, target_mark;
 };
+
+/* spec.nodes.privilegedPorts: how a target port below 1024 binds on a
+ * legacy kernel. */
+enum gw_privileged {
+	GW_PRIVILEGED_NONE,	/* it does not: an error */
+	GW_PRIVILEGED_ROOT,	/* the proxy runs as root */
+	GW_PRIVILEGED_NET_BIND,	/* NET_BIND_SERVICE only (Scenario 2) */
+};
+
+/* spec.controlPlane.legacyTemplate */
+enum gw_legacy_template { GW_LEGACY_OVERLAY, GW_LEGACY_REPLACE };
 
 struct gw_server {
 	long port;
@@ -424,6 +437,12 @@ struct gw_gateway {
 	const char *kernel_version;
 	struct gw_mark kernel_mark;
 	bool legacy_kernel;
+	enum gw_privileged privileged;
+	struct gw_mark privileged_mark;
+	enum gw_legacy_template legacy_template;
+	struct gw_mark legacy_template_mark;
+	const char *version;			/* spec.controlPlane.version */
+	struct gw_mark version_mark;
 
 	/* spec.namespace */
 	bool namespace_create;
@@ -480,6 +499,13 @@ void gw_model_inject_label(const struct gw_gateway *gw, const char **key,
 			   const char **value);
 /* The lowest port the gateway pod listens on (Service target ports). */
 long gw_model_lowest_target_port(const struct gw_gateway *gw);
+/* True when istiod's whole gateway template is replaced for this gateway
+ * (pinTemplate, an injectionTemplate on a modern kernel, or
+ * legacyTemplate: replace on a legacy one); false when nothing is
+ * installed or, on a legacy kernel, an overlay is. */
+bool gw_model_replaces_template(const struct gw_gateway *gw);
+/* True when the gateway's pod gets a legacy-kernel overlay template. */
+bool gw_model_uses_overlay(const struct gw_gateway *gw);
 
 /* ---- check.c: what the schema cannot express --------------------------- */
 
@@ -502,6 +528,16 @@ enum gw_scenario {
 int gw_template_transform(const char *text, size_t len,
 			  enum gw_scenario scenario, char **out,
 			  const char **why);
+
+/* A legacy-kernel overlay template: its name in the Istio resource's
+ * sidecarInjectorWebhook.templates, and its text (static). */
+struct gw_overlay {
+	const char *name;
+	const char *text;
+};
+
+/* The overlay a gateway with @privileged gets on a legacy kernel. */
+const struct gw_overlay *gw_template_overlay(enum gw_privileged privileged);
 
 /* ---- fileset.c: the files of a run ------------------------------------- */
 
@@ -526,13 +562,26 @@ void gw_fileset_sort(struct gw_fileset *set);
 
 /* ---- render.c: Kubernetes objects -------------------------------------- */
 
-/* Renders the folder OUT/<ns>/<name>/ of one gateway into @set. */
+/* Renders the folder OUT/<ns>/<name>/ of one gateway into @set;
+ * @template_sha256 (hex, or NULL) is the digest of the injection
+ * template(s) gwc installs for it, for the pod template's annotation. */
 int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
-		      struct gw_fileset *set);
-/* Renders OUT/istio/<istio>/: the template text, the merge patch as JSON
- * (for kubectl patch) and as a kustomize patch of the Istio resource. */
-int gw_render_control_plane(const char *istio, const char *template_text,
-			    size_t len, struct gw_fileset *set);
+		      const char *template_sha256, struct gw_fileset *set);
+/* A template gwc installs in an Istio resource: "gateway" (replacing
+ * istiod's own) or an overlay; its text, not owned. */
+struct gw_cp_template {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+
+/* Renders OUT/istio/<istio>/: each template's text
+ * (gateway-injection-template.txt, injection-template-NAME.txt), and the
+ * merge patch that sets exactly those templates, as JSON (for kubectl
+ * patch) and as a kustomize patch of the Istio resource. */
+int gw_render_control_plane(const char *istio,
+			    const struct gw_cp_template *templates, size_t n,
+			    struct gw_fileset *set);
 
 /* ---- emit.c: bytes ----------------------------------------------------- */
 
@@ -625,6 +674,7 @@ struct gw_preview_template {
 	const char *name;
 	const char *installed, *source;
 	size_t installed_len, source_len;
+	const struct gw_overlay *overlay;	/* applied after it, or NULL */
 };
 
 /* Reads and parses spec.injectionPreview's files (gwc build's pass 1),

@@ -146,6 +146,8 @@ static void model_port(struct gw_port *port, const struct gw_node *p,
 	port->port = int_or(p, "port", 0);	/* required */
 	/* targetPort defaults to port, another key: no schema `default` */
 	port->target_port = int_or(p, "targetPort", port->port);
+	port->target_given = at(p, "targetPort") != NULL;
+	port->target_mark = mark_or(p, "targetPort", mark);
 	port->node_port = int_or(p, "nodePort", 0);
 	port->protocol = str_or(p, "protocol",
 				default_str(GW_DEFAULT_SPEC_SERVICE_PORTS_PROTOCOL));
@@ -186,6 +188,31 @@ static void model_ports(struct gw_arena *arena, struct gw_gateway *gw,
 		port->protocol =
 			default_str(GW_DEFAULT_SPEC_SERVICE_PORTS_PROTOCOL);
 		port->mark = port->port_mark = port->name_mark = gw->mark;
+		port->target_mark = gw->mark;
+	}
+}
+
+/*
+ * On a legacy kernel the proxy (uid 1337, no capabilities after exec:
+ * Kubernetes sets no ambient ones) cannot bind below 1024, and the
+ * sysctl that lets it elsewhere does not exist.  So a port below 1024
+ * whose target the spec leaves open targets port + 8000 (80 -> 8080,
+ * 443 -> 8443, as sail-operator's samples and Istio's non-root gateways
+ * do); the Gateway's servers keep the Service port, which istiod maps to
+ * the target.  An explicit target below 1024 is the spec's choice
+ * (spec.nodes.privilegedPorts, checked in check.c).
+ */
+static void move_privileged_targets(struct gw_gateway *gw)
+{
+	size_t i;
+
+	for (i = 0; gw->legacy_kernel && i < gw->nports; i++) {
+		struct gw_port *p = &gw->ports[i];
+
+		if (!p->target_given && p->port < 1024) {
+			p->target_port = p->port + 8000;
+			p->target_moved = true;
+		}
 	}
 }
 
@@ -392,6 +419,17 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 		gw->template_demand_mark = mark_or(nodes, "kernelVersion",
 						   gw->name_mark);
 
+	gw->version = str_or(cp, "version", NULL);
+	gw->version_mark = mark_or(cp, "version", gw->mark);
+	gw->legacy_template = strcmp(str_or(cp, "legacyTemplate",
+			default_str(GW_DEFAULT_SPEC_CONTROL_PLANE_LEGACY_TEMPLATE)),
+			"replace") ? GW_LEGACY_OVERLAY : GW_LEGACY_REPLACE;
+	gw->legacy_template_mark = mark_or(cp, "legacyTemplate", gw->mark);
+	if (at(nodes, "privilegedPorts"))
+		gw->privileged = strcmp(str_or(nodes, "privilegedPorts", ""),
+					"root") ? GW_PRIVILEGED_NET_BIND :
+					GW_PRIVILEGED_ROOT;
+	gw->privileged_mark = mark_or(nodes, "privilegedPorts", gw->mark);
 	gw->kernel_version = str_or(nodes, "kernelVersion", NULL);
 	gw->kernel_mark = mark_or(nodes, "kernelVersion", doc->mark);
 	if (gw->kernel_version) {
@@ -427,6 +465,7 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	gw->service_type = str_or(svc, "type",
 				  default_str(GW_DEFAULT_SPEC_SERVICE_TYPE));
 	model_ports(arena, gw, svc);
+	move_privileged_targets(gw);
 	gw->service_annotations = node_or_null(svc, "annotations");
 	gw->service_labels = node_or_null(svc, "labels");
 
@@ -481,6 +520,20 @@ void gw_model_inject_label(const struct gw_gateway *gw, const char **key,
 		*key = "sidecar.istio.io/inject";
 		*value = "true";
 	}
+}
+
+bool gw_model_replaces_template(const struct gw_gateway *gw)
+{
+	if (gw->pin_template)
+		return true;
+	if (gw->legacy_kernel)
+		return gw->legacy_template == GW_LEGACY_REPLACE;
+	return gw->template_path != NULL;
+}
+
+bool gw_model_uses_overlay(const struct gw_gateway *gw)
+{
+	return gw->legacy_kernel && !gw_model_replaces_template(gw);
 }
 
 long gw_model_lowest_target_port(const struct gw_gateway *gw)

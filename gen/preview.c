@@ -94,6 +94,9 @@ static int preview_config(struct gw_arena *arena, struct gw_diag *diag,
 
 	if (gw_inject_add_template(cfg, diag, "gateway", t->installed,
 				   t->installed_len, whole) ||
+	    (t->overlay && gw_inject_add_template(cfg, diag, t->overlay->name,
+				t->overlay->text, strlen(t->overlay->text),
+				(struct gw_mark){ t->overlay->name, 0, 0 })) ||
 	    preview_input(arena, diag, gw->inject_values,
 			  gw->inject_values_mark, input_keys[0],
 			  "inject-values.yaml", &vname, &vdata, &vlen) ||

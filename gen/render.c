@@ -19,6 +19,7 @@
 struct renderer {
 	struct gw_arena *arena;
 	const struct gw_gateway *gw;
+	const char *template_sha256;	/* hex, or NULL */
 };
 
 static struct gw_node *str(struct renderer *r, const char *s)
@@ -266,6 +267,30 @@ static void put_resources(struct renderer *r, struct gw_node *container)
 		put(r, container, "resources", res);
 }
 
+/*
+ * privilegedPorts: root on a legacy kernel.  istiod applies the
+ * Deployment's own istio-proxy container again over the templates, so
+ * its runAsNonRoot: true would override the overlay's false and the pod
+ * would be refused ("container's runAsUser breaks non-root policy").
+ */
+static void run_proxy_as_root(struct renderer *r, struct gw_node *container)
+{
+	struct gw_pair *p = gw_map_pair(container, "securityContext");
+	struct gw_node *sc;
+
+	if (p) {
+		sc = gw_node_copy(r->arena, p->value);
+		p->value = sc;
+	} else {
+		sc = put_map(r, container, "securityContext");
+	}
+	p = gw_map_pair(sc, "runAsNonRoot");
+	if (p)
+		p->value = gw_node_bool(r->arena, false);
+	else
+		put(r, sc, "runAsNonRoot", gw_node_bool(r->arena, false));
+}
+
 static struct gw_node *render_deployment(struct renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
@@ -281,7 +306,16 @@ static struct gw_node *render_deployment(struct renderer *r)
 	put(r, put_map(r, spec, "selector"), "matchLabels", selector_labels(r));
 	tmpl = put_map(r, spec, "template");
 	meta = put_map(r, tmpl, "metadata");
-	put_str(r, pod_ann, "inject.istio.io/templates", "gateway");
+	/* on a legacy kernel istiod applies gwc's overlay after its own
+	 * gateway template; the digest of what gwc installs rolls the pods
+	 * when it changes */
+	put_str(r, pod_ann, "inject.istio.io/templates",
+		!gw_model_uses_overlay(gw) ? "gateway" :
+		gw_arena_printf(r->arena, "gateway,%s",
+				gw_template_overlay(gw->privileged)->name));
+	if (r->template_sha256)
+		put_str(r, pod_ann, "gwc.dev/injection-template-sha256",
+			r->template_sha256);
 	put(r, meta, "annotations", merged(r, pod_ann, gw->pod_annotations));
 	gw_model_inject_label(gw, &key, &value);
 	put_str(r, inject, "istio", gw->name);
@@ -300,6 +334,8 @@ static struct gw_node *render_deployment(struct renderer *r)
 	 * specs share its control plane.
 	 */
 	put_pass(r, c, GW_PASS_TO_CONTAINER, NULL);
+	if (gw_model_uses_overlay(gw) && gw->privileged == GW_PRIVILEGED_ROOT)
+		run_proxy_as_root(r, c);
 	port = push_map(r, put_seq(r, c, "ports"));
 	put_int(r, port, "containerPort", 15090);
 	put_str(r, port, "protocol", "TCP");
@@ -523,9 +559,9 @@ static void add_apply_script(struct renderer *r, struct gw_fileset *set,
 }
 
 int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
-		      struct gw_fileset *set)
+		      const char *template_sha256, struct gw_fileset *set)
 {
-	struct renderer r = { arena, gw };
+	struct renderer r = { arena, gw, template_sha256 };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
 	struct gw_node *doc, *rbac[3], **vs;
@@ -588,27 +624,45 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 	return err ? -1 : 0;
 }
 
-int gw_render_control_plane(const char *istio, const char *text, size_t len,
+int gw_render_control_plane(const char *istio,
+			    const struct gw_cp_template *templates, size_t n,
 			    struct gw_fileset *set)
 {
 	struct gw_arena *arena = gw_arena_new();
-	struct gw_node *patch = gw_node_map(arena), *m, *tmpl, *obj, *meta;
+	struct gw_node *patch = gw_node_map(arena), *m, *obj, *meta;
 	struct gw_buf json = { 0 }, yaml = { 0 };
-	char *copy, *path;
-	size_t stripped = len;
+	size_t i;
 	int err;
 
-	/* `$(cat file)` in the seed's jq command drops trailing newlines */
-	while (stripped && text[stripped - 1] == '\n')
-		stripped--;
 	m = gw_map_put(arena, patch, "spec", gw_node_map(arena));
 	m = gw_map_put(arena, m, "values", gw_node_map(arena));
 	m = gw_map_put(arena, m, "sidecarInjectorWebhook", gw_node_map(arena));
 	m = gw_map_put(arena, m, "templates", gw_node_map(arena));
-	tmpl = gw_node_new(arena, GW_STR);
-	tmpl->u.str.s = text;
-	tmpl->u.str.len = stripped;
-	gw_map_put(arena, m, "gateway", tmpl);
+	for (i = 0; i < n; i++) {
+		const struct gw_cp_template *t = &templates[i];
+		struct gw_node *text = gw_node_new(arena, GW_STR);
+		size_t stripped = t->len;
+		char *copy;
+
+		/* `$(cat file)` in the seed's jq command drops trailing
+		 * newlines */
+		while (stripped && t->text[stripped - 1] == '\n')
+			stripped--;
+		text->u.str.s = t->text;
+		text->u.str.len = stripped;
+		gw_map_put(arena, m, t->name, text);
+		copy = malloc(t->len + 1);
+		if (!copy)
+			gw_oom();
+		memcpy(copy, t->text, t->len);
+		copy[t->len] = '\0';
+		gw_fileset_add(set, !strcmp(t->name, "gateway") ?
+			gw_arena_printf(arena, "istio/%s/gateway-injection-"
+					"template.txt", istio) :
+			gw_arena_printf(arena, "istio/%s/injection-template-"
+					"%s.txt", istio, t->name),
+			copy, t->len);
+	}
 	gw_emit_json(&json, patch);
 
 	/* the same change as a kustomize patch of the Istio resource */
@@ -620,18 +674,10 @@ int gw_render_control_plane(const char *istio, const char *text, size_t len,
 	gw_map_put(arena, obj, "spec", gw_map_get(patch, "spec"));
 	err = gw_emit_yaml(&yaml, &obj, 1);
 
-	copy = malloc(len + 1);
-	if (!copy)
-		gw_oom();
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	path = gw_arena_printf(arena, "istio/%s/gateway-injection-template.txt",
-			       istio);
-	gw_fileset_add(set, path, copy, len);
-	path = gw_arena_printf(arena, "istio/%s/istio-patch.json", istio);
-	gw_fileset_add(set, path, json.data, json.len);
-	path = gw_arena_printf(arena, "istio/%s/istio-patch.yaml", istio);
-	gw_fileset_add(set, path, yaml.data, yaml.len);
+	gw_fileset_add(set, gw_arena_printf(arena, "istio/%s/istio-patch.json",
+					    istio), json.data, json.len);
+	gw_fileset_add(set, gw_arena_printf(arena, "istio/%s/istio-patch.yaml",
+					    istio), yaml.data, yaml.len);
 	gw_arena_free(arena);
 	return err;
 }

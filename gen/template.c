@@ -338,3 +338,60 @@ fail:
 	gw_buf_release(&buf);
 	return -1;
 }
+
+/* ---- the overlay templates --------------------------------------------- */
+
+/*
+ * istiod renders every template that inject.istio.io/templates names, in
+ * order, and strategic-merges each over the pod; `sysctls` has no merge
+ * key, so the overlay's empty list replaces the gateway template's.  The
+ * istio-proxy entry merges by name into the gateway template's container.
+ * No template actions: the text is the same for every gateway and Istio
+ * release.  Root also needs NET_BIND_SERVICE: uid 0 keeps only what the
+ * bounding set holds, and the Deployment drops ALL.
+ */
+static const struct gw_overlay overlays[] = {
+	[GW_PRIVILEGED_NONE] = { "gwc-legacy-kernel",
+		"# gwc: on nodes older than Linux 4.11, after istiod's gateway\n"
+		"# template: no net.ipv4.ip_unprivileged_port_start sysctl.\n"
+		"spec:\n"
+		"  securityContext:\n"
+		"    sysctls: []\n" },
+	[GW_PRIVILEGED_ROOT] = { "gwc-legacy-kernel-root",
+		"# gwc: on nodes older than Linux 4.11, after istiod's gateway\n"
+		"# template: no net.ipv4.ip_unprivileged_port_start sysctl, and\n"
+		"# the proxy runs as root with NET_BIND_SERVICE to bind ports\n"
+		"# below 1024 (spec.nodes.privilegedPorts: root).\n"
+		"spec:\n"
+		"  securityContext:\n"
+		"    sysctls: []\n"
+		"  containers:\n"
+		"  - name: istio-proxy\n"
+		"    securityContext:\n"
+		"      capabilities:\n"
+		"        add:\n"
+		"        - NET_BIND_SERVICE\n"
+		"      runAsUser: 0\n"
+		"      runAsGroup: 0\n"
+		"      runAsNonRoot: false\n" },
+	[GW_PRIVILEGED_NET_BIND] = { "gwc-legacy-kernel-netbind",
+		"# gwc: on nodes older than Linux 4.11, after istiod's gateway\n"
+		"# template: no net.ipv4.ip_unprivileged_port_start sysctl, and\n"
+		"# NET_BIND_SERVICE on the proxy (spec.nodes.privilegedPorts:\n"
+		"# netBindService; it binds below 1024 only where the runtime\n"
+		"# sets ambient capabilities).\n"
+		"spec:\n"
+		"  securityContext:\n"
+		"    sysctls: []\n"
+		"  containers:\n"
+		"  - name: istio-proxy\n"
+		"    securityContext:\n"
+		"      capabilities:\n"
+		"        add:\n"
+		"        - NET_BIND_SERVICE\n" },
+};
+
+const struct gw_overlay *gw_template_overlay(enum gw_privileged privileged)
+{
+	return &overlays[privileged];
+}

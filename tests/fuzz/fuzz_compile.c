@@ -18,8 +18,9 @@
  *     non-string, and only plain scalars gwc means as plain (plain-safe
  *     strings, null, booleans, numbers);
  *   - every istio-patch.json is valid JSON (RFC 8259, strict UTF-8) whose
- *     .spec.values.sidecarInjectorWebhook.templates.gateway string is the
- *     folder's gateway-injection-template.txt without trailing newlines;
+ *     .spec.values.sidecarInjectorWebhook.templates.NAME strings (one at
+ *     least) are the folder's gateway-injection-template.txt (NAME
+ *     gateway) or injection-template-NAME.txt without trailing newlines;
  *   - everything is released (LeakSanitizer checks each input under
  *     libFuzzer, and at exit under replay in `make debug test`).
  */
@@ -377,12 +378,14 @@ struct json {
 	/* keys from the root to the current value */
 	const char *path[8];
 	int npath;
-	bool found;
-	struct gw_buf gateway;	/* the decoded template string */
+	/* the templates the patch sets: names and decoded strings */
+	size_t ntemplates;
+	char names[8][64];
+	struct gw_buf templates[8];
 };
 
 static const char *const template_path[] = {
-	"spec", "values", "sidecarInjectorWebhook", "templates", "gateway",
+	"spec", "values", "sidecarInjectorWebhook", "templates",
 };
 
 static void ws(struct json *j)
@@ -575,9 +578,9 @@ static bool at_template_path(const struct json *j)
 {
 	int i;
 
-	if (j->npath != 5)
+	if (j->npath != 5 || !j->path[4])
 		return false;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 4; i++)
 		if (!j->path[i] || strcmp(j->path[i], template_path[i]))
 			return false;
 	return true;
@@ -656,12 +659,13 @@ static bool json_value(struct json *j)
 		struct gw_buf str = { 0 };
 
 		ok = json_string(j, &str);
-		if (ok && at_template_path(j)) {
-			if (j->found)
-				ok = false;	/* a second one */
-			gw_buf_release(&j->gateway);
-			j->gateway = str;
-			j->found = true;
+		if (ok && at_template_path(j) && j->ntemplates < 8) {
+			snprintf(j->names[j->ntemplates],
+				 sizeof(j->names[0]), "%s", j->path[4]);
+			j->templates[j->ntemplates++] = str;
+		} else if (ok && at_template_path(j)) {
+			ok = false;	/* more than gwc ever writes */
+			gw_buf_release(&str);
 		} else {
 			gw_buf_release(&str);
 		}
@@ -679,26 +683,32 @@ static void check_patch(const struct gw_fileset *set, const struct gw_file *f)
 {
 	struct json j = { .s = (const unsigned char *)f->data,
 			  .end = (const unsigned char *)f->data + f->len };
-	const struct gw_file *tmpl = NULL;
-	size_t i, dir = strlen(f->path) - strlen("istio-patch.json"), len;
+	size_t i, k, dir = strlen(f->path) - strlen("istio-patch.json"), len;
 	bool ok;
 
 	ok = json_value(&j);
 	ws(&j);
 	CHECK(ok);
 	CHECK(j.s == j.end);		/* nothing after the value */
-	CHECK(j.found);
-	for (i = 0; i < set->n; i++)
-		if (!strncmp(set->files[i].path, f->path, dir) &&
-		    !strcmp(set->files[i].path + dir,
-			    "gateway-injection-template.txt"))
-			tmpl = &set->files[i];
-	CHECK(tmpl);
-	for (len = tmpl->len; len && tmpl->data[len - 1] == '\n'; len--)
-		;
-	CHECK(j.gateway.len == len);
-	CHECK(!memcmp(j.gateway.data, tmpl->data, len));
-	gw_buf_release(&j.gateway);
+	CHECK(j.ntemplates > 0);
+	for (k = 0; k < j.ntemplates; k++) {
+		const struct gw_file *tmpl = NULL;
+		char want[128];
+
+		snprintf(want, sizeof(want), strcmp(j.names[k], "gateway") ?
+			 "injection-template-%s.txt" :
+			 "%.0sgateway-injection-template.txt", j.names[k]);
+		for (i = 0; i < set->n; i++)
+			if (!strncmp(set->files[i].path, f->path, dir) &&
+			    !strcmp(set->files[i].path + dir, want))
+				tmpl = &set->files[i];
+		CHECK(tmpl);
+		for (len = tmpl->len; len && tmpl->data[len - 1] == '\n'; len--)
+			;
+		CHECK(j.templates[k].len == len);
+		CHECK(!memcmp(j.templates[k].data, tmpl->data, len));
+		gw_buf_release(&j.templates[k]);
+	}
 }
 
 /* ---- the target -------------------------------------------------------- */
@@ -739,7 +749,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_patch(&a, f);
 		else
 			CHECK(ends_with(f->path,
-					"/gateway-injection-template.txt"));
+					"/gateway-injection-template.txt") ||
+			      (strstr(f->path, "/injection-template-") &&
+			       ends_with(f->path, ".txt")));
 	}
 	current_path = NULL;
 out:

@@ -59,7 +59,7 @@ expect one-node-per-object "$nodes" "$objects"
 
 # ---- the injection edge ----------------------------------------------------------------
 spec() {	# spec FILE ISTIO REVISION: a gateway that installs the template
-	printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw, namespace: ns}\nspec:\n  controlPlane: {istio: %s, revision: %s, pinTemplate: true}\n' "$2" "$3" >"$1"
+	printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw, namespace: ns}\nspec:\n  controlPlane: {istio: %s, revision: %s, pinTemplate: true, version: v1.26.3}\n' "$2" "$3" >"$1"
 }
 spec "$work/rev.yaml" prod prod-v1-24-3
 expect injects/revision-of-istio "$("$GWC" graph "$work/rev.yaml" 2>/dev/null | grep -- '->' | grep Istio)" \

@@ -14,14 +14,31 @@
 #                                 skip line saying how many lines differ
 #   inject/legacy/EXAMPLE         every example with a legacy kernel, built
 #                                 by gwc build, injected by gwc inject with
-#                                 the template gwc installs for it: the pod
-#                                 has no sysctls (and with istiod's own
-#                                 1.24 gateway template, as a control, it
-#                                 has the sysctl)
+#                                 the templates gwc installs for it (its
+#                                 overlay after istiod's gateway template,
+#                                 the built-in one, or the gateway template
+#                                 gwc replaces it with): the pod has no
+#                                 sysctls (and with istiod's own 1.24
+#                                 gateway template, as a control, it has
+#                                 the sysctl)
 #   inject/preview/EXAMPLE        the same example with spec.injectionPreview:
 #                                 gateway-deployment.injected.yaml is what
 #                                 gwc inject prints (without "---"), and
 #                                 kustomization.yaml does not list it
+#   inject/overlay/VER/OVERLAY    for every stock gateway template in
+#                                 $SHARED/upstream/istio/injection-templates/
+#                                 and every legacy-kernel overlay gwc build
+#                                 writes (its istio-patch.json must set only
+#                                 that template): gwc's Deployment, naming
+#                                 `gateway,OVERLAY`, injected equals, as
+#                                 data, the same Deployment injected with
+#                                 `gateway` plus exactly the overlay's
+#                                 changes (the pod's sysctls gone; -root:
+#                                 istio-proxy runs as 0:0, runAsNonRoot
+#                                 false, NET_BIND_SERVICE; -netbind: the
+#                                 capability); only the input annotation
+#                                 inject.istio.io/templates is normalised;
+#                                 and the stock pod has the sysctl (control)
 #   inject/revision               --revision REV: the status annotation's
 #                                 revision and istio.io/rev
 #   inject/preview/files          spec.injectionPreview with a values and a
@@ -125,12 +142,19 @@ print("\n".join(names) if names else "none")
 EOF
 }
 
-# An injector config holding @1 as its gateway template.
+# An injector config holding the templates gwc installs in folder @1
+# (OUT/istio/NAME): its gateway template (else @2, istiod's own) and its
+# overlays, injection-template-NAME.txt as NAME.
 config_of() {
-	python3 - "$1" <<'EOF'
-import sys, yaml
-text = open(sys.argv[1]).read()
-print(yaml.safe_dump({"policy": "enabled", "templates": {"gateway": text}},
+	python3 - "$1" "$2" <<'EOF'
+import glob, os, sys, yaml
+folder, stock = sys.argv[1], sys.argv[2]
+gateway = os.path.join(folder, "gateway-injection-template.txt")
+templates = {"gateway": open(gateway if os.path.exists(gateway) else stock).read()}
+for f in sorted(glob.glob(os.path.join(folder, "injection-template-*.txt"))):
+    name = os.path.basename(f)[len("injection-template-"):-len(".txt")]
+    templates[name] = open(f).read()
+print(yaml.safe_dump({"policy": "enabled", "templates": templates},
                      default_style=None, width=1 << 30))
 EOF
 }
@@ -148,13 +172,13 @@ for spec in "$top"/examples/*.yaml; do
 		continue
 	fi
 	deploy=$(ls "$o"/*/*/gateway-deployment.yaml 2>/dev/null | head -n1)
-	tmpl=$(ls "$o"/istio/*/gateway-injection-template.txt 2>/dev/null |
-		head -n1)
+	tmpl=$(ls "$o"/istio/*/istio-patch.json 2>/dev/null | head -n1)
 	if [ -z "$deploy" ] || [ -z "$tmpl" ]; then
 		fail "$name" "no Deployment or no installed template in $o"
 		continue
 	fi
-	config_of "$tmpl" >"$work/config.yaml"
+	config_of "$(dirname "$tmpl")" "$top/templates/gateway-injection-template.txt" \
+		>"$work/config.yaml"
 	if ! "$GWC" inject --injector-config "$work/config.yaml" \
 		--values "$values" --mesh "$mesh" "$deploy" \
 		>"$work/injected.yaml" 2>"$work/err"; then
@@ -166,11 +190,14 @@ for spec in "$top"/examples/*.yaml; do
 		fail "$name" "the injected pod has sysctls: $got"
 		continue
 	fi
-	# the control: istiod's own template puts the sysctl there
+	# the control: istiod's own template puts the sysctl there (the
+	# Deployment asking for istiod's gateway template alone)
 	if [ -d "$conf/1.24.0" ]; then
+		sed 's|^\( *inject.istio.io/templates:\).*|\1 gateway|' "$deploy" \
+			>"$work/stock-deploy.yaml"
 		if ! "$GWC" inject \
 			--injector-config "$conf/1.24.0/default.template.gen.yaml" \
-			--values "$values" --mesh "$mesh" "$deploy" \
+			--values "$values" --mesh "$mesh" "$work/stock-deploy.yaml" \
 			>"$work/control.yaml" 2>"$work/err"; then
 			fail "$name" "control: gwc inject failed: $(head -c 300 "$work/err")"
 			continue
@@ -206,6 +233,179 @@ for spec in "$top"/examples/*.yaml; do
 		ok "$name"
 	fi
 done
+
+# ---- legacy-kernel overlays: upgrade-safe over every stock template -------
+# The overlays gwc installs for nodes on Linux < 4.11 (istiod runs them after
+# `gateway`, from inject.istio.io/templates: gateway,NAME): gwc build of a
+# spec for each writes it, with the gateway Deployment that names it and the
+# Istio merge patch that installs it, to $work/overlay/NAME/out/.
+templates=$SHARED/upstream/istio/injection-templates
+overlays="gwc-legacy-kernel gwc-legacy-kernel-root gwc-legacy-kernel-netbind"
+for ov in $overlays; do
+	mkdir -p "$work/overlay/$ov"
+	case $ov in
+	gwc-legacy-kernel) ports= ;;
+	gwc-legacy-kernel-root) ports=", privilegedPorts: root" ;;
+	*) ports=", privilegedPorts: netBindService" ;;
+	esac
+	cat >"$work/overlay/$ov/spec.yaml" <<EOF
+apiVersion: gwc.dev/v1alpha1
+kind: GatewaySpec
+metadata: {name: gw, namespace: edge}
+spec:
+  nodes: {kernelVersion: 3.10.0-1160.el7.x86_64$ports}
+EOF
+	[ -z "$ports" ] || cat >>"$work/overlay/$ov/spec.yaml" <<'EOF'
+  service:
+    ports:
+    - {name: status-port, port: 15021}
+    - {name: http2, port: 80, targetPort: 80}
+    - {name: https, port: 443, targetPort: 443}
+EOF
+done
+
+# An injector config of @1 as `gateway` and @3 as template @2.
+overlay_config() {
+	python3 - "$1" "$2" "$3" <<'EOF'
+import sys, yaml
+stock, name, overlay = sys.argv[1:]
+print(yaml.safe_dump({"policy": "enabled", "templates": {
+    "gateway": open(stock).read(), name: open(overlay).read()}},
+    width=1 << 30))
+EOF
+}
+
+# overlay_diff STOCK OVERLAID NAME: whether OVERLAID (injected with
+# gateway,NAME) is STOCK (injected with gateway) with exactly NAME's changes.
+# Only the input annotation inject.istio.io/templates is normalised;
+# sidecar.istio.io/status lists no template names (istiod's own gateway,spire
+# golden case shows it), so it must be equal as it is.
+overlay_diff() {
+	python3 - "$1" "$2" "$3" <<'EOF'
+import copy, sys, yaml
+
+def load(path):
+    return [d for d in yaml.safe_load_all(open(path)) if d is not None]
+
+stock, got, name = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3]
+if len(stock) != 1 or len(got) != 1:
+    sys.exit("expected one document each, got %d and %d"
+             % (len(stock), len(got)))
+stock, got = stock[0], got[0]
+pod = stock["spec"]["template"]
+sc = pod["spec"].get("securityContext") or {}
+if sc.get("sysctls") != [{"name": "net.ipv4.ip_unprivileged_port_start",
+                          "value": "0"}]:
+    sys.exit("control: the stock pod's sysctls are %r" % sc.get("sysctls"))
+want = copy.deepcopy(stock)
+pod = want["spec"]["template"]
+del pod["spec"]["securityContext"]["sysctls"]
+proxy = [c for c in pod["spec"]["containers"] if c["name"] == "istio-proxy"][0]
+csc = proxy.setdefault("securityContext", {})
+if name == "gwc-legacy-kernel-root":
+    csc.update(runAsUser=0, runAsGroup=0, runAsNonRoot=False)
+if name in ("gwc-legacy-kernel-root", "gwc-legacy-kernel-netbind"):
+    add = csc.setdefault("capabilities", {}).setdefault("add", [])
+    if "NET_BIND_SERVICE" not in add:
+        add.append("NET_BIND_SERVICE")
+if not csc:
+    del proxy["securityContext"]
+got["spec"]["template"]["metadata"]["annotations"][
+    "inject.istio.io/templates"] = "gateway"
+if got != want:
+    import difflib
+    a = yaml.safe_dump(want, sort_keys=True).splitlines()
+    b = yaml.safe_dump(got, sort_keys=True).splitlines()
+    sys.exit(" | ".join(l for l in difflib.unified_diff(a, b, "expected",
+                                                         "overlaid", n=0,
+                                                         lineterm="")
+                        if not l.startswith(("---", "+++", "@@")))[:600])
+EOF
+}
+
+# why_not OVERLAY: why gwc build's output for OVERLAY's spec cannot be
+# checked (empty when it can): the overlay text, a patch that sets only it,
+# and a Deployment that names it, with a copy naming `gateway` alone.
+why_not() {
+	local o=$work/overlay/$1/out
+	if ! "$GWC" build -o "$o" "$work/overlay/$1/spec.yaml" >/dev/null \
+		2>"$work/err"; then
+		echo "gwc build failed: $(head -c 300 "$work/err")"
+		return
+	fi
+	if [ ! -f "$o/istio/default/injection-template-$1.txt" ]; then
+		echo "no istio/default/injection-template-$1.txt: $(cd "$o" && find istio -type f | tr '\n' ' ')"
+		return
+	fi
+	python3 - "$o/istio/default/istio-patch.json" "$1" <<'EOF' || return
+import json, sys
+p = json.load(open(sys.argv[1]))
+want = {"spec": {"values": {"sidecarInjectorWebhook": {"templates": {
+    sys.argv[2]: p["spec"]["values"]["sidecarInjectorWebhook"]["templates"]
+    .get(sys.argv[2])}}}}}
+if p != want or want["spec"]["values"]["sidecarInjectorWebhook"][
+        "templates"][sys.argv[2]] is None:
+    print("istio-patch.json sets more or other than templates.%s: %s"
+          % (sys.argv[2], json.dumps(p)[:300]))
+EOF
+	sed "s/^\( *inject.istio.io\/templates:\) \"gateway,$1\"$/\1 gateway/" \
+		"$o/edge/gw/gateway-deployment.yaml" >"$work/overlay/$1/stock.yaml"
+	if cmp -s "$o/edge/gw/gateway-deployment.yaml" \
+		"$work/overlay/$1/stock.yaml"; then
+		echo "the Deployment does not name gateway,$1: $(grep -h inject.istio.io/templates "$o/edge/gw/gateway-deployment.yaml")"
+	fi
+}
+
+# Values and mesh: the conformance inputs of the same release where
+# injection-conformance/ has them (1.22.0, 1.24.0), otherwise gwc's built-in
+# Istio 1.26 defaults (every stock template injects with either).
+if [ ! -d "$templates" ]; then
+	skip inject/overlay "$templates is absent"
+else
+	for ov in $overlays; do
+		why=$(why_not "$ov")
+		printf '%s\n' "$why" >"$work/overlay/$ov/why"
+	done
+	for stock in "$templates"/gateway-injection-template@*.yaml; do
+		ver=${stock##*@}
+		ver=${ver%.yaml}
+		values=$top/templates/inject-values.yaml
+		mesh=$top/templates/inject-mesh.yaml
+		if [ -d "$conf/$ver" ]; then
+			values=$conf/$ver/default.values.gen.yaml
+			mesh=$conf/$ver/default.mesh.gen.yaml
+		fi
+		for ov in $overlays; do
+			name=inject/overlay/$ver/$ov
+			o=$work/overlay/$ov
+			d=$o/$ver
+			mkdir -p "$d"
+			why=$(cat "$o/why")
+			if [ -n "$why" ]; then
+				fail "$name" "$why"
+				continue
+			fi
+			overlay_config "$stock" "$ov" \
+				"$o/out/istio/default/injection-template-$ov.txt" \
+				>"$d/config.yaml"
+			if ! "$GWC" inject --injector-config "$d/config.yaml" \
+				--values "$values" --mesh "$mesh" "$o/stock.yaml" \
+				>"$d/stock.yaml" 2>"$work/err"; then
+				fail "$name" "gwc inject (gateway) failed: $(head -c 300 "$work/err")"
+			elif ! "$GWC" inject --injector-config "$d/config.yaml" \
+				--values "$values" --mesh "$mesh" \
+				"$o/out/edge/gw/gateway-deployment.yaml" \
+				>"$d/overlaid.yaml" 2>"$work/err"; then
+				fail "$name" "gwc inject (gateway,$ov) failed: $(head -c 300 "$work/err")"
+			elif why=$(overlay_diff "$d/stock.yaml" "$d/overlaid.yaml" \
+				"$ov" 2>&1); then
+				ok "$name"
+			else
+				fail "$name" "$why"
+			fi
+		done
+	done
+fi
 
 # ---- --revision, and the preview with the cluster's own files -------------
 # field DOC PY-EXPR: a value of the injected pod (p; its istio-proxy

@@ -315,9 +315,26 @@ for entry in "${outputs[@]}"; do
 			skip "$check" "needs jq"
 			continue
 		fi
-		# the seed procedure's command, as written there
-		(cd "$cp" && jq -n --arg template "$(cat gateway-injection-template.txt)" \
-			'{spec:{values:{sidecarInjectorWebhook:{templates:{gateway:$template}}}}}') \
+		# the seed procedure's command, as written there, with one
+		# --arg per template the folder holds (gateway-injection-
+		# template.txt is "gateway", injection-template-NAME.txt NAME)
+		names=$(cd "$cp" && for f in gateway-injection-template.txt injection-template-*.txt; do
+			[ -f "$f" ] || continue
+			case $f in
+			gateway-injection-template.txt) echo gateway ;;
+			*) f=${f#injection-template-}; echo "${f%.txt}" ;;
+			esac
+		done | LC_ALL=C sort)
+		jq_args=() jq_obj=
+		k=0
+		for t in $names; do
+			f=injection-template-$t.txt
+			[ "$t" = gateway ] && f=gateway-injection-template.txt
+			jq_args+=(--arg "t$k" "$(cat "$cp/$f")")
+			jq_obj+="${jq_obj:+,}\"$t\":\$t$k"
+			k=$((k + 1))
+		done
+		jq -n "${jq_args[@]}" "{spec:{values:{sidecarInjectorWebhook:{templates:{$jq_obj}}}}}" \
 			>"$work/seed.json" 2>"$work/seed.err"
 		if ! jq -S . "$patch" >"$work/patch.sorted" 2>"$work/jq.err"; then
 			fail "$check" "jq cannot read istio-patch.json: $(brief "$work/jq.err")"
@@ -339,13 +356,22 @@ for entry in "${outputs[@]}"; do
 				-p "$(cat "$patch")" -o json >"$work/istio.json" 2>"$work/kc.err"; then
 			fail "$check" "kubectl patch failed: $(brief "$work/kc.err")"
 		else
-			jq -r .spec.values.sidecarInjectorWebhook.templates.gateway \
-				"$work/istio.json" >"$work/merged.txt"
-			printf '%s\n' "$(cat "$cp/gateway-injection-template.txt")" >"$work/want.txt"
-			if cmp -s "$work/want.txt" "$work/merged.txt"; then
-				ok "$check"
+			bad=
+			for t in $names; do
+				f=injection-template-$t.txt
+				[ "$t" = gateway ] && f=gateway-injection-template.txt
+				jq -r --arg t "$t" '.spec.values.sidecarInjectorWebhook.templates[$t]' \
+					"$work/istio.json" >"$work/merged.txt"
+				printf '%s\n' "$(cat "$cp/$f")" >"$work/want.txt"
+				cmp -s "$work/want.txt" "$work/merged.txt" ||
+					bad="the merged template $t differs from $f: $(diff "$work/want.txt" "$work/merged.txt" | head -n 4 | tr '\n' ' ')"
+			done
+			if [ -z "$names" ]; then
+				fail "$check" "no template file beside istio-patch.json"
+			elif [ -n "$bad" ]; then
+				fail "$check" "$bad"
 			else
-				fail "$check" "the merged template differs from gateway-injection-template.txt: $(diff "$work/want.txt" "$work/merged.txt" | head -n 4 | tr '\n' ' ')"
+				ok "$check"
 			fi
 		fi
 	done

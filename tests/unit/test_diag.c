@@ -220,6 +220,7 @@ static void test_print_reports_write_errors(void **state)
 	gw_diag_add(&diag, GW_SEV_ERROR, at("a", 1, 1), "lost");
 	assert_int_equal(gw_diag_print(&diag, full), -1);
 	fclose(full);
+	gw_diag_release(&diag);
 	gw_arena_free(arena);
 }
 
