@@ -15,6 +15,8 @@
 # be the one gwc promises for the case:
 #
 #   ok legacy-bind/CASE/PORT
+#   ok legacy-bind/CASE/warning  (where gwc says a port will not bind, its
+#                                 privilegedPorts warning names that port)
 #   FAIL legacy-bind/CASE/PORT: gwc says ..., the kernel says ... (process)
 #   FAIL legacy-bind/CASE: gwc build failed: ...
 #
@@ -117,8 +119,9 @@ def pick(key):
     return csc[key] if csc.get(key) is not None else psc.get(key)
 
 # The image's USER is not knowable from the YAML: a missing runAsUser or
-# runAsGroup is taken as root (0), the worst case for an attacker and the
-# one a legacy node gives an image without USER.
+# runAsGroup is taken as root (0), what the runtime gives an image without
+# USER. (With runAsNonRoot: true and no runAsUser the kubelet would demand a
+# numeric non-root USER of the image; only an explicit 0 is refused here.)
 uid, gid = pick("runAsUser"), pick("runAsGroup")
 if uid == 0 and pick("runAsNonRoot"):
     refused.append("the kubelet refuses runAsUser 0 with runAsNonRoot: true")
@@ -227,7 +230,8 @@ print(answer, st["Uid"][1], st["Gid"][1], st["CapBnd"][0], st["CapAmb"][0],
       st["NoNewPrivs"][0])
 '
 # probe PORT PROTO UID GID BOUNDING NNP SYSCTLS [AMBIENT-CAP]: prints
-# "ANSWER UID GID CAPBND CAPAMB NNP", or "sysctl PATH cannot be set".
+# "ANSWER UID GID CAPBND CAPAMB NNP", or "sysctl PATH" when the kernel
+# has no such sysctl (or refuses the value).
 # AMBIENT-CAP (controls only) is made inheritable and ambient.
 probe() {
 	local port=$1 proto=$2 uid=$3 gid=$4 bounding=$5 nnp=$6 sysctls=$7
@@ -244,8 +248,8 @@ probe() {
 		cd / || exit 1
 		ip link set lo up 2>/dev/null
 		for kv in $1; do
-			printf "%s\n" "${kv#*=}" >"/proc/sys/${kv%%=*}" 2>/dev/null ||
-				{ echo "sysctl ${kv%%=*} cannot be set"; exit 0; }
+			printf "%s\n" "${kv#*=}" 2>/dev/null >"/proc/sys/${kv%%=*}" ||
+				{ echo "sysctl ${kv%%=*}"; exit 0; }
 		done
 		shift
 		exec "$@"' sh "$sysctls" \
@@ -282,6 +286,7 @@ while read -r case kernel privileged ports claim why; do
 		fail "$case" "gwc says its ports bind ($why), but the pod would not run: $refused"
 		continue
 	fi
+	unbound_ports=''
 	for target in $ports; do
 		port=${target%/*} proto=${target#*/}
 		name=$case/$port
@@ -290,10 +295,13 @@ while read -r case kernel privileged ports claim why; do
 			want=binds says="it binds"
 		else
 			want=EACCES says="it does not bind"
+			unbound_ports="$unbound_ports $port"
 		fi
 		got=$(probe "$port" "$proto" "$uid" "$gid" "$bounding" "$nnp" "$sysctls")
 		read -r answer puid pgid pbnd pamb pnnp _ <<<"$got"
-		if [ "$puid $pgid $pbnd $pamb $pnnp" != "$uid $gid $mask 0000000000000000 $nnp" ]; then
+		if [ "$answer" = sysctl ]; then
+			fail "$name" "gwc says $says ($why), but this kernel refuses the pod's sysctl ${got#sysctl }: runc would not start the pod"
+		elif [ "$puid $pgid $pbnd $pamb $pnnp" != "$uid $gid $mask 0000000000000000 $nnp" ]; then
 			fail "$name" "the probe did not run as derived ($process): it says: $got"
 		elif [ "$answer" != "$want" ]; then
 			fail "$name" "gwc says $says ($why), the kernel says $answer ($process)"
@@ -301,6 +309,19 @@ while read -r case kernel privileged ports claim why; do
 			ok "$name"
 		fi
 	done
+	# A port gwc says will not bind is one its warning names.
+	if [ -n "$unbound_ports" ]; then
+		warning=$(grep -F ': warning: spec.nodes.privilegedPorts' "$dir/err")
+		missing=''
+		for port in $unbound_ports; do
+			grep -qw -- "$port" <<<"$warning" || missing="$missing $port"
+		done
+		if [ -z "$warning" ] || [ -n "$missing" ]; then
+			fail "$case/warning" "gwc does not warn that${missing:-$unbound_ports} will not bind: $(cat "$dir/err")"
+		else
+			ok "$case/warning"
+		fi
+	fi
 done <<<"$claims"
 
 # ---- controls: the probe can say both things ----------------------------------------
