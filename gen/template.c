@@ -350,27 +350,29 @@ fail:
  * release.  Root also needs NET_BIND_SERVICE: uid 0 keeps only what the
  * bounding set holds, and the Deployment drops ALL.
  */
+#define NO_SYSCTL \
+	"spec:\n" \
+	"  securityContext:\n" \
+	"    sysctls: []\n"
+#define PROXY_NET_BIND_SERVICE \
+	"  containers:\n" \
+	"  - name: istio-proxy\n" \
+	"    securityContext:\n" \
+	"      capabilities:\n" \
+	"        add:\n" \
+	"        - NET_BIND_SERVICE\n"
+
 static const struct gw_overlay overlays[] = {
 	[GW_PRIVILEGED_NONE] = { "gwc-legacy-kernel",
 		"# gwc: on nodes older than Linux 4.11, after istiod's gateway\n"
 		"# template: no net.ipv4.ip_unprivileged_port_start sysctl.\n"
-		"spec:\n"
-		"  securityContext:\n"
-		"    sysctls: []\n" },
+		NO_SYSCTL },
 	[GW_PRIVILEGED_ROOT] = { "gwc-legacy-kernel-root",
 		"# gwc: on nodes older than Linux 4.11, after istiod's gateway\n"
 		"# template: no net.ipv4.ip_unprivileged_port_start sysctl, and\n"
 		"# the proxy runs as root with NET_BIND_SERVICE to bind ports\n"
 		"# below 1024 (spec.nodes.privilegedPorts: root).\n"
-		"spec:\n"
-		"  securityContext:\n"
-		"    sysctls: []\n"
-		"  containers:\n"
-		"  - name: istio-proxy\n"
-		"    securityContext:\n"
-		"      capabilities:\n"
-		"        add:\n"
-		"        - NET_BIND_SERVICE\n"
+		NO_SYSCTL PROXY_NET_BIND_SERVICE
 		"      runAsUser: 0\n"
 		"      runAsGroup: 0\n"
 		"      runAsNonRoot: false\n" },
@@ -380,15 +382,7 @@ static const struct gw_overlay overlays[] = {
 		"# NET_BIND_SERVICE on the proxy (spec.nodes.privilegedPorts:\n"
 		"# netBindService; it binds below 1024 only where the runtime\n"
 		"# sets ambient capabilities).\n"
-		"spec:\n"
-		"  securityContext:\n"
-		"    sysctls: []\n"
-		"  containers:\n"
-		"  - name: istio-proxy\n"
-		"    securityContext:\n"
-		"      capabilities:\n"
-		"        add:\n"
-		"        - NET_BIND_SERVICE\n" },
+		NO_SYSCTL PROXY_NET_BIND_SERVICE },
 };
 
 const struct gw_overlay *gw_template_overlay(enum gw_privileged privileged)
