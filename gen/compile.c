@@ -28,7 +28,12 @@
 /* What the decisions across specs need of one gateway. */
 struct summary {
 	const char *file, *ns, *name, *istio, *template_path;
+	const char *revision;		/* NULL: sidecar.istio.io/inject */
 	struct gw_mark mark, name_mark, kernel_mark, template_mark;
+	struct gw_mark revision_mark;	/* spec.controlPlane.revision */
+	bool revision_given;
+	bool scoped;		/* its Istio scopes a Gateway to its namespace */
+	bool known;		/* the spec names its Istio resource */
 	struct gw_mark template_demand_mark;
 	bool kernel_version, legacy, pin;
 	bool replaces;		/* installs a whole gateway template */
@@ -96,6 +101,17 @@ struct compilation {
 	bool interrupted;	/* a held signal is pending: stop */
 	bool no_file_reads;
 	struct gw_fileset *reads;	/* opt->reads */
+	struct control_file *control_files;	/* read once, in pass 1 */
+	size_t ncontrol_files, control_files_cap;
+};
+
+/* A file of the control plane's resources (istioResource, revisionTag):
+ * read once per run, so that every spec naming it, in every pass, sees
+ * the same bytes. */
+struct control_file {
+	const char *path;
+	char *data;
+	size_t len;
 };
 
 static const char *keep(struct compilation *c, const char *s)
@@ -112,6 +128,11 @@ static void summarize(struct compilation *c, struct summary *s,
 	s->name = keep(c, gw->name);
 	s->istio = keep(c, gw->istio);
 	s->template_path = keep(c, gw->template_path);
+	s->revision = keep(c, gw->revision);
+	s->revision_mark = gw->revision_mark;
+	s->revision_given = gw->revision_given;
+	s->scoped = gw->control && gw->control->scoped_gateways;
+	s->known = gw->control != NULL;
 	s->mark = gw->mark;
 	s->name_mark = gw->name_mark;
 	s->kernel_mark = gw->kernel_mark;
@@ -247,10 +268,14 @@ static void keep_outcome(struct compilation *c, struct source *src,
 	for (i = 0; i < n; i++)
 		summarize(c, &src->gateways[i], gws[i]);
 	src->ngateways = n;
-	src->reads = gw_arena_alloc(c->arena, 2 * n * sizeof(*src->reads) + 1);
+	src->reads = gw_arena_alloc(c->arena, 4 * n * sizeof(*src->reads) + 1);
 	for (i = 0; i < n; i++)
 		src->preview |= gws[i]->inject_preview;
 	for (i = 0; c->reads && i < n; i++) {
+		if (gws[i]->istio_path)
+			src->reads[src->nreads++] = keep(c, gws[i]->istio_path);
+		if (gws[i]->tag_path)
+			src->reads[src->nreads++] = keep(c, gws[i]->tag_path);
 		if (gws[i]->inject_preview && gws[i]->inject_values)
 			src->reads[src->nreads++] =
 				keep(c, gws[i]->inject_values);
@@ -258,6 +283,102 @@ static void keep_outcome(struct compilation *c, struct source *src,
 			src->reads[src->nreads++] =
 				keep(c, gws[i]->inject_mesh);
 	}
+}
+
+/* The bytes of the control-plane file @path, read at the first spec that
+ * names it (at its key @at, @what); the same bytes ever after. */
+static int control_file(struct compilation *c, struct gw_diag *diag,
+			const char *path, struct gw_mark at, const char *what,
+			const char **data, size_t *len, bool *io_error)
+{
+	struct control_file *f = NULL;
+	size_t i;
+	int err = 0;
+
+	if (c->no_file_reads) {
+		gw_diag_add(diag, GW_SEV_ERROR, at, "%s: reading files is "
+			    "disabled here", what);
+		return -1;
+	}
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < c->ncontrol_files; i++)
+		if (!strcmp(c->control_files[i].path, path))
+			f = &c->control_files[i];
+	if (!f) {
+		struct control_file new = { gw_arena_strdup(c->arena, path),
+					     NULL, 0 };
+
+		if (gw_load_read_for(c->arena, diag, path, at, what, &new.data,
+				     &new.len)) {
+			*io_error = true;
+			err = -1;
+		} else {
+			c->control_files = gw_arena_grow(c->arena,
+				c->control_files, c->ncontrol_files,
+				&c->control_files_cap,
+				sizeof(*c->control_files));
+			f = &c->control_files[c->ncontrol_files++];
+			*f = new;
+		}
+	}
+	if (f) {
+		*data = f->data;
+		*len = f->len;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return err;
+}
+
+/*
+ * Reads the Istio resource (and revision tag) @gw names, in @arena, and
+ * makes @gw follow it (gen/controlplane.c); -1 after an error.
+ */
+static int attach_control_plane(struct compilation *c, struct gw_arena *arena,
+				struct gw_diag *diag, struct gw_gateway *gw,
+				bool *io_error)
+{
+	struct gw_istio *istio;
+	const char *data;
+	size_t len;
+
+	if (!gw->istio_path) {
+		if (!gw->tag_path)
+			return 0;
+		gw_diag_add(diag, GW_SEV_ERROR, gw->tag_path_mark,
+			    "spec.controlPlane.revisionTag: needs "
+			    "istioResource, the Istio the tag must point at");
+		return -1;
+	}
+	istio = gw_arena_alloc(arena, sizeof(*istio));
+	if (control_file(c, diag, gw->istio_path, gw->istio_path_mark,
+			 "spec.controlPlane.istioResource", &data, &len,
+			 io_error) ||
+	    gw_istio_parse(arena, diag, gw->istio_path, data, len, istio))
+		return -1;
+	if (gw->tag_path &&
+	    (control_file(c, diag, gw->tag_path, gw->tag_path_mark,
+			  "spec.controlPlane.revisionTag", &data, &len,
+			  io_error) ||
+	     gw_istio_parse_tag(arena, diag, gw->tag_path, data, len, istio)))
+		return -1;
+	return gw_control_plane_apply(arena, diag, gw, istio) ? -1 : 0;
+}
+
+/* The model of a spec document pass 1 accepted, for the later passes: as
+ * pass 1 built it, its messages already said. */
+static struct gw_gateway *build_again(struct compilation *c,
+				      struct gw_arena *arena,
+				      const char *file, struct gw_node *doc)
+{
+	struct gw_gateway *gw = gw_model_build(arena, file, doc);
+	struct gw_diag quiet;
+	bool io_error = false;
+	int err;
+
+	gw_diag_init(&quiet, arena);
+	err = attach_control_plane(c, arena, &quiet, gw, &io_error);
+	gw_diag_release(&quiet);
+	return err ? NULL : gw;
 }
 
 /* Pass 1 for one input: every document checked; a summary of each good
@@ -289,7 +410,8 @@ static void check_source(struct compilation *c, struct source *src)
 		if (gw_validate(&diag, c->schema, docs[i]))
 			continue;
 		gw = gw_model_build(arena, src->name, docs[i]);
-		if (gw_check_gateway(&diag, gw))
+		if (attach_control_plane(c, arena, &diag, gw, &src->io_error) ||
+		    gw_check_gateway(&diag, gw))
 			continue;
 		if (gw->inject_preview &&
 		    gw_preview_check(arena, &diag, gw, c->no_file_reads,
@@ -733,8 +855,8 @@ static void preview_source(struct compilation *c, struct source *src)
 
 		if (docs[i]->kind == GW_NULL)
 			continue;
-		gw = gw_model_build(arena, src->name, docs[i]);
-		if (gw_render_gateway(arena, gw, template_digest(arena,
+		gw = build_again(c, arena, src->name, docs[i]);
+		if (!gw || gw_render_gateway(arena, gw, template_digest(arena,
 				      find_cp(c, gw->istio), gw), &set)) {
 			gw_diag_add(&diag, GW_SEV_INTERNAL, gw->mark,
 				    "cannot emit the objects of this gateway");
@@ -852,9 +974,9 @@ static int render_input(struct sink *k, struct source *src)
 
 		if (docs[i]->kind == GW_NULL)
 			continue;
-		gw = gw_model_build(arena, src->name, docs[i]);
+		gw = build_again(k->c, arena, src->name, docs[i]);
 		/* a preview's source was kept by preview_all() */
-		if (gw->inject_preview ||
+		if (!gw || gw->inject_preview ||
 		    gw_render_gateway(arena, gw, template_digest(arena,
 				      find_cp(k->c, gw->istio), gw), &set))
 			err = -1;

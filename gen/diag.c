@@ -208,6 +208,27 @@ static const char *const severity_names[] = {
 	[GW_SEV_INTERNAL] = "internal error",
 };
 
+/*
+ * True when the sorted entry @i says what an earlier one at the same
+ * place said: a file that several specs read (their Istio resource) is
+ * checked for each of them, and its faults are printed once.
+ */
+static bool said_before(const struct gw_diag_entry *e, size_t i)
+{
+	size_t j;
+
+	for (j = i; j-- > 0;) {
+		if (e[j].phase != e[i].phase || e[j].file != e[i].file ||
+		    e[j].mark.line != e[i].mark.line ||
+		    e[j].mark.col != e[i].mark.col)
+			return false;
+		if (e[j].severity == e[i].severity &&
+		    !strcmp(e[j].msg, e[i].msg))
+			return true;
+	}
+	return false;
+}
+
 int gw_diag_print(struct gw_diag *diag, void *stream)
 {
 	FILE *fp = stream;
@@ -220,6 +241,8 @@ int gw_diag_print(struct gw_diag *diag, void *stream)
 		const struct gw_diag_entry *e = &diag->entries[i];
 		const char *sev = severity_names[e->severity];
 
+		if (said_before(diag->entries, i))
+			continue;
 		if (!e->mark.file)
 			fprintf(fp, "gwc: %s: %s\n", sev, e->msg);
 		else if (e->mark.line <= 0)

@@ -412,6 +412,8 @@ struct gw_qty {
 	bool given;
 };
 
+struct gw_istio;
+
 struct gw_gateway {
 	const char *file;			/* the spec file */
 	struct gw_node *doc;			/* the spec's tree */
@@ -426,6 +428,12 @@ struct gw_gateway {
 	const char *revision;			/* NULL: sidecar.istio.io/inject */
 	const char *template_path;		/* resolved; NULL: built-in */
 	struct gw_mark template_mark, cp_ns_mark;
+	struct gw_mark istio_mark, revision_mark;
+	bool istio_given, cp_ns_given, revision_given;
+	/* istioResource, revisionTag: resolved paths, NULL: none */
+	const char *istio_path, *tag_path;
+	struct gw_mark istio_path_mark, tag_path_mark;
+	const struct gw_istio *control;		/* the Istio read, or NULL */
 	struct gw_mark template_demand_mark;	/* why it needs a template */
 	bool pin_template;
 	/* spec.injectionPreview: resolved paths, NULL: built-in */
@@ -446,8 +454,8 @@ struct gw_gateway {
 
 	/* spec.namespace */
 	bool namespace_create;
-	struct gw_node *namespace_labels;
-	struct gw_mark namespace_labels_mark;
+	struct gw_node *namespace_labels;	/* as written, plus any gwc adds */
+	struct gw_mark namespace_labels_mark, namespace_mark;
 
 	/* spec.serviceAccount */
 	const char *service_account;
@@ -506,6 +514,58 @@ long gw_model_lowest_target_port(const struct gw_gateway *gw);
 bool gw_model_replaces_template(const struct gw_gateway *gw);
 /* True when the gateway's pod gets a legacy-kernel overlay template. */
 bool gw_model_uses_overlay(const struct gw_gateway *gw);
+
+/* ---- controlplane.c: the control plane's own resources ----------------- */
+
+/*
+ * What gwc knows of the sail-operator Istio a gateway names with
+ * spec.controlPlane.istioResource (and the IstioRevisionTag of
+ * revisionTag): strings and trees in the arena they were read into,
+ * marks in their files.
+ */
+struct gw_istio {
+	const char *file;
+	const char *name, *ns;
+	const char *version;			/* NULL: not stated */
+	bool revision_based;			/* spec.updateStrategy.type */
+	struct gw_mark mark, name_mark, ns_mark, version_mark, strategy_mark;
+	const struct gw_node *values;		/* spec.values, or NULL */
+	const struct gw_node *selectors;	/* meshConfig.discoverySelectors */
+	struct gw_mark selectors_mark;
+	bool scoped_gateways;	/* pilot.env.PILOT_SCOPE_GATEWAY_TO_NAMESPACE */
+	/* the IstioRevisionTag, or NULL */
+	const char *tag, *tag_file;
+	struct gw_mark tag_mark;
+	/* the pods' label: istio.io/rev: revision, or, NULL, the default
+	 * revision's sidecar.istio.io/inject; and what decided it */
+	const char *revision;
+	struct gw_mark revision_mark;
+};
+
+/* Reads the one document of kind Istio in @data (a file named @name;
+ * other documents are skipped) into *@istio, reporting what is wrong at
+ * its line:col; -1 after an error. */
+int gw_istio_parse(struct gw_arena *arena, struct gw_diag *diag,
+		   const char *name, const char *data, size_t len,
+		   struct gw_istio *istio);
+/* Reads the one IstioRevisionTag of @data, which must point at @istio
+ * (or at its revision), and makes its name the pods' revision. */
+int gw_istio_parse_tag(struct gw_arena *arena, struct gw_diag *diag,
+		       const char *name, const char *data, size_t len,
+		       struct gw_istio *istio);
+/* True when the Kubernetes LabelSelector @sel (a map, checked by
+ * gw_istio_parse) selects an object with @labels (a map, or NULL). */
+bool gw_selector_matches(const struct gw_node *sel,
+			 const struct gw_node *labels);
+/*
+ * Makes @gw follow @istio: its name, namespace, version and revision
+ * (each the spec states must agree: an error at the spec's key naming the
+ * resource's line), and its namespace's discovery (a label gwc adds to a
+ * namespace it creates, with a note, or an error).  Returns the errors.
+ */
+unsigned gw_control_plane_apply(struct gw_arena *arena, struct gw_diag *diag,
+				struct gw_gateway *gw,
+				const struct gw_istio *istio);
 
 /* ---- check.c: what the schema cannot express --------------------------- */
 

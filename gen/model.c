@@ -384,6 +384,17 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	gw->cp_namespace = str_or(cp, "namespace",
 			default_str(GW_DEFAULT_SPEC_CONTROL_PLANE_NAMESPACE));
 	gw->cp_ns_mark = mark_or(cp, "namespace", gw->ns_mark);
+	gw->istio_mark = mark_or(cp, "istio", gw->mark);
+	gw->revision_mark = mark_or(cp, "revision", gw->mark);
+	gw->istio_given = at(cp, "istio") != NULL;
+	gw->cp_ns_given = at(cp, "namespace") != NULL;
+	gw->revision_given = at(cp, "revision") != NULL;
+	tmpl = str_or(cp, "istioResource", NULL);
+	gw->istio_path = tmpl ? relative_to(arena, file, tmpl) : NULL;
+	gw->istio_path_mark = mark_or(cp, "istioResource", gw->mark);
+	tmpl = str_or(cp, "revisionTag", NULL);
+	gw->tag_path = tmpl ? relative_to(arena, file, tmpl) : NULL;
+	gw->tag_path_mark = mark_or(cp, "revisionTag", gw->mark);
 	/*
 	 * The revision defaults to the Istio's name (the InPlace strategy),
 	 * another key, so the schema has no `default` for it; and to none
@@ -443,6 +454,7 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 			default_bool(GW_DEFAULT_SPEC_NAMESPACE_CREATE));
 	gw->namespace_labels = node_or_null(ns, "labels");
 	gw->namespace_labels_mark = mark_or(ns, "labels", doc->mark);
+	gw->namespace_mark = ns ? ns->mark : gw->ns_mark;
 
 	gw->service_account = str_or(sa, "name",
 			default_str(GW_DEFAULT_SPEC_SERVICE_ACCOUNT_NAME));
