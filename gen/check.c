@@ -348,6 +348,12 @@ static void check_injection(struct checker *c, struct gw_arena *arena)
 		      key_path(arena, "spec.deployment.podAnnotations",
 			       "inject.istio.io/templates"));
 
+	if (!gw->namespace_create && gw->namespace_labels &&
+	    gw->namespace_labels->u.map.n)
+		error(c, gw->namespace_labels_mark, "spec.namespace.labels: "
+		      "gwc writes no Namespace (spec.namespace.create: false), "
+		      "so these labels would be dropped; label namespace '%s' "
+		      "where it is created, or let gwc create it", gw->ns);
 	ns_label = gw_map_get(gw->namespace_labels, "istio-injection");
 	if (ns_label && strcmp(ns_label->u.str.s, "enabled"))
 		error(c, ns_label->mark, "%s: '%s' keeps istiod from injecting "

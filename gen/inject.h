@@ -81,6 +81,12 @@ void gw_inject_follow_control_plane(struct gw_inject_config *cfg,
 				    bool values, bool mesh,
 				    const char *cp_namespace,
 				    const char *revision);
+/* Lays the spec.values of an Istio resource over the values (@to_values)
+ * and its meshConfig over the mesh config (@to_mesh), as sail-operator
+ * and istiod combine them with the chart's defaults. */
+void gw_inject_overlay_values(struct gw_inject_config *cfg,
+			      const struct gw_node *values, bool to_values,
+			      bool to_mesh);
 /* The sidecar.istio.io/status JSON of a rendered template pod's spec. */
 const char *gw_inject_status(struct gw_arena *arena,
 			     const struct gw_node *template_spec,

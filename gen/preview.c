@@ -81,6 +81,36 @@ static int preview_input(struct gw_arena *arena, struct gw_diag *diag,
 	return 0;
 }
 
+/*
+ * The built-in values are Istio 1.26.0's; a control plane at another
+ * release (spec.controlPlane.version, or its Istio resource's) runs that
+ * release's proxy image, as sail-operator sets global.tag for it.  An
+ * alias (v1.26-latest) says no release: the built-in tag stays.
+ */
+static void follow_version(struct gw_arena *arena,
+			   struct gw_inject_config *cfg, const char *version)
+{
+	struct gw_node *values;
+	const char *p;
+	int dots = 0;
+
+	if (!version)
+		return;
+	version += *version == 'v';
+	for (p = version; *p; p++)
+		if (*p == '.')
+			dots++;
+		else if (*p < '0' || *p > '9')
+			return;
+	if (dots != 2)
+		return;
+	values = gw_node_map(arena);
+	gw_map_put(arena, gw_map_put(arena, values, "global",
+				     gw_node_map(arena)),
+		   "tag", gw_node_str(arena, version));
+	gw_inject_overlay_values(cfg, values, true, false);
+}
+
 static int preview_config(struct gw_arena *arena, struct gw_diag *diag,
 			  const struct gw_gateway *gw,
 			  const struct gw_preview_template *t,
@@ -106,6 +136,11 @@ static int preview_config(struct gw_arena *arena, struct gw_diag *diag,
 			  &mlen) ||
 	    gw_inject_load_mesh(cfg, diag, mname, mdata, mlen))
 		return -1;
+	if (!gw->inject_values)
+		follow_version(arena, cfg, gw->version);
+	if (gw->control)
+		gw_inject_overlay_values(cfg, gw->control->values,
+					 !gw->inject_values, !gw->inject_mesh);
 	gw_inject_follow_control_plane(cfg, !gw->inject_values,
 				       !gw->inject_mesh, gw->cp_namespace,
 				       gw->revision);
