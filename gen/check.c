@@ -354,6 +354,15 @@ static void check_injection(struct checker *c, struct gw_arena *arena)
 		      "gwc writes no Namespace (spec.namespace.create: false), "
 		      "so these labels would be dropped; label namespace '%s' "
 		      "where it is created, or let gwc create it", gw->ns);
+	ns_label = gw_map_get(gw->namespace_labels,
+			      "pod-security.kubernetes.io/enforce");
+	if (!ns_label)
+		ns_label = gw_map_get(gw->namespace_labels,
+				"pod-security.kubernetes.io/enforce-version");
+	if (ns_label)
+		error(c, ns_label->mark, "spec.namespace.labels: the Pod "
+		      "Security level is spec.namespace.podSecurity (enforce, "
+		      "version), which gwc checks the injected pod against");
 	ns_label = gw_map_get(gw->namespace_labels, "istio-injection");
 	if (ns_label && strcmp(ns_label->u.str.s, "enabled"))
 		error(c, ns_label->mark, "%s: '%s' keeps istiod from injecting "

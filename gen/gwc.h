@@ -456,6 +456,11 @@ struct gw_gateway {
 	bool namespace_create;
 	struct gw_node *namespace_labels;	/* as written, plus any gwc adds */
 	struct gw_mark namespace_labels_mark, namespace_mark;
+	/* spec.namespace.podSecurity: the level enforced, its version
+	 * ("latest" or "v1.N"); version_given: written on the Namespace */
+	const char *pss_enforce, *pss_version;
+	bool pss_version_given;
+	struct gw_mark pss_mark;
 
 	/* spec.serviceAccount */
 	const char *service_account;

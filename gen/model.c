@@ -455,6 +455,14 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	gw->namespace_labels = node_or_null(ns, "labels");
 	gw->namespace_labels_mark = mark_or(ns, "labels", doc->mark);
 	gw->namespace_mark = ns ? ns->mark : gw->ns_mark;
+	gw->pss_enforce = str_or(at(ns, "podSecurity"), "enforce",
+		default_str(GW_DEFAULT_SPEC_NAMESPACE_POD_SECURITY_ENFORCE));
+	gw->pss_version = str_or(at(ns, "podSecurity"), "version",
+		default_str(GW_DEFAULT_SPEC_NAMESPACE_POD_SECURITY_VERSION));
+	gw->pss_version_given = at(at(ns, "podSecurity"), "version") != NULL;
+	gw->pss_mark = mark_or(at(ns, "podSecurity"), "enforce",
+			       at(ns, "podSecurity") ?
+			       at(ns, "podSecurity")->mark : gw->ns_mark);
 
 	gw->service_account = str_or(sa, "name",
 			default_str(GW_DEFAULT_SPEC_SERVICE_ACCOUNT_NAME));

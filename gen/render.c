@@ -165,10 +165,21 @@ static void put_wave(struct renderer *r, struct gw_node *obj, const char *wave)
 
 /* ---- the objects ------------------------------------------------------- */
 
+/* The Namespace: the spec's labels, and the Pod Security level it
+ * enforces (spec.namespace.podSecurity), which gwc checks the pod
+ * against. */
 static struct gw_node *render_namespace(struct renderer *r)
 {
-	return object(r, "v1", "Namespace", r->gw->ns, false,
-		      r->gw->namespace_labels, NULL);
+	const struct gw_gateway *gw = r->gw;
+	struct gw_node *labels = gw_node_map(r->arena);
+
+	merge_into(r, labels, gw->namespace_labels);
+	put_str(r, labels, "pod-security.kubernetes.io/enforce",
+		gw->pss_enforce);
+	if (gw->pss_version_given)
+		put_str(r, labels, "pod-security.kubernetes.io/enforce-version",
+			gw->pss_version);
+	return object(r, "v1", "Namespace", gw->ns, false, labels, NULL);
 }
 
 static void render_secret_reader(struct renderer *r, struct gw_node **docs)

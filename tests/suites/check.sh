@@ -18,12 +18,13 @@ if [ "$rc" = 0 ] && [ ! -s "$work/diff" ]; then ok unchanged; else fail unchange
 # The hunks must be those of diff -u, for edits at the start, middle and
 # end of files, several edits in one file, and an added and a removed file.
 dep=$work/out/istio-ingress/ingress-gateway/gateway-deployment.yaml
-tmpl=$work/out/istio/default/gateway-injection-template.txt
+tmpl=$work/out/istio/default/injection-template-gwc-legacy-kernel.txt
+[ -s "$dep" ] && [ -s "$tmpl" ] || fail edits-inputs "the examples no longer write $dep and $tmpl"
 cp "$dep" "$work/dep.orig"
 cp "$tmpl" "$work/tmpl.orig"
 sed -i '1s/apps/APPS/; s/cpu: 100m/cpu: 200m/; $d' "$dep"
 printf 'extra line\n' >>"$dep"
-sed -i '5d; 40s/^/# edited\n/; 100,104d; $s/$/ tail/' "$tmpl"
+sed -i '1s/^/# edited\n/; 3d; $s/$/ tail/' "$tmpl"
 rm "$work/out/ha-ingress/ha-gateway/gateway-pdb.yaml"
 echo stray >"$work/out/istio-egress/egress-gateway/stray.txt"
 rc=$(check)
@@ -39,9 +40,11 @@ if [ "$rc" != 1 ]; then
 else
 	ok edits-exit-status
 	for pair in "istio-ingress/ingress-gateway/gateway-deployment.yaml:$work/dep.orig" \
-		    "istio/default/gateway-injection-template.txt:$work/tmpl.orig"; do
+		    "istio/default/injection-template-gwc-legacy-kernel.txt:$work/tmpl.orig"; do
 		f=${pair%%:*} orig=${pair#*:}
-		if [ "$(got "$f")" = "$(want "$f" "$orig")" ]; then
+		if [ -z "$(got "$f")" ]; then
+			fail "hunks-like-diff-u/$(basename "$f")" "gwc printed no hunk for it"
+		elif [ "$(got "$f")" = "$(want "$f" "$orig")" ]; then
 			ok "hunks-like-diff-u/$(basename "$f")"
 		else
 			fail "hunks-like-diff-u/$(basename "$f")" "$(diff <(got "$f") <(want "$f" "$orig") | head -n 10 | tr '\n' ' ')"
