@@ -728,8 +728,8 @@ struct gw_pss_violation {
 };
 
 /* Parses a policy version as the enforce-version label holds it: "latest"
- * (*@minor = INT_MAX) or "v1.N" (*@minor = N).  Returns -1 (and *@minor
- * -1) when it is neither. */
+ * (*@minor = INT_MAX) or "v1.N" (*@minor = N, at most INT_MAX - 1).
+ * Returns -1 (and *@minor -1) when it is neither. */
 int gw_pss_version(const char *s, int *minor);
 /* "privileged", "baseline", "restricted". */
 const char *gw_pss_level_name(enum gw_pss_level level);
@@ -738,7 +738,8 @@ int gw_pss_level_parse(const char *s, enum gw_pss_level *level);
 /*
  * Evaluates @obj, a Pod, a PodTemplate, a CronJob or an object with a pod
  * template (spec.template), against every control of baseline and
- * restricted at policy version v1.@minor, as Pod Security Admission does.
+ * restricted at policy version v1.@minor (@minor >= 0, INT_MAX for
+ * latest), as Pod Security Admission does.
  * Returns the number of violations and sets *@out to them (in @arena, NULL
  * when none), in field order: the pod's annotations, its pod-level fields,
  * then containers, initContainers and ephemeralContainers in order.  An

@@ -737,10 +737,12 @@ int gw_pss_level_parse(const char *s, enum gw_pss_level *level)
 }
 
 /* As k8s.io/pod-security-admission/api.ParseVersion: "latest", or "v1."
- * then 0 or a number without a leading zero. */
+ * then 0 or a number without a leading zero that Go's strconv.Atoi takes
+ * (at most INT64_MAX).  A minor beyond every check's behaves as latest,
+ * so one above INT_MAX - 1 is kept as INT_MAX - 1. */
 int gw_pss_version(const char *s, int *minor)
 {
-	long long n = 0;
+	unsigned long long n = 0;
 	const char *d;
 
 	*minor = -1;
@@ -753,11 +755,15 @@ int gw_pss_version(const char *s, int *minor)
 	d = s + 3;
 	if (*d < '0' || *d > '9' || (*d == '0' && d[1]))
 		return -1;
-	for (; *d >= '0' && *d <= '9'; d++)
-		if ((n = n * 10 + (*d - '0')) >= INT_MAX)
+	for (; *d >= '0' && *d <= '9'; d++) {
+		unsigned digit = (unsigned)(*d - '0');
+
+		if (n > ((unsigned long long)INT64_MAX - digit) / 10)
 			return -1;
+		n = n * 10 + digit;
+	}
 	if (*d)
 		return -1;
-	*minor = (int)n;
+	*minor = n < INT_MAX ? (int)n : INT_MAX - 1;
 	return 0;
 }

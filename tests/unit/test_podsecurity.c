@@ -564,8 +564,8 @@ static void test_istio_gateway_pod(void **state)
 		  "ip_unprivileged_port_start, value: '0'}]}, containers: "
 		  "[{name: istio-proxy, securityContext: {"
 		  "allowPrivilegeEscalation: false, capabilities: "
-		  "{drop: [ALL]}, privileged: false, readOnlyRootFilesystem: true, "
-		  "runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337}}]"),
+		  "{drop: [ALL]}, privileged: false, "
+		  "readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337}}]"),
 	      R "Seccomp: " SC0 ".seccompProfile.type: unset (must be "
 	      "RuntimeDefault or Localhost)\n", GW_PSS_BASELINE);
 }
@@ -628,7 +628,7 @@ static void test_version_parse(void **state)
 {
 	static const char *const bad[] = {
 		"", "Latest", "v1", "v1.", "1.27", "v2.0", "v1.01", "v1.-1",
-		"v1.27.0", "v1.27 ", "v1.x", "v1.99999999999",
+		"v1.27.0", "v1.27 ", "v1.x", "v1.9223372036854775808",
 	};
 	int minor;
 	size_t i;
@@ -642,6 +642,9 @@ static void test_version_parse(void **state)
 	assert_int_equal(minor, 27);
 	assert_int_equal(gw_pss_version("v1.100", &minor), 0);
 	assert_int_equal(minor, 100);
+	/* Go's Atoi takes it; newer than every check, as latest */
+	assert_int_equal(gw_pss_version("v1.9223372036854775807", &minor), 0);
+	assert_int_equal(minor, INT_MAX - 1);
 	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		minor = 5;
 		if (gw_pss_version(bad[i], &minor) != -1 || minor != -1)
