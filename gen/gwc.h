@@ -770,6 +770,53 @@ int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set,
 		 struct gw_diag *diag);
 
+/* ---- podsecurity.c: the Pod Security Standards ------------------------ */
+
+/* The levels of the Kubernetes Pod Security Standards, least strict first. */
+enum gw_pss_level { GW_PSS_PRIVILEGED, GW_PSS_BASELINE, GW_PSS_RESTRICTED };
+
+/*
+ * One field that breaks a level.  @level is the lowest level it breaks:
+ * GW_PSS_BASELINE breaks baseline and restricted, GW_PSS_RESTRICTED only
+ * restricted.  The strings live in the arena given to gw_pss_evaluate().
+ */
+struct gw_pss_violation {
+	enum gw_pss_level level;
+	const char *control;	/* as the standards' table names it, without
+				 * "(v1.N+)": "Capabilities", "Seccomp" */
+	const char *path;	/* JSON path from the object given:
+				 * "spec.template.spec.containers[0]
+				 * .securityContext.capabilities.add" */
+	const char *detail;	/* what is wrong: "adds NET_ADMIN",
+				 * "unset (must be RuntimeDefault or
+				 * Localhost)" */
+};
+
+/* Parses a policy version as the enforce-version label holds it: "latest"
+ * (*@minor = INT_MAX) or "v1.N" (*@minor = N, at most INT_MAX - 1).
+ * Returns -1 (and *@minor -1) when it is neither. */
+int gw_pss_version(const char *s, int *minor);
+/* "privileged", "baseline", "restricted". */
+const char *gw_pss_level_name(enum gw_pss_level level);
+/* The reverse, exactly (lowercase); -1 for any other string. */
+int gw_pss_level_parse(const char *s, enum gw_pss_level *level);
+/*
+ * Evaluates @obj, a Pod, a PodTemplate, a CronJob or an object with a pod
+ * template (spec.template), against every control of baseline and
+ * restricted at policy version v1.@minor (@minor >= 0, INT_MAX for
+ * latest), as Pod Security Admission does.
+ * Returns the number of violations and sets *@out to them (in @arena, NULL
+ * when none), in field order: the pod's annotations, its pod-level fields,
+ * then containers, initContainers and ephemeralContainers in order.  An
+ * object without a pod spec has none.
+ */
+size_t gw_pss_evaluate(struct gw_arena *arena, const struct gw_node *obj,
+		       int minor, struct gw_pss_violation **out);
+/* The highest level that @n violations @v allow: one below the lowest
+ * level among them, GW_PSS_RESTRICTED when there are none. */
+enum gw_pss_level gw_pss_level_met(const struct gw_pss_violation *v,
+				   size_t n);
+
 /* ---- compile.c: the pipeline ------------------------------------------- */
 
 /* A spec already in memory, named @name in diagnostics. */
