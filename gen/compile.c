@@ -2,19 +2,20 @@
  * compile.c - the pipeline, for main.c, in two passes over the inputs.
  *
  * Pass 1 takes every spec through load, validate, model and check and
- * keeps a summary of each gateway; a clean spec is also rendered at once,
- * into memory, while the rendered bytes kept stay under KEEP_RENDERED.
- * Then the decisions that span specs (one gateway per folder, one
- * template per control plane, the legacy-kernel scenario).  Nothing is
- * written unless every spec of the run is free of errors: a failed run
- * does not touch the output folder, not even its mtime.  Pass 2 hands
- * each spec's folders to the writer: the ones pass 1 kept, or, past the
- * budget, rendered again from the bytes pass 1 read.  So no spec's tree
- * outlives its turn, the kept output is capped, and a run of up to about
- * a thousand gateways parses each spec once; what stays per spec is its
- * bytes and its summary.  With jobs > 1 both passes run in that
- * many threads; the messages, the summaries and the output are the same
- * for every number of jobs (they are merged in input order).
+ * keeps a summary of each gateway.  Then the decisions that span specs
+ * (one gateway per folder, one selector label per name, one template and
+ * one update strategy per control plane, the legacy-kernel scenario).
+ * Then every gateway is rendered and injected as istiod will inject it
+ * (its Pod Security, its preview), into memory, while the rendered bytes
+ * kept stay under KEEP_RENDERED.  Nothing is written unless every spec
+ * of the run is free of errors: a failed run does not touch the output
+ * folder, not even its mtime.  Pass 2 hands each spec's folders to the
+ * writer: the ones kept, or, past the budget, rendered again from the
+ * bytes pass 1 read.  So no spec's tree outlives its turn, the kept
+ * output is capped, and what stays per spec is its bytes and its
+ * summary.  With jobs > 1 every pass runs in that many threads; the
+ * messages, the summaries and the output are the same for every number
+ * of jobs (they are merged in input order).
  */
 #include <limits.h>
 #include <pthread.h>
@@ -183,37 +184,28 @@ static const char *template_digest(struct gw_arena *arena,
 }
 
 /*
- * Renders the checked gateways of @src into src->rendered when the budget
- * allows; anything amiss leaves it to pass 2, which reports it.  A spec
- * with an injection preview waits for pass 2: the preview needs the
- * template its control plane installs, known only after pass 1.
+ * Keeps @set, the rendered folders of @src, for pass 2: always for a
+ * source with an injection preview (pass 2 does not render previews),
+ * else while the kept bytes stay under the budget (the rest is rendered
+ * again in pass 2).
  */
-static void render_early(struct compilation *c, struct gw_arena *arena,
-			 struct source *src, struct gw_gateway *const *gws,
-			 size_t n)
+static void keep_rendered(struct compilation *c, struct source *src,
+			  struct gw_fileset *set)
 {
 	size_t i, bytes = 0;
 	bool room;
 
-	for (i = 0; i < n; i++)
-		if (gws[i]->inject_preview || gw_model_replaces_template(gws[i]))
-			return;		/* its template is chosen after pass 1 */
 	pthread_mutex_lock(&c->lock);
 	room = c->kept_bytes < c->keep_limit;
 	pthread_mutex_unlock(&c->lock);
-	if (!room)
+	if (!room && !src->preview) {
+		gw_fileset_release(set);
 		return;
-	for (i = 0; i < n; i++)
-		if (gw_render_gateway(arena, gws[i],
-				      template_digest(arena, NULL, gws[i]),
-				      &src->rendered)) {
-			gw_fileset_release(&src->rendered);
-			return;
-		}
+	}
 	/* kept for a while: trimmed to their size (a buffer grew by
 	 * doubling), and counted with their paths and malloc's overhead */
-	for (i = 0; i < src->rendered.n; i++) {
-		struct gw_file *f = &src->rendered.files[i];
+	for (i = 0; i < set->n; i++) {
+		struct gw_file *f = &set->files[i];
 		char *trim = realloc(f->data, f->len + 1);
 
 		if (trim)
@@ -223,6 +215,7 @@ static void render_early(struct compilation *c, struct gw_arena *arena,
 	pthread_mutex_lock(&c->lock);
 	c->kept_bytes += bytes;
 	pthread_mutex_unlock(&c->lock);
+	src->rendered = *set;
 	src->kept = true;
 }
 
@@ -419,8 +412,6 @@ static void check_source(struct compilation *c, struct source *src)
 			continue;
 		gws[n++] = gw;
 	}
-	if (c->render && !diag.errors && n)
-		render_early(c, arena, src, gws, n);
 	pthread_mutex_lock(&c->lock);
 	keep_outcome(c, src, &diag, gws, n);
 	pthread_mutex_unlock(&c->lock);
@@ -932,16 +923,19 @@ overlays:
 	return err;
 }
 
-/* ---- the previews ------------------------------------------------------ */
+/* ---- injection: the pod istiod will make ------------------------------- */
 
 /*
- * spec.injectionPreview needs the template the control plane gets, known
- * only once pass 1 is over; so the specs with a preview (rare, and never
- * rendered early) are rendered here, between the passes, whether or not
- * the run writes: their errors (a template that fails on this gateway)
- * are errors of the specs, reported with the others in input order, and
- * nothing is written when there is one.  A run that writes keeps what
- * they render for pass 2, whatever the budget.
+ * Every gateway's Deployment is injected as istiod will inject it, with
+ * the template its control plane gets (known only once pass 1 is over),
+ * so that gwc knows the pod the cluster will admit or refuse: its Pod
+ * Security (gen/preview.c), and, with spec.injectionPreview, the file
+ * that shows it.  This runs between the passes, whether or not the run
+ * writes: its errors (a template that fails on this gateway, a pod the
+ * namespace's level rejects) are errors of the specs, reported with the
+ * others in input order, and nothing is written when there is one.  A
+ * run that writes keeps what this renders for pass 2 (a preview's
+ * always, the rest within the budget).
  */
 
 /* The template a gateway's preview injects with: the one this output
@@ -970,7 +964,7 @@ static struct gw_preview_template preview_template(struct compilation *c,
 	return t;
 }
 
-static void preview_source(struct compilation *c, struct source *src)
+static void inject_source(struct compilation *c, struct source *src)
 {
 	struct gw_arena *arena = gw_arena_new(), *notes = gw_arena_new();
 	struct gw_fileset set = { 0 };
@@ -992,23 +986,19 @@ static void preview_source(struct compilation *c, struct source *src)
 		gw = build_again(c, arena, src->name, docs[i]);
 		if (!gw || gw_render_gateway(arena, gw, template_digest(arena,
 				      find_cp(c, gw->istio), gw), &set)) {
-			gw_diag_add(&diag, GW_SEV_INTERNAL, gw->mark,
+			gw_diag_add(&diag, GW_SEV_INTERNAL, docs[i]->mark,
 				    "cannot emit the objects of this gateway");
 			err = -1;
 			continue;
 		}
-		if (!gw->inject_preview)
-			continue;
 		t = preview_template(c, gw);
 		if (gw_preview_render(arena, &diag, gw, &t, &set))
 			err = -1;
 	}
-	if (!err && c->render) {
-		src->rendered = set;
-		src->kept = true;
-	} else {
+	if (!err && c->render)
+		keep_rendered(c, src, &set);
+	else
 		gw_fileset_release(&set);
-	}
 	pthread_mutex_lock(&c->lock);
 	keep_messages(c, &diag, &src->previewed, &src->npreviewed);
 	pthread_mutex_unlock(&c->lock);
@@ -1017,29 +1007,29 @@ static void preview_source(struct compilation *c, struct source *src)
 	gw_arena_free(arena);
 }
 
-static void *preview_worker(void *arg)
+static void *inject_worker(void *arg)
 {
 	struct compilation *c = arg;
 	struct source *src;
 
 	while ((src = next_source(c)))
-		if (src->preview)
-			preview_source(c, src);
+		if (src->ngateways)
+			inject_source(c, src);
 	return NULL;
 }
 
-/* Every source with a preview, in @jobs threads; the messages merged in
+/* Every source with a gateway, in @jobs threads; the messages merged in
  * input order. */
-static void preview_all(struct compilation *c, unsigned jobs)
+static void inject_all(struct compilation *c, unsigned jobs)
 {
 	size_t s, n = 0;
 
 	for (s = 0; s < c->nsources; s++)
-		n += c->sources[s].preview;
+		n += c->sources[s].ngateways != 0;
 	if (!n)
 		return;
 	c->next = 0;
-	in_threads(jobs, n, preview_worker, preview_worker, c);
+	in_threads(jobs, n, inject_worker, inject_worker, c);
 	for (s = 0; s < c->nsources; s++)
 		add_messages(c, c->sources[s].previewed,
 			     c->sources[s].npreviewed);
@@ -1109,7 +1099,7 @@ static int render_input(struct sink *k, struct source *src)
 		if (docs[i]->kind == GW_NULL)
 			continue;
 		gw = build_again(k->c, arena, src->name, docs[i]);
-		/* a preview's source was kept by preview_all() */
+		/* a preview's source was kept by inject_all() */
 		if (!gw || gw->inject_preview ||
 		    gw_render_gateway(arena, gw, template_digest(arena,
 				      find_cp(k->c, gw->istio), gw), &set))
@@ -1260,7 +1250,7 @@ static int output(struct compilation *c, const struct gw_options *opt,
 		gw_fileset_release(&cp_files);
 		return GW_EXIT_SPEC;
 	}
-	preview_all(c, opt->jobs ? opt->jobs : 1);
+	inject_all(c, opt->jobs ? opt->jobs : 1);
 	if (c->diag.errors || !(opt->outdir || opt->result)) {
 		gw_fileset_release(&cp_files);
 		return c->diag.errors ? GW_EXIT_SPEC : GW_EXIT_OK;

@@ -730,46 +730,6 @@ int gw_depfile_write(const char *stamp, const char *depfile,
 		     const struct gw_fileset *set,
 		     const struct gw_fileset *reads, struct gw_diag *diag);
 
-/* ---- preview.c: spec.injectionPreview --------------------------------- */
-
-/* The gateway template a preview injects with: the text gwc installs for
- * the control plane and the text it came from (the same bytes unless the
- * legacy-kernel transform adapted it), named @name in diagnostics. */
-struct gw_preview_template {
-	const char *name;
-	const char *installed, *source;
-	size_t installed_len, source_len;
-	const struct gw_overlay *overlay;	/* applied after it, or NULL */
-};
-
-/* Reads and parses spec.injectionPreview's files (gwc build's pass 1),
- * reporting at the spec's keys; sets *@io_error when one cannot be read. */
-int gw_preview_check(struct gw_arena *arena, struct gw_diag *diag,
-		     const struct gw_gateway *gw, bool no_file_reads,
-		     bool *io_error);
-/*
- * Adds OUT/<ns>/<name>/gateway-deployment.injected.yaml to @set: the
- * Deployment of @set injected with template @t and the spec's (or the
- * built-in) values and mesh config.  Reports to @diag (an error in the
- * template at its line:col in @t's source); returns -1 after an error.
- */
-int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
-		      const struct gw_gateway *gw,
-		      const struct gw_preview_template *t,
-		      struct gw_fileset *set);
-
-/* ---- graph.c: gwc graph ------------------------------------------------ */
-
-/*
- * Appends the Graphviz DOT of the Kubernetes objects of @set (the files
- * gwc build writes, sorted) and of how they refer to each other: a
- * cluster per folder, edges for selectors, scaleTargetRef, roleRef and
- * subjects, serviceAccountName, spec.gateways and gateway injection.
- * Returns -1 when a file does not parse (reported to @diag).
- */
-int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set,
-		 struct gw_diag *diag);
-
 /* ---- podsecurity.c: the Pod Security Standards ------------------------ */
 
 /* The levels of the Kubernetes Pod Security Standards, least strict first. */
@@ -816,6 +776,51 @@ size_t gw_pss_evaluate(struct gw_arena *arena, const struct gw_node *obj,
  * level among them, GW_PSS_RESTRICTED when there are none. */
 enum gw_pss_level gw_pss_level_met(const struct gw_pss_violation *v,
 				   size_t n);
+
+/* ---- preview.c: spec.injectionPreview --------------------------------- */
+
+/* The gateway template a preview injects with: the text gwc installs for
+ * the control plane and the text it came from (the same bytes unless the
+ * legacy-kernel transform adapted it), named @name in diagnostics. */
+struct gw_preview_template {
+	const char *name;
+	const char *installed, *source;
+	size_t installed_len, source_len;
+	const struct gw_overlay *overlay;	/* applied after it, or NULL */
+};
+
+/* Reads and parses spec.injectionPreview's files (gwc build's pass 1),
+ * reporting at the spec's keys; sets *@io_error when one cannot be read. */
+int gw_preview_check(struct gw_arena *arena, struct gw_diag *diag,
+		     const struct gw_gateway *gw, bool no_file_reads,
+		     bool *io_error);
+/*
+ * Injects the Deployment of @gw in @set as istiod will, with template @t
+ * and the spec's (or the built-in, or its Istio resource's) values and
+ * mesh config, and holds the pod against the Pod Security level its
+ * namespace enforces (spec.namespace.podSecurity): an error for each field
+ * that level rejects, and a note naming the highest level the pod meets.
+ * With spec.injectionPreview, adds the result to @set as
+ * OUT/<ns>/<name>/gateway-deployment.injected.yaml.  Reports to @diag (an
+ * error in the template at its line:col in @t's source); returns -1 after
+ * an error.
+ */
+int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
+		      const struct gw_gateway *gw,
+		      const struct gw_preview_template *t,
+		      struct gw_fileset *set);
+
+/* ---- graph.c: gwc graph ------------------------------------------------ */
+
+/*
+ * Appends the Graphviz DOT of the Kubernetes objects of @set (the files
+ * gwc build writes, sorted) and of how they refer to each other: a
+ * cluster per folder, edges for selectors, scaleTargetRef, roleRef and
+ * subjects, serviceAccountName, spec.gateways and gateway injection.
+ * Returns -1 when a file does not parse (reported to @diag).
+ */
+int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set,
+		 struct gw_diag *diag);
 
 /* ---- compile.c: the pipeline ------------------------------------------- */
 

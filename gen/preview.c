@@ -214,6 +214,69 @@ static int source_line(const char *installed, size_t installed_len,
 	return found;
 }
 
+/*
+ * Pod Security admission of the injected Deployment @yaml: what its
+ * namespace's level rejects is an error, each field with the level it
+ * breaks; and a note says the highest level the pod meets, and why not
+ * the next.  An injected pod gwc cannot read back is gwc's fault.
+ */
+static int admit(struct gw_arena *arena, struct gw_diag *diag,
+		 const struct gw_gateway *gw, const char *yaml, size_t len)
+{
+	struct gw_pss_violation *v;
+	struct gw_node **docs;
+	enum gw_pss_level enforce, met;
+	size_t ndocs, n, i, more = 0;
+	int minor;
+	const char *level_of;
+
+	if (gw_load_bytes(arena, diag, "<injected Deployment>", yaml, len,
+			  &docs, &ndocs) || ndocs != 1 ||
+	    gw_pss_level_parse(gw->pss_enforce, &enforce) ||
+	    gw_pss_version(gw->pss_version, &minor)) {
+		gw_diag_add(diag, GW_SEV_INTERNAL, gw->pss_mark, "cannot read "
+			    "back the injected Deployment of %s/%s", gw->ns,
+			    gw->name);
+		return -1;
+	}
+	n = gw_pss_evaluate(arena, docs[0], minor, &v);
+	met = gw_pss_level_met(v, n);
+	level_of = gw_arena_printf(arena, "Pod Security %s (%s)",
+				   gw_pss_level_name(enforce), gw->pss_version);
+	for (i = 0; i < n; i++)
+		if (v[i].level <= enforce)
+			gw_diag_add(diag, GW_SEV_ERROR, gw->pss_mark,
+				    "spec.namespace.podSecurity: namespace '%s' "
+				    "enforces %s, which rejects the pod istiod "
+				    "injects: %s %s (%s, a %s control)", gw->ns,
+				    level_of, v[i].path, v[i].detail,
+				    v[i].control, gw_pss_level_name(v[i].level));
+	if (met < enforce)
+		return -1;
+	for (i = 0; i < n; i++)
+		more += v[i].level == met + 1;
+	if (met == GW_PSS_RESTRICTED)
+		gw_diag_add(diag, GW_SEV_NOTE, gw->pss_mark, "the pod istiod "
+			    "injects meets Pod Security restricted (%s)",
+			    gw->pss_version);
+	else
+		for (i = 0; i < n; i++)
+			if (v[i].level == met + 1) {
+				gw_diag_add(diag, GW_SEV_NOTE, gw->pss_mark,
+					    "the pod istiod injects meets Pod "
+					    "Security %s (%s), not %s: %s %s "
+					    "(%s)%s", gw_pss_level_name(met),
+					    gw->pss_version,
+					    gw_pss_level_name(met + 1),
+					    v[i].path, v[i].detail,
+					    v[i].control, more > 1 ?
+					    gw_arena_printf(arena, " and %zu "
+						"more", more - 1) : "");
+				break;
+			}
+	return 0;
+}
+
 int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 		      const struct gw_gateway *gw,
 		      const struct gw_preview_template *t,
@@ -240,12 +303,15 @@ int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 				  set->files[i].len, &docs, &ndocs) &&
 		   ndocs == 1 &&
 		   !gw_inject_deployment(arena, &local, cfg, gw->revision,
-					 docs[0], &out)) {
+					 docs[0], &out) &&
+		   !admit(arena, &local, gw, out.data, out.len - 4)) {
 		/* one object, as gwc writes it: without istioctl's "---" */
-		gw_fileset_add(set, gw_arena_printf(arena,
-			       "%s/%s/gateway-deployment.injected.yaml",
-			       gw->ns, gw->name), out.data, out.len - 4);
-		out.data = NULL;
+		if (gw->inject_preview) {
+			gw_fileset_add(set, gw_arena_printf(arena,
+				       "%s/%s/gateway-deployment.injected.yaml",
+				       gw->ns, gw->name), out.data, out.len - 4);
+			out.data = NULL;
+		}
 		err = 0;
 	}
 	gw_buf_release(&out);
