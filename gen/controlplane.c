@@ -391,6 +391,7 @@ int gw_istio_parse(struct gw_arena *arena, struct gw_diag *diag,
 	/* the default revision's pods need no revision label */
 	if (!strcmp(istio->revision, "default"))
 		istio->revision = NULL;
+	istio->injector = istio->revision;
 	return 0;
 }
 

@@ -309,7 +309,7 @@ int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set,
 
 		if (!is_object_file(f->path))
 			continue;
-		if (gw_load_bytes(g.arena, &diag, f->path, f->data, f->len,
+		if (gw_load_output(g.arena, &diag, f->path, f->data, f->len,
 				  &docs, &ndocs)) {
 			err = -1;
 			continue;

@@ -222,6 +222,13 @@ int gw_load_file(struct gw_arena *arena, struct gw_diag *diag,
 int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
 		  const char *name, const char *data, size_t len,
 		  struct gw_node ***docs, size_t *ndocs);
+/* The same for YAML gwc wrote itself (a Deployment it reads back to
+ * inject): a spec's value sits deeper in an object than in the spec, so
+ * nesting may exceed GW_DEPTH_MAX by the levels gwc adds around it. */
+#define GW_DEPTH_OUTPUT (GW_DEPTH_MAX + 16)
+int gw_load_output(struct gw_arena *arena, struct gw_diag *diag,
+		   const char *name, const char *data, size_t len,
+		   struct gw_node ***docs, size_t *ndocs);
 /* Checks @data against the input gate only (encoding, characters). */
 int gw_load_gate(struct gw_diag *diag, const char *name, const char *data,
 		 size_t len);
@@ -545,6 +552,9 @@ struct gw_istio {
 	 * revision's sidecar.istio.io/inject; and what decided it */
 	const char *revision;
 	struct gw_mark revision_mark;
+	/* the IstioRevision that injects them, whatever tag they name;
+	 * NULL for the one named default */
+	const char *injector;
 };
 
 /* Reads the one document of kind Istio in @data (a file named @name;

@@ -36,6 +36,7 @@ struct loader {
 	yaml_event_t event;
 	bool have_event;
 	unsigned errors;
+	int depth_max;		/* GW_DEPTH_MAX, or more for gwc's output */
 };
 
 static struct gw_mark mark_of(const struct loader *ld, yaml_mark_t m)
@@ -464,9 +465,9 @@ static struct gw_node *parse_node(struct loader *ld, int depth)
 {
 	const yaml_event_t *ev = &ld->event;
 
-	if (depth > GW_DEPTH_MAX) {
+	if (depth > ld->depth_max) {
 		error_at(ld, mark_of(ld, ev->start_mark),
-			 "nesting deeper than %d levels", GW_DEPTH_MAX);
+			 "nesting deeper than %d levels", ld->depth_max);
 		return NULL;
 	}
 	switch (ev->type) {
@@ -538,12 +539,12 @@ static int parse_stream(struct loader *ld, struct gw_node ***docs,
 	return 0;
 }
 
-int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
-		  const char *name, const char *data, size_t len,
-		  struct gw_node ***docs, size_t *ndocs)
+static int load_bytes(struct gw_arena *arena, struct gw_diag *diag,
+		      const char *name, const char *data, size_t len,
+		      int depth_max, struct gw_node ***docs, size_t *ndocs)
 {
 	struct loader ld = { .arena = arena, .diag = diag, .name = name,
-			     .data = data, .len = len };
+			     .data = data, .len = len, .depth_max = depth_max };
 	int ret;
 
 	*docs = NULL;
@@ -566,6 +567,22 @@ int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
 		yaml_event_delete(&ld.event);
 	yaml_parser_delete(&ld.parser);
 	return ret;
+}
+
+int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
+		  const char *name, const char *data, size_t len,
+		  struct gw_node ***docs, size_t *ndocs)
+{
+	return load_bytes(arena, diag, name, data, len, GW_DEPTH_MAX, docs,
+			  ndocs);
+}
+
+int gw_load_output(struct gw_arena *arena, struct gw_diag *diag,
+		   const char *name, const char *data, size_t len,
+		   struct gw_node ***docs, size_t *ndocs)
+{
+	return load_bytes(arena, diag, name, data, len, GW_DEPTH_OUTPUT, docs,
+			  ndocs);
 }
 
 /*

@@ -56,6 +56,13 @@ int gw_preview_check(struct gw_arena *arena, struct gw_diag *diag,
 	return ret;
 }
 
+/* The revision whose istiod injects @gw: the one its tag points at, when
+ * its Istio resource names one, else the one its pods name. */
+static const char *injector(const struct gw_gateway *gw)
+{
+	return gw->control ? gw->control->injector : gw->revision;
+}
+
 /* The built-in values or mesh config, or the spec's file. */
 static int preview_input(struct gw_arena *arena, struct gw_diag *diag,
 			 const char *path, struct gw_mark at, const char *what,
@@ -143,7 +150,7 @@ static int preview_config(struct gw_arena *arena, struct gw_diag *diag,
 					 !gw->inject_values, !gw->inject_mesh);
 	gw_inject_follow_control_plane(cfg, !gw->inject_values,
 				       !gw->inject_mesh, gw->cp_namespace,
-				       gw->revision);
+				       injector(gw));
 	*cfgp = cfg;
 	return 0;
 }
@@ -217,8 +224,10 @@ static int source_line(const char *installed, size_t installed_len,
 /*
  * Pod Security admission of the injected Deployment @yaml: what its
  * namespace's level rejects is an error, each field with the level it
- * breaks; and a note says the highest level the pod meets, and why not
- * the next.  An injected pod gwc cannot read back is gwc's fault.
+ * breaks; and a pod short of restricted gets a note naming the highest
+ * level it meets and the first field that keeps it from the next (a pod
+ * that meets every level needs no word).  An injected pod gwc cannot
+ * read back is gwc's fault.
  */
 static int admit(struct gw_arena *arena, struct gw_diag *diag,
 		 const struct gw_gateway *gw, const char *yaml, size_t len)
@@ -230,7 +239,7 @@ static int admit(struct gw_arena *arena, struct gw_diag *diag,
 	int minor;
 	const char *level_of;
 
-	if (gw_load_bytes(arena, diag, "<injected Deployment>", yaml, len,
+	if (gw_load_output(arena, diag, "<injected Deployment>", yaml, len,
 			  &docs, &ndocs) || ndocs != 1 ||
 	    gw_pss_level_parse(gw->pss_enforce, &enforce) ||
 	    gw_pss_version(gw->pss_version, &minor)) {
@@ -255,25 +264,18 @@ static int admit(struct gw_arena *arena, struct gw_diag *diag,
 		return -1;
 	for (i = 0; i < n; i++)
 		more += v[i].level == met + 1;
-	if (met == GW_PSS_RESTRICTED)
-		gw_diag_add(diag, GW_SEV_NOTE, gw->pss_mark, "the pod istiod "
-			    "injects meets Pod Security restricted (%s)",
-			    gw->pss_version);
-	else
-		for (i = 0; i < n; i++)
-			if (v[i].level == met + 1) {
-				gw_diag_add(diag, GW_SEV_NOTE, gw->pss_mark,
-					    "the pod istiod injects meets Pod "
-					    "Security %s (%s), not %s: %s %s "
-					    "(%s)%s", gw_pss_level_name(met),
-					    gw->pss_version,
-					    gw_pss_level_name(met + 1),
-					    v[i].path, v[i].detail,
-					    v[i].control, more > 1 ?
-					    gw_arena_printf(arena, " and %zu "
-						"more", more - 1) : "");
-				break;
-			}
+	for (i = 0; met < GW_PSS_RESTRICTED && i < n; i++)
+		if (v[i].level == met + 1) {
+			gw_diag_add(diag, GW_SEV_NOTE, gw->pss_mark, "the pod "
+				    "istiod injects meets Pod Security %s (%s), "
+				    "not %s: %s %s (%s)%s",
+				    gw_pss_level_name(met), gw->pss_version,
+				    gw_pss_level_name(met + 1), v[i].path,
+				    v[i].detail, v[i].control, more > 1 ?
+				    gw_arena_printf(arena, " and %zu more",
+						    more - 1) : "");
+			break;
+		}
 	return 0;
 }
 
@@ -299,10 +301,10 @@ int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 		gw_diag_add(&local, GW_SEV_ERROR, gw->inject_mark,
 			    "spec.injectionPreview: no Deployment to inject");
 	} else if (!preview_config(arena, &local, gw, t, &cfg) &&
-		   !gw_load_bytes(arena, &local, want, set->files[i].data,
+		   !gw_load_output(arena, &local, want, set->files[i].data,
 				  set->files[i].len, &docs, &ndocs) &&
 		   ndocs == 1 &&
-		   !gw_inject_deployment(arena, &local, cfg, gw->revision,
+		   !gw_inject_deployment(arena, &local, cfg, injector(gw),
 					 docs[0], &out) &&
 		   !admit(arena, &local, gw, out.data, out.len - 4)) {
 		/* one object, as gwc writes it: without istioctl's "---" */

@@ -48,9 +48,11 @@ if "$GWC" build -o "$work/o" --stamp "$work/st" --depfile "$work/st.d" examples/
 	expect stamp/verifies-out "$got" "$(cd "$work/o" && find . -type f ! -name .gwc-output | wc -l)"
 	expect stamp/sorted-relative "$(cut -c67- "$work/st" | tr '\n' ' ')" \
 		"$(cd "$work/o" && find . -type f ! -name .gwc-output -printf '%P\n' | sort | tr '\n' ' ')"
+	# the specs, then the files they read (revisioned.yaml's Istio)
+	deps=(examples/*.yaml examples/mesh/istio-canary.yaml)
 	expect stamp/depfile "$(cat "$work/st.d")" "$work/st: \\
- $(ls examples/*.yaml | sed '$!s/$/ \\/; 1!s/^/ /')
-$(for f in examples/*.yaml; do printf '\n%s:\n' "$f"; done)"
+ $(printf '%s\n' "${deps[@]}" | sed '$!s/$/ \\/; 1!s/^/ /')
+$(for f in "${deps[@]}"; do printf '\n%s:\n' "$f"; done)"
 	# a failed run changes neither file
 	before=$(stat -c '%Y.%y' "$work/st" "$work/st.d"; cat "$work/st" "$work/st.d")
 	printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: x}\n' >"$work/bad.yaml"
