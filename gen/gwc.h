@@ -632,8 +632,8 @@ void gw_writer_abort(struct gw_writer *w, struct gw_diag *diag);
  * Compares @set with what @outdir holds, writing nothing: appends to
  * @report a unified diff of every differing, missing or extra file (and,
  * with @prune, of every gwc-made folder the set does not name).  Returns
- * 0 when they are the same, 1 when they differ, -1 on an I/O error
- * (reported to @diag).
+ * 0 when they are the same, 1 when they differ (a missing @outdir is an
+ * empty one), -1 on an I/O error (reported to @diag).
  */
 int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		   bool prune, struct gw_buf *report, struct gw_diag *diag);
