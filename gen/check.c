@@ -165,6 +165,44 @@ static void check_service(struct checker *c)
 		      "external traffic");
 }
 
+/*
+ * istiod refuses a Gateway whose servers share a port name (ValidateGateway:
+ * "port names in servers must be unique"), even servers of one port told
+ * apart by SNI; a server without a name takes its Service port's.
+ */
+static void check_server_names(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	size_t i, j;
+
+	for (i = 0; i < gw->nservers; i++) {
+		const struct gw_server *s = &gw->servers[i], *first;
+		struct gw_mark at;
+
+		for (j = 0; j < i && strcmp(s->name, gw->servers[j].name); j++)
+			;
+		if (j == i)
+			continue;
+		first = &gw->servers[j];
+		at = first->name_given ? first->name_mark : first->mark;
+		if (s->name_given)
+			error(c, s->name_mark, "spec.servers[%zu].name: "
+			      "duplicate server port name '%s', also "
+			      "spec.servers[%zu]'s (%s:%d:%d); istiod refuses a "
+			      "Gateway whose servers share a port name, even "
+			      "servers of one port told apart by SNI", i,
+			      s->name, j, at.file, at.line, at.col);
+		else
+			error(c, s->mark, "spec.servers[%zu]: duplicate server "
+			      "port name '%s' (a server without a name takes "
+			      "its Service port's), also spec.servers[%zu]'s "
+			      "(%s:%d:%d); istiod refuses a Gateway whose "
+			      "servers share a port name, even servers of one "
+			      "port told apart by SNI: give spec.servers[%zu]."
+			      "name", i, s->name, j, at.file, at.line, at.col, i);
+	}
+}
+
 static void check_servers(struct checker *c)
 {
 	const struct gw_gateway *gw = c->gw;
@@ -641,6 +679,7 @@ unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
 	check_names(&c);
 	check_service(&c);
 	check_servers(&c);
+	check_server_names(&c);
 	check_resources(&c);
 	check_autoscaling(&c);
 	check_pdb(&c, diag->arena);

@@ -312,10 +312,13 @@ enum gw_legacy_template { GW_LEGACY_OVERLAY, GW_LEGACY_REPLACE };
 
 struct gw_server {
 	long port;
-	const char *name, *protocol;
+	const char *name;	/* the Gateway's port name: the Service port's
+				 * unless the spec names it */
+	const char *protocol;
+	bool name_given;
 	const struct gw_node *node;		/* the spec's server entry */
 	struct gw_node *tls;			/* GW_MAP or NULL */
-	struct gw_mark mark, port_mark;
+	struct gw_mark mark, port_mark, name_mark;
 };
 
 struct gw_route {

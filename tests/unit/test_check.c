@@ -253,7 +253,8 @@ static void test_server_protocol_against_port_name(void **state)
 	check("spec:\n"
 	      "  servers:\n"
 	      "  - {port: 80, protocol: GRPC, hosts: [\"*\"]}\n"
-	      "  - {port: 80, protocol: HTTP2, hosts: [a.example.com]}\n"
+	      "  - {port: 80, name: http2-a, protocol: HTTP2, "
+	      "hosts: [a.example.com]}\n"
 	      "  - port: 443\n"
 	      "    protocol: TLS\n"
 	      "    hosts: [\"*\"]\n"
@@ -271,7 +272,8 @@ static void test_https_server_without_tls_mode(void **state)
 	      "  - port: 443\n"
 	      "    protocol: TLS\n"
 	      "    hosts: [a.example.com]\n"
-	      "    tls: {credentialName: cert}\n",
+	      "    tls: {credentialName: cert}\n"
+	      "    name: tls-a\n",
 	      "spec.yaml:6:5: error: spec.servers[0]: protocol HTTPS needs "
 	      "tls.mode\n"
 	      "spec.yaml:9:5: error: spec.servers[1]: protocol TLS needs "
@@ -292,10 +294,12 @@ static void test_simple_tls_without_credential_name(void **state)
 	      "    hosts: [a.example.com]\n"
 	      "    tls:\n"
 	      "      mode: MUTUAL\n"
+	      "    name: https-a\n"
 	      "  - port: 443\n"
 	      "    protocol: HTTPS\n"
 	      "    hosts: [b.example.com]\n"
-	      "    tls: {mode: ISTIO_MUTUAL}\n",
+	      "    tls: {mode: ISTIO_MUTUAL}\n"
+	      "    name: https-b\n",
 	      "spec.yaml:9:10: error: spec.servers[0].tls: mode SIMPLE needs "
 	      "credentialName (the Secret with the certificate)\n"
 	      "spec.yaml:14:7: error: spec.servers[1].tls: mode MUTUAL needs "
