@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "go.h"
 #include "gwc.h"
 
 struct checker {
@@ -118,6 +119,46 @@ static const struct gw_port *find_port(const struct gw_gateway *gw, long port)
 	return NULL;
 }
 
+/*
+ * Each of spec.service.loadBalancerSourceRanges as the API server judges
+ * it (ValidateService: strings.TrimSpace, then IsValidCIDR, which is
+ * netutils.ParseCIDRSloppy): one error per entry it refuses.
+ */
+static void check_source_ranges(struct checker *c)
+{
+	const struct gw_node *ranges =
+		c->gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES];
+	size_t i;
+
+	for (i = 0; ranges && ranges->kind == GW_SEQ &&
+		    i < ranges->u.seq.n; i++) {
+		const struct gw_node *item = ranges->u.seq.items[i];
+		struct gw_buf why = { 0 };
+		unsigned char ip[16];
+		const char *s, *show;
+		size_t len;
+		int bits;
+
+		if (item->kind != GW_STR)
+			continue;
+		s = item->u.str.s;
+		len = gw_go_trim_space(&s, item->u.str.len);
+		if (gw_go_parse_cidr_sloppy(s, len, ip, &bits, &why) > 0) {
+			gw_buf_release(&why);
+			continue;
+		}
+		/* the explanation quotes the input: only when it is plain */
+		show = gw_diag_show(c->diag->arena, item->u.str.s,
+				    item->u.str.len);
+		error(c, item->mark, "spec.service.loadBalancerSourceRanges"
+		      "[%zu]: %s is not a CIDR%s%s%s", i, show,
+		      show[0] == '\'' ? " (" : "",
+		      show[0] == '\'' ? why.data : "",
+		      show[0] == '\'' ? ")" : "");
+		gw_buf_release(&why);
+	}
+}
+
 static void check_service(struct checker *c)
 {
 	const struct gw_gateway *gw = c->gw;
@@ -152,6 +193,7 @@ static void check_service(struct checker *c)
 		      "spec.service.loadBalancerIP: only a "
 		      "LoadBalancer Service has one (type is %s)",
 		      gw->service_type);
+	check_source_ranges(c);
 	if (!lb && gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES])
 		error(c, gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES]->mark,
 		      "spec.service.loadBalancerSourceRanges: only a "
