@@ -403,9 +403,11 @@ static const char *show_pods(struct gw_arena *arena,
 	if (value->kind == GW_INT)
 		gw_buf_printf(&b, "%lld", (long long)value->u.i);
 	else
-		gw_buf_printf(&b, "%s (%ld pod%s, rounded up)", value->u.str.s,
+		gw_buf_printf(&b, "%s (%ld pod%s%s)", value->u.str.s,
 			      pods_of(value, total),
-			      pods_of(value, total) == 1 ? "" : "s");
+			      pods_of(value, total) == 1 ? "" : "s",
+			      pods_of(value, total) * 100 == pods_of(value, 100) *
+			      total ? "" : ", rounded up");
 	s = gw_arena_strdup(arena, b.data);
 	gw_buf_release(&b);
 	return s;

@@ -607,6 +607,14 @@ static void test_pdb_min_available_percentage_rounds_up(void **state)
 	      "(such as a node drain) can ever proceed; set replicas to 2 or "
 	      "more, or give maxUnavailable: 1 instead of minAvailable (it "
 	      "lets the only pod go)\n", 0);
+	/* 100% of 2 is 2 pods exactly */
+	check("spec:\n"
+	      "  deployment: {replicas: 2}\n"
+	      "  podDisruptionBudget: {minAvailable: 100%}\n",
+	      "spec.yaml:6:39: warning: spec.podDisruptionBudget.minAvailable: "
+	      "100% (2 pods) leaves no pod to evict at spec.deployment."
+	      "replicas 2: no voluntary eviction (such as a node drain) can "
+	      "ever proceed; lower minAvailable to 50%\n", 0);
 	/* 0% keeps nothing */
 	check("spec:\n"
 	      "  podDisruptionBudget: {minAvailable: 0%}\n", "", 0);
