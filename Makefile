@@ -65,7 +65,7 @@ TMPL := lex parse exec fmt func
 CORE_OBJS += $(TMPL:%=$(BUILD)/tmpl/%.o)
 # What Go's own libraries write (gen/go.h, gen/go/): encoding/json,
 # sigs.k8s.io/yaml, strconv, and the Unicode tables they use.
-GO := unicode strconv json yaml
+GO := unicode strconv json yaml net
 CORE_OBJS += $(GO:%=$(BUILD)/go/%.o)
 # istiod's injection (gen/inject.h, gen/inject/): gwc inject and the preview.
 INJECT := inject k8s

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "go.h"
 #include "gwc.h"
 
 struct checker {
@@ -118,6 +119,46 @@ static const struct gw_port *find_port(const struct gw_gateway *gw, long port)
 	return NULL;
 }
 
+/*
+ * Each of spec.service.loadBalancerSourceRanges as the API server judges
+ * it (ValidateService: strings.TrimSpace, then IsValidCIDR, which is
+ * netutils.ParseCIDRSloppy): one error per entry it refuses.
+ */
+static void check_source_ranges(struct checker *c)
+{
+	const struct gw_node *ranges =
+		c->gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES];
+	size_t i;
+
+	for (i = 0; ranges && ranges->kind == GW_SEQ &&
+		    i < ranges->u.seq.n; i++) {
+		const struct gw_node *item = ranges->u.seq.items[i];
+		struct gw_buf why = { 0 };
+		unsigned char ip[16];
+		const char *s, *show;
+		size_t len;
+		int bits;
+
+		if (item->kind != GW_STR)
+			continue;
+		s = item->u.str.s;
+		len = gw_go_trim_space(&s, item->u.str.len);
+		if (gw_go_parse_cidr_sloppy(s, len, ip, &bits, &why) > 0) {
+			gw_buf_release(&why);
+			continue;
+		}
+		/* the explanation quotes the input: only when it is plain */
+		show = gw_diag_show(c->diag->arena, item->u.str.s,
+				    item->u.str.len);
+		error(c, item->mark, "spec.service.loadBalancerSourceRanges"
+		      "[%zu]: %s is not a CIDR%s%s%s", i, show,
+		      show[0] == '\'' ? " (" : "",
+		      show[0] == '\'' ? why.data : "",
+		      show[0] == '\'' ? ")" : "");
+		gw_buf_release(&why);
+	}
+}
+
 static void check_service(struct checker *c)
 {
 	const struct gw_gateway *gw = c->gw;
@@ -152,6 +193,7 @@ static void check_service(struct checker *c)
 		      "spec.service.loadBalancerIP: only a "
 		      "LoadBalancer Service has one (type is %s)",
 		      gw->service_type);
+	check_source_ranges(c);
 	if (!lb && gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES])
 		error(c, gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES]->mark,
 		      "spec.service.loadBalancerSourceRanges: only a "
@@ -163,6 +205,44 @@ static void check_service(struct checker *c)
 		      "spec.service."
 		      "externalTrafficPolicy: a ClusterIP Service has no "
 		      "external traffic");
+}
+
+/*
+ * istiod refuses a Gateway whose servers share a port name (ValidateGateway:
+ * "port names in servers must be unique"), even servers of one port told
+ * apart by SNI; a server without a name takes its Service port's.
+ */
+static void check_server_names(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	size_t i, j;
+
+	for (i = 0; i < gw->nservers; i++) {
+		const struct gw_server *s = &gw->servers[i], *first;
+		struct gw_mark at;
+
+		for (j = 0; j < i && strcmp(s->name, gw->servers[j].name); j++)
+			;
+		if (j == i)
+			continue;
+		first = &gw->servers[j];
+		at = first->name_given ? first->name_mark : first->mark;
+		if (s->name_given)
+			error(c, s->name_mark, "spec.servers[%zu].name: "
+			      "duplicate server port name '%s', also "
+			      "spec.servers[%zu]'s (%s:%d:%d); istiod refuses a "
+			      "Gateway whose servers share a port name, even "
+			      "servers of one port told apart by SNI", i,
+			      s->name, j, at.file, at.line, at.col);
+		else
+			error(c, s->mark, "spec.servers[%zu]: duplicate server "
+			      "port name '%s' (a server without a name takes "
+			      "its Service port's), also spec.servers[%zu]'s "
+			      "(%s:%d:%d); istiod refuses a Gateway whose "
+			      "servers share a port name, even servers of one "
+			      "port told apart by SNI: give spec.servers[%zu]."
+			      "name", i, s->name, j, at.file, at.line, at.col, i);
+	}
 }
 
 static void check_servers(struct checker *c)
@@ -279,8 +359,11 @@ static void check_autoscaling(struct checker *c)
 			(double)req * gw->hpa_cpu / (double)lim, gw->lim_cpu.s);
 }
 
-/* The count of pods that @value (an integer or "N%") stands for; a
- * percentage rounds up, as Kubernetes' disruption controller does. */
+/*
+ * The count of pods that @value (an integer or "N%") stands for among
+ * @total: intstr.GetScaledValueFromIntOrPercent(value, total, true), as
+ * Kubernetes' disruption controller calls it (a percentage rounds up).
+ */
 static long pods_of(const struct gw_node *value, long total)
 {
 	long pct;
@@ -292,32 +375,141 @@ static long pods_of(const struct gw_node *value, long total)
 	return (pct * total + 99) / 100;
 }
 
-static void check_pdb(struct checker *c)
+/*
+ * The pods that must stay healthy of @total, as the disruption controller
+ * computes desiredHealthy (getExpectedPodCount): minAvailable scaled, or
+ * total less maxUnavailable scaled, at least 0.  An eviction proceeds only
+ * while the healthy pods exceed it, so with every pod healthy, when it is
+ * @total or more none can.
+ */
+static long desired_healthy(const struct gw_node *min,
+			    const struct gw_node *max, long total)
 {
+	long n;
+
+	if (min)
+		return pods_of(min, total);
+	n = total - pods_of(max, total);
+	return n < 0 ? 0 : n;
+}
+
+/* "1", or "80% (2 pods, rounded up)": @value among @total, in @arena. */
+static const char *show_pods(struct gw_arena *arena,
+			     const struct gw_node *value, long total)
+{
+	struct gw_buf b = { 0 };
+	const char *s;
+
+	if (value->kind == GW_INT)
+		gw_buf_printf(&b, "%lld", (long long)value->u.i);
+	else
+		gw_buf_printf(&b, "%s (%ld pod%s%s)", value->u.str.s,
+			      pods_of(value, total),
+			      pods_of(value, total) == 1 ? "" : "s",
+			      pods_of(value, total) * 100 == pods_of(value, 100) *
+			      total ? "" : ", rounded up");
+	s = gw_arena_strdup(arena, b.data);
+	gw_buf_release(&b);
+	return s;
+}
+
+/*
+ * What lets an eviction proceed when minAvailable @min holds every one of
+ * @least pods, in @arena: the fewest replicas that leave one pod to evict,
+ * and the largest minAvailable that does at @least.
+ */
+static const char *unblock_advice(struct gw_arena *arena,
+				  const struct gw_gateway *gw,
+				  const struct gw_node *min, long least)
+{
+	const char *key = gw->hpa ? "minReplicas" : "replicas";
+	struct gw_buf b = { 0 };
+	const char *s;
+	long n;
+
+	for (n = least + 1; n <= least + 100; n++)
+		if (desired_healthy(min, NULL, n) < n)
+			break;
+	if (n <= least + 100)
+		gw_buf_printf(&b, "set %s%s to %ld or more, or ", key,
+			      gw->hpa && n > gw->hpa_max ? " (and maxReplicas)" :
+			      "", n);
+	if (least == 1)
+		gw_buf_puts(&b, "give maxUnavailable: 1 instead of "
+			    "minAvailable (it lets the only pod go)");
+	else if (min->kind == GW_INT)
+		gw_buf_printf(&b, "lower minAvailable to %ld", least - 1);
+	else
+		gw_buf_printf(&b, "lower minAvailable to %ld%%",
+			      100 * (least - 1) / least);
+	s = gw_arena_strdup(arena, b.data);
+	gw_buf_release(&b);
+	return s;
+}
+
+/* The node at @path ("spec.deployment.securityContext") of the spec. */
+static const struct gw_node *spec_at(const struct gw_gateway *gw,
+				     const char *const *path)
+{
+	const struct gw_node *n = gw->doc;
+
+	for (; n && *path; path++)
+		n = n->kind == GW_MAP ? gw_map_get(n, *path) : NULL;
+	return n;
+}
+
+/*
+ * A budget that lets no voluntary eviction (a node drain) proceed, judged
+ * at the fewest replicas the gateway can run: the autoscaler's
+ * minReplicas, or the Deployment's replicas.  With more replicas the
+ * budget may allow one, but an autoscaler rests at its minimum.
+ */
+static void check_pdb(struct checker *c, struct gw_arena *arena)
+{
+	static const char *const min_path[] = {
+		"spec", "podDisruptionBudget", "minAvailable", NULL
+	};
+	static const char *const hpa_min_path[] = {
+		"spec", "autoscaling", "minReplicas", NULL
+	};
 	const struct gw_gateway *gw = c->gw;
 	const struct gw_node *min = gw->pass[GW_PASS_MIN_AVAILABLE];
 	const struct gw_node *max = gw->pass[GW_PASS_MAX_UNAVAILABLE];
-	long most;
+	long least;
 
 	if (!gw->pdb)
 		return;
-	most = gw->hpa ? gw->hpa_max : gw->replicas >= 0 ? gw->replicas : 1;
 	if (min && max) {
 		error(c, gw->pdb_mark, "spec.podDisruptionBudget: set "
 		      "minAvailable or maxUnavailable, not both");
 		return;
 	}
-	if (min && pods_of(min, most) >= most)
-		warning(c, min->mark,
-			"spec.podDisruptionBudget: minAvailable %ld of at "
-			"most %ld replica%s: no voluntary eviction (such as "
-			"a node drain) can ever proceed",
-			pods_of(min, most), most, most == 1 ? "" : "s");
-	if (max && pods_of(max, most) < 1)
+	least = gw->hpa ? gw->hpa_min : gw->replicas >= 0 ? gw->replicas : 1;
+	if (least < 1 || desired_healthy(min, max, least) < least)
+		return;
+	if (max)
 		warning(c, max->mark, "spec."
 			"podDisruptionBudget.maxUnavailable: allows no pod "
 			"to be unavailable: no voluntary eviction (such as a "
 			"node drain) can ever proceed");
+	else if (gw->hpa)
+		warning(c, min->mark, "spec.podDisruptionBudget.minAvailable: "
+			"%s%s leaves no pod to evict at spec.autoscaling."
+			"minReplicas %ld%s: while the autoscaler runs %ld "
+			"replica%s no voluntary eviction (such as a node "
+			"drain) can proceed; %s", show_pods(arena, min, least),
+			spec_at(gw, min_path) ? "" : " (the default)", least,
+			spec_at(gw, hpa_min_path) ? "" : " (the default)",
+			least, least == 1 ? "" : "s",
+			unblock_advice(arena, gw, min, least));
+	else
+		warning(c, min->mark, "spec.podDisruptionBudget.minAvailable: "
+			"%s%s leaves no pod to evict at spec.deployment."
+			"replicas %ld%s: no voluntary eviction (such as a node "
+			"drain) can ever proceed; %s", show_pods(arena, min, least),
+			spec_at(gw, min_path) ? "" : " (the default)", least,
+			gw->replicas >= 0 ? "" : " (the default)",
+			unblock_advice(arena, gw, min, least));
 }
 
 static void check_injection(struct checker *c, struct gw_arena *arena)
@@ -395,17 +587,6 @@ static void check_kernel(struct checker *c)
 		      "not a kernel version (expected `uname -r` output such "
 		      "as 3.10.0-1160.el7.x86_64)", gw_diag_show(c->diag->arena,
 		      gw->kernel_version, strlen(gw->kernel_version)));
-}
-
-/* The node at @path ("spec.deployment.securityContext") of the spec. */
-static const struct gw_node *spec_at(const struct gw_gateway *gw,
-				     const char *const *path)
-{
-	const struct gw_node *n = gw->doc;
-
-	for (; n && *path; path++)
-		n = n->kind == GW_MAP ? gw_map_get(n, *path) : NULL;
-	return n;
 }
 
 /* "80, 443": the Service target ports below 1024, in @arena. */
@@ -557,9 +738,10 @@ unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
 	check_names(&c);
 	check_service(&c);
 	check_servers(&c);
+	check_server_names(&c);
 	check_resources(&c);
 	check_autoscaling(&c);
-	check_pdb(&c);
+	check_pdb(&c, diag->arena);
 	check_injection(&c, diag->arena);
 	check_kernel(&c);
 	check_privileged_ports(&c, diag->arena);

@@ -319,10 +319,13 @@ enum gw_legacy_template { GW_LEGACY_OVERLAY, GW_LEGACY_REPLACE };
 
 struct gw_server {
 	long port;
-	const char *name, *protocol;
+	const char *name;	/* the Gateway's port name: the Service port's
+				 * unless the spec names it */
+	const char *protocol;
+	bool name_given;
 	const struct gw_node *node;		/* the spec's server entry */
 	struct gw_node *tls;			/* GW_MAP or NULL */
-	struct gw_mark mark, port_mark;
+	struct gw_mark mark, port_mark, name_mark;
 };
 
 struct gw_route {
@@ -707,8 +710,8 @@ void gw_writer_abort(struct gw_writer *w, struct gw_diag *diag);
  * Compares @set with what @outdir holds, writing nothing: appends to
  * @report a unified diff of every differing, missing or extra file (and,
  * with @prune, of every gwc-made folder the set does not name).  Returns
- * 0 when they are the same, 1 when they differ, -1 on an I/O error
- * (reported to @diag).
+ * 0 when they are the same, 1 when they differ (a missing @outdir is an
+ * empty one), -1 on an I/O error (reported to @diag).
  */
 int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		   bool prune, struct gw_buf *report, struct gw_diag *diag);

@@ -216,6 +216,18 @@ static void move_privileged_targets(struct gw_gateway *gw)
 	}
 }
 
+/* The name of the Service port @number; "port" when there is none (an
+ * error check.c reports). */
+static const char *service_port_name(const struct gw_gateway *gw, long number)
+{
+	size_t i;
+
+	for (i = 0; i < gw->nports; i++)
+		if (gw->ports[i].port == number)
+			return gw->ports[i].name;
+	return "port";
+}
+
 static void model_servers(struct gw_arena *arena, struct gw_gateway *gw,
 			  const struct gw_node *servers)
 {
@@ -230,8 +242,10 @@ static void model_servers(struct gw_arena *arena, struct gw_gateway *gw,
 		struct gw_server *server = &gw->servers[i];
 
 		server->port = int_or(s, "port", 0);		/* required */
-		/* the name defaults to the Service port's (render.c) */
-		server->name = str_or(s, "name", NULL);
+		server->name_given = at(s, "name") != NULL;
+		server->name = str_or(s, "name", service_port_name(gw,
+							   server->port));
+		server->name_mark = mark_or(s, "name", s->mark);
 		server->protocol = str_or(s, "protocol", NULL);	/* required */
 		server->node = s;
 		server->tls = node_or_null(s, "tls");

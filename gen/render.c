@@ -434,16 +434,6 @@ static struct gw_node *render_pdb(struct renderer *r)
 	return pdb;
 }
 
-static const char *port_name(const struct gw_gateway *gw, long number)
-{
-	size_t i;
-
-	for (i = 0; i < gw->nports; i++)
-		if (gw->ports[i].port == number)
-			return gw->ports[i].name;
-	return "port";
-}
-
 static struct gw_node *render_gateway_object(struct renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
@@ -461,8 +451,7 @@ static struct gw_node *render_gateway_object(struct renderer *r)
 
 		port = put_map(r, server, "port");
 		put_int(r, port, "number", s->port);
-		put_str(r, port, "name",
-			s->name ? s->name : port_name(gw, s->port));
+		put_str(r, port, "name", s->name);
 		put_str(r, port, "protocol", s->protocol);
 		put_pass(r, server, GW_PASS_TO_SERVER, s->node);
 	}

@@ -791,12 +791,15 @@ int gw_write_tree(const char *outdir, const struct gw_fileset *set,
 static int read_existing(int dirfd, const char *path, char **data,
 			 size_t *len)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	size_t got = 0;
+	int fd;
 
 	*data = NULL;
 	*len = 0;
+	if (dirfd < 0)		/* OUT itself is missing: so is every file */
+		return 0;
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -938,7 +941,12 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 	free(copy);
 	if (r)
 		goto out;
+	/* a missing OUT is an empty one: every file is reported missing */
 	w.out = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w.out < 0 && errno != ENOENT) {
+		r = fail(&w, "cannot open", errno, "%s", outdir);
+		goto out;
+	}
 	for (i = 0; i < w.nfolders; i++) {
 		struct folder *f = &w.folders[i];
 		char *path;

@@ -76,6 +76,23 @@ if [ "$rc" = 0 ]; then ok without-prune-other-folders-ignored; else fail without
 before=$(find "$work/out" -printf '%p %T@\n' | sort)
 "$GWC" build --check -o "$work/out" tests/golden/routes-tls/spec.yaml >/dev/null 2>&1
 if [ "$before" = "$(find "$work/out" -printf '%p %T@\n' | sort)" ]; then ok writes-nothing; else fail writes-nothing "the tree changed"; fi
+# A missing output folder is an empty one: exit 1, and a diff that adds
+# every file, the same (but for the folder's name) as for an empty folder.
+mkdir "$work/empty"
+"$GWC" build --check -o "$work/missing" examples/*.yaml >"$work/missing.diff" 2>"$work/missing.err"
+rc=$?
+"$GWC" build --check -o "$work/empty" examples/*.yaml >"$work/empty.diff" 2>/dev/null
+"$GWC" build -o "$work/whole" examples/*.yaml 2>/dev/null
+files=$(cd "$work/whole" && find . -type f | wc -l)
+if [ "$rc" = 1 ] && ! grep -q "error" "$work/missing.err" &&
+   [ "$(grep -c '^--- /dev/null$' "$work/missing.diff")" = "$files" ] &&
+   [ "$(grep -c '^+++ ' "$work/missing.diff")" = "$files" ] &&
+   cmp -s <(sed "s#^+++ $work/missing/#+++ #" "$work/missing.diff") \
+	  <(sed "s#^+++ $work/empty/#+++ #" "$work/empty.diff"); then
+	ok missing-folder-every-file-missing
+else
+	fail missing-folder-every-file-missing "exit $rc, $(grep -c '^+++ ' "$work/missing.diff") of $files files: $(head -n 2 "$work/missing.err" | tr '\n' ' ')"
+fi
 # -o -: every object as one stream, each folder's files in kustomization order
 "$GWC" build -o - examples/*.yaml >"$work/stream" 2>"$work/stream.err"
 rc=$?

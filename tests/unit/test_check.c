@@ -253,7 +253,8 @@ static void test_server_protocol_against_port_name(void **state)
 	check("spec:\n"
 	      "  servers:\n"
 	      "  - {port: 80, protocol: GRPC, hosts: [\"*\"]}\n"
-	      "  - {port: 80, protocol: HTTP2, hosts: [a.example.com]}\n"
+	      "  - {port: 80, name: http2-a, protocol: HTTP2, "
+	      "hosts: [a.example.com]}\n"
 	      "  - port: 443\n"
 	      "    protocol: TLS\n"
 	      "    hosts: [\"*\"]\n"
@@ -271,7 +272,8 @@ static void test_https_server_without_tls_mode(void **state)
 	      "  - port: 443\n"
 	      "    protocol: TLS\n"
 	      "    hosts: [a.example.com]\n"
-	      "    tls: {credentialName: cert}\n",
+	      "    tls: {credentialName: cert}\n"
+	      "    name: tls-a\n",
 	      "spec.yaml:6:5: error: spec.servers[0]: protocol HTTPS needs "
 	      "tls.mode\n"
 	      "spec.yaml:9:5: error: spec.servers[1]: protocol TLS needs "
@@ -292,10 +294,12 @@ static void test_simple_tls_without_credential_name(void **state)
 	      "    hosts: [a.example.com]\n"
 	      "    tls:\n"
 	      "      mode: MUTUAL\n"
+	      "    name: https-a\n"
 	      "  - port: 443\n"
 	      "    protocol: HTTPS\n"
 	      "    hosts: [b.example.com]\n"
-	      "    tls: {mode: ISTIO_MUTUAL}\n",
+	      "    tls: {mode: ISTIO_MUTUAL}\n"
+	      "    name: https-b\n",
 	      "spec.yaml:9:10: error: spec.servers[0].tls: mode SIMPLE needs "
 	      "credentialName (the Secret with the certificate)\n"
 	      "spec.yaml:14:7: error: spec.servers[1].tls: mode MUTUAL needs "
@@ -453,27 +457,94 @@ static void test_pdb_min_available_blocks_eviction(void **state)
 	/* {} means minAvailable 1, of the single default replica */
 	check("spec:\n"
 	      "  podDisruptionBudget: {}\n",
-	      "spec.yaml:5:24: warning: spec.podDisruptionBudget: minAvailable "
-	      "1 of at most 1 replica: no voluntary eviction (such as a node "
-	      "drain) can ever proceed\n", 0);
+	      "spec.yaml:5:24: warning: spec.podDisruptionBudget.minAvailable: "
+	      "1 (the default) leaves no pod to evict at spec.deployment."
+	      "replicas 1 (the default): no voluntary eviction (such as a "
+	      "node drain) can ever proceed; set replicas to 2 or more, or "
+	      "give maxUnavailable: 1 instead of minAvailable (it lets the "
+	      "only pod go)\n", 0);
 	check("spec:\n"
 	      "  deployment: {replicas: 3}\n"
 	      "  podDisruptionBudget: {minAvailable: 3}\n",
-	      "spec.yaml:6:39: warning: spec.podDisruptionBudget: minAvailable "
-	      "3 of at most 3 replicas: no voluntary eviction (such as a node "
-	      "drain) can ever proceed\n", 0);
+	      "spec.yaml:6:39: warning: spec.podDisruptionBudget.minAvailable: "
+	      "3 leaves no pod to evict at spec.deployment.replicas 3: no "
+	      "voluntary eviction (such as a node drain) can ever proceed; "
+	      "set replicas to 4 or more, or lower minAvailable to 2\n", 0);
+	/* more than there are */
+	check("spec:\n"
+	      "  deployment: {replicas: 2}\n"
+	      "  podDisruptionBudget: {minAvailable: 5}\n",
+	      "spec.yaml:6:39: warning: spec.podDisruptionBudget.minAvailable: "
+	      "5 leaves no pod to evict at spec.deployment.replicas 2: no "
+	      "voluntary eviction (such as a node drain) can ever proceed; "
+	      "set replicas to 6 or more, or lower minAvailable to 1\n", 0);
+	check("spec:\n"
+	      "  deployment: {replicas: 3}\n"
+	      "  podDisruptionBudget: {minAvailable: 66%}\n", "", 0);
+	check("spec:\n"
+	      "  deployment: {replicas: 2}\n"
+	      "  podDisruptionBudget: {minAvailable: 1}\n", "", 0);
+}
+
+/*
+ * With an autoscaler the budget is judged at minReplicas, where the
+ * autoscaler rests: minAvailable 1 of minReplicas 1 blocks every drain
+ * then, though it would not at maxReplicas.
+ */
+static void test_pdb_blocks_eviction_at_hpa_min(void **state)
+{
+	(void)state;
+	check("spec:\n"
+	      "  deployment:\n"
+	      "    resources:\n"
+	      "      requests: {cpu: \"1\"}\n"
+	      "  autoscaling: {minReplicas: 1, maxReplicas: 5}\n"
+	      "  podDisruptionBudget: {minAvailable: 1}\n",
+	      "spec.yaml:9:39: warning: spec.podDisruptionBudget.minAvailable: "
+	      "1 leaves no pod to evict at spec.autoscaling.minReplicas 1: "
+	      "while the autoscaler runs 1 replica no voluntary eviction "
+	      "(such as a node drain) can proceed; set minReplicas to 2 or "
+	      "more, or give maxUnavailable: 1 instead of minAvailable (it "
+	      "lets the only pod go)\n", 0);
+	/* the default minReplicas is 2: 80% of 2 is 1.6, rounded up 2 */
 	check("spec:\n"
 	      "  deployment:\n"
 	      "    resources:\n"
 	      "      requests: {cpu: \"1\"}\n"
 	      "  autoscaling: {maxReplicas: 4}\n"
 	      "  podDisruptionBudget: {minAvailable: 80%}\n",
-	      "spec.yaml:9:39: warning: spec.podDisruptionBudget: minAvailable "
-	      "4 of at most 4 replicas: no voluntary eviction (such as a node "
-	      "drain) can ever proceed\n", 0);
+	      "spec.yaml:9:39: warning: spec.podDisruptionBudget.minAvailable: "
+	      "80% (2 pods, rounded up) leaves no pod to evict at spec."
+	      "autoscaling.minReplicas 2 (the default): while the autoscaler "
+	      "runs 2 replicas no voluntary eviction (such as a node drain) "
+	      "can proceed; set minReplicas (and maxReplicas) to 5 or more, "
+	      "or lower minAvailable to 50%\n", 0);
+	/* minAvailable 2 of 2..5: blocked at the minimum only */
 	check("spec:\n"
-	      "  deployment: {replicas: 3}\n"
-	      "  podDisruptionBudget: {minAvailable: 66%}\n", "", 0);
+	      "  deployment:\n"
+	      "    resources:\n"
+	      "      requests: {cpu: \"1\"}\n"
+	      "  autoscaling: {}\n"
+	      "  podDisruptionBudget: {minAvailable: 2}\n",
+	      "spec.yaml:9:39: warning: spec.podDisruptionBudget.minAvailable: "
+	      "2 leaves no pod to evict at spec.autoscaling.minReplicas 2 "
+	      "(the default): while the autoscaler runs 2 replicas no "
+	      "voluntary eviction (such as a node drain) can proceed; set "
+	      "minReplicas to 3 or more, or lower minAvailable to 1\n", 0);
+	/* the seed's {} and {}: minAvailable 1 of minReplicas 2 */
+	check("spec:\n"
+	      "  deployment:\n"
+	      "    resources:\n"
+	      "      requests: {cpu: \"1\"}\n"
+	      "  autoscaling: {}\n"
+	      "  podDisruptionBudget: {}\n", "", 0);
+	/* maxUnavailable 1 lets the only pod go */
+	check("spec:\n"
+	      "  deployment:\n"
+	      "    resources:\n"
+	      "      requests: {cpu: \"1\"}\n"
+	      "  autoscaling: {minReplicas: 1}\n"
+	      "  podDisruptionBudget: {maxUnavailable: 1}\n", "", 0);
 }
 
 static void test_pdb_both_keys(void **state)
@@ -522,15 +593,28 @@ static void test_pdb_min_available_percentage_rounds_up(void **state)
 	check("spec:\n"
 	      "  deployment: {replicas: 3}\n"
 	      "  podDisruptionBudget: {minAvailable: 67%}\n",
-	      "spec.yaml:6:39: warning: spec.podDisruptionBudget: minAvailable "
-	      "3 of at most 3 replicas: no voluntary eviction (such as a node "
-	      "drain) can ever proceed\n", 0);
+	      "spec.yaml:6:39: warning: spec.podDisruptionBudget.minAvailable: "
+	      "67% (3 pods, rounded up) leaves no pod to evict at spec."
+	      "deployment.replicas 3: no voluntary eviction (such as a node "
+	      "drain) can ever proceed; set replicas to 4 or more, or lower "
+	      "minAvailable to 66%\n", 0);
 	/* 1% of 1 is one pod */
 	check("spec:\n"
 	      "  podDisruptionBudget: {minAvailable: 1%}\n",
-	      "spec.yaml:5:39: warning: spec.podDisruptionBudget: minAvailable "
-	      "1 of at most 1 replica: no voluntary eviction (such as a node "
-	      "drain) can ever proceed\n", 0);
+	      "spec.yaml:5:39: warning: spec.podDisruptionBudget.minAvailable: "
+	      "1% (1 pod, rounded up) leaves no pod to evict at spec."
+	      "deployment.replicas 1 (the default): no voluntary eviction "
+	      "(such as a node drain) can ever proceed; set replicas to 2 or "
+	      "more, or give maxUnavailable: 1 instead of minAvailable (it "
+	      "lets the only pod go)\n", 0);
+	/* 100% of 2 is 2 pods exactly */
+	check("spec:\n"
+	      "  deployment: {replicas: 2}\n"
+	      "  podDisruptionBudget: {minAvailable: 100%}\n",
+	      "spec.yaml:6:39: warning: spec.podDisruptionBudget.minAvailable: "
+	      "100% (2 pods) leaves no pod to evict at spec.deployment."
+	      "replicas 2: no voluntary eviction (such as a node drain) can "
+	      "ever proceed; lower minAvailable to 50%\n", 0);
 	/* 0% keeps nothing */
 	check("spec:\n"
 	      "  podDisruptionBudget: {minAvailable: 0%}\n", "", 0);
@@ -700,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_hpa_cpu_target_against_limit_warns),
 		cmocka_unit_test(test_replicas_with_hpa_warns),
 		cmocka_unit_test(test_pdb_min_available_blocks_eviction),
+		cmocka_unit_test(test_pdb_blocks_eviction_at_hpa_min),
 		cmocka_unit_test(test_pdb_both_keys),
 		cmocka_unit_test(test_pdb_max_unavailable_zero),
 		cmocka_unit_test(test_pdb_min_available_percentage_rounds_up),
