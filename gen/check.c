@@ -159,6 +159,31 @@ static void check_source_ranges(struct checker *c)
 	}
 }
 
+/*
+ * spec.service.loadBalancerIP must be an IP address (netutils.ParseIPSloppy,
+ * as the API server reads the Service's IP fields; a load balancer has no
+ * use for anything else, and the user trial saw "..." refused).
+ */
+static void check_load_balancer_ip(struct checker *c)
+{
+	const struct gw_node *ip = c->gw->pass[GW_PASS_LOAD_BALANCER_IP];
+	struct gw_buf why = { 0 };
+	unsigned char addr[16];
+	const char *show;
+
+	if (!ip || ip->kind != GW_STR ||
+	    gw_go_parse_ip_sloppy(ip->u.str.s, ip->u.str.len, addr, &why)) {
+		gw_buf_release(&why);
+		return;
+	}
+	show = gw_diag_show(c->diag->arena, ip->u.str.s, ip->u.str.len);
+	error(c, ip->mark, "spec.service.loadBalancerIP: %s is not an IP "
+	      "address%s%s%s", show, show[0] == '\'' && why.len ? " (" : "",
+	      show[0] == '\'' && why.len ? why.data : "",
+	      show[0] == '\'' && why.len ? ")" : "");
+	gw_buf_release(&why);
+}
+
 static void check_service(struct checker *c)
 {
 	const struct gw_gateway *gw = c->gw;
@@ -194,6 +219,7 @@ static void check_service(struct checker *c)
 		      "LoadBalancer Service has one (type is %s)",
 		      gw->service_type);
 	check_source_ranges(c);
+	check_load_balancer_ip(c);
 	if (!lb && gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES])
 		error(c, gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES]->mark,
 		      "spec.service.loadBalancerSourceRanges: only a "
