@@ -964,7 +964,8 @@ static struct gw_preview_template preview_template(struct compilation *c,
 	return t;
 }
 
-static void inject_source(struct compilation *c, struct source *src)
+static void inject_source(struct compilation *c, struct source *src,
+			  struct gw_preview_cache *cache)
 {
 	struct gw_arena *arena = gw_arena_new(), *notes = gw_arena_new();
 	struct gw_fileset set = { 0 };
@@ -992,7 +993,7 @@ static void inject_source(struct compilation *c, struct source *src)
 			continue;
 		}
 		t = preview_template(c, gw);
-		if (gw_preview_render(arena, &diag, gw, &t, &set))
+		if (gw_preview_render(arena, &diag, gw, &t, cache, &set))
 			err = -1;
 	}
 	if (!err && c->render)
@@ -1010,11 +1011,13 @@ static void inject_source(struct compilation *c, struct source *src)
 static void *inject_worker(void *arg)
 {
 	struct compilation *c = arg;
+	struct gw_preview_cache *cache = gw_preview_cache_new();
 	struct source *src;
 
 	while ((src = next_source(c)))
 		if (src->ngateways)
-			inject_source(c, src);
+			inject_source(c, src, cache);
+	gw_preview_cache_free(cache);
 	return NULL;
 }
 

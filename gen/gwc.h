@@ -792,6 +792,8 @@ enum gw_pss_level gw_pss_level_met(const struct gw_pss_violation *v,
 
 /* ---- preview.c: spec.injectionPreview --------------------------------- */
 
+struct gw_preview_cache;
+
 /* The gateway template a preview injects with: the text gwc installs for
  * the control plane and the text it came from (the same bytes unless the
  * legacy-kernel transform adapted it), named @name in diagnostics. */
@@ -821,7 +823,12 @@ int gw_preview_check(struct gw_arena *arena, struct gw_diag *diag,
 int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 		      const struct gw_gateway *gw,
 		      const struct gw_preview_template *t,
+		      struct gw_preview_cache *cache,
 		      struct gw_fileset *set);
+/* The injector configs built for a thread's gateways, kept for the next
+ * ones that share their template and values (@cache NULL: none kept). */
+struct gw_preview_cache *gw_preview_cache_new(void);
+void gw_preview_cache_free(struct gw_preview_cache *cache);
 
 /* ---- graph.c: gwc graph ------------------------------------------------ */
 

@@ -74,6 +74,11 @@ int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
 			 const struct gw_inject_config *cfg,
 			 const char *revision, const struct gw_node *doc,
 			 struct gw_buf *out);
+/* The same, the result as a tree (in @arena), which gw_go_yaml_write()
+ * writes as istioctl does. */
+int gw_inject_tree(struct gw_arena *arena, struct gw_diag *diag,
+		   const struct gw_inject_config *cfg, const char *revision,
+		   const struct gw_node *doc, struct gw_node **injected);
 /* Makes the built-in values (@values) and mesh config (@mesh) follow a
  * control plane: its namespace and revision (NULL: none), as istiod's
  * ConfigMaps of that control plane hold them. */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "go.h"
 #include "gwc.h"
 #include "inject.h"
 
@@ -222,33 +223,21 @@ static int source_line(const char *installed, size_t installed_len,
 }
 
 /*
- * Pod Security admission of the injected Deployment @yaml: what its
- * namespace's level rejects is an error, each field with the level it
- * breaks; and a pod short of restricted gets a note naming the highest
- * level it meets and the first field that keeps it from the next (a pod
- * that meets every level needs no word).  An injected pod gwc cannot
- * read back is gwc's fault.
+ * Pod Security admission of the injected pod, whose @n violations at the
+ * namespace's policy version are @v: what the namespace's level @enforce
+ * rejects is an error, each field with the level it breaks; and a pod
+ * short of restricted gets a note naming the highest level it meets and
+ * the first field that keeps it from the next (a pod that meets every
+ * level needs no word).
  */
 static int admit(struct gw_arena *arena, struct gw_diag *diag,
-		 const struct gw_gateway *gw, const char *yaml, size_t len)
+		 const struct gw_gateway *gw, enum gw_pss_level enforce,
+		 const struct gw_pss_violation *v, size_t n)
 {
-	struct gw_pss_violation *v;
-	struct gw_node **docs;
-	enum gw_pss_level enforce, met;
-	size_t ndocs, n, i, more = 0;
-	int minor;
+	enum gw_pss_level met;
+	size_t i, more = 0;
 	const char *level_of;
 
-	if (gw_load_output(arena, diag, "<injected Deployment>", yaml, len,
-			  &docs, &ndocs) || ndocs != 1 ||
-	    gw_pss_level_parse(gw->pss_enforce, &enforce) ||
-	    gw_pss_version(gw->pss_version, &minor)) {
-		gw_diag_add(diag, GW_SEV_INTERNAL, gw->pss_mark, "cannot read "
-			    "back the injected Deployment of %s/%s", gw->ns,
-			    gw->name);
-		return -1;
-	}
-	n = gw_pss_evaluate(arena, docs[0], minor, &v);
 	met = gw_pss_level_met(v, n);
 	level_of = gw_arena_printf(arena, "Pod Security %s (%s)",
 				   gw_pss_level_name(enforce), gw->pss_version);
@@ -279,43 +268,243 @@ static int admit(struct gw_arena *arena, struct gw_diag *diag,
 	return 0;
 }
 
+/*
+ * The injector configs a thread built for earlier gateways, by what they
+ * were built from: parsing the template and the values is most of an
+ * injection's work, and the gateways of a run share a few.  A config that
+ * failed is not kept, so that each gateway reports its own failure.
+ */
+struct gw_preview_cache {
+	struct gw_arena *arena;
+	struct cached { const char *key; struct gw_inject_config *cfg; } *items;
+	size_t n, cap;
+	struct verdict *verdicts;	/* open addressing, by digest */
+	size_t nverdicts, verdicts_cap;
+};
+
+/*
+ * The Pod Security violations of an injected pod, by the digest of what
+ * made it: the injector config's key, the policy version and the
+ * Deployment's bytes with the gateway's name and namespace masked.  Two
+ * gateways alike but for their names get the same pod but for its names,
+ * and names are not what Pod Security reads (istiod's templates put them
+ * in strings and labels, they do not branch on them), so the second is
+ * not injected again just to be admitted; a preview is always injected.
+ */
+struct verdict {
+	unsigned char digest[32];
+	bool used;
+	struct gw_pss_violation *v;
+	size_t n;
+};
+
+/* At most this many configs and verdicts per thread: a run of specs that
+ * all differ costs their injections, not their memory. */
+#define CACHED_CONFIGS_MAX 16
+#define CACHED_VERDICTS_MAX 4096
+
+struct gw_preview_cache *gw_preview_cache_new(void)
+{
+	struct gw_preview_cache *cache = calloc(1, sizeof(*cache));
+
+	if (!cache)
+		gw_oom();
+	cache->arena = gw_arena_new();
+	return cache;
+}
+
+void gw_preview_cache_free(struct gw_preview_cache *cache)
+{
+	if (!cache)
+		return;
+	gw_arena_free(cache->arena);
+	free(cache->items);
+	free(cache->verdicts);
+	free(cache);
+}
+
+/* The slot of @digest in the verdict table: its entry, or the free slot
+ * it would take (the table is never full). */
+static struct verdict *verdict_slot(struct gw_preview_cache *cache,
+				    const unsigned char digest[32])
+{
+	size_t mask = cache->verdicts_cap - 1, i;
+
+	memcpy(&i, digest, sizeof(i));
+	for (i &= mask;; i = (i + 1) & mask)
+		if (!cache->verdicts[i].used ||
+		    !memcmp(cache->verdicts[i].digest, digest, 32))
+			return &cache->verdicts[i];
+}
+
+static void verdict_keep(struct gw_preview_cache *cache,
+			 const unsigned char digest[32],
+			 const struct gw_pss_violation *v, size_t n)
+{
+	struct verdict *slot;
+	size_t i;
+
+	if (cache->nverdicts >= CACHED_VERDICTS_MAX)
+		return;
+	if (2 * (cache->nverdicts + 1) > cache->verdicts_cap) {
+		struct verdict *old = cache->verdicts;
+		size_t cap = cache->verdicts_cap;
+
+		cache->verdicts_cap = cap ? 2 * cap : 64;
+		cache->verdicts = calloc(cache->verdicts_cap,
+					 sizeof(*cache->verdicts));
+		if (!cache->verdicts)
+			gw_oom();
+		for (i = 0; i < cap; i++)
+			if (old[i].used)
+				*verdict_slot(cache, old[i].digest) = old[i];
+		free(old);
+	}
+	slot = verdict_slot(cache, digest);
+	memcpy(slot->digest, digest, 32);
+	slot->used = true;
+	slot->n = n;
+	slot->v = gw_arena_alloc(cache->arena, (n + 1) * sizeof(*v));
+	for (i = 0; i < n; i++) {
+		slot->v[i] = v[i];
+		slot->v[i].control = gw_arena_strdup(cache->arena, v[i].control);
+		slot->v[i].path = gw_arena_strdup(cache->arena, v[i].path);
+		slot->v[i].detail = gw_arena_strdup(cache->arena, v[i].detail);
+	}
+	cache->nverdicts++;
+}
+
+/* Appends @s (@len bytes) to @key with each @name and @ns masked. */
+static void masked(struct gw_buf *key, const char *s, size_t len,
+		   const char *name, const char *ns)
+{
+	size_t nl = strlen(name), sl = strlen(ns), i = 0, from = 0;
+
+	while (i < len) {
+		if (nl && len - i >= nl && !memcmp(s + i, name, nl)) {
+			gw_buf_add(key, s + from, i - from);
+			gw_buf_add(key, "\x01", 1);
+			i += nl;
+			from = i;
+		} else if (sl && len - i >= sl && !memcmp(s + i, ns, sl)) {
+			gw_buf_add(key, s + from, i - from);
+			gw_buf_add(key, "\x02", 1);
+			i += sl;
+			from = i;
+		} else {
+			i++;
+		}
+	}
+	gw_buf_add(key, s + from, len - from);
+}
+
+/* @gw's injector config from @cache, built there when new. */
+static int cached_config(struct gw_preview_cache *cache, struct gw_arena *arena,
+			 struct gw_diag *diag, const struct gw_gateway *gw,
+			 const struct gw_preview_template *t,
+			 struct gw_inject_config **cfg, const char **keyp)
+{
+	const char *key;
+	size_t i;
+
+	key = gw_arena_printf(cache->arena, "%p %p %zu %p\n%s\n%s\n%s\n%s\n"
+			      "%s\n%s\n%s", (const void *)t->name,
+			      (const void *)t->installed, t->installed_len,
+			      (const void *)t->overlay,
+			      gw->inject_values ? gw->inject_values : "",
+			      gw->inject_mesh ? gw->inject_mesh : "",
+			      gw->istio_path ? gw->istio_path : "",
+			      gw->tag_path ? gw->tag_path : "",
+			      gw->version ? gw->version : "", gw->cp_namespace,
+			      injector(gw) ? injector(gw) : "");
+	*keyp = key;
+	for (i = 0; i < cache->n; i++)
+		if (!strcmp(cache->items[i].key, key)) {
+			*cfg = cache->items[i].cfg;
+			return 0;
+		}
+	if (cache->n >= CACHED_CONFIGS_MAX)
+		return preview_config(arena, diag, gw, t, cfg);
+	if (preview_config(cache->arena, diag, gw, t, cfg))
+		return -1;
+	cache->items = gw_grow(cache->items, cache->n + 1, &cache->cap,
+			       sizeof(*cache->items));
+	cache->items[cache->n++] = (struct cached){ key, *cfg };
+	return 0;
+}
+
 int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 		      const struct gw_gateway *gw,
 		      const struct gw_preview_template *t,
+		      struct gw_preview_cache *cache,
 		      struct gw_fileset *set)
 {
 	const char *want = gw_arena_printf(arena,
 		"%s/%s/gateway-deployment.yaml", gw->ns, gw->name);
 	struct gw_inject_config *cfg;
 	struct gw_diag local;
-	struct gw_node **docs;
-	struct gw_buf out = { 0 };
-	size_t i, ndocs;
-	int err = -1;
+	struct gw_node **docs, *injected;
+	struct gw_buf out = { 0 }, key = { 0 };
+	struct gw_pss_violation *v;
+	struct verdict *known = NULL;
+	enum gw_pss_level enforce;
+	unsigned char digest[32];
+	const char *cfg_key = NULL;
+	size_t i, ndocs, n;
+	int err = -1, minor;
 
 	gw_diag_init(&local, arena);
 	for (i = 0; i < set->n; i++)
 		if (!strcmp(set->files[i].path, want))
 			break;
-	if (i == set->n) {
+	if (gw_pss_level_parse(gw->pss_enforce, &enforce) ||
+	    gw_pss_version(gw->pss_version, &minor)) {
+		gw_diag_add(&local, GW_SEV_INTERNAL, gw->pss_mark, "the model's "
+			    "Pod Security level '%s' (%s) is not one",
+			    gw->pss_enforce, gw->pss_version);
+	} else if (i == set->n) {
 		gw_diag_add(&local, GW_SEV_ERROR, gw->inject_mark,
 			    "spec.injectionPreview: no Deployment to inject");
-	} else if (!preview_config(arena, &local, gw, t, &cfg) &&
-		   !gw_load_output(arena, &local, want, set->files[i].data,
-				  set->files[i].len, &docs, &ndocs) &&
-		   ndocs == 1 &&
-		   !gw_inject_deployment(arena, &local, cfg, injector(gw),
-					 docs[0], &out) &&
-		   !admit(arena, &local, gw, out.data, out.len - 4)) {
-		/* one object, as gwc writes it: without istioctl's "---" */
-		if (gw->inject_preview) {
+	} else if (cache ? cached_config(cache, arena, &local, gw, t, &cfg,
+					 &cfg_key) :
+		   preview_config(arena, &local, gw, t, &cfg)) {
+		/* reported */
+	} else {
+		if (cache && cfg_key) {
+			gw_buf_printf(&key, "%s\n%d\n", cfg_key, minor);
+			masked(&key, set->files[i].data, set->files[i].len,
+			       gw->name, gw->ns);
+			gw_sha256(key.data, key.len, digest);
+			if (cache->verdicts_cap) {
+				known = verdict_slot(cache, digest);
+				if (!known->used)
+					known = NULL;
+			}
+		}
+		if (known && !gw->inject_preview) {
+			err = admit(arena, &local, gw, enforce, known->v,
+				    known->n);
+		} else if (!gw_load_output(arena, &local, want,
+					   set->files[i].data,
+					   set->files[i].len, &docs, &ndocs) &&
+			   ndocs == 1 &&
+			   !gw_inject_tree(arena, &local, cfg, injector(gw),
+					   docs[0], &injected)) {
+			n = gw_pss_evaluate(arena, injected, minor, &v);
+			if (cache && cfg_key && !known)
+				verdict_keep(cache, digest, v, n);
+			err = admit(arena, &local, gw, enforce, v, n);
+		}
+		/* one object, as gwc writes it: as istioctl, without "---" */
+		if (!err && gw->inject_preview) {
+			gw_go_yaml_write(&out, injected);
 			gw_fileset_add(set, gw_arena_printf(arena,
 				       "%s/%s/gateway-deployment.injected.yaml",
-				       gw->ns, gw->name), out.data, out.len - 4);
+				       gw->ns, gw->name), out.data, out.len);
 			out.data = NULL;
 		}
-		err = 0;
 	}
+	gw_buf_release(&key);
 	gw_buf_release(&out);
 	/* a position in the installed template, as one in its source */
 	for (i = 0; i < local.n; i++) {

@@ -1330,6 +1330,19 @@ int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
 			 const char *revision, const struct gw_node *doc,
 			 struct gw_buf *out)
 {
+	struct gw_node *injected;
+
+	if (gw_inject_tree(arena, diag, cfg, revision, doc, &injected))
+		return -1;
+	gw_go_yaml_write(out, injected);
+	gw_buf_puts(out, "---\n");
+	return 0;
+}
+
+int gw_inject_tree(struct gw_arena *arena, struct gw_diag *diag,
+		   const struct gw_inject_config *cfg, const char *revision,
+		   const struct gw_node *doc, struct gw_node **injected)
+{
 	struct job job = { arena, diag, cfg, doc->mark };
 	const char *kind = path_str(doc, PATH("kind"));
 	struct gw_node *deploy, *pod, *merged, *template_pod, *mesh, *pc;
@@ -1359,8 +1372,7 @@ int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
 		gw_diag_add(diag, GW_SEV_WARNING, doc->mark, "skipping "
 			    "injection: the pod has host networking or "
 			    "sidecar injection disabled");
-		gw_go_yaml_write(out, deploy);
-		gw_buf_puts(out, "---\n");
+		*injected = deploy;
 		return 0;
 	}
 	/* istioctl: the pod's proxy.istio.io/config applies to the mesh */
@@ -1466,9 +1478,7 @@ int gw_inject_deployment(struct gw_arena *arena, struct gw_diag *diag,
 		map_set(arena, tmpl, "metadata", gw_map_get(merged, "metadata"));
 		map_set(arena, tmpl, "spec", gw_map_get(merged, "spec"));
 	}
-	deploy = gw_k8s_normalize(arena, deploy, &gw_k8s_deployment);
-	gw_go_yaml_write(out, deploy);
-	gw_buf_puts(out, "---\n");
+	*injected = gw_k8s_normalize(arena, deploy, &gw_k8s_deployment);
 	return 0;
 }
 
