@@ -2,20 +2,22 @@
  * compile.c - the pipeline, for main.c, in two passes over the inputs.
  *
  * Pass 1 takes every spec through load, validate, model and check and
- * keeps a summary of each gateway.  Then the decisions that span specs
- * (one gateway per folder, one selector label per name, one template and
- * one update strategy per control plane, the legacy-kernel scenario).
- * Then every gateway is rendered and injected as istiod will inject it
- * (its Pod Security, its preview), into memory, while the rendered bytes
- * kept stay under KEEP_RENDERED.  Nothing is written unless every spec
- * of the run is free of errors: a failed run does not touch the output
- * folder, not even its mtime.  Pass 2 hands each spec's folders to the
- * writer: the ones kept, or, past the budget, rendered again from the
- * bytes pass 1 read.  So no spec's tree outlives its turn, the kept
- * output is capped, and what stays per spec is its bytes and its
- * summary.  With jobs > 1 every pass runs in that many threads; the
- * messages, the summaries and the output are the same for every number
- * of jobs (they are merged in input order).
+ * keeps a summary of each gateway; a clean spec whose gateways' template
+ * is istiod's own (with a legacy-kernel overlay or not) is also rendered
+ * and its pods injected and admitted (Pod Security) at once, into memory,
+ * while the rendered bytes kept stay under KEEP_RENDERED.  Then the
+ * decisions that span specs (one gateway per folder, one selector label
+ * per name, one template and one update strategy per control plane, the
+ * legacy-kernel scenario), and the injection stage for the specs whose
+ * template those decided (a replaced one) or that ask for a preview.
+ * Nothing is written unless every spec of the run is free of errors: a
+ * failed run does not touch the output folder, not even its mtime.  Pass
+ * 2 hands each spec's folders to the writer: the ones kept, or, past the
+ * budget, rendered again from the bytes pass 1 read.  So no spec's tree
+ * outlives its turn, the kept output is capped, and what stays per spec
+ * is its bytes and its summary.  With jobs > 1 every pass runs in that
+ * many threads; the messages, the summaries and the output are the same
+ * for every number of jobs (they are merged in input order).
  */
 #include <limits.h>
 #include <pthread.h>
@@ -80,6 +82,7 @@ struct source {
 	struct gw_diag_entry *previewed;	/* the previews' messages */
 	size_t npreviewed;
 	bool kept;			/* rendered holds all its folders */
+	bool admitted;			/* injected and admitted in pass 1 */
 	struct gw_fileset rendered;
 };
 
@@ -376,7 +379,51 @@ static struct gw_gateway *build_again(struct compilation *c,
 
 /* Pass 1 for one input: every document checked; a summary of each good
  * gateway and the messages kept in @src, the trees freed. */
-static void check_source(struct compilation *c, struct source *src)
+static struct gw_preview_template preview_template(struct compilation *c,
+						   const struct gw_gateway *gw);
+
+/*
+ * Renders the checked gateways of @src and admits their injected pods
+ * (gen/preview.c) in pass 1, when the template istiod will use is known
+ * already: its own, with a legacy-kernel overlay or not.  What it renders
+ * is kept for pass 2 within the budget.  A source with a gateway that
+ * replaces the template, or asks for a preview, waits for the injection
+ * stage, after the control planes are planned.
+ */
+static void admit_early(struct compilation *c, struct gw_arena *arena,
+			struct gw_diag *diag, struct source *src,
+			struct gw_gateway *const *gws, size_t n,
+			struct gw_preview_cache *cache)
+{
+	struct gw_fileset set = { 0 };
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < n; i++)
+		if (gws[i]->inject_preview || gw_model_replaces_template(gws[i]))
+			return;
+	for (i = 0; i < n; i++) {
+		struct gw_preview_template t = preview_template(c, gws[i]);
+
+		if (gw_render_gateway(arena, gws[i], template_digest(arena,
+				      NULL, gws[i]), &set)) {
+			gw_diag_add(diag, GW_SEV_INTERNAL, gws[i]->mark,
+				    "cannot emit the objects of this gateway");
+			err = -1;
+			break;
+		}
+		if (gw_preview_render(arena, diag, gws[i], &t, cache, &set))
+			err = -1;
+	}
+	src->admitted = true;
+	if (!err && c->render)
+		keep_rendered(c, src, &set);
+	else
+		gw_fileset_release(&set);
+}
+
+static void check_source(struct compilation *c, struct source *src,
+			 struct gw_preview_cache *cache)
 {
 	struct gw_arena *arena = gw_arena_new(), *notes = gw_arena_new();
 	struct gw_diag diag;
@@ -412,6 +459,8 @@ static void check_source(struct compilation *c, struct source *src)
 			continue;
 		gws[n++] = gw;
 	}
+	if (!diag.errors && n)
+		admit_early(c, arena, &diag, src, gws, n, cache);
 	pthread_mutex_lock(&c->lock);
 	keep_outcome(c, src, &diag, gws, n);
 	pthread_mutex_unlock(&c->lock);
@@ -454,8 +503,11 @@ static void *check_worker(void *arg)
 	struct compilation *c = arg;
 	struct source *src;
 
+	struct gw_preview_cache *cache = gw_preview_cache_new();
+
 	while ((src = next_source(c)))
-		check_source(c, src);
+		check_source(c, src, cache);
+	gw_preview_cache_free(cache);
 	return NULL;
 }
 
@@ -1015,7 +1067,7 @@ static void *inject_worker(void *arg)
 	struct source *src;
 
 	while ((src = next_source(c)))
-		if (src->ngateways)
+		if (src->ngateways && !src->admitted)
 			inject_source(c, src, cache);
 	gw_preview_cache_free(cache);
 	return NULL;
@@ -1028,7 +1080,7 @@ static void inject_all(struct compilation *c, unsigned jobs)
 	size_t s, n = 0;
 
 	for (s = 0; s < c->nsources; s++)
-		n += c->sources[s].ngateways != 0;
+		n += c->sources[s].ngateways && !c->sources[s].admitted;
 	if (!n)
 		return;
 	c->next = 0;
