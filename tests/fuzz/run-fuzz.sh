@@ -42,7 +42,7 @@ for t in "$@"; do
 	[ -f "$top/tests/fuzz/$t.dict" ] && flags=(-dict="$top/tests/fuzz/$t.dict")
 	case $t in
 	compile) flags+=(-max_len=8192) ;;	# specs: a few KB
-	template) flags+=(-max_len=16384) ;;	# istiod's template: 9 KB
+	template|preview) flags+=(-max_len=16384) ;;	# istiod's template: 9 KB
 	esac
 	before=$(ls "$crashes" | sort)
 	rm -f "$logs"/fuzz-*.log
