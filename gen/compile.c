@@ -1306,6 +1306,13 @@ static int output(struct compilation *c, const struct gw_options *opt,
 		return GW_EXIT_SPEC;
 	}
 	inject_all(c, opt->jobs ? opt->jobs : 1);
+	if (opt->warnings_as_errors && c->diag.warnings && !c->diag.errors) {
+		gw_diag_phase(&c->diag);	/* after the warnings */
+		gw_diag_add(&c->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
+			    "%u warning%s, and --warnings-as-errors: nothing "
+			    "written", c->diag.warnings,
+			    c->diag.warnings == 1 ? "" : "s");
+	}
 	if (c->diag.errors || !(opt->outdir || opt->result)) {
 		gw_fileset_release(&cp_files);
 		return c->diag.errors ? GW_EXIT_SPEC : GW_EXIT_OK;

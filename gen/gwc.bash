@@ -2,11 +2,12 @@
 #
 # Installed as $(PREFIX)/share/bash-completion/completions/gwc; works with or
 # without the bash-completion package (it uses none of its helpers).
-#   gwc <TAB>                  build validate schema inject (and -h --help -V --version)
+#   gwc <TAB>                  build validate graph schema inject help (and -h --help -V --version)
 #   gwc build <TAB>            *.yaml / *.yml files and folders; -o --output --prune --check
 #                              -j --jobs (then 1 to nproc) --stamp --depfile (then any file)
 #   gwc build -o <TAB>         folders (also --output DIR, --output=DIR, -oDIR)
-#   gwc validate <TAB>         *.yaml / *.yml files and folders
+#   gwc validate <TAB>         *.yaml / *.yml files and folders; -q --quiet -W --warnings-as-errors
+#   gwc help <TAB>             the commands
 #   gwc graph <TAB>            *.yaml / *.yml files and folders
 #   gwc inject <TAB>           its options (--injector-config --values --mesh
 #                              --revision) and files
@@ -53,12 +54,17 @@ _gwc()
 		if [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W '-h --help -V --version' -- "$cur")
 		else
-			mapfile -t COMPREPLY < <(compgen -W 'build validate graph schema inject' -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W 'build validate graph schema inject help' -- "$cur")
 		fi
 		return 0
 	fi
 
 	cmd=${COMP_WORDS[1]}
+	if [[ $cmd == help ]]; then
+		((COMP_CWORD == 2)) &&
+			mapfile -t COMPREPLY < <(compgen -W 'build validate graph schema inject help' -- "$cur")
+		return 0
+	fi
 	if [[ $cmd == inject ]]; then
 		if [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W '--injector-config --values --mesh --revision' -- "$cur")
@@ -92,6 +98,8 @@ _gwc()
 			[[ $word == -o- ]] && seen[stream]=1
 			;;
 		--prune | --check | --stamp | --depfile) seen[$word]=1 ;;
+		-q | --quiet) seen[-q]=1 ;;
+		-W | --warnings-as-errors) seen[-W]=1 ;;
 		-j | --jobs | -j?* | --jobs=*) seen[-j]=1 ;;
 		esac
 	done
@@ -134,11 +142,20 @@ _gwc()
 				[[ -z ${seen[--stamp]-} ]] && opts+=' --stamp'
 				[[ -z ${seen[--depfile]-} ]] && opts+=' --depfile'
 			fi
+			[[ -z ${seen[-q]-} ]] && opts+=' -q --quiet'
+			[[ -z ${seen[-W]-} ]] && opts+=' -W --warnings-as-errors'
 			mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 			return 0
 		fi
 	fi
-	[[ $cur == -* && -z ${seen[--]-} ]] && return 0	# validate, graph: no option
+	if [[ $cmd == validate && $cur == -* && -z ${seen[--]-} ]]; then
+		opts=
+		[[ -z ${seen[-q]-} ]] && opts+=' -q --quiet'
+		[[ -z ${seen[-W]-} ]] && opts+=' -W --warnings-as-errors'
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+		return 0
+	fi
+	[[ $cur == -* && -z ${seen[--]-} ]] && return 0	# graph: no option
 	_gwc_files specs "$cur"
 	return 0
 }

@@ -860,6 +860,7 @@ struct gw_options {
 	bool prune;
 	bool check;		/* compare with outdir instead of writing */
 	bool no_file_reads;	/* refuse injectionTemplate files (fuzzing) */
+	bool warnings_as_errors;	/* a warning fails the run, unwritten */
 	struct gw_fileset *result;	/* if set, receives the rendered files */
 	struct gw_fileset *reads;	/* if set, receives the path of every
 					 * file read (specs, templates) */

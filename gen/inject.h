@@ -62,7 +62,10 @@ int gw_inject_load_values(struct gw_inject_config *cfg, struct gw_diag *diag,
 			  const char *name, const char *data, size_t len);
 int gw_inject_load_mesh(struct gw_inject_config *cfg, struct gw_diag *diag,
 			const char *name, const char *data, size_t len);
-/* The three read from files (gwc inject). */
+/* The three read from files (gwc inject); a NULL path takes the
+ * built-in one (the config: the built-in gateway template, as
+ * templates.gateway).  -2 when a file cannot be read, -1 when one is
+ * wrong (each reported). */
 int gw_inject_files(struct gw_arena *arena, struct gw_diag *diag,
 		    const char *config, const char *values, const char *mesh,
 		    struct gw_inject_config **cfg);

@@ -1482,26 +1482,55 @@ int gw_inject_tree(struct gw_arena *arena, struct gw_diag *diag,
 	return 0;
 }
 
+/* A file of gwc inject, or, @path NULL, the built-in @asset. */
+static int inject_input(struct gw_arena *arena, struct gw_diag *diag,
+			const char *path, const char *asset,
+			const char **name, char **data, size_t *len)
+{
+	const struct gw_asset *a;
+
+	if (path) {
+		*name = path;
+		return gw_load_read(arena, diag, path, data, len);
+	}
+	a = gw_asset_get(asset);
+	*name = gw_arena_printf(arena, "<built-in %s>", asset);
+	*data = gw_arena_strndup(arena, a->data, a->len);
+	*len = a->len;
+	return 0;
+}
+
 int gw_inject_files(struct gw_arena *arena, struct gw_diag *diag,
 		    const char *config, const char *values, const char *mesh,
 		    struct gw_inject_config **cfgp)
 {
+	static const char *const assets[3] = {
+		"gateway-injection-template.txt", "inject-values.yaml",
+		"inject-mesh.yaml",
+	};
 	struct gw_inject_config *cfg = gw_inject_config_new(arena);
-	const char *paths[3] = { config, values, mesh };
+	const char *paths[3] = { config, values, mesh }, *names[3];
 	char *data[3];
 	size_t len[3], i;
 	int ret = 0;
 
-	for (i = 0; i < 3; i++)
-		if (gw_load_read(arena, diag, paths[i], &data[i], &len[i]))
-			return -1;
-	if (gw_inject_load_config(cfg, diag, config, data[0], len[0]))
-		ret = -1;
-	if (gw_inject_load_values(cfg, diag, values, data[1], len[1]))
-		ret = -1;
-	if (gw_inject_load_mesh(cfg, diag, mesh, data[2], len[2]))
-		ret = -1;
 	*cfgp = cfg;
+	for (i = 0; i < 3; i++)
+		if (inject_input(arena, diag, paths[i], assets[i], &names[i],
+				 &data[i], &len[i]))
+			return -2;
+	if (config ? gw_inject_load_config(cfg, diag, names[0], data[0],
+					   len[0]) :
+	    gw_inject_add_template(cfg, diag, "gateway", data[0], len[0],
+				   (struct gw_mark){ names[0], 0, 0 }))
+		ret = -1;
+	if (gw_inject_load_values(cfg, diag, names[1], data[1], len[1]))
+		ret = -1;
+	if (gw_inject_load_mesh(cfg, diag, names[2], data[2], len[2]))
+		ret = -1;
+	if (!ret && (!values || !mesh))	/* the default control plane */
+		gw_inject_follow_control_plane(cfg, !values, !mesh,
+					       "istio-system", NULL);
 	return ret;
 }
 
@@ -1551,10 +1580,20 @@ int gw_inject_run(const struct gw_inject_options *opt, struct gw_diag *diag,
 	size_t ndocs, i;
 	int status = GW_EXIT_OK;
 
+	char *data;
+	size_t len;
+	int err;
+
 	gw_diag_init(&local, arena);
-	if (gw_inject_files(arena, &local, opt->config, opt->values, opt->mesh,
-			    &cfg) ||
-	    gw_load_file(arena, &local, opt->deployment, &docs, &ndocs))
+	/* a file that cannot be read is exit 2, as in gwc build; one that
+	 * reads but is wrong is exit 1 */
+	err = gw_inject_files(arena, &local, opt->config, opt->values,
+			      opt->mesh, &cfg);
+	if (err == -2 || gw_load_read(arena, &local, opt->deployment, &data,
+				      &len))
+		status = GW_EXIT_USAGE;
+	else if (err || gw_load_bytes(arena, &local, opt->deployment, data,
+				      len, &docs, &ndocs))
 		status = GW_EXIT_SPEC;
 	for (i = 0; status == GW_EXIT_OK && i < ndocs; i++)
 		if (gw_inject_deployment(arena, &local, cfg, opt->revision,

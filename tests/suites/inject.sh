@@ -495,15 +495,34 @@ else
 fi
 
 # ---- usage and errors ------------------------------------------------------
-"$GWC" inject --values a --mesh b d.yaml >"$work/out" 2>"$work/err"
+(cd "$work" && "$GWC" inject --values a --mesh b d.yaml) >"$work/out" 2>"$work/err"
 status=$?
-want="gwc: error: inject needs --injector-config, --values and --mesh
-Try 'gwc --help'."
+want="a: error: cannot open: No such file or directory"
 if [ "$status" -eq 2 ] && [ "$(cat "$work/err")" = "$want" ] &&
 	[ ! -s "$work/out" ]; then
-	ok inject/usage
+	ok inject/usage/unreadable-file-exit-2
 else
-	fail inject/usage "status $status, stderr: $(cat "$work/err")"
+	fail inject/usage/unreadable-file-exit-2 "status $status, stderr: $(cat "$work/err")"
+fi
+"$GWC" inject "$work" >"$work/out" 2>"$work/err"
+status=$?
+if [ "$status" -eq 2 ] && [ "$(cat "$work/err")" = "$work: error: is a directory, not a file" ]; then
+	ok inject/usage/directory-exit-2
+else
+	fail inject/usage/directory-exit-2 "status $status, stderr: $(cat "$work/err")"
+fi
+# without --injector-config, --values and --mesh: the built-in ones, as
+# gwc build's injection preview uses them for the same Deployment
+"$GWC" build -o "$work/dflt" "$top/examples/minimal.yaml" 2>/dev/null
+printf '%s\n' '---' 'apiVersion: gwc.dev/v1alpha1' 'kind: GatewaySpec' \
+	'metadata: {name: gw, namespace: dflt}' 'spec: {injectionPreview: {}}' >"$work/dflt.yaml"
+"$GWC" build -o "$work/dflt" "$work/dflt.yaml" 2>/dev/null
+if "$GWC" inject "$work/dflt/dflt/gw/gateway-deployment.yaml" >"$work/out" 2>"$work/err" &&
+	[ ! -s "$work/err" ] &&
+	[ "$(sed '$d' "$work/out")" = "$(cat "$work/dflt/dflt/gw/gateway-deployment.injected.yaml")" ]; then
+	ok inject/usage/built-in-defaults
+else
+	fail inject/usage/built-in-defaults "$(head -c 300 "$work/err") $(diff <(sed '$d' "$work/out") "$work/dflt/dflt/gw/gateway-deployment.injected.yaml" | head -5)"
 fi
 
 printf 'templates:\n  gateway: |\n    spec: {}\n' >"$work/c.yaml"

@@ -246,7 +246,8 @@ if [ -n "$fn" ]; then
 		"$help_opts"
 	expect completion/long-option-prefix "$(comp "$top" gwc build --pr)" --prune
 	expect completion/no-option-twice "$(comp "$top" gwc build --prune -o out --c)" --check
-	expect completion/no-check-prune-with-stream "$(comp "$top" gwc build -o - --)" ""
+	# with -o -: neither --check nor --prune (nor the options of a folder)
+	expect completion/no-check-prune-with-stream "$(comp "$top" gwc build -o - --)" "--quiet,--warnings-as-errors"
 	mkdir -p "$work/specs/sub dir" "$work/specs/more"
 	touch "$work/specs/a.yaml" "$work/specs/b.yml" "$work/specs/my spec.yaml" \
 		"$work/specs/notes.txt" "$work/specs/Makefile" "$work/specs/more/c.yaml"
