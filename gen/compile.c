@@ -28,26 +28,10 @@
 
 #include "gwc.h"
 
-/* What the decisions across specs need of one gateway. */
-struct summary {
-	const char *file, *ns, *name, *istio, *template_path;
-	const char *revision;		/* NULL: sidecar.istio.io/inject */
-	struct gw_mark mark, name_mark, kernel_mark, template_mark;
-	struct gw_mark revision_mark;	/* spec.controlPlane.revision */
-	bool revision_given;
-	bool scoped;		/* its Istio scopes a Gateway to its namespace */
-	bool known;		/* the spec names its Istio resource */
-	struct gw_mark template_demand_mark;
-	bool kernel_version, legacy, pin;
-	bool replaces;		/* installs a whole gateway template */
-	bool overlay;		/* gets a legacy-kernel overlay */
-	bool bind;		/* netBindService with a target below 1024 */
-	enum gw_privileged privileged;
-};
 
 struct control_plane {
 	const char *istio;
-	const struct summary *chooser;		/* first gateway that needs it */
+	const struct gw_summary *chooser;		/* first gateway that needs it */
 	const char *text;			/* template source text */
 	size_t len;
 	const char *source;			/* its path, or "built-in" */
@@ -73,7 +57,7 @@ struct source {
 	size_t len;
 	struct gw_diag_entry *notes;	/* its messages, in the run's arena */
 	size_t nnotes;
-	struct summary *gateways;	/* its good gateways */
+	struct gw_summary *gateways;	/* its good gateways */
 	size_t ngateways;
 	const char **reads;		/* files its injection previews read */
 	size_t nreads;
@@ -95,7 +79,7 @@ struct compilation {
 	bool render;			/* the run writes: render in pass 1 */
 	struct gw_diag diag;
 	const struct gw_node *schema;
-	struct summary *gateways;
+	struct gw_summary *gateways;
 	size_t n, cap;
 	struct source *sources;
 	size_t nsources;
@@ -124,7 +108,7 @@ static const char *keep(struct compilation *c, const char *s)
 }
 
 /* A gateway's summary, its strings in the run's arena (lock held). */
-static void summarize(struct compilation *c, struct summary *s,
+static void summarize(struct compilation *c, struct gw_summary *s,
 		      const struct gw_gateway *gw)
 {
 	s->file = gw->file;
@@ -152,7 +136,7 @@ static void summarize(struct compilation *c, struct summary *s,
 		  gw_model_lowest_target_port(gw) < 1024;
 }
 
-static void add_gateway(struct compilation *c, const struct summary *s)
+static void add_gateway(struct compilation *c, const struct gw_summary *s)
 {
 	c->gateways = gw_arena_grow(c->arena, c->gateways, c->n, &c->cap,
 				    sizeof(*c->gateways));
@@ -567,177 +551,6 @@ static void add_source(struct compilation *c, const char *name,
 	src->len = len;
 }
 
-static int compare_folders(const void *a, const void *b)
-{
-	const struct summary *x = *(const struct summary *const *)a;
-	const struct summary *y = *(const struct summary *const *)b;
-	int d = strcmp(x->ns, y->ns);
-
-	if (!d)
-		d = strcmp(x->name, y->name);
-	return d ? d : x < y ? -1 : x > y;	/* then in input order */
-}
-
-/* Two gateways in one folder: the later one is the error. */
-static void check_unique_folders(struct compilation *c)
-{
-	const struct summary **by_folder;
-	size_t i, first = 0;
-
-	if (c->n < 2)
-		return;
-	by_folder = gw_arena_alloc(c->arena, c->n * sizeof(*by_folder));
-	for (i = 0; i < c->n; i++)
-		by_folder[i] = &c->gateways[i];
-	qsort(by_folder, c->n, sizeof(*by_folder), compare_folders);
-	for (i = 1; i < c->n; i++) {
-		const struct summary *a = by_folder[first], *b = by_folder[i];
-
-		if (strcmp(a->ns, b->ns) || strcmp(a->name, b->name)) {
-			first = i;
-			continue;
-		}
-		gw_diag_add(&c->diag, GW_SEV_ERROR, b->name_mark,
-			    "metadata.name: gateway %s/%s is also defined at "
-			    "%s:%d:%d", b->ns, b->name, a->name_mark.file,
-			    a->name_mark.line, a->name_mark.col);
-	}
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	const struct summary *x = *(const struct summary *const *)a;
-	const struct summary *y = *(const struct summary *const *)b;
-	int d = strcmp(x->name, y->name);
-
-	return d ? d : x < y ? -1 : x > y;	/* then in input order */
-}
-
-/* The gateways sorted by @compare (input order among equals). */
-static const struct summary **sorted_gateways(struct compilation *c,
-			int (*compare)(const void *, const void *))
-{
-	const struct summary **v = gw_arena_alloc(c->arena,
-						  (c->n + 1) * sizeof(*v));
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		v[i] = &c->gateways[i];
-	qsort(v, c->n, sizeof(*v), compare);
-	return v;
-}
-
-/*
- * Two gateways of one name in two namespaces: their pods both get
- * istio: <name>, and an Istio Gateway's selector matches pods in every
- * namespace (unless istiod scopes it with PILOT_SCOPE_GATEWAY_TO_NAMESPACE),
- * so each team's hosts and certificates would reach the other's pods.
- * gwc keeps the seed's selector label, istio: <name>, which users and
- * their Gateways know, and asks for distinct names.
- */
-static void check_shared_selectors(struct compilation *c)
-{
-	const struct summary **v;
-	size_t i, first = 0;
-
-	if (c->n < 2)
-		return;
-	v = sorted_gateways(c, compare_names);
-	for (i = 1; i < c->n; i++) {
-		const struct summary *a = v[first], *b = v[i];
-
-		if (strcmp(a->name, b->name)) {
-			first = i;
-			continue;
-		}
-		if (!strcmp(a->ns, b->ns) || (a->scoped && b->scoped))
-			continue;	/* one folder: check_unique_folders */
-		gw_diag_add(&c->diag, GW_SEV_ERROR, b->name_mark,
-			    "metadata.name: the pods of gateway %s/%s get "
-			    "istio: %s, as do those of %s/%s (%s:%d:%d), and "
-			    "an Istio Gateway's selector matches pods in every "
-			    "namespace: each gateway would serve the other's "
-			    "hosts and certificates; give the gateways "
-			    "different names (or scope Gateways with "
-			    "PILOT_SCOPE_GATEWAY_TO_NAMESPACE in the "
-			    "spec.values.pilot.env of their Istio resource)",
-			    b->ns, b->name, b->name, a->ns, a->name,
-			    a->name_mark.file, a->name_mark.line,
-			    a->name_mark.col);
-	}
-}
-
-static int compare_istios(const void *a, const void *b)
-{
-	const struct summary *x = *(const struct summary *const *)a;
-	const struct summary *y = *(const struct summary *const *)b;
-	int d = strcmp(x->istio, y->istio);
-
-	return d ? d : x < y ? -1 : x > y;
-}
-
-/* A revision sail-operator names for a RevisionBased Istio @istio:
- * "<istio>-v1-24-3" (or "<istio>-1-24-3"). */
-static bool revision_based(const char *istio, const char *revision)
-{
-	size_t n = strlen(istio);
-
-	if (!revision || strncmp(revision, istio, n) || revision[n] != '-')
-		return false;
-	revision += n + 1;
-	revision += *revision == 'v';
-	return *revision >= '0' && *revision <= '9';
-}
-
-/*
- * One Istio has one update strategy: sidecar.istio.io/inject reaches only
- * the default revision (an InPlace Istio named default, or a tag named
- * default), so a gateway relying on it and another naming a RevisionBased
- * revision of the same Istio cannot both be right.
- */
-static void check_strategies(struct compilation *c)
-{
-	const struct summary **v;
-	size_t i, start = 0;
-
-	if (c->n < 2)
-		return;
-	v = sorted_gateways(c, compare_istios);
-	for (i = 0; i <= c->n; i++) {
-		const struct summary *inplace = NULL, *based = NULL, *later;
-		size_t k;
-
-		if (i < c->n && !strcmp(v[start]->istio, v[i]->istio))
-			continue;
-		for (k = start; k < i; k++) {
-			if (!v[k]->revision && !v[k]->known && !inplace)
-				inplace = v[k];
-			if (revision_based(v[k]->istio, v[k]->revision) &&
-			    !based)
-				based = v[k];
-		}
-		start = i;
-		if (!inplace || !based)
-			continue;
-		later = inplace > based ? inplace : based;
-		gw_diag_add(&c->diag, GW_SEV_ERROR, later->revision_given ?
-			    later->revision_mark : later->name_mark,
-			    "spec.controlPlane: Istio '%s' would be both "
-			    "InPlace and RevisionBased: the gateway at "
-			    "%s:%d:%d gets istio.io/rev: %s, a RevisionBased "
-			    "revision, and the one at %s:%d:%d gets "
-			    "sidecar.istio.io/inject: \"true\", which only "
-			    "the default revision (an InPlace Istio named "
-			    "default) injects; give both the revision, or "
-			    "name the Istio's file in "
-			    "spec.controlPlane.istioResource", based->istio,
-			    based->name_mark.file, based->name_mark.line,
-			    based->name_mark.col, based->revision,
-			    inplace->name_mark.file, inplace->name_mark.line,
-			    inplace->name_mark.col);
-	}
-}
-
 static struct control_plane *find_cp(struct compilation *c, const char *istio)
 {
 	size_t i;
@@ -755,7 +568,7 @@ static struct control_plane *find_cp(struct compilation *c, const char *istio)
  * injector's config, holds templates.gateway, the text istiod runs.  On
  * such a file *@text becomes that template; a template is left alone.
  */
-static int configmap_template(struct compilation *c, const struct summary *gw,
+static int configmap_template(struct compilation *c, const struct gw_summary *gw,
 			      const char **text, size_t *len)
 {
 	static const char *const why[] = {
@@ -806,7 +619,7 @@ static int configmap_template(struct compilation *c, const struct summary *gw,
 	return 0;
 }
 
-static int read_template(struct compilation *c, const struct summary *gw,
+static int read_template(struct compilation *c, const struct gw_summary *gw,
 			 const char **text, size_t *len, const char **source)
 {
 	char *data;
@@ -849,7 +662,7 @@ static void plan_control_planes(struct compilation *c)
 
 	c->cps = gw_arena_alloc(c->arena, (c->n ? c->n : 1) * sizeof(*c->cps));
 	for (i = 0; i < c->n; i++) {
-		const struct summary *gw = &c->gateways[i];
+		const struct gw_summary *gw = &c->gateways[i];
 		struct control_plane *cp = find_cp(c, gw->istio);
 		const char *text, *source;
 		size_t len;
@@ -894,7 +707,7 @@ static void plan_control_planes(struct compilation *c)
 	}
 	/* a gateway's folder must not be a control plane's */
 	for (i = 0; i < c->n; i++) {
-		const struct summary *gw = &c->gateways[i];
+		const struct gw_summary *gw = &c->gateways[i];
 		const struct control_plane *cp = find_cp(c, gw->name);
 
 		if (!strcmp(gw->ns, "istio") && cp &&
@@ -908,7 +721,7 @@ static void plan_control_planes(struct compilation *c)
 
 static void report_notes(struct compilation *c, const struct control_plane *cp)
 {
-	const struct summary *gw = cp->chooser;
+	const struct gw_summary *gw = cp->chooser;
 
 	if (!cp->legacy)
 		gw_diag_add(&c->diag, GW_SEV_NOTE, gw->template_path ?
@@ -938,7 +751,7 @@ static int render_control_planes(struct compilation *c, struct gw_fileset *set)
 			goto overlays;
 		if (gw_template_transform(cp->text, cp->len, cp->scenario,
 					  &out, &why)) {
-			const struct summary *gw = cp->chooser;
+			const struct gw_summary *gw = cp->chooser;
 
 			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->template_path ?
 				    gw->template_mark : gw->kernel_mark,
@@ -1407,9 +1220,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	c.keep_limit = opt->keep_rendered ? opt->keep_rendered : KEEP_RENDERED;
 	pthread_mutex_init(&c.lock, NULL);
 	check_all(&c, opt->jobs ? opt->jobs : 1);
-	check_unique_folders(&c);
-	check_shared_selectors(&c);
-	check_strategies(&c);
+	gw_across_check(&c.diag, c.arena, c.gateways, c.n);
 	if (!c.diag.errors)
 		plan_control_planes(&c);
 	/* the control planes and the previews (gwc validate too: a template

@@ -8,12 +8,16 @@
  *   load      spec bytes      -> YAML tree with line:col marks (libyaml events)
  *   validate  tree + schema   -> diagnostics (embedded JSON Schema subset)
  *   model     tree            -> typed, defaulted struct gw_gateway
+ *   controlplane Istio resource -> the model follows the control plane
  *   check     gateway models  -> diagnostics the schema cannot express
+ *   across    gateway summaries -> diagnostics that span specs
  *   template  injection text  -> legacy-kernel injection template
  *   render    models          -> one tree per Kubernetes object, patch
  *   emit      trees           -> YAML (as libyaml 0.2.5 writes it) and JSON
  *   write     file set        -> output folder, atomically
- *   preview   gateway + files -> the injected Deployment (gen/inject.h)
+ *   podsecurity a pod          -> the Pod Security Standards it breaks
+ *   preview   gateway + files -> the injected Deployment (gen/inject.h),
+ *                                admitted by its namespace's Pod Security
  *   compile   all of the above, for main.c
  *
  * Go's output formats are gen/go.h, the template engine gen/tmpl.h, and
@@ -589,6 +593,33 @@ unsigned gw_control_plane_apply(struct gw_arena *arena, struct gw_diag *diag,
 
 /* Checks one gateway; reports errors and warnings; returns the error count. */
 unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw);
+
+/* ---- across.c: the checks that span specs ------------------------------ */
+
+/* What the decisions across specs need of one gateway (compile.c keeps
+ * one per checked gateway, its strings in the run's arena). */
+struct gw_summary {
+	const char *file, *ns, *name, *istio, *template_path;
+	const char *revision;		/* NULL: sidecar.istio.io/inject */
+	struct gw_mark mark, name_mark, kernel_mark, template_mark;
+	struct gw_mark revision_mark;	/* spec.controlPlane.revision */
+	bool revision_given;
+	bool scoped;		/* its Istio scopes a Gateway to its namespace */
+	bool known;		/* the spec names its Istio resource */
+	struct gw_mark template_demand_mark;
+	bool kernel_version, legacy, pin;
+	bool replaces;		/* installs a whole gateway template */
+	bool overlay;		/* gets a legacy-kernel overlay */
+	bool bind;		/* netBindService with a target below 1024 */
+	enum gw_privileged privileged;
+};
+
+/* Reports, at the later gateway, two gateways of one folder, two of one
+ * name in two namespaces (one selector label; unless both Istios scope
+ * Gateways to their namespace) and one Istio used both InPlace and
+ * RevisionBased. */
+void gw_across_check(struct gw_diag *diag, struct gw_arena *arena,
+		     const struct gw_summary *gateways, size_t n);
 
 /* ---- template.c: the legacy-kernel injection template ------------------ */
 

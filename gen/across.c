@@ -1,0 +1,204 @@
+/*
+ * across.c - the checks that span the specs of a run: what no one spec
+ * can be wrong about alone.
+ *
+ * Consumes the summaries pass 1 keeps of every checked gateway (struct
+ * gw_summary, in input order); reports an error at the later of two
+ * gateways that cannot both be right: one folder, one selector label per
+ * gateway name, one update strategy per Istio.  Sorting makes each check
+ * n log n in the gateways; equal keys stay in input order, so the later
+ * spec is the one blamed, whatever the number of jobs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gwc.h"
+
+/* A run's gateways and where their faults go. */
+struct across {
+	struct gw_diag *diag;
+	struct gw_arena *arena;
+	const struct gw_summary *gateways;
+	size_t n;
+};
+
+static int compare_folders(const void *a, const void *b)
+{
+	const struct gw_summary *x = *(const struct gw_summary *const *)a;
+	const struct gw_summary *y = *(const struct gw_summary *const *)b;
+	int d = strcmp(x->ns, y->ns);
+
+	if (!d)
+		d = strcmp(x->name, y->name);
+	return d ? d : x < y ? -1 : x > y;	/* then in input order */
+}
+
+/* Two gateways in one folder: the later one is the error. */
+static void check_unique_folders(struct across *c)
+{
+	const struct gw_summary **by_folder;
+	size_t i, first = 0;
+
+	if (c->n < 2)
+		return;
+	by_folder = gw_arena_alloc(c->arena, c->n * sizeof(*by_folder));
+	for (i = 0; i < c->n; i++)
+		by_folder[i] = &c->gateways[i];
+	qsort(by_folder, c->n, sizeof(*by_folder), compare_folders);
+	for (i = 1; i < c->n; i++) {
+		const struct gw_summary *a = by_folder[first], *b = by_folder[i];
+
+		if (strcmp(a->ns, b->ns) || strcmp(a->name, b->name)) {
+			first = i;
+			continue;
+		}
+		gw_diag_add(c->diag, GW_SEV_ERROR, b->name_mark,
+			    "metadata.name: gateway %s/%s is also defined at "
+			    "%s:%d:%d", b->ns, b->name, a->name_mark.file,
+			    a->name_mark.line, a->name_mark.col);
+	}
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	const struct gw_summary *x = *(const struct gw_summary *const *)a;
+	const struct gw_summary *y = *(const struct gw_summary *const *)b;
+	int d = strcmp(x->name, y->name);
+
+	return d ? d : x < y ? -1 : x > y;	/* then in input order */
+}
+
+/* The gateways sorted by @compare (input order among equals). */
+static const struct gw_summary **sorted_gateways(struct across *c,
+			int (*compare)(const void *, const void *))
+{
+	const struct gw_summary **v = gw_arena_alloc(c->arena,
+						  (c->n + 1) * sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		v[i] = &c->gateways[i];
+	qsort(v, c->n, sizeof(*v), compare);
+	return v;
+}
+
+/*
+ * Two gateways of one name in two namespaces: their pods both get
+ * istio: <name>, and an Istio Gateway's selector matches pods in every
+ * namespace (unless istiod scopes it with PILOT_SCOPE_GATEWAY_TO_NAMESPACE),
+ * so each team's hosts and certificates would reach the other's pods.
+ * gwc keeps the seed's selector label, istio: <name>, which users and
+ * their Gateways know, and asks for distinct names.
+ */
+static void check_shared_selectors(struct across *c)
+{
+	const struct gw_summary **v;
+	size_t i, first = 0;
+
+	if (c->n < 2)
+		return;
+	v = sorted_gateways(c, compare_names);
+	for (i = 1; i < c->n; i++) {
+		const struct gw_summary *a = v[first], *b = v[i];
+
+		if (strcmp(a->name, b->name)) {
+			first = i;
+			continue;
+		}
+		if (!strcmp(a->ns, b->ns) || (a->scoped && b->scoped))
+			continue;	/* one folder: check_unique_folders */
+		gw_diag_add(c->diag, GW_SEV_ERROR, b->name_mark,
+			    "metadata.name: the pods of gateway %s/%s get "
+			    "istio: %s, as do those of %s/%s (%s:%d:%d), and "
+			    "an Istio Gateway's selector matches pods in every "
+			    "namespace: each gateway would serve the other's "
+			    "hosts and certificates; give the gateways "
+			    "different names (or scope Gateways with "
+			    "PILOT_SCOPE_GATEWAY_TO_NAMESPACE in the "
+			    "spec.values.pilot.env of their Istio resource)",
+			    b->ns, b->name, b->name, a->ns, a->name,
+			    a->name_mark.file, a->name_mark.line,
+			    a->name_mark.col);
+	}
+}
+
+static int compare_istios(const void *a, const void *b)
+{
+	const struct gw_summary *x = *(const struct gw_summary *const *)a;
+	const struct gw_summary *y = *(const struct gw_summary *const *)b;
+	int d = strcmp(x->istio, y->istio);
+
+	return d ? d : x < y ? -1 : x > y;
+}
+
+/* A revision sail-operator names for a RevisionBased Istio @istio:
+ * "<istio>-v1-24-3" (or "<istio>-1-24-3"). */
+static bool revision_based(const char *istio, const char *revision)
+{
+	size_t n = strlen(istio);
+
+	if (!revision || strncmp(revision, istio, n) || revision[n] != '-')
+		return false;
+	revision += n + 1;
+	revision += *revision == 'v';
+	return *revision >= '0' && *revision <= '9';
+}
+
+/*
+ * One Istio has one update strategy: sidecar.istio.io/inject reaches only
+ * the default revision (an InPlace Istio named default, or a tag named
+ * default), so a gateway relying on it and another naming a RevisionBased
+ * revision of the same Istio cannot both be right.
+ */
+static void check_strategies(struct across *c)
+{
+	const struct gw_summary **v;
+	size_t i, start = 0;
+
+	if (c->n < 2)
+		return;
+	v = sorted_gateways(c, compare_istios);
+	for (i = 0; i <= c->n; i++) {
+		const struct gw_summary *inplace = NULL, *based = NULL, *later;
+		size_t k;
+
+		if (i < c->n && !strcmp(v[start]->istio, v[i]->istio))
+			continue;
+		for (k = start; k < i; k++) {
+			if (!v[k]->revision && !v[k]->known && !inplace)
+				inplace = v[k];
+			if (revision_based(v[k]->istio, v[k]->revision) &&
+			    !based)
+				based = v[k];
+		}
+		start = i;
+		if (!inplace || !based)
+			continue;
+		later = inplace > based ? inplace : based;
+		gw_diag_add(c->diag, GW_SEV_ERROR, later->revision_given ?
+			    later->revision_mark : later->name_mark,
+			    "spec.controlPlane: Istio '%s' would be both "
+			    "InPlace and RevisionBased: the gateway at "
+			    "%s:%d:%d gets istio.io/rev: %s, a RevisionBased "
+			    "revision, and the one at %s:%d:%d gets "
+			    "sidecar.istio.io/inject: \"true\", which only "
+			    "the default revision (an InPlace Istio named "
+			    "default) injects; give both the revision, or "
+			    "name the Istio's file in "
+			    "spec.controlPlane.istioResource", based->istio,
+			    based->name_mark.file, based->name_mark.line,
+			    based->name_mark.col, based->revision,
+			    inplace->name_mark.file, inplace->name_mark.line,
+			    inplace->name_mark.col);
+	}
+}
+
+void gw_across_check(struct gw_diag *diag, struct gw_arena *arena,
+		     const struct gw_summary *gateways, size_t n)
+{
+	struct across c = { diag, arena, gateways, n };
+
+	check_unique_folders(&c);
+	check_shared_selectors(&c);
+	check_strategies(&c);
+}
