@@ -120,22 +120,61 @@ $(cat "$tmp/diff")"
 done
 
 # ---- suites --------------------------------------------------------------
+# The suites run at once, JOBS at a time (default: the machine's cores),
+# each into its own log; their lines are then counted and printed in the
+# order of their names, as if they had run one after the other.
+# A suite runs when ONLY matches its name, or when one of ONLY's
+# alternatives names a case of it ("inject/usage", "readers/files/.*");
+# then only the lines of the cases ONLY matches count.
+suite_wanted() {
+	local alt
+	wanted "$1" && return 0
+	IFS='|' read -r -a alts <<<"$ONLY"
+	for alt in "${alts[@]}"; do
+		alt=${alt#^}
+		[[ $alt == */* ]] && [[ $1 =~ ^(${alt%%/*})$ ]] && return 0
+	done
+	return 1
+}
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+suites=()
 for script in "$top"/tests/suites/*.sh; do
 	[ -f "$script" ] || continue
 	suite=$(basename "$script" .sh)
-	wanted "$suite" || continue
+	suite_wanted "$suite" || continue
+	suites+=("$suite")
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+	mkdir -p "$tmp/suite-$suite"
+	(TMPDIR=$tmp/suite-$suite bash "$script" >"$tmp/suite-$suite.log" 2>&1
+	 echo "exit $?" >>"$tmp/suite-$suite.log") &
+done
+wait
+for suite in "${suites[@]}"; do
+	whole=0
+	wanted "$suite" && whole=1
 	while IFS= read -r line; do
+		case $line in
+		"ok "* | "FAIL "* | "skip "*)
+			name=${line#* }
+			name=${name%%[: ]*}
+			[ $whole = 1 ] || wanted "$name" || continue
+			;;
+		esac
 		case $line in
 		"ok "*) passed=$((passed + 1)); echo "$line" ;;
 		"FAIL "*) failed=$((failed + 1)); echo "$line" ;;
 		"skip "*) skipped=$((skipped + 1)); echo "$line" ;;
 		"exit 0") ;;
 		"exit "*) failed=$((failed + 1)); echo "FAIL $suite: the script ${line}ed" ;;
-		*) echo "  $line" ;;
+		*) [ $whole = 1 ] && echo "  $line" ;;
 		esac
-	done < <(TMPDIR=$tmp bash "$script" 2>&1; echo "exit $?")
+	done <"$tmp/suite-$suite.log"
 done
 
+if [ -n "$ONLY" ] && [ $((passed + failed + skipped)) -eq 0 ]; then
+	echo "ONLY='$ONLY' matches no test"
+	failed=1
+fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
