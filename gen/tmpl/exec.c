@@ -1019,9 +1019,11 @@ static int cmp_pairs(const void *a, const void *b)
 	return la < lb ? -1 : la > lb;
 }
 
-/* The pairs of a map in Go's sorted order (fmtsort: bytewise keys). */
-const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
-					 const struct gw_node *m);
+void tmpl_sort_pairs(const struct gw_pair **p, size_t n)
+{
+	if (n > 1)
+		qsort(p, n, sizeof(*p), cmp_pairs);
+}
 
 const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
 					 const struct gw_node *m)
@@ -1031,8 +1033,7 @@ const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
 
 	for (size_t i = 0; i < n; i++)
 		p[i] = &m->u.map.pairs[i];
-	if (n > 1)
-		qsort(p, n, sizeof(*p), cmp_pairs);
+	tmpl_sort_pairs(p, n);
 	return p;
 }
 

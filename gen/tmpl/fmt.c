@@ -21,9 +21,6 @@
 
 #include "internal.h"
 
-const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
-					 const struct gw_node *m);
-
 /* ---- runes --------------------------------------------------------------- */
 
 static size_t rune_count(const char *s, size_t n)
@@ -538,21 +535,25 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 		fmt_string(p, v->u.s.s, v->u.s.len, verb, v);
 		return;
 	case V_MAP: {
-		struct gw_arena *arena;
-		const struct gw_pair **pairs;
+		const struct gw_pair *few[8], **pairs = few;
 		size_t n = v->u.n ? v->u.n->u.map.n : 0;
 		bool elem_iface = !v->type;
 
 		if (v->u.n && tmpl_walk_enter(p->s, v->u.n, &p->err) != 0)
 			return;
-		arena = gw_arena_new();
-		pairs = tmpl_sorted_pairs(arena, v->u.n);
+		/* no allocation for a small map: printing a big value
+		 * prints many of them */
+		if (n > sizeof(few) / sizeof(few[0]) &&
+		    !(pairs = malloc(n * sizeof(*pairs))))
+			gw_oom();
+		for (size_t i = 0; i < n; i++)
+			pairs[i] = &v->u.n->u.map.pairs[i];
+		tmpl_sort_pairs(pairs, n);
 
 		if (p->f.sharp_v) {
 			gw_buf_puts(p->out, tmpl_type_name(v, true));
 			if (!v->u.n) {
 				gw_buf_puts(p->out, "(nil)");
-				gw_arena_free(arena);
 				return;
 			}
 			gw_buf_puts(p->out, "{");
@@ -573,7 +574,8 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 			print_value(p, &e, verb, depth + 1);
 		}
 		gw_buf_puts(p->out, p->f.sharp_v ? "}" : "]");
-		gw_arena_free(arena);
+		if (pairs != few)
+			free(pairs);
 		if (v->u.n)
 			tmpl_walk_leave(p->s);
 		return;

@@ -18,9 +18,6 @@
 
 #include "internal.h"
 
-const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
-					 const struct gw_node *m);
-
 #define A (tmpl_exec_arena(s))
 
 /* ---- helpers ------------------------------------------------------------- */

@@ -159,6 +159,11 @@ struct val tmpl_str(const char *s, size_t len);
 struct val tmpl_cstr(const char *s);
 struct val tmpl_int(long long i);
 struct val tmpl_bool(bool b);
+/* A map's pairs, @n of them, in Go's sorted order (fmtsort: bytewise
+ * keys); the same in a new array in @arena. */
+void tmpl_sort_pairs(const struct gw_pair **p, size_t n);
+const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
+					 const struct gw_node *m);
 /* Go's truth (template.IsTrue of the value without its interface). */
 bool tmpl_truth(const struct val *v);
 
