@@ -142,5 +142,10 @@ bool gw_go_yaml_key_less(const char *a, size_t alen, const char *b,
  * the later key in byte order has.
  */
 void gw_go_yaml_write(struct gw_buf *buf, const struct gw_node *doc);
+/* The same, stopping at a line break once it has appended more than @max
+ * bytes: 0, or -1 when it stopped (@buf then holds part of the text, at
+ * most about 6 times the longest string of @doc past @max). */
+int gw_go_yaml_write_max(struct gw_buf *buf, const struct gw_node *doc,
+			 size_t max);
 
 #endif

@@ -68,4 +68,48 @@ bool gw_tmpl_defined(const struct gw_tmpl *set, const char *name);
  */
 #define GW_TMPL_DEPTH_MAX 1000
 
+/*
+ * Bounds of one execution.  A template can come from the user's spec
+ * (spec.controlPlane.injectionTemplate), and a few lines of one can ask
+ * for 2^40 bytes or steps: a string doubled 40 times, a map that holds
+ * itself, a map holding the same map twice 40 levels deep.  Go has no
+ * bound: it runs until memory or its stack is exhausted.  gwc stops with an
+ * execution error at the action's line:col instead, in Go's form (a
+ * function's as "error calling NAME: ..."):
+ *
+ *   template: t:1:9: executing "t" at <print $s $s>: error calling print:
+ *   string longer than 16777216 bytes (gwc's limit)
+ *
+ * GW_TMPL_OUTPUT_MAX  bytes of output, and of any one string a function
+ *                     makes (print, printf, indent, replace, join, ...) or
+ *                     the JSON that toJson and toYaml write; "output longer
+ *                     than N bytes" or "string longer than N bytes".
+ * GW_TMPL_VALUE_MAX   bytes of the values the functions of one execution
+ *                     make, all of them together: a string counts its
+ *                     length, an element of a list or a map it makes
+ *                     GW_TMPL_ELEMENT_COST; "values made exceed N bytes".
+ * GW_TMPL_WORK_MAX    steps of one execution: one per node walked,
+ *                     pipeline, range iteration and function call, one per
+ *                     element of a value a function makes or visits, one per
+ *                     64 bytes of a string it makes; "execution exceeds N
+ *                     steps".
+ * GW_TMPL_NEST_MAX    how deep a traversal of a value (%v and print of it,
+ *                     eq's message, toJson, toYaml) follows maps and lists
+ *                     within maps and lists.  The containers it is inside are
+ *                     kept, so a value that holds itself (`set $d "a" $d`)
+ *                     is the error "cyclic value: a map contains itself"
+ *                     where Go's fmt recurses until its stack overflows;
+ *                     deeper values are "value nested deeper than N".
+ *
+ * Where Go does answer, gwc answers as Go: encoding/json detects a cycle
+ * (Go's json.Marshal fails, so Istio's toJson gives "{}", toYaml "" and
+ * toJsonMap ""), and gwc does the same.  gwc differs from Go only in
+ * failing where Go would exhaust memory or time, or overflow its stack.
+ */
+#define GW_TMPL_OUTPUT_MAX 16777216	/* 16 MiB */
+#define GW_TMPL_VALUE_MAX 67108864	/* 64 MiB */
+#define GW_TMPL_ELEMENT_COST 64
+#define GW_TMPL_WORK_MAX 10000000
+#define GW_TMPL_NEST_MAX 1000
+
 #endif

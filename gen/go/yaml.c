@@ -17,6 +17,7 @@
  * not indented under their key) fall out the same way.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,6 +449,8 @@ struct emitter {
 	int indent;		/* -1 outside every node */
 	bool whitespace;	/* the last character written is a blank */
 	bool indention;		/* only indentation on this line so far */
+	size_t end;		/* out may grow to this length, then: */
+	bool over;		/* stop (gw_go_yaml_write_max) */
 };
 
 /* Byte classes of emitterc.go (yamlprivateh.go), for valid UTF-8. */
@@ -540,6 +543,11 @@ static void write_indent(struct emitter *e)
 {
 	int indent = e->indent < 0 ? 0 : e->indent;
 
+	/* every line starts here: the place to stop a text too long */
+	if (e->out->len > e->end)
+		e->over = true;
+	if (e->over)
+		return;
 	if (!e->indention || e->column > indent ||
 	    (e->column == indent && !e->whitespace))
 		put_break(e);
@@ -947,7 +955,7 @@ static void emit_map(struct emitter *e, const struct gw_node *n, int depth)
 	sort_entries(v, tmp, kept);
 
 	e->indent = e->indent < 0 ? 0 : e->indent + BEST_INDENT;
-	for (size_t i = 0; i < kept; i++) {
+	for (size_t i = 0; i < kept && !e->over; i++) {
 		write_indent(e);
 		emit_key(e, &v[i]);
 		emit_node(e, v[i].value, true, depth + 1);
@@ -973,7 +981,7 @@ static void emit_seq(struct emitter *e, const struct gw_node *n,
 		e->indent = 0;
 	else if (!(mapping_context && !e->indention))
 		e->indent += BEST_INDENT;
-	for (size_t i = 0; i < n->u.seq.n; i++) {
+	for (size_t i = 0; i < n->u.seq.n && !e->over; i++) {
 		write_indent(e);
 		write_indicator(e, "-", true, false, true);
 		emit_node(e, n->u.seq.items[i], false, depth + 1);
@@ -1051,10 +1059,19 @@ static void emit_node(struct emitter *e, const struct gw_node *n,
 	}
 }
 
-void gw_go_yaml_write(struct gw_buf *buf, const struct gw_node *doc)
+int gw_go_yaml_write_max(struct gw_buf *buf, const struct gw_node *doc,
+			 size_t max)
 {
-	struct emitter e = {buf, 0, -1, true, true};
+	struct emitter e = {buf, 0, -1, true, true, SIZE_MAX, false};
 
+	if (max < SIZE_MAX - buf->len)
+		e.end = buf->len + max;
 	emit_node(&e, doc, false, 0);
 	write_indent(&e);	/* the document's end */
+	return e.over ? -1 : 0;
+}
+
+void gw_go_yaml_write(struct gw_buf *buf, const struct gw_node *doc)
+{
+	gw_go_yaml_write_max(buf, doc, SIZE_MAX);
 }

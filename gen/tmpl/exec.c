@@ -12,8 +12,16 @@
  * evaluation recursion as a whole at most EVAL_DEPTH_MAX, so that the C
  * stack cannot overflow (Go's own limit is 100000 template calls on a
  * growable stack).
+ *
+ * Bounds (tmpl.h): the execution state keeps the steps spent and the bytes
+ * of values made; enter() spends a step for each node and pipeline, and
+ * the functions spend through tmpl_spend() what they make and visit.  The
+ * output is checked after each piece of text written.  A traversal of a
+ * value keeps the containers it is inside in a stack with a small hash
+ * index (struct walk), so that a cycle is found at its first repetition.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +29,9 @@
 #include "internal.h"
 
 #define EVAL_DEPTH_MAX 10000
-/* Work and output bounds: Go has none, but a few lines of template can ask
- * for 2^60 steps; gwc stops with an error instead of running forever. */
-#define EXEC_STEPS_MAX 1000000L
-#define EXEC_OUTPUT_MAX (256u << 20)
+#define WALK_BUCKETS 256
+#define STR(x) #x
+#define NUM(x) STR(x)	/* a limit's digits */
 
 struct var {
 	const char *name;
@@ -32,6 +39,16 @@ struct var {
 };
 
 enum control { CTL_NONE, CTL_BREAK, CTL_CONTINUE };
+
+/* The containers a traversal of a value is inside, innermost last; each
+ * entry links to the one before it in its bucket, so that the entries of a
+ * bucket are a chain from head[] (-1: none). */
+struct walk {
+	const struct gw_node *node[GW_TMPL_NEST_MAX];
+	int next[GW_TMPL_NEST_MAX];
+	int head[WALK_BUCKETS];
+	int depth;
+};
 
 struct exec_state {
 	struct gw_tmpl *set;
@@ -43,9 +60,12 @@ struct exec_state {
 	size_t base;		/* the current template's first variable */
 	int depth;
 	int eval_depth;
-	long steps;
+	unsigned long long work;	/* steps spent: GW_TMPL_WORK_MAX */
+	unsigned long long made;	/* bytes of values: GW_TMPL_VALUE_MAX */
+	struct walk walk;
 	enum control control;
 	struct gw_buf *out;
+	size_t out_start;		/* out->len before the execution */
 	jmp_buf jmp;
 	const char *err;
 };
@@ -259,6 +279,90 @@ static _Noreturn void errorf(struct exec_state *s, const char *fmt, ...)
 	longjmp(s->jmp, 1);
 }
 
+/* ---- bounds -------------------------------------------------------------- */
+
+int tmpl_spend(struct exec_state *s, size_t work, size_t made,
+	       const char **err)
+{
+	s->work += work;
+	s->made += made;
+	if (s->work > GW_TMPL_WORK_MAX) {
+		*err = "execution exceeds " NUM(GW_TMPL_WORK_MAX) " steps (gwc's "
+		       "limit)";
+		return -1;
+	}
+	if (s->made > GW_TMPL_VALUE_MAX) {
+		*err = "values made exceed " NUM(GW_TMPL_VALUE_MAX) " bytes (gwc's "
+		       "limit)";
+		return -1;
+	}
+	return 0;
+}
+
+int tmpl_check_len(size_t len, const char **err)
+{
+	if (len <= GW_TMPL_OUTPUT_MAX)
+		return 0;
+	*err = "string longer than " NUM(GW_TMPL_OUTPUT_MAX) " bytes (gwc's "
+	       "limit)";
+	return -1;
+}
+
+static size_t bucket(const struct gw_node *n)
+{
+	return ((uintptr_t)n / sizeof(void *)) % WALK_BUCKETS;
+}
+
+void tmpl_walk_start(struct exec_state *s)
+{
+	s->walk.depth = 0;
+	for (size_t i = 0; i < WALK_BUCKETS; i++)
+		s->walk.head[i] = -1;
+}
+
+int tmpl_walk_enter(struct exec_state *s, const struct gw_node *n,
+		    const char **err)
+{
+	struct walk *w = &s->walk;
+	size_t h = bucket(n);
+	size_t elems = n->kind == GW_MAP ? n->u.map.n : n->u.seq.n;
+
+	for (int i = w->head[h]; i >= 0; i = w->next[i])
+		if (w->node[i] == n) {
+			*err = n->kind == GW_MAP ?
+				"cyclic value: a map contains itself" :
+				"cyclic value: a list contains itself";
+			return 1;
+		}
+	if (w->depth == GW_TMPL_NEST_MAX) {
+		*err = "value nested deeper than " NUM(GW_TMPL_NEST_MAX)
+			       " (gwc's limit)";
+		return 1;
+	}
+	if (tmpl_spend(s, 1 + elems, 0, err) < 0)
+		return -1;
+	w->node[w->depth] = n;
+	w->next[w->depth] = w->head[h];
+	w->head[h] = w->depth;
+	w->depth++;
+	return 0;
+}
+
+void tmpl_walk_leave(struct exec_state *s)
+{
+	struct walk *w = &s->walk;
+	int i = --w->depth;
+
+	w->head[bucket(w->node[i])] = w->next[i];
+}
+
+static void check_output(struct exec_state *s)
+{
+	if (s->out->len - s->out_start > GW_TMPL_OUTPUT_MAX)
+		errorf(s, "output longer than %d bytes (gwc's limit)",
+		       GW_TMPL_OUTPUT_MAX);
+}
+
 static const char *quoted(struct exec_state *s, const char *str)
 {
 	struct gw_buf q = {0};
@@ -274,9 +378,12 @@ static const char *quoted(struct exec_state *s, const char *str)
 static const char *sprint_v(struct exec_state *s, const struct val *v)
 {
 	struct gw_buf b = {0};
-	const char *r;
+	const char *r, *err;
 
-	tmpl_print_value(&b, v);
+	if (tmpl_print_value(s, &b, v, &err) < 0) {
+		gw_buf_release(&b);
+		errorf(s, "%s", err);
+	}
 	r = gw_arena_strndup(s->arena, b.data ? b.data : "", b.len);
 	gw_buf_release(&b);
 	return r;
@@ -334,12 +441,13 @@ static struct val eval_function(struct exec_state *s, struct val dot,
 
 static void enter(struct exec_state *s)
 {
+	const char *err;
+
 	if (++s->eval_depth > EVAL_DEPTH_MAX)
 		errorf(s, "exceeded maximum template depth (%d)",
 		       GW_TMPL_DEPTH_MAX);
-	if (++s->steps > EXEC_STEPS_MAX || s->out->len > EXEC_OUTPUT_MAX)
-		errorf(s, "gwc: template execution exceeds %ld steps or %u "
-		       "bytes of output", EXEC_STEPS_MAX, EXEC_OUTPUT_MAX);
+	if (tmpl_spend(s, 1, 0, &err) < 0)
+		errorf(s, "%s", err);
 }
 
 static void not_a_function(struct exec_state *s, struct node *const *args,
@@ -750,7 +858,8 @@ static struct val eval_call(struct exec_state *s, struct val dot,
 			t = f->in[num_in - 1];
 		argv[i] = validate_type(s, *final, t);
 	}
-	if (f->fn(s, argv, num_in, &out, &err) < 0) {
+	if (tmpl_spend(s, 1, 0, &err) < 0 ||
+	    f->fn(s, argv, num_in, &out, &err) < 0) {
 		s->node = node;
 		errorf(s, "error calling %s: %s", name, err);
 	}
@@ -853,12 +962,16 @@ static void walk(struct exec_state *s, struct val dot, const struct node *n);
 static void print_value(struct exec_state *s, const struct node *n,
 			struct val v)
 {
+	const char *err;
+
 	s->node = n;
 	if (v.kind == V_INVALID) {
 		gw_buf_puts(s->out, "<no value>");
-		return;
+	} else if (tmpl_print_value(s, s->out, &v, &err) < 0) {
+		check_output(s);
+		errorf(s, "%s", err);
 	}
-	tmpl_print_value(s->out, &v);
+	check_output(s);
 }
 
 static void walk_if_or_with(struct exec_state *s, enum node_type type,
@@ -906,9 +1019,11 @@ static int cmp_pairs(const void *a, const void *b)
 	return la < lb ? -1 : la > lb;
 }
 
-/* The pairs of a map in Go's sorted order (fmtsort: bytewise keys). */
-const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
-					 const struct gw_node *m);
+void tmpl_sort_pairs(const struct gw_pair **p, size_t n)
+{
+	if (n > 1)
+		qsort(p, n, sizeof(*p), cmp_pairs);
+}
 
 const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
 					 const struct gw_node *m)
@@ -918,8 +1033,7 @@ const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
 
 	for (size_t i = 0; i < n; i++)
 		p[i] = &m->u.map.pairs[i];
-	if (n > 1)
-		qsort(p, n, sizeof(*p), cmp_pairs);
+	tmpl_sort_pairs(p, n);
 	return p;
 }
 
@@ -960,6 +1074,12 @@ static void walk_range(struct exec_state *s, struct val dot,
 
 		if (n == 0)
 			break;
+		{
+			const char *err;
+
+			if (tmpl_spend(s, n, 0, &err) < 0)
+				errorf(s, "%s", err);
+		}
 		pairs = tmpl_sorted_pairs(s->arena, val.u.n);
 		for (size_t i = 0; i < n; i++) {
 			struct val key = tmpl_str(pairs[i]->key->u.str.s,
@@ -1045,6 +1165,7 @@ static void walk(struct exec_state *s, struct val dot, const struct node *n)
 		break;
 	case NODE_TEXT:
 		gw_buf_add(s->out, n->text, n->len);
+		check_output(s);
 		break;
 	default:
 		errorf(s, "unknown node: %s", tmpl_node_string(s->arena, n));
@@ -1078,6 +1199,7 @@ int gw_tmpl_exec(struct gw_tmpl *set, const char *name,
 	s->arena = set->arena;
 	s->tmpl_name = tree->name;
 	s->out = out;
+	s->out_start = out->len;
 	push(s, "$", dot);
 	if (setjmp(s->jmp)) {
 		free(s->vars);

@@ -8,6 +8,11 @@
  * flags, width and precision (also '*'); Go's "%!d(string=x)", MISSING,
  * EXTRA and NOVERB texts.  Explicit argument indexes ("%[1]d") are not
  * supported (they print as a bad verb).
+ *
+ * Bounded (tmpl.h): each call is one traversal of its values, entering
+ * every map and slice through tmpl_walk_enter() (a cycle is an error where
+ * Go's fmt recurses until its stack overflows), and appends at most
+ * GW_TMPL_OUTPUT_MAX bytes; the first failure stops the printing.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,9 +20,6 @@
 #include <string.h>
 
 #include "internal.h"
-
-const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
-					 const struct gw_node *m);
 
 /* ---- runes --------------------------------------------------------------- */
 
@@ -39,10 +41,29 @@ struct spec {
 };
 
 struct printer {
+	struct exec_state *s;
 	struct gw_buf *out;
+	size_t start;		/* out->len before this call */
 	struct spec f;
 	bool erroring;
+	const char *err;	/* the bound that stopped the printing */
 };
+
+static struct printer printer_new(struct exec_state *s, struct gw_buf *out)
+{
+	struct printer p = {.s = s, .out = out, .start = out->len};
+
+	tmpl_walk_start(s);
+	return p;
+}
+
+/* False (with p->err) when the printing must stop. */
+static bool within(struct printer *p)
+{
+	if (p->err)
+		return false;
+	return tmpl_check_len(p->out->len - p->start, &p->err) == 0;
+}
 
 static void write_padding(struct printer *p, int n)
 {
@@ -482,6 +503,8 @@ static void fmt_string(struct printer *p, const char *s, size_t len, int verb,
 static void print_value(struct printer *p, const struct val *v, int verb,
 			int depth)
 {
+	if (!within(p))
+		return;
 	switch (v->kind) {
 	case V_INVALID:
 		if (depth == 0) {
@@ -512,23 +535,32 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 		fmt_string(p, v->u.s.s, v->u.s.len, verb, v);
 		return;
 	case V_MAP: {
-		struct gw_arena *arena = gw_arena_new();
-		const struct gw_pair **pairs = tmpl_sorted_pairs(arena, v->u.n);
+		const struct gw_pair *few[8], **pairs = few;
 		size_t n = v->u.n ? v->u.n->u.map.n : 0;
 		bool elem_iface = !v->type;
+
+		if (v->u.n && tmpl_walk_enter(p->s, v->u.n, &p->err) != 0)
+			return;
+		/* no allocation for a small map: printing a big value
+		 * prints many of them */
+		if (n > sizeof(few) / sizeof(few[0]) &&
+		    !(pairs = malloc(n * sizeof(*pairs))))
+			gw_oom();
+		for (size_t i = 0; i < n; i++)
+			pairs[i] = &v->u.n->u.map.pairs[i];
+		tmpl_sort_pairs(pairs, n);
 
 		if (p->f.sharp_v) {
 			gw_buf_puts(p->out, tmpl_type_name(v, true));
 			if (!v->u.n) {
 				gw_buf_puts(p->out, "(nil)");
-				gw_arena_free(arena);
 				return;
 			}
 			gw_buf_puts(p->out, "{");
 		} else {
 			gw_buf_puts(p->out, "map[");
 		}
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && within(p); i++) {
 			struct val k = tmpl_str(pairs[i]->key->u.str.s,
 						pairs[i]->key->u.str.len);
 			struct val e = tmpl_node_val(pairs[i]->value,
@@ -542,13 +574,18 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 			print_value(p, &e, verb, depth + 1);
 		}
 		gw_buf_puts(p->out, p->f.sharp_v ? "}" : "]");
-		gw_arena_free(arena);
+		if (pairs != few)
+			free(pairs);
+		if (v->u.n)
+			tmpl_walk_leave(p->s);
 		return;
 	}
 	case V_SLICE: {
 		size_t n = v->u.n ? v->u.n->u.seq.n : 0;
 		bool elem_iface = !v->type;
 
+		if (v->u.n && tmpl_walk_enter(p->s, v->u.n, &p->err) != 0)
+			return;
 		if (p->f.sharp_v) {
 			gw_buf_puts(p->out, tmpl_type_name(v, true));
 			gw_buf_puts(p->out, v->u.n ? "{" : "(nil)");
@@ -557,7 +594,7 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 		} else {
 			gw_buf_puts(p->out, "[");
 		}
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && within(p); i++) {
 			struct val e = tmpl_node_val(v->u.n->u.seq.items[i],
 						     elem_iface);
 
@@ -567,6 +604,8 @@ static void print_value(struct printer *p, const struct val *v, int verb,
 			print_value(p, &e, verb, depth + 1);
 		}
 		gw_buf_puts(p->out, p->f.sharp_v ? "}" : "]");
+		if (v->u.n)
+			tmpl_walk_leave(p->s);
 		return;
 	}
 	}
@@ -593,13 +632,25 @@ static void print_arg(struct printer *p, const struct val *v, int verb)
 	print_value(p, v, verb, 0);
 }
 
-void tmpl_print_value(struct gw_buf *out, const struct val *v)
+/* The end of a call: 0, or -1 with *@err. */
+static int finish(struct printer *p, const char **err)
 {
-	struct printer p = {.out = out};
+	if (!within(p)) {
+		*err = p->err;
+		return -1;
+	}
+	return tmpl_spend(p->s, (p->out->len - p->start) / 64, 0, err);
+}
+
+int tmpl_print_value(struct exec_state *s, struct gw_buf *out,
+		     const struct val *v, const char **err)
+{
+	struct printer p = printer_new(s, out);
 	struct val e = *v;
 
 	e.iface = false;
 	print_arg(&p, &e, 'v');
+	return finish(&p, err);
 }
 
 static bool is_string_arg(const struct val *v)
@@ -607,12 +658,13 @@ static bool is_string_arg(const struct val *v)
 	return v->kind == V_STRING;
 }
 
-void tmpl_sprint(struct gw_buf *out, const struct val *args, size_t n)
+int tmpl_sprint(struct exec_state *s, struct gw_buf *out,
+		const struct val *args, size_t n, const char **err)
 {
-	struct printer p = {.out = out};
+	struct printer p = printer_new(s, out);
 	bool prev_string = false;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && within(&p); i++) {
 		bool is_string = is_string_arg(&args[i]);
 
 		if (i > 0 && !is_string && !prev_string)
@@ -620,18 +672,21 @@ void tmpl_sprint(struct gw_buf *out, const struct val *args, size_t n)
 		print_arg(&p, &args[i], 'v');
 		prev_string = is_string;
 	}
+	return finish(&p, err);
 }
 
-void tmpl_sprintln(struct gw_buf *out, const struct val *args, size_t n)
+int tmpl_sprintln(struct exec_state *s, struct gw_buf *out,
+		  const struct val *args, size_t n, const char **err)
 {
-	struct printer p = {.out = out};
+	struct printer p = printer_new(s, out);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && within(&p); i++) {
 		if (i > 0)
 			gw_buf_add(out, " ", 1);
 		print_arg(&p, &args[i], 'v');
 	}
 	gw_buf_add(out, "\n", 1);
+	return finish(&p, err);
 }
 
 /* parsenum: digits at s[*i..end) into *num; false when none. */
@@ -709,14 +764,14 @@ static bool arg_number(const char *format, size_t end, size_t *i,
 	return false;
 }
 
-void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
-		  const struct val *args, size_t n)
+int tmpl_sprintf(struct exec_state *s, struct gw_buf *out, const char *format,
+		 size_t end, const struct val *args, size_t n, const char **err)
 {
-	struct printer p = {.out = out};
+	struct printer p = printer_new(s, out);
 	size_t i = 0, argnum = 0;
 	bool reordered = false;
 
-	while (i < end) {
+	while (i < end && within(&p)) {
 		size_t lasti = i, w;
 		unsigned verb;
 		bool after_index, good = true;
@@ -828,7 +883,7 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 	if (!reordered && argnum < n) {
 		memset(&p.f, 0, sizeof(p.f));
 		gw_buf_puts(out, "%!(EXTRA ");
-		for (size_t k = argnum; k < n; k++) {
+		for (size_t k = argnum; k < n && within(&p); k++) {
 			if (k > argnum)
 				gw_buf_puts(out, ", ");
 			if (args[k].kind == V_INVALID || args[k].kind == V_NIL) {
@@ -841,4 +896,5 @@ void tmpl_sprintf(struct gw_buf *out, const char *format, size_t end,
 		}
 		gw_buf_puts(out, ")");
 	}
+	return finish(&p, err);
 }

@@ -18,20 +18,50 @@
 
 #include "internal.h"
 
-const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
-					 const struct gw_node *m);
-
 #define A (tmpl_exec_arena(s))
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static struct val buf_val(struct exec_state *s, struct gw_buf *b)
+/* A function's string result, made of @b (released): 0, or -1 with *@err
+ * when it is longer than a string may be or the values made are too many
+ * (tmpl.h). */
+static int result(struct exec_state *s, struct gw_buf *b, struct val *out,
+		  const char **err)
 {
-	struct val v = tmpl_str(gw_arena_strndup(A, b->data ? b->data : "",
-						 b->len), b->len);
-
+	if (tmpl_check_len(b->len, err) < 0 ||
+	    tmpl_spend(s, b->len / 64, b->len, err) < 0) {
+		gw_buf_release(b);
+		return -1;
+	}
+	*out = tmpl_str(gw_arena_strndup(A, b->data ? b->data : "", b->len),
+			b->len);
 	gw_buf_release(b);
-	return v;
+	return 0;
+}
+
+/* A result of @len bytes: 0 when a string may be that long, else -1 with
+ * *@err; for the functions that know their result's length before they
+ * make it. */
+static int room(unsigned long long len, const char **err)
+{
+	return tmpl_check_len(len > GW_TMPL_OUTPUT_MAX ? (size_t)-1 :
+			      (size_t)len, err);
+}
+
+/* A result growing in @b: -1 (@b released) with *@err once it is longer
+ * than a string may be. */
+static int grown(struct gw_buf *b, const char **err)
+{
+	if (tmpl_check_len(b->len, err) == 0)
+		return 0;
+	gw_buf_release(b);
+	return -1;
+}
+
+/* Spends what @n new elements of a list or a map cost (tmpl.h). */
+static int made(struct exec_state *s, size_t n, const char **err)
+{
+	return tmpl_spend(s, n, n * (size_t)GW_TMPL_ELEMENT_COST, err);
 }
 
 static struct val map_val(const struct gw_node *m)
@@ -55,21 +85,28 @@ static bool is_nil(const struct val *v)
 	return v->kind == V_INVALID || v->kind == V_NIL;
 }
 
-/* Go's fmt.Sprint of one value. */
-static struct val sprint1(struct exec_state *s, const struct val *v)
+/* Go's fmt.Sprint of one value: 0, or -1 with *@err. */
+static int sprint1(struct exec_state *s, const struct val *v,
+		   struct val *out, const char **err)
 {
 	struct gw_buf b = {0};
 
-	tmpl_sprint(&b, v, 1);
-	return buf_val(s, &b);
+	if (tmpl_sprint(s, &b, v, 1, err) < 0) {
+		gw_buf_release(&b);
+		return -1;
+	}
+	return result(s, &b, out, err);
 }
 
 /* sprig's strval: a string as it is, anything else as %v. */
-static struct val strval(struct exec_state *s, const struct val *v)
+static int strval(struct exec_state *s, const struct val *v, struct val *out,
+		  const char **err)
 {
-	if (v->kind == V_STRING)
-		return *v;
-	return sprint1(s, v);
+	if (v->kind == V_STRING) {
+		*out = *v;
+		return 0;
+	}
+	return sprint1(s, v, out, err);
 }
 
 static bool str_eq(const struct val *v, const char *s)
@@ -84,6 +121,77 @@ static const char *cstr(struct exec_state *s, const struct val *v)
 }
 
 /* ---- JSON (Go's encoding/json: gen/go/json.c) --------------------------- */
+
+/* Adds to *@size the least length of @n's JSON text: 0; 1 (*@err set)
+ * when @n holds a cycle or is nested too deep; -1 with *@err when the text
+ * would be longer than a string may be or the work is spent. */
+static int json_size(struct exec_state *s, const struct gw_node *n,
+		     size_t *size, const char **err)
+{
+	int r;
+
+	if (!n) {
+		*size += 4;
+		return 0;
+	}
+	switch (n->kind) {
+	case GW_STR:
+		*size += n->u.str.len + 2;
+		break;
+	case GW_MAP:
+		if ((r = tmpl_walk_enter(s, n, err)) != 0)
+			return r;
+		*size += 2;
+		for (size_t i = 0; i < n->u.map.n; i++) {
+			*size += n->u.map.pairs[i].key->u.str.len + 4;
+			r = json_size(s, n->u.map.pairs[i].value, size, err);
+			if (r)
+				return r;
+		}
+		tmpl_walk_leave(s);
+		break;
+	case GW_SEQ:
+		if ((r = tmpl_walk_enter(s, n, err)) != 0)
+			return r;
+		*size += 2;
+		for (size_t i = 0; i < n->u.seq.n; i++) {
+			*size += 1;
+			r = json_size(s, n->u.seq.items[i], size, err);
+			if (r)
+				return r;
+		}
+		tmpl_walk_leave(s);
+		break;
+	default:
+		*size += 1;
+	}
+	return tmpl_check_len(*size, err);
+}
+
+/*
+ * Whether json.Marshal of @v can be written: 0; 1 when Go's fails (a
+ * cycle, which Go's encoder detects, collections nested deeper than it
+ * allows here, a NaN); -1 with *@err when its text would be longer than
+ * a string may be (a map holding the same map twice, 40 levels deep: Go
+ * would run out of memory).  The one traversal of @v that bounds the
+ * writing after it.
+ */
+static int json_check(struct exec_state *s, const struct val *v,
+		      const char **err)
+{
+	size_t size = 0;
+	int r;
+
+	if ((v->kind != V_MAP && v->kind != V_SLICE) || !v->u.n)
+		return 0;
+	tmpl_walk_start(s);
+	r = json_size(s, v->u.n, &size, err);
+	if (r)
+		return r;
+	if (tmpl_spend(s, size / 64, 0, err) < 0)
+		return -1;
+	return gw_go_json_ok(v->u.n) ? 0 : 1;
+}
 
 static void json_val(struct exec_state *s, struct gw_buf *b,
 		     const struct val *v, bool sorted, bool html)
@@ -100,9 +208,11 @@ static void json_val(struct exec_state *s, struct gw_buf *b,
 /* A small JSON reader (numbers as float64, as Go's interface{} decoding). */
 struct jreader {
 	struct gw_arena *arena;
+	struct exec_state *st;
 	const char *s;
 	size_t n, i;
 	int depth;
+	const char *err;	/* the values made are too many */
 };
 
 static void jskip(struct jreader *r)
@@ -259,6 +369,8 @@ static struct gw_node *jvalue(struct jreader *r)
 	jskip(r);
 	if (r->i >= r->n || ++r->depth > 10000)
 		return NULL;
+	if (made(r->st, 1, &r->err) < 0)
+		return NULL;
 	switch (r->s[r->i]) {
 	case '{':
 		n = gw_node_map(r->arena);
@@ -348,13 +460,16 @@ static struct gw_node *jvalue(struct jreader *r)
 	return n;
 }
 
-/* json.Unmarshal into interface{}; NULL when invalid. */
-static struct gw_node *json_parse(struct gw_arena *arena, const char *s,
-				  size_t n)
+/* json.Unmarshal into interface{}; NULL when invalid, or when the values
+ * made are too many (then *@err is set). */
+static struct gw_node *json_parse(struct exec_state *st, const char *s,
+				  size_t n, const char **err)
 {
-	struct jreader r = {.arena = arena, .s = s, .n = n};
+	struct jreader r = {.arena = tmpl_exec_arena(st), .st = st, .s = s,
+			    .n = n};
 	struct gw_node *v = jvalue(&r);
 
+	*err = r.err;
 	if (!v)
 		return NULL;
 	jskip(&r);
@@ -519,10 +634,11 @@ static int fn_print(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_buf b = {0};
 
-	(void)err;
-	tmpl_sprint(&b, a, n);
-	*out = buf_val(s, &b);
-	return 0;
+	if (tmpl_sprint(s, &b, a, n, err) < 0) {
+		gw_buf_release(&b);
+		return -1;
+	}
+	return result(s, &b, out, err);
 }
 
 static int fn_println(struct exec_state *s, struct val *a, size_t n,
@@ -530,10 +646,11 @@ static int fn_println(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_buf b = {0};
 
-	(void)err;
-	tmpl_sprintln(&b, a, n);
-	*out = buf_val(s, &b);
-	return 0;
+	if (tmpl_sprintln(s, &b, a, n, err) < 0) {
+		gw_buf_release(&b);
+		return -1;
+	}
+	return result(s, &b, out, err);
 }
 
 static int fn_printf(struct exec_state *s, struct val *a, size_t n,
@@ -541,34 +658,46 @@ static int fn_printf(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_buf b = {0};
 
-	(void)err;
-	tmpl_sprintf(&b, a[0].u.s.s, a[0].u.s.len, a + 1, n - 1);
-	*out = buf_val(s, &b);
-	return 0;
+	if (tmpl_sprintf(s, &b, a[0].u.s.s, a[0].u.s.len, a + 1, n - 1,
+			 err) < 0) {
+		gw_buf_release(&b);
+		return -1;
+	}
+	return result(s, &b, out, err);
 }
 
-/* text/template's evalArgs: the one string, or Sprint of the args. */
-static struct val eval_args(struct exec_state *s, struct val *a, size_t n)
+/* text/template's evalArgs: the one string, or Sprint of the args: 0, or
+ * -1 with *@err. */
+static int eval_args(struct exec_state *s, struct val *a, size_t n,
+		     struct val *out, const char **err)
 {
 	struct gw_buf b = {0};
 
-	if (n == 1 && a[0].kind == V_STRING && !a[0].type)
-		return a[0];
+	if (n == 1 && a[0].kind == V_STRING && !a[0].type) {
+		*out = a[0];
+		return 0;
+	}
 	for (size_t i = 0; i < n; i++)	/* printableValue: nil */
 		if (is_nil(&a[i]))
 			a[i] = tmpl_cstr("<no value>");
-	tmpl_sprint(&b, a, n);
-	return buf_val(s, &b);
+	if (tmpl_sprint(s, &b, a, n, err) < 0) {
+		gw_buf_release(&b);
+		return -1;
+	}
+	return result(s, &b, out, err);
 }
 
 static int fn_html(struct exec_state *s, struct val *a, size_t n,
 		   struct val *out, const char **err)
 {
-	struct val v = eval_args(s, a, n);
+	struct val v;
 	struct gw_buf b = {0};
 
-	(void)err;
+	if (eval_args(s, a, n, &v, err) < 0)
+		return -1;
 	for (size_t i = 0; i < v.u.s.len; i++) {
+		if (grown(&b, err) < 0)
+			return -1;
 		switch (v.u.s.s[i]) {
 		case '\0': gw_buf_puts(&b, "\xEF\xBF\xBD"); break;
 		case '"': gw_buf_puts(&b, "&#34;"); break;
@@ -579,19 +708,21 @@ static int fn_html(struct exec_state *s, struct val *a, size_t n,
 		default: gw_buf_add(&b, v.u.s.s + i, 1);
 		}
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_js(struct exec_state *s, struct val *a, size_t n,
 		 struct val *out, const char **err)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct val v = eval_args(s, a, n);
+	struct val v;
 	struct gw_buf b = {0};
 
-	(void)err;
+	if (eval_args(s, a, n, &v, err) < 0)
+		return -1;
 	for (size_t i = 0; i < v.u.s.len; i++) {
+		if (grown(&b, err) < 0)
+			return -1;
 		unsigned char c = (unsigned char)v.u.s.s[i];
 		char e[8];
 
@@ -627,19 +758,21 @@ static int fn_js(struct exec_state *s, struct val *a, size_t n,
 		}
 		gw_buf_add(&b, &v.u.s.s[i], 1);
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_urlquery(struct exec_state *s, struct val *a, size_t n,
 		       struct val *out, const char **err)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct val v = eval_args(s, a, n);
+	struct val v;
 	struct gw_buf b = {0};
 
-	(void)err;
+	if (eval_args(s, a, n, &v, err) < 0)
+		return -1;
 	for (size_t i = 0; i < v.u.s.len; i++) {
+		if (grown(&b, err) < 0)
+			return -1;
 		unsigned char c = (unsigned char)v.u.s.s[i];
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -654,8 +787,7 @@ static int fn_urlquery(struct exec_state *s, struct val *a, size_t n,
 			gw_buf_add(&b, e, 3);
 		}
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 enum bkind { K_INVALID, K_BOOL, K_COMPLEX, K_INT, K_FLOAT, K_STRING, K_UINT };
@@ -779,24 +911,31 @@ static const char *eq_error(struct exec_state *s, const char *err,
 			    const struct val *a, const struct val *b)
 {
 	struct gw_buf x = {0};
-	struct val ua = unwrap(*a), ub = unwrap(*b);
+	struct val ua = unwrap(*a), ub = unwrap(*b), text;
+	const char *failed;
+	int r;
 
-	if (!strcmp(err, "non-comparable types")) {
-		tmpl_sprintf(&x, "non-comparable types %s: %v, %s: %v",
-			     strlen("non-comparable types %s: %v, %s: %v"),
-			     (struct val[]){ua,
+	/* the values printed as Go prints them, within the bounds */
+	if (!strcmp(err, "non-comparable types"))
+		r = tmpl_sprintf(s, &x, "non-comparable types %s: %v, %s: %v",
+			strlen("non-comparable types %s: %v, %s: %v"),
+			(struct val[]){ua,
 				tmpl_cstr(tmpl_type_name(&ua, true)),
-				tmpl_cstr(tmpl_type_name(&ub, true)), ub}, 4);
-		return buf_val(s, &x).u.s.s;
+				tmpl_cstr(tmpl_type_name(&ub, true)), ub}, 4,
+			&failed);
+	else if (!strcmp(err, "non-comparable type"))
+		r = tmpl_sprintf(s, &x, "non-comparable type %s: %v",
+			strlen("non-comparable type %s: %v"),
+			(struct val[]){ub,
+				tmpl_cstr(tmpl_type_name(&ub, true))}, 2,
+			&failed);
+	else
+		return err;
+	if (r < 0 || result(s, &x, &text, &failed) < 0) {
+		gw_buf_release(&x);
+		return failed;
 	}
-	if (!strcmp(err, "non-comparable type")) {
-		tmpl_sprintf(&x, "non-comparable type %s: %v",
-			     strlen("non-comparable type %s: %v"),
-			     (struct val[]){ub,
-				tmpl_cstr(tmpl_type_name(&ub, true))}, 2);
-		return buf_val(s, &x).u.s.s;
-	}
-	return err;
+	return text.u.s.s;
 }
 
 static int fn_eq(struct exec_state *s, struct val *a, size_t n,
@@ -912,13 +1051,17 @@ static int fn_isset(struct exec_state *s, struct val *a, size_t n,
 static int fn_exclude_inbound_port(struct exec_state *s, struct val *a,
 				   size_t n, struct val *out, const char **err)
 {
-	struct val port = sprint1(s, &a[0]);
-	const char *ps = port.u.s.s, *ex = a[1].u.s.s;
-	size_t pl = port.u.s.len, el = a[1].u.s.len, start = 0;
+	struct val port;
+	const char *ps, *ex = a[1].u.s.s;
+	size_t pl, el = a[1].u.s.len, start = 0;
 	struct gw_buf b = {0};
 	bool first = true;
 
-	(void)n; (void)err;
+	(void)n;
+	if (sprint1(s, &a[0], &port, err) < 0)
+		return -1;
+	ps = port.u.s.s;
+	pl = port.u.s.len;
 	while (pl && (*ps == ' ' || *ps == '\t' || *ps == '\n' || *ps == '\r')) {
 		ps++;
 		pl--;
@@ -961,8 +1104,7 @@ static int fn_exclude_inbound_port(struct exec_state *s, struct val *a,
 	if (!first)
 		gw_buf_add(&b, ",", 1);
 	gw_buf_add(&b, ps, pl);
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_annotation(struct exec_state *s, struct val *a, size_t n,
@@ -983,13 +1125,11 @@ static int fn_annotation(struct exec_state *s, struct val *a, size_t n,
 			if (p && p->key->u.str.len == a[1].u.s.len) {
 				struct val v = tmpl_node_val(p->value, false);
 
-				*out = strval(s, &v);
-				return 0;
+				return strval(s, &v, out, err);
 			}
 		}
 	}
-	*out = sprint1(s, &a[2]);
-	return 0;
+	return sprint1(s, &a[2], out, err);
 }
 
 static int fn_value_or_default(struct exec_state *s, struct val *a, size_t n,
@@ -1008,22 +1148,27 @@ static int fn_to_json_map1(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_buf b = {0};
 
-	(void)n; (void)err;
-	if (!a[0].u.n || !gw_go_json_ok(a[0].u.n)) {
+	int r;
+
+	(void)n;
+	if (!a[0].u.n || (r = json_check(s, &a[0], err)) > 0) {
 		*out = tmpl_cstr("{}");
 		return 0;
 	}
+	if (r < 0)
+		return -1;
 	json_val(s, &b, &a[0], true, true);
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_from_json(struct exec_state *s, struct val *a, size_t n,
 			struct val *out, const char **err)
 {
-	struct gw_node *v = json_parse(A, a[0].u.s.s, a[0].u.s.len);
+	struct gw_node *v = json_parse(s, a[0].u.s.s, a[0].u.s.len, err);
 
-	(void)n; (void)err;
+	(void)n;
+	if (*err)
+		return -1;
 	if (!v) {
 		*out = tmpl_cstr("{}");
 		return 0;
@@ -1039,20 +1184,22 @@ static int fn_struct_to_json(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_buf b = {0};
 
-	(void)n; (void)err;
-	if (is_nil(&a[0]) || ((a[0].kind == V_MAP || a[0].kind == V_SLICE) &&
-			      !gw_go_json_ok(a[0].u.n))) {
+	int r = 0;
+
+	(void)n;
+	if (is_nil(&a[0]) || (r = json_check(s, &a[0], err)) > 0) {
 		*out = tmpl_cstr("{}");
 		return 0;
 	}
+	if (r < 0)
+		return -1;
 	/* a Go struct (gen/inject_k8s.c): its JSON bytes, as Go encodes it */
 	if (a[0].kind == V_MAP && a[0].u.n && a[0].u.n->src) {
 		*out = tmpl_cstr(a[0].u.n->src);
 		return 0;
 	}
 	json_val(s, &b, &a[0], true, true);
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_proto_to_json(struct exec_state *s, struct val *a, size_t n,
@@ -1060,20 +1207,22 @@ static int fn_proto_to_json(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_buf b = {0};
 
-	(void)n; (void)err;
-	if (is_nil(&a[0]) || ((a[0].kind == V_MAP || a[0].kind == V_SLICE) &&
-			      !gw_go_json_ok(a[0].u.n))) {
+	int r = 0;
+
+	(void)n;
+	if (is_nil(&a[0]) || (r = json_check(s, &a[0], err)) > 0) {
 		*out = tmpl_cstr("{}");
 		return 0;
 	}
+	if (r < 0)
+		return -1;
 	/* a Go struct (gen/inject_k8s.c): its JSON bytes, as Go encodes it */
 	if (a[0].kind == V_MAP && a[0].u.n && a[0].u.n->src) {
 		*out = tmpl_cstr(a[0].u.n->src);
 		return 0;
 	}
 	json_val(s, &b, &a[0], false, false);
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_to_yaml(struct exec_state *s, struct val *a, size_t n,
@@ -1081,16 +1230,22 @@ static int fn_to_yaml(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_buf b = {0};
 
-	(void)n; (void)err;
-	if (a[0].kind == V_COMPLEX || ((a[0].kind == V_MAP ||
-					 a[0].kind == V_SLICE) &&
-					!gw_go_json_ok(a[0].u.n))) {
+	int r = 0;
+
+	(void)n;
+	if (a[0].kind == V_COMPLEX || (r = json_check(s, &a[0], err)) > 0) {
 		*out = tmpl_cstr("");	/* json: unsupported type, cycle */
 		return 0;
 	}
-	gw_go_yaml_write(&b, is_nil(&a[0]) ? NULL : tmpl_val_node(A, &a[0]));
-	*out = buf_val(s, &b);
-	return 0;
+	if (r < 0)
+		return -1;
+	if (gw_go_yaml_write_max(&b, is_nil(&a[0]) ? NULL :
+				 tmpl_val_node(A, &a[0]),
+				 GW_TMPL_OUTPUT_MAX) < 0) {
+		gw_buf_release(&b);
+		return tmpl_check_len((size_t)-1, err);
+	}
+	return result(s, &b, out, err);
 }
 
 static void add_spaces(struct gw_buf *b, long long n)
@@ -1126,6 +1281,17 @@ static int fn_indent_istio(struct exec_state *s, struct val *a, size_t n,
 		*err = "indent too large";
 		return -1;
 	}
+	{
+		/* the result's length: each line after the first padded */
+		unsigned long long lines = 0, pad = noverb ?
+			strlen("%!(NOVERB)%!(EXTRA string=, string=)") :
+			(unsigned long long)width;
+
+		for (size_t i = 0; i < a[1].u.s.len; i++)
+			lines += a[1].u.s.s[i] == '\n';
+		if (room(a[1].u.s.len + lines * pad, err) < 0)
+			return -1;
+	}
 	for (size_t i = 0, start = 0; i <= a[1].u.s.len; i++) {
 		if (i < a[1].u.s.len && a[1].u.s.s[i] != '\n')
 			continue;
@@ -1144,8 +1310,7 @@ static int fn_indent_istio(struct exec_state *s, struct val *a, size_t n,
 		gw_buf_add(&b, a[1].u.s.s + start, i - start);
 		start = i + 1;
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int sprig_indent(struct exec_state *s, long long spaces,
@@ -1153,11 +1318,17 @@ static int sprig_indent(struct exec_state *s, long long spaces,
 			const char **err)
 {
 	struct gw_buf b = {0};
+	unsigned long long lines = 1;
 
 	if (spaces > 1000000) {
 		*err = "indent too large";
 		return -1;
 	}
+	for (size_t i = 0; i < str->u.s.len; i++)
+		lines += str->u.s.s[i] == '\n';
+	if (room(newline + str->u.s.len + lines * (unsigned long long)spaces,
+		 err) < 0)
+		return -1;
 	if (newline)
 		gw_buf_add(&b, "\n", 1);
 	add_spaces(&b, spaces);
@@ -1166,8 +1337,7 @@ static int sprig_indent(struct exec_state *s, long long spaces,
 		if (str->u.s.s[i] == '\n')
 			add_spaces(&b, spaces);
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_nindent(struct exec_state *s, struct val *a, size_t n,
@@ -1268,7 +1438,7 @@ static unsigned rune_case(unsigned r, bool up)
 }
 
 static int map_case(struct exec_state *s, struct val *a, struct val *out,
-		    bool up)
+		    bool up, const char **err)
 {
 	const char *p = a[0].u.s.s;
 	size_t n = a[0].u.s.len;
@@ -1277,22 +1447,21 @@ static int map_case(struct exec_state *s, struct val *a, struct val *out,
 	/* strings.Map: an invalid byte is U+FFFD */
 	for (size_t i = 0, w; i < n; i += w)
 		gw_utf8_put(&b, rune_case(gw_go_rune(p + i, n - i, &w), up));
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_to_lower(struct exec_state *s, struct val *a, size_t n,
 		       struct val *out, const char **err)
 {
 	(void)n; (void)err;
-	return map_case(s, a, out, false);
+	return map_case(s, a, out, false, err);
 }
 
 static int fn_to_upper(struct exec_state *s, struct val *a, size_t n,
 		       struct val *out, const char **err)
 {
 	(void)n; (void)err;
-	return map_case(s, a, out, true);
+	return map_case(s, a, out, true, err);
 }
 
 static int fn_env(struct exec_state *s, struct val *a, size_t n,
@@ -1320,8 +1489,11 @@ static int fn_append_multus(struct exec_state *s, struct val *a, size_t n,
 	while (last > 0 && ex->u.s.s[last - 1] != ']')
 		last--;
 	if (last > 0) {
-		struct gw_node *list = json_parse(A, ex->u.s.s, ex->u.s.len);
+		struct gw_node *list = json_parse(s, ex->u.s.s, ex->u.s.len,
+						  err);
 
+		if (*err)
+			return -1;
 		if (!list || list->kind != GW_SEQ) {
 			*out = *ex;
 			return 0;
@@ -1346,8 +1518,7 @@ static int fn_append_multus(struct exec_state *s, struct val *a, size_t n,
 		gw_buf_add(&b, net->u.s.s, net->u.s.len);
 		gw_buf_puts(&b, "\"}");
 		gw_buf_add(&b, ex->u.s.s + last - 1, ex->u.s.len - last + 1);
-		*out = buf_val(s, &b);
-		return 0;
+		return result(s, &b, out, err);
 	}
 	{
 		size_t start = 0;
@@ -1378,8 +1549,7 @@ static int fn_append_multus(struct exec_state *s, struct val *a, size_t n,
 	gw_buf_add(&b, ex->u.s.s, ex->u.s.len);
 	gw_buf_puts(&b, ", ");
 	gw_buf_add(&b, net->u.s.s, net->u.s.len);
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_omit(struct exec_state *s, struct val *a, size_t n,
@@ -1388,7 +1558,8 @@ static int fn_omit(struct exec_state *s, struct val *a, size_t n,
 	struct gw_node *m = gw_node_map(A);
 	const struct gw_node *src = a[0].u.n;
 
-	(void)err;
+	if (made(s, src ? src->u.map.n : 0, err) < 0)
+		return -1;
 	for (size_t i = 0; src && i < src->u.map.n; i++) {
 		const struct gw_pair *p = &src->u.map.pairs[i];
 		bool drop = false;
@@ -1409,7 +1580,8 @@ static int fn_strdict(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_node *m = gw_node_map(A);
 
-	(void)err;
+	if (made(s, n, err) < 0)
+		return -1;
 	for (size_t i = 0; i < n; i += 2) {
 		struct gw_node *v = i + 1 < n ? tmpl_val_node(A, &a[i + 1]) :
 			gw_node_str(A, "");
@@ -1424,13 +1596,17 @@ static int fn_strdict(struct exec_state *s, struct val *a, size_t n,
 	return 0;
 }
 
+/* NULL with *@err when the values made are too many. */
 static struct gw_node *merge_maps(struct exec_state *s, struct val *a,
-				  size_t n)
+				  size_t n, const char **err)
 {
 	struct gw_node *m = gw_node_map(A);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct gw_node *src = a[i].u.n;
+
+		if (src && made(s, src->u.map.n, err) < 0)
+			return NULL;
 
 		for (size_t k = 0; src && k < src->u.map.n; k++) {
 			const struct gw_pair *p = &src->u.map.pairs[k];
@@ -1448,8 +1624,11 @@ static struct gw_node *merge_maps(struct exec_state *s, struct val *a,
 static int fn_merge_maps(struct exec_state *s, struct val *a, size_t n,
 			 struct val *out, const char **err)
 {
-	(void)err;
-	*out = map_val(merge_maps(s, a, n));
+	struct gw_node *m = merge_maps(s, a, n, err);
+
+	if (!m)
+		return -1;
+	*out = map_val(m);
 	return 0;
 }
 
@@ -1457,16 +1636,25 @@ static int fn_to_json_map(struct exec_state *s, struct val *a, size_t n,
 			  struct val *out, const char **err)
 {
 	struct gw_buf b = {0};
-	struct val m = map_val(merge_maps(s, a, n));
+	struct gw_node *merged;
+	struct val m;
+	int r;
 
-	(void)err;
 	if (n == 0) {
 		*out = tmpl_cstr("null");
 		return 0;
 	}
+	if (!(merged = merge_maps(s, a, n, err)))
+		return -1;
+	m = map_val(merged);
+	if ((r = json_check(s, &m, err)) > 0) {
+		*out = tmpl_cstr("");	/* Istio's, when json.Marshal fails */
+		return 0;
+	}
+	if (r < 0)
+		return -1;
 	json_val(s, &b, &m, true, true);
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_omit_nil(struct exec_state *s, struct val *a, size_t n,
@@ -1475,7 +1663,9 @@ static int fn_omit_nil(struct exec_state *s, struct val *a, size_t n,
 	struct gw_node *m = gw_node_map(A);
 	const struct gw_node *src = a[0].u.n;
 
-	(void)n; (void)err;
+	(void)n;
+	if (made(s, src ? src->u.map.n : 0, err) < 0)
+		return -1;
 	for (size_t i = 0; src && i < src->u.map.n; i++)
 		if (src->u.map.pairs[i].value &&
 		    src->u.map.pairs[i].value->kind != GW_NULL)
@@ -1543,20 +1733,23 @@ static int fn_quote(struct exec_state *s, struct val *a, size_t n,
 	struct gw_buf b = {0};
 	bool first = true;
 
-	(void)err;
 	for (size_t i = 0; i < n; i++) {
 		struct val v;
 
 		if (is_nil(&a[i]))
 			continue;
-		v = strval(s, &a[i]);
+		if (grown(&b, err) < 0)
+			return -1;
+		if (strval(s, &a[i], &v, err) < 0) {
+			gw_buf_release(&b);
+			return -1;
+		}
 		if (!first)
 			gw_buf_add(&b, " ", 1);
 		gw_go_quote(&b, v.u.s.s, v.u.s.len);
 		first = false;
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_squote(struct exec_state *s, struct val *a, size_t n,
@@ -1572,12 +1765,15 @@ static int fn_squote(struct exec_state *s, struct val *a, size_t n,
 		if (!first)
 			gw_buf_add(&b, " ", 1);
 		gw_buf_add(&b, "'", 1);
-		tmpl_print_value(&b, &a[i]);
+		if (tmpl_print_value(s, &b, &a[i], err) < 0 ||
+		    grown(&b, err) < 0) {
+			gw_buf_release(&b);
+			return -1;
+		}
 		gw_buf_add(&b, "'", 1);
 		first = false;
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_list(struct exec_state *s, struct val *a, size_t n,
@@ -1585,7 +1781,8 @@ static int fn_list(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_node *seq = gw_node_seq(A);
 
-	(void)err;
+	if (made(s, n, err) < 0)
+		return -1;
 	for (size_t i = 0; i < n; i++)
 		gw_seq_push(A, seq, tmpl_val_node(A, &a[i]));
 	*out = slice_val(seq, NULL);
@@ -1611,6 +1808,9 @@ static int fn_append(struct exec_state *s, struct val *a, size_t n,
 		*err = tmpl_errorf(s, "Cannot push on type %s", kind);
 		return -1;
 	}
+	/* a new list each time: appending in a range is quadratic */
+	if (made(s, (a[0].u.n ? a[0].u.n->u.seq.n : 0) + 1, err) < 0)
+		return -1;
 	seq = gw_node_seq(A);
 	for (size_t i = 0; a[0].u.n && i < a[0].u.n->u.seq.n; i++)
 		gw_seq_push(A, seq, a[0].u.n->u.seq.items[i]);
@@ -1619,30 +1819,33 @@ static int fn_append(struct exec_state *s, struct val *a, size_t n,
 	return 0;
 }
 
-/* sprig's strslice. */
-static void strslice(struct exec_state *s, const struct val *v,
-		     struct gw_node *out)
+/* sprig's strslice: 0, or -1 with *@err. */
+static int strslice(struct exec_state *s, const struct val *v,
+		    struct gw_node *out, const char **err)
 {
+	struct val sv;
+
 	if (v->kind == V_SLICE) {
+		if (v->u.n && made(s, v->u.n->u.seq.n, err) < 0)
+			return -1;
 		for (size_t i = 0; v->u.n && i < v->u.n->u.seq.n; i++) {
 			struct val e = tmpl_node_val(v->u.n->u.seq.items[i],
 						     false);
-			struct val sv;
 
 			if (e.kind == V_INVALID)
 				continue;
-			sv = strval(s, &e);
+			if (strval(s, &e, &sv, err) < 0)
+				return -1;
 			gw_seq_push(A, out, tmpl_val_node(A, &sv));
 		}
-		return;
+		return 0;
 	}
 	if (is_nil(v))
-		return;
-	{
-		struct val sv = strval(s, v);
-
-		gw_seq_push(A, out, tmpl_val_node(A, &sv));
-	}
+		return 0;
+	if (strval(s, v, &sv, err) < 0)
+		return -1;
+	gw_seq_push(A, out, tmpl_val_node(A, &sv));
+	return 0;
 }
 
 static int fn_join(struct exec_state *s, struct val *a, size_t n,
@@ -1650,17 +1853,22 @@ static int fn_join(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_node *list = gw_node_seq(A);
 	struct gw_buf b = {0};
+	unsigned long long len = 0;
 
-	(void)n; (void)err;
-	strslice(s, &a[1], list);
+	(void)n;
+	if (strslice(s, &a[1], list, err) < 0)
+		return -1;
+	for (size_t i = 0; i < list->u.seq.n; i++)
+		len += (i ? a[0].u.s.len : 0) + list->u.seq.items[i]->u.str.len;
+	if (room(len, err) < 0)
+		return -1;
 	for (size_t i = 0; i < list->u.seq.n; i++) {
 		if (i)
 			gw_buf_add(&b, a[0].u.s.s, a[0].u.s.len);
 		gw_buf_add(&b, list->u.seq.items[i]->u.str.s,
 			   list->u.seq.items[i]->u.str.len);
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_trunc(struct exec_state *s, struct val *a, size_t n,
@@ -1757,8 +1965,25 @@ static int fn_replace(struct exec_state *s, struct val *a, size_t n,
 {
 	const struct val *old = &a[0], *new = &a[1], *src = &a[2];
 	struct gw_buf b = {0};
+	unsigned long long count = 0;
 
-	(void)n; (void)err;
+	(void)n;
+	/* the result's length first: new for each old (each rune, +1) */
+	if (old->u.s.len == 0) {
+		for (size_t i = 0, w; i < src->u.s.len; i += w, count++)
+			gw_go_rune(src->u.s.s + i, src->u.s.len - i, &w);
+		count++;
+	} else {
+		for (size_t i = 0; i + old->u.s.len <= src->u.s.len;)
+			if (!memcmp(src->u.s.s + i, old->u.s.s, old->u.s.len)) {
+				count++;
+				i += old->u.s.len;
+			} else {
+				i++;
+			}
+	}
+	if (room(src->u.s.len + count * new->u.s.len, err) < 0)
+		return -1;
 	if (old->u.s.len == 0) {
 		/* strings.Replace with an empty old: around every rune */
 		size_t i = 0;
@@ -1777,8 +2002,7 @@ static int fn_replace(struct exec_state *s, struct val *a, size_t n,
 			gw_buf_add(&b, new->u.s.s, new->u.s.len);
 			i += w;
 		}
-		*out = buf_val(s, &b);
-		return 0;
+		return result(s, &b, out, err);
 	}
 	for (size_t i = 0; i < src->u.s.len;) {
 		if (i + old->u.s.len <= src->u.s.len &&
@@ -1790,8 +2014,7 @@ static int fn_replace(struct exec_state *s, struct val *a, size_t n,
 			i++;
 		}
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_split_list(struct exec_state *s, struct val *a, size_t n,
@@ -1799,9 +2022,23 @@ static int fn_split_list(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_node *seq = gw_node_seq(A);
 	const struct val *sep = &a[0], *str = &a[1];
-	size_t start = 0;
+	size_t start = 0, count = 1;
 
-	(void)n; (void)err;
+	(void)n;
+	/* the elements first: one per rune, or one more than separators */
+	if (sep->u.s.len == 0) {
+		count = str->u.s.len;
+	} else {
+		for (size_t i = 0; i + sep->u.s.len <= str->u.s.len;)
+			if (!memcmp(str->u.s.s + i, sep->u.s.s, sep->u.s.len)) {
+				count++;
+				i += sep->u.s.len;
+			} else {
+				i++;
+			}
+	}
+	if (made(s, count, err) < 0)
+		return -1;
 	if (sep->u.s.len == 0) {
 		/* strings.Split(s, ""): one element per UTF-8 sequence */
 		for (size_t i = 0, w; i < str->u.s.len; i += w) {
@@ -1838,8 +2075,9 @@ static int fn_split_list(struct exec_state *s, struct val *a, size_t n,
 static int fn_to_string(struct exec_state *s, struct val *a, size_t n,
 			struct val *out, const char **err)
 {
-	(void)n; (void)err;
-	*out = strval(s, &a[0]);
+	(void)n;
+	if (strval(s, &a[0], out, err) < 0)
+		return -1;
 	out->type = NULL;
 	return 0;
 }
@@ -1849,13 +2087,20 @@ static int fn_dict(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_node *m = gw_node_map(A);
 
-	(void)err;
+	if (made(s, n, err) < 0)
+		return -1;
 	for (size_t i = 0; i < n; i += 2) {
-		struct val k = strval(s, &a[i]);
-		const char *key = cstr(s, &k);
-		struct gw_node *v = i + 1 < n ? tmpl_val_node(A, &a[i + 1]) :
+		struct val k;
+		const char *key;
+		struct gw_node *v;
+		struct gw_pair *p;
+
+		if (strval(s, &a[i], &k, err) < 0)
+			return -1;
+		key = cstr(s, &k);
+		v = i + 1 < n ? tmpl_val_node(A, &a[i + 1]) :
 			gw_node_str(A, "");
-		struct gw_pair *p = gw_map_pair(m, key);
+		p = gw_map_pair(m, key);
 
 		if (p)
 			p->value = v;
@@ -1890,6 +2135,8 @@ static int fn_set(struct exec_state *s, struct val *a, size_t n,
 		*err = "assignment to entry in nil map";
 		return -1;
 	}
+	if (made(s, 1, err) < 0)
+		return -1;
 	p = gw_map_pair(m, cstr(s, &a[1]));
 	if (p)
 		p->value = tmpl_val_node(A, &a[2]);
@@ -1910,7 +2157,9 @@ static int fn_keys(struct exec_state *s, struct val *a, size_t n,
 {
 	struct gw_node *seq = gw_node_seq(A);
 
-	(void)err;
+	for (size_t i = 0; i < n; i++)
+		if (a[i].u.n && made(s, a[i].u.n->u.map.n, err) < 0)
+			return -1;
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; a[i].u.n && k < a[i].u.n->u.map.n; k++)
 			gw_seq_push(A, seq, a[i].u.n->u.map.pairs[k].key);
@@ -2000,8 +2249,7 @@ static int fn_b64enc(struct exec_state *s, struct val *a, size_t n,
 		q[3] = i + 2 < len ? tbl[v & 63] : '=';
 		gw_buf_add(&b, q, 4);
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 static int fn_cat(struct exec_state *s, struct val *a, size_t n,
@@ -2016,11 +2264,14 @@ static int fn_cat(struct exec_state *s, struct val *a, size_t n,
 			continue;
 		if (!first)
 			gw_buf_add(&b, " ", 1);
-		tmpl_print_value(&b, &a[i]);
+		if (tmpl_print_value(s, &b, &a[i], err) < 0 ||
+		    grown(&b, err) < 0) {
+			gw_buf_release(&b);
+			return -1;
+		}
 		first = false;
 	}
-	*out = buf_val(s, &b);
-	return 0;
+	return result(s, &b, out, err);
 }
 
 /* Go's reflect Kind name of a value, for sprig's messages. */
@@ -2062,6 +2313,8 @@ static int fn_sprig_slice(struct exec_state *s, struct val *a, size_t n,
 		*err = "reflect.Value.Slice: slice index out of bounds";
 		return -1;
 	}
+	if (made(s, (size_t)(end - start), err) < 0)
+		return -1;
 	seq = gw_node_seq(A);
 	for (long long i = start; i < end; i++)
 		gw_seq_push(A, seq, a[0].u.n->u.seq.items[i]);

@@ -159,18 +159,34 @@ struct val tmpl_str(const char *s, size_t len);
 struct val tmpl_cstr(const char *s);
 struct val tmpl_int(long long i);
 struct val tmpl_bool(bool b);
+/* A map's pairs, @n of them, in Go's sorted order (fmtsort: bytewise
+ * keys); the same in a new array in @arena. */
+void tmpl_sort_pairs(const struct gw_pair **p, size_t n);
+const struct gw_pair **tmpl_sorted_pairs(struct gw_arena *arena,
+					 const struct gw_node *m);
 /* Go's truth (template.IsTrue of the value without its interface). */
 bool tmpl_truth(const struct val *v);
 
 /* ---- fmt.c: Go's fmt ----------------------------------------------------- */
 
-/* fmt.Sprint, Sprintln and Sprintf of @args. */
-void tmpl_sprint(struct gw_buf *out, const struct val *args, size_t n);
-void tmpl_sprintln(struct gw_buf *out, const struct val *args, size_t n);
-void tmpl_sprintf(struct gw_buf *out, const char *format, size_t flen,
-		  const struct val *args, size_t n);
-/* %v of one value. */
-void tmpl_print_value(struct gw_buf *out, const struct val *v);
+struct exec_state;
+
+/*
+ * fmt.Sprint, Sprintln and Sprintf of @args, appended to @out; %v of one
+ * value.  Each is one traversal of the values (tmpl_walk_start) and appends
+ * at most GW_TMPL_OUTPUT_MAX bytes: 0, or -1 with *@err set (a cyclic or too
+ * deep value, a string too long, the work spent), @out then holding part of
+ * the text.
+ */
+int tmpl_sprint(struct exec_state *s, struct gw_buf *out,
+		const struct val *args, size_t n, const char **err);
+int tmpl_sprintln(struct exec_state *s, struct gw_buf *out,
+		  const struct val *args, size_t n, const char **err);
+int tmpl_sprintf(struct exec_state *s, struct gw_buf *out, const char *format,
+		 size_t flen, const struct val *args, size_t n,
+		 const char **err);
+int tmpl_print_value(struct exec_state *s, struct gw_buf *out,
+		     const struct val *v, const char **err);
 
 /* ---- func.c -------------------------------------------------------------- */
 
@@ -184,8 +200,6 @@ enum ptype {
 	P_SLICE,	/* []interface{} */
 	P_SSLICE,	/* []string */
 };
-
-struct exec_state;
 
 /* Returns 0, or -1 with *@err set (Go's "error calling NAME: ERR"). */
 typedef int (*tmpl_fn)(struct exec_state *s, struct val *args, size_t n,
@@ -206,6 +220,30 @@ const struct tfunc *tmpl_func_find(const char *name);
 const char *tmpl_ptype_name(enum ptype t);
 
 /* ---- exec.c, for the functions ------------------------------------------ */
+
+/*
+ * The bounds of one execution (tmpl.h).  tmpl_spend() spends @work steps
+ * and @made bytes of values made: 0, or -1 with *@err set when the
+ * execution has not that many left.  tmpl_check_len(): 0 when a string of
+ * @len bytes is within GW_TMPL_OUTPUT_MAX, else -1 with *@err.
+ */
+int tmpl_spend(struct exec_state *s, size_t work, size_t made,
+	       const char **err);
+int tmpl_check_len(size_t len, const char **err);
+
+/*
+ * A traversal of a value, one at a time per execution: tmpl_walk_start()
+ * begins one; tmpl_walk_enter() enters container @n (a GW_MAP or a GW_SEQ
+ * node) and spends a step for it and each of its elements: 0; 1 with *@err
+ * set when @n is one of the containers the traversal is inside (a cycle) or
+ * would be the GW_TMPL_NEST_MAX + 1st (json.Marshal fails on both too); -1
+ * with *@err when the work is spent.  tmpl_walk_leave() leaves the last
+ * container entered.
+ */
+void tmpl_walk_start(struct exec_state *s);
+int tmpl_walk_enter(struct exec_state *s, const struct gw_node *n,
+		    const char **err);
+void tmpl_walk_leave(struct exec_state *s);
 
 struct gw_arena *tmpl_exec_arena(struct exec_state *s);
 /* Go's error: the text as fmt.Errorf would give it, in the arena. */
