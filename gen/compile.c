@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gwc.h"
 
@@ -1173,12 +1174,64 @@ static int output(struct compilation *c, const struct gw_options *opt,
 	return status;
 }
 
+/* An input file's identity, for given_twice(). */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	size_t index;
+};
+
+static int compare_ids(const void *pa, const void *pb)
+{
+	const struct file_id *a = pa, *b = pb;
+
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	if (a->ino != b->ino)
+		return a->ino < b->ino ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/*
+ * Which inputs name a file an earlier input names too (the same device
+ * and inode, under any name): an array of flags, in @c's arena.  Such a
+ * file is read once, with a note, rather than have its gateways "also
+ * defined at" themselves.  Sorting keeps it n log n.
+ */
+static bool *given_twice(struct compilation *c, const struct gw_options *opt)
+{
+	bool *twice = gw_arena_alloc(c->arena, opt->ninputs + 1);
+	struct file_id *ids = gw_arena_alloc(c->arena, (opt->ninputs + 1) *
+					     sizeof(*ids));
+	size_t i, n = 0, first = 0;
+	struct stat st;
+
+	for (i = 0; i < opt->ninputs; i++)
+		if (!stat(opt->inputs[i], &st) && S_ISREG(st.st_mode))
+			ids[n++] = (struct file_id){ st.st_dev, st.st_ino, i };
+	qsort(ids, n, sizeof(*ids), compare_ids);
+	for (i = 1; i < n; i++) {
+		if (ids[i].dev != ids[first].dev ||
+		    ids[i].ino != ids[first].ino) {
+			first = i;	/* a run of one file starts */
+			continue;
+		}
+		twice[ids[i].index] = true;
+		gw_diag_add(&c->diag, GW_SEV_NOTE, (struct gw_mark){
+			    opt->inputs[ids[i].index], 0, 0 }, "given again "
+			    "(as '%s' before); read once",
+			    opt->inputs[ids[first].index]);
+	}
+	return twice;
+}
+
 int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	       struct gw_buf *out)
 {
 	struct compilation c = { 0 };
 	struct gw_fileset own = { 0 }, *set = opt->result ? opt->result : &own;
 	bool stream = opt->outdir && !strcmp(opt->outdir, "-");
+	bool *twice;
 	size_t i;
 	int status = GW_EXIT_OK;
 
@@ -1201,10 +1254,13 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	c.reads = opt->reads;
 	c.sources = gw_arena_alloc(c.arena, (opt->ninputs + opt->nbuffers + 1) *
 				   sizeof(*c.sources));
+	twice = given_twice(&c, opt);
 	for (i = 0; i < opt->ninputs; i++) {
 		char *data;
 		size_t len;
 
+		if (twice[i])
+			continue;
 		if (gw_load_read(c.arena, &c.diag, opt->inputs[i], &data, &len))
 			c.io_error = true;
 		else

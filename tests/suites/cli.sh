@@ -82,3 +82,8 @@ run stdin/twice 2 sh -c '"$1" validate - - </dev/null' sh "$GWC" && ok stdin/twi
 run validate-summary 0 "$GWC" validate examples/ingress.yaml examples/ha.yaml &&
 	{ [ "$(cat "$work/out")" = "gwc: 2 spec files valid" ] && ok validate-summary ||
 		fail validate-summary "stdout: $(cat "$work/out")"; }
+
+# ---- the same file twice ---------------------------------------------------
+run same-file-twice 0 "$GWC" validate examples/minimal.yaml ./examples/minimal.yaml &&
+	{ [ "$(cat "$work/err")" = "./examples/minimal.yaml: note: given again (as 'examples/minimal.yaml' before); read once" ] &&
+		ok same-file-twice || fail same-file-twice "$(cat "$work/err")"; }
