@@ -41,6 +41,7 @@ struct control_plane {
 	bool legacy;				/* a replacing gateway's kernel */
 	bool bind;				/* ...with netBindService */
 	unsigned overlays;			/* 1 << enum gw_privileged */
+	const char *istio_path;			/* its Istio resource's file */
 };
 
 /*
@@ -122,6 +123,7 @@ static void summarize(struct compilation *c, struct gw_summary *s,
 	s->revision_given = gw->revision_given;
 	s->scoped = gw->control && gw->control->scoped_gateways;
 	s->known = gw->control != NULL;
+	s->istio_path = keep(c, gw->istio_path);
 	s->mark = gw->mark;
 	s->name_mark = gw->name_mark;
 	s->kernel_mark = gw->kernel_mark;
@@ -672,6 +674,8 @@ static void plan_control_planes(struct compilation *c)
 			cp = &c->cps[c->ncps++];
 			cp->istio = gw->istio;
 		}
+		if (!cp->istio_path)
+			cp->istio_path = gw->istio_path;
 		if (gw->overlay)
 			cp->overlays |= 1u << gw->privileged;
 		if (!gw->replaces)
@@ -1037,11 +1041,120 @@ static bool holds(const struct gw_fileset *set, size_t i, size_t dir,
 	return false;
 }
 
-/* `-o -`: every Kubernetes object of @set as one YAML stream, into @out. */
-static void stream_objects(const struct gw_fileset *set, struct gw_buf *out,
-			   struct gw_diag *diag)
+/* RFC 7386 JSON merge patch: @patch laid over the map @target. */
+static void merge_patch(struct gw_arena *arena, struct gw_node *target,
+			const struct gw_node *patch)
 {
-	size_t i, k, printed = 0;
+	size_t i;
+
+	for (i = 0; i < patch->u.map.n; i++) {
+		const char *k = patch->u.map.pairs[i].key->u.str.s;
+		const struct gw_node *v = patch->u.map.pairs[i].value;
+		struct gw_pair *old = gw_map_pair(target, k);
+
+		if (v->kind == GW_NULL) {
+			if (old) {	/* removed */
+				size_t at = (size_t)(old - target->u.map.pairs);
+
+				memmove(old, old + 1, (target->u.map.n - at - 1) *
+					sizeof(*old));
+				target->u.map.n--;
+			}
+		} else if (v->kind == GW_MAP && old && old->value->kind == GW_MAP) {
+			merge_patch(arena, old->value, v);
+		} else if (v->kind == GW_MAP) {
+			struct gw_node *m = gw_node_map(arena);
+
+			merge_patch(arena, m, v);
+			if (old)
+				old->value = m;
+			else
+				gw_map_put(arena, target, k, m);
+		} else if (old) {
+			old->value = gw_node_copy(arena, v);
+		} else {
+			gw_map_put(arena, target, k, gw_node_copy(arena, v));
+		}
+	}
+}
+
+/*
+ * `-o -` of a run that installs injection templates: the stream is
+ * complete only with each control plane's Istio resource, patched, first
+ * (its gateways' pods need the templates before they start).  gwc has
+ * the resource when a gateway names it (spec.controlPlane.istioResource);
+ * without it the stream would start pods that never get their template,
+ * so that is an error.  Returns the objects printed, or -1.
+ */
+static int stream_control_planes(struct compilation *c,
+				 const struct gw_fileset *set,
+				 struct gw_buf *out)
+{
+	size_t i, d;
+	int printed = 0, err = 0;
+
+	for (i = 0; i < set->n; i++) {
+		const struct gw_file *f = &set->files[i];
+		const char *name = f->path + 6, *slash = strchr(name, '/');
+		const struct control_plane *cp;
+		struct gw_node **docs, **patch, *istio = NULL;
+		size_t ndocs, npatch;
+		const char *data = NULL;
+		size_t len = 0;
+
+		if (strncmp(f->path, "istio/", 6) || !slash ||
+		    strcmp(slash, "/istio-patch.json"))
+			continue;
+		cp = find_cp(c, gw_arena_strndup(c->arena, name,
+						 (size_t)(slash - name)));
+		for (d = 0; cp && cp->istio_path && d < c->ncontrol_files; d++)
+			if (!strcmp(c->control_files[d].path, cp->istio_path)) {
+				data = c->control_files[d].data;
+				len = c->control_files[d].len;
+			}
+		if (!data) {
+			gw_diag_add(&c->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
+				    "-o -: Istio '%.*s' must get its gateways' "
+				    "injection templates before their pods "
+				    "start, and the stream has no Istio resource "
+				    "to patch: name its file in "
+				    "spec.controlPlane.istioResource, or write "
+				    "with -o DIR", (int)(slash - name), name);
+			err = -1;
+			continue;
+		}
+		if (gw_load_bytes(c->arena, &c->diag, cp->istio_path, data, len,
+				  &docs, &ndocs) ||
+		    gw_load_bytes(c->arena, &c->diag, f->path, f->data, f->len,
+				  &patch, &npatch) || npatch != 1) {
+			err = -1;
+			continue;
+		}
+		for (d = 0; d < ndocs && !istio; d++) {
+			const struct gw_node *k = gw_map_get(docs[d], "kind");
+
+			if (k && k->kind == GW_STR && !strcmp(k->u.str.s, "Istio"))
+				istio = docs[d];
+		}
+		merge_patch(c->arena, istio, patch[0]);
+		if (printed++)
+			gw_buf_puts(out, "---\n");
+		if (gw_emit_yaml(out, &istio, 1)) {
+			gw_diag_add(&c->diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
+				    "cannot emit the Istio resource %s",
+				    cp->istio_path);
+			err = -1;
+		}
+	}
+	return err ? -1 : printed;
+}
+
+/* `-o -`: every Kubernetes object of @set as one YAML stream, into @out,
+ * after @printed objects. */
+static void stream_objects(const struct gw_fileset *set, struct gw_buf *out,
+			   size_t printed)
+{
+	size_t i, k;
 
 	for (i = 0; i < set->n; i++) {
 		const char *path = set->files[i].path;
@@ -1051,14 +1164,8 @@ static void stream_objects(const struct gw_fileset *set, struct gw_buf *out,
 		    set->files[i - 1].path[dir] == '/')
 			continue;	/* this folder was printed */
 		if (!strncmp(path, "istio/", 6) &&
-		    holds(set, i, dir, "istio-patch.json")) {
-			gw_diag_add(diag, GW_SEV_NOTE, (struct gw_mark){ 0 },
-				    "%.*s holds the injection template and "
-				    "patch of a control plane, not Kubernetes "
-				    "objects; write them with -o DIR",
-				    (int)dir, path);
-			continue;
-		}
+		    holds(set, i, dir, "istio-patch.json"))
+			continue;	/* stream_control_planes() */
 		for (k = 0; k < sizeof(apply_order) / sizeof(*apply_order); k++) {
 			size_t j;
 
@@ -1158,7 +1265,12 @@ static int output(struct compilation *c, const struct gw_options *opt,
 			status = GW_EXIT_USAGE;
 	} else if (status == GW_EXIT_OK && stream) {
 		gw_fileset_sort(set);
-		stream_objects(set, out, &c->diag);
+		int n = stream_control_planes(c, set, out);
+
+		if (n < 0)
+			status = GW_EXIT_SPEC;
+		else
+			stream_objects(set, out, (size_t)n);
 	} else if (status == GW_EXIT_OK && opt->outdir && opt->check) {
 		int r;
 

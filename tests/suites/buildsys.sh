@@ -49,7 +49,7 @@ if "$GWC" build -o "$work/o" --stamp "$work/st" --depfile "$work/st.d" examples/
 	expect stamp/sorted-relative "$(cut -c67- "$work/st" | tr '\n' ' ')" \
 		"$(cd "$work/o" && find . -type f ! -name .gwc-output -printf '%P\n' | sort | tr '\n' ' ')"
 	# the specs, then the files they read (revisioned.yaml's Istio)
-	deps=(examples/*.yaml examples/mesh/istio-canary.yaml)
+	deps=(examples/*.yaml examples/mesh/istio.yaml examples/mesh/istio-canary.yaml)
 	expect stamp/depfile "$(cat "$work/st.d")" "$work/st: \\
  $(printf '%s\n' "${deps[@]}" | sed '$!s/$/ \\/; 1!s/^/ /')
 $(for f in "${deps[@]}"; do printf '\n%s:\n' "$f"; done)"

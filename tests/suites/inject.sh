@@ -179,8 +179,15 @@ for spec in "$top"/examples/*.yaml; do
 	fi
 	config_of "$(dirname "$tmpl")" "$top/templates/gateway-injection-template.txt" \
 		>"$work/config.yaml"
+	# a spec that names its Istio resource runs that release's proxy
+	# image (global.tag), as gwc's preview does
+	version=$(sed -n 's/^  version: v\{0,1\}\([0-9]*\.[0-9]*\.[0-9]*\)$/\1/p' \
+		"$(dirname "$spec")/mesh/istio.yaml" 2>/dev/null)
+	grep -q istioResource "$spec" && [ -n "$version" ] &&
+		sed "s/^  tag: .*/  tag: $version/" "$values" >"$work/values-$ex.yaml" ||
+		cp "$values" "$work/values-$ex.yaml"
 	if ! "$GWC" inject --injector-config "$work/config.yaml" \
-		--values "$values" --mesh "$mesh" "$deploy" \
+		--values "$work/values-$ex.yaml" --mesh "$mesh" "$deploy" \
 		>"$work/injected.yaml" 2>"$work/err"; then
 		fail "$name" "gwc inject failed: $(head -c 300 "$work/err")"
 		continue
@@ -213,6 +220,7 @@ for spec in "$top"/examples/*.yaml; do
 	# the same spec with spec.injectionPreview
 	name=inject/preview/$ex
 	(cat "$spec"; printf '  injectionPreview: {}\n') >"$work/$ex.yaml"
+	rm -rf "$work/mesh" && cp -r "$top/examples/mesh" "$work/"	# its istioResource
 	rm -rf "$o"
 	if ! "$GWC" build -o "$o" "$work/$ex.yaml" >/dev/null 2>"$work/err"; then
 		fail "$name" "gwc build failed: $(head -c 300 "$work/err")"
