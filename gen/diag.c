@@ -8,6 +8,7 @@
  * and jobs that run at once each fill their own, merged afterwards
  * (gw_diag_merge) in input order.  No state outside the struct.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,30 +230,95 @@ static bool said_before(const struct gw_diag_entry *e, size_t i)
 	return false;
 }
 
+/* FNV-1a of a severity and a message, for repeats(). */
+static size_t hash_message(const struct gw_diag_entry *e)
+{
+	size_t h = 14695981039346656037u ^ (size_t)e->severity;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)e->msg; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+/*
+ * For each sorted entry, how many later warnings or notes say the same
+ * words elsewhere (other specs, the same cause: 1000 specs with the
+ * seed's autoscaling defaults get one warning, not 1000), or -1 for such
+ * a later one, which is not printed; errors are always printed where
+ * they are.  malloc'ed, NULL when nothing repeats (or out of memory).
+ */
+static long *repeats(const struct gw_diag *diag)
+{
+	size_t cap = 16, i, j;
+	size_t *slots;
+	long *count;
+
+	while (cap < 2 * diag->n)
+		cap *= 2;
+	slots = malloc(cap * sizeof(*slots));
+	count = calloc(diag->n + 1, sizeof(*count));
+	if (!slots || !count) {
+		free(slots);
+		free(count);
+		return NULL;
+	}
+	for (j = 0; j < cap; j++)
+		slots[j] = SIZE_MAX;
+	for (i = 0; i < diag->n; i++) {
+		const struct gw_diag_entry *e = &diag->entries[i];
+
+		if (e->severity != GW_SEV_WARNING && e->severity != GW_SEV_NOTE)
+			continue;
+		for (j = hash_message(e) & (cap - 1); slots[j] != SIZE_MAX;
+		     j = (j + 1) & (cap - 1)) {
+			const struct gw_diag_entry *f = &diag->entries[slots[j]];
+
+			if (f->severity == e->severity && !strcmp(f->msg, e->msg))
+				break;
+		}
+		if (slots[j] == SIZE_MAX) {
+			slots[j] = i;
+		} else if (!said_before(diag->entries, i)) {
+			count[slots[j]]++;
+			count[i] = -1;
+		}
+	}
+	free(slots);
+	return count;
+}
+
 int gw_diag_print(struct gw_diag *diag, void *stream)
 {
 	FILE *fp = stream;
+	long *count;
 	size_t i;
 
 	if (diag->n > 1)
 		qsort(diag->entries, diag->n, sizeof(*diag->entries),
 		      compare_entries);
+	count = repeats(diag);
 	for (i = 0; i < diag->n; i++) {
 		const struct gw_diag_entry *e = &diag->entries[i];
 		const char *sev = severity_names[e->severity];
+		long more = count ? count[i] : 0;
 
-		if (said_before(diag->entries, i))
+		if (said_before(diag->entries, i) || more < 0)
 			continue;
 		if (!e->mark.file)
-			fprintf(fp, "gwc: %s: %s\n", sev, e->msg);
+			fprintf(fp, "gwc: %s: %s", sev, e->msg);
 		else if (e->mark.line <= 0)
-			fprintf(fp, "%s: %s: %s\n", e->mark.file, sev, e->msg);
+			fprintf(fp, "%s: %s: %s", e->mark.file, sev, e->msg);
 		else if (e->mark.col <= 0)	/* a line, no column known */
-			fprintf(fp, "%s:%d: %s: %s\n", e->mark.file,
+			fprintf(fp, "%s:%d: %s: %s", e->mark.file,
 				e->mark.line, sev, e->msg);
 		else
-			fprintf(fp, "%s:%d:%d: %s: %s\n", e->mark.file,
+			fprintf(fp, "%s:%d:%d: %s: %s", e->mark.file,
 				e->mark.line, e->mark.col, sev, e->msg);
+		if (more)
+			fprintf(fp, " [and %ld more like it]", more);
+		fputc('\n', fp);
 	}
+	free(count);
 	return fflush(fp) || ferror(fp) ? -1 : 0;
 }

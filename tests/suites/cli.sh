@@ -87,3 +87,12 @@ run validate-summary 0 "$GWC" validate examples/ingress.yaml examples/ha.yaml &&
 run same-file-twice 0 "$GWC" validate examples/minimal.yaml ./examples/minimal.yaml &&
 	{ [ "$(cat "$work/err")" = "./examples/minimal.yaml: note: given again (as 'examples/minimal.yaml' before); read once" ] &&
 		ok same-file-twice || fail same-file-twice "$(cat "$work/err")"; }
+
+# ---- one warning per cause ---------------------------------------------------
+for i in 1 2 3; do
+	sed "s/name: ingress, namespace: ha-ingress/name: gw$i, namespace: ha$i/" \
+		tests/golden/ha-hpa-pdb/spec.yaml >"$work/ha$i.yaml"
+done
+run warning-once 0 "$GWC" validate "$work/ha1.yaml" "$work/ha2.yaml" "$work/ha3.yaml" &&
+	{ [ "$(cat "$work/err")" = "$work/ha1.yaml:8:16: warning: spec.autoscaling: the CPU target is 80% of the request 100m, so scaling starts at 80m, 4% of the limit 2000m [and 2 more like it]" ] &&
+		ok warning-once || fail warning-once "$(cat "$work/err")"; }
