@@ -82,7 +82,7 @@ REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 UNIT := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT:%=$(BUILD)/tests/%)
 
-.PHONY: all debug tsan test unit examples install uninstall clean fuzz bench
+.PHONY: all debug tsan test unit examples install uninstall clean fuzz bench deps
 .DELETE_ON_ERROR:
 
 all: $(GWC) examples
@@ -164,6 +164,10 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) | $(BUILD)/tests
 		$(TESTLIBS) $(shell pkg-config --libs cmocka)
 
 unit: $(UNIT_BINS)
+
+# Every Debian package the build and the tests use (tests/deps.sh).
+deps:
+	tests/deps.sh
 
 test: $(GWC) $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/tmplrender
 	GWC=$(GWC) UNIT_DIR=$(BUILD)/tests GWC_LDFLAGS='$(GWC_LDFLAGS)' tests/run.sh
