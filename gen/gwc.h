@@ -193,6 +193,37 @@ struct gw_node *gw_map_put(struct gw_arena *arena, struct gw_node *map,
 			   const char *key, struct gw_node *value);
 struct gw_pair *gw_map_pair(const struct gw_node *map, const char *key);
 struct gw_node *gw_map_get(const struct gw_node *map, const char *key);
+/*
+ * An index of nodes (a mapping's keys, a list's merge keys) by value, so
+ * that a lookup takes the same time however many there are: a hash table,
+ * its slots malloc'ed, the nodes borrowed (they must outlive it).  Equal
+ * is gw_node_equal().  Zero-initialised, it is empty.
+ */
+struct gw_index {
+	struct gw_index_slot {
+		const struct gw_node *key;	/* NULL: empty */
+		size_t value;
+		uint64_t hash;
+	} *slots;
+	size_t n, cap;
+};
+
+/* Finds @key: true and *@value (if not NULL) when it is there. */
+bool gw_index_find(const struct gw_index *ix, const struct gw_node *key,
+		   size_t *value);
+/* Adds @key with @value unless an equal key is there (that one is kept);
+ * returns false when it was there. */
+bool gw_index_add(struct gw_index *ix, const struct gw_node *key,
+		  size_t value);
+void gw_index_release(struct gw_index *ix);
+/* Indexes the keys of @map (a mapping) by their pair's position, the
+ * first of equal keys. */
+void gw_index_map(struct gw_index *ix, const struct gw_node *map);
+/* Sets @key to @value in @map, which @ix indexes (gw_index_map): replaces
+ * the value of an equal key, or appends the pair and indexes it. */
+void gw_index_put(struct gw_arena *arena, struct gw_index *ix,
+		  struct gw_node *map, struct gw_node *key,
+		  struct gw_node *value);
 /* Sorts a mapping's pairs by key, bytewise. */
 void gw_map_sort(struct gw_node *map);
 bool gw_node_equal(const struct gw_node *a, const struct gw_node *b);
@@ -810,7 +841,8 @@ int gw_preview_check(struct gw_arena *arena, struct gw_diag *diag,
 		     const struct gw_gateway *gw, bool no_file_reads,
 		     bool *io_error);
 /*
- * Injects the Deployment of @gw in @set as istiod will, with template @t
+ * Injects the Deployment of @gw in @set (the last one of that path: the
+ * gateway rendered last) as istiod will, with template @t
  * and the spec's (or the built-in, or its Istio resource's) values and
  * mesh config, and holds the pod against the Pod Security level its
  * namespace enforces (spec.namespace.podSecurity): an error for each field
