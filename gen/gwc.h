@@ -246,6 +246,8 @@ void gw_path_key(struct gw_buf *path, const char *key, size_t len);
  * and duplicate keys, reporting each at its line:col.  Plain scalars are
  * typed by the JSON rules: true/false, null/~/empty, canonical integers and
  * JSON numbers; everything else, and every quoted scalar, is a string.
+ * An integer beyond 64 bits, or a number a 64-bit float cannot hold (it
+ * would read as infinity, or, not being zero, as 0), is an error.
  */
 int gw_load_file(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, struct gw_node ***docs, size_t *ndocs);
