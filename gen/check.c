@@ -538,13 +538,33 @@ static void check_pdb(struct checker *c, struct gw_arena *arena)
 			unblock_advice(arena, gw, min, least));
 }
 
+/* The Namespace's label @key: spec.namespace.labels' (*@base names it),
+ * else metadata.labels' when gwc writes the Namespace; or NULL. */
+static const struct gw_node *namespace_label(const struct gw_gateway *gw,
+					     const char *key,
+					     const char **base)
+{
+	const struct gw_node *v = gw_map_get(gw->namespace_labels, key);
+
+	*base = "spec.namespace.labels";
+	if (!v && gw->namespace_create) {
+		v = gw_map_get(gw->labels, key);
+		*base = "metadata.labels";
+	}
+	return v;
+}
+
 static void check_injection(struct checker *c, struct gw_arena *arena)
 {
 	const struct gw_gateway *gw = c->gw;
-	const char *key, *value;
+	const char *key, *value, *base;
 	const struct gw_node *ns_label;
 	static const char *const reserved[] = {
 		"istio", "sidecar.istio.io/inject", "istio.io/rev",
+	};
+	static const char *const pss[] = {
+		"pod-security.kubernetes.io/enforce",
+		"pod-security.kubernetes.io/enforce-version",
 	};
 	size_t i;
 
@@ -572,35 +592,54 @@ static void check_injection(struct checker *c, struct gw_arena *arena)
 		      "gwc writes no Namespace (spec.namespace.create: false), "
 		      "so these labels would be dropped; label namespace '%s' "
 		      "where it is created, or let gwc create it", gw->ns);
-	ns_label = gw_map_get(gw->namespace_labels,
-			      "pod-security.kubernetes.io/enforce");
-	if (!ns_label)
-		ns_label = gw_map_get(gw->namespace_labels,
-				"pod-security.kubernetes.io/enforce-version");
-	if (ns_label)
-		error(c, ns_label->mark, "spec.namespace.labels: the Pod "
-		      "Security level is spec.namespace.podSecurity (enforce, "
-		      "version), which gwc checks the injected pod against");
-	ns_label = gw_map_get(gw->namespace_labels, "istio-injection");
+	for (i = 0; i < 2; i++) {
+		ns_label = gw_map_get(gw->namespace_labels, pss[i]);
+		if (ns_label) {
+			error(c, ns_label->mark, "spec.namespace.labels: the "
+			      "Pod Security level is spec.namespace.podSecurity "
+			      "(enforce, version), which gwc checks the "
+			      "injected pod against");
+			break;
+		}
+	}
+	for (i = 0; gw->namespace_create && i < 2; i++) {
+		const struct gw_pair *p = gw_map_pair(gw->labels, pss[i]);
+
+		if (p)
+			error(c, p->key->mark, "%s: metadata.labels go on the "
+			      "Namespace too, and its Pod Security level is "
+			      "spec.namespace.podSecurity (enforce, version), "
+			      "which gwc checks the injected pod against",
+			      key_path(arena, "metadata.labels", pss[i]));
+	}
+	if (gw_map_pair(gw->pod_annotations, "sidecar.istio.io/inject"))
+		error(c, gw_map_pair(gw->pod_annotations,
+				     "sidecar.istio.io/inject")->key->mark,
+		      "%s: gwc sets the injection label, and istiod reads "
+		      "this annotation where the label is absent (with "
+		      "istio.io/rev)", key_path(arena,
+		      "spec.deployment.podAnnotations",
+		      "sidecar.istio.io/inject"));
+
+	/* the Namespace's labels that decide injection: spec.namespace.labels,
+	 * else metadata.labels, which gwc puts on every object it writes */
+	ns_label = namespace_label(gw, "istio-injection", &base);
 	if (ns_label && strcmp(ns_label->u.str.s, "enabled"))
 		error(c, ns_label->mark, "%s: '%s' keeps istiod from injecting "
-		      "the gateway pods", key_path(arena,
-		      "spec.namespace.labels", "istio-injection"),
-		      ns_label->u.str.s);
+		      "the gateway pods", key_path(arena, base,
+		      "istio-injection"), ns_label->u.str.s);
 	else if (ns_label && gw->revision)
 		error(c, ns_label->mark, "%s: 'enabled' makes the default "
 		      "revision inject the gateway pods, not revision '%s'",
-		      key_path(arena, "spec.namespace.labels",
-			       "istio-injection"), gw->revision);
-	ns_label = gw_map_get(gw->namespace_labels, "istio.io/rev");
+		      key_path(arena, base, "istio-injection"), gw->revision);
+	ns_label = namespace_label(gw, "istio.io/rev", &base);
 	if (ns_label && strcmp(ns_label->u.str.s,
 			       gw->revision ? gw->revision : "default"))
 		error(c, ns_label->mark, "%s: revision '%s' would inject the "
-		      "gateway pods, not %s%s%s", key_path(arena,
-		      "spec.namespace.labels", "istio.io/rev"),
-		      ns_label->u.str.s, gw->revision ? "revision '" :
-		      "the default revision", gw->revision ? gw->revision : "",
-		      gw->revision ? "'" : "");
+		      "gateway pods, not %s%s%s", key_path(arena, base,
+		      "istio.io/rev"), ns_label->u.str.s, gw->revision ?
+		      "revision '" : "the default revision", gw->revision ?
+		      gw->revision : "", gw->revision ? "'" : "");
 }
 
 /*
