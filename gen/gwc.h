@@ -146,10 +146,13 @@ void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 int gw_diag_print(struct gw_diag *diag, void *fp);
 /* Appends @s to @buf as a YAML double-quoted literal, for messages
  * (\x00 rather than \0, \u0085 rather than \N, astral characters as
- * they are). */
+ * they are); C1 controls, U+2028/U+2029, format characters (category
+ * Cf: zero-width, bidi controls) and U+FFFE/U+FFFF escaped as \uXXXX,
+ * so that no two names that differ look alike. */
 void gw_diag_quote(struct gw_buf *buf, const char *s, size_t len);
 /* A user string fit for a message, in @arena: 'text' when every character
- * is printable and no quote, else a YAML double-quoted literal. */
+ * is printable and no quote, else a YAML double-quoted literal
+ * (gw_diag_quote: any character it escapes makes it one). */
 const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len);
 
 /* ---- tree.c: the YAML/JSON data tree ----------------------------------- */
