@@ -762,7 +762,8 @@ void gw_sha256(const void *data, size_t len, unsigned char digest[32]);
 /* Appends the stamp of @set (sorted): "SHA256  PATH\n" per file, as
  * sha256sum prints it, paths relative to OUT. */
 void gw_depfile_stamp_text(struct gw_buf *out, const struct gw_fileset *set);
-/* Appends @path escaped for Make as gcc -MD does (blanks, '#', '$');
+/* Appends @path escaped for Make as gcc -MD does (blanks, '#', '$'),
+ * and ':' as "\:" (GNU make's escape; raw, it splits the rule);
  * -1 for a name with a line break, which Make cannot read. */
 int gw_depfile_escape(struct gw_buf *out, const char *path);
 /* Appends the depfile "@target: INPUTS" (each input of @reads once, in
