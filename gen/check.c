@@ -538,13 +538,33 @@ static void check_pdb(struct checker *c, struct gw_arena *arena)
 			unblock_advice(arena, gw, min, least));
 }
 
+/* The Namespace's label @key: spec.namespace.labels' (*@base names it),
+ * else metadata.labels' when gwc writes the Namespace; or NULL. */
+static const struct gw_node *namespace_label(const struct gw_gateway *gw,
+					     const char *key,
+					     const char **base)
+{
+	const struct gw_node *v = gw_map_get(gw->namespace_labels, key);
+
+	*base = "spec.namespace.labels";
+	if (!v && gw->namespace_create) {
+		v = gw_map_get(gw->labels, key);
+		*base = "metadata.labels";
+	}
+	return v;
+}
+
 static void check_injection(struct checker *c, struct gw_arena *arena)
 {
 	const struct gw_gateway *gw = c->gw;
-	const char *key, *value;
+	const char *key, *value, *base;
 	const struct gw_node *ns_label;
 	static const char *const reserved[] = {
 		"istio", "sidecar.istio.io/inject", "istio.io/rev",
+	};
+	static const char *const pss[] = {
+		"pod-security.kubernetes.io/enforce",
+		"pod-security.kubernetes.io/enforce-version",
 	};
 	size_t i;
 
@@ -572,35 +592,182 @@ static void check_injection(struct checker *c, struct gw_arena *arena)
 		      "gwc writes no Namespace (spec.namespace.create: false), "
 		      "so these labels would be dropped; label namespace '%s' "
 		      "where it is created, or let gwc create it", gw->ns);
-	ns_label = gw_map_get(gw->namespace_labels,
-			      "pod-security.kubernetes.io/enforce");
-	if (!ns_label)
-		ns_label = gw_map_get(gw->namespace_labels,
-				"pod-security.kubernetes.io/enforce-version");
-	if (ns_label)
-		error(c, ns_label->mark, "spec.namespace.labels: the Pod "
-		      "Security level is spec.namespace.podSecurity (enforce, "
-		      "version), which gwc checks the injected pod against");
-	ns_label = gw_map_get(gw->namespace_labels, "istio-injection");
+	for (i = 0; i < 2; i++) {
+		ns_label = gw_map_get(gw->namespace_labels, pss[i]);
+		if (ns_label) {
+			error(c, ns_label->mark, "spec.namespace.labels: the "
+			      "Pod Security level is spec.namespace.podSecurity "
+			      "(enforce, version), which gwc checks the "
+			      "injected pod against");
+			break;
+		}
+	}
+	for (i = 0; gw->namespace_create && i < 2; i++) {
+		const struct gw_pair *p = gw_map_pair(gw->labels, pss[i]);
+
+		if (p)
+			error(c, p->key->mark, "%s: metadata.labels go on the "
+			      "Namespace too, and its Pod Security level is "
+			      "spec.namespace.podSecurity (enforce, version), "
+			      "which gwc checks the injected pod against",
+			      key_path(arena, "metadata.labels", pss[i]));
+	}
+	if (gw_map_pair(gw->pod_annotations, "sidecar.istio.io/inject"))
+		error(c, gw_map_pair(gw->pod_annotations,
+				     "sidecar.istio.io/inject")->key->mark,
+		      "%s: gwc sets the injection label, and istiod reads "
+		      "this annotation where the label is absent (with "
+		      "istio.io/rev)", key_path(arena,
+		      "spec.deployment.podAnnotations",
+		      "sidecar.istio.io/inject"));
+
+	/* the Namespace's labels that decide injection: spec.namespace.labels,
+	 * else metadata.labels, which gwc puts on every object it writes */
+	ns_label = namespace_label(gw, "istio-injection", &base);
 	if (ns_label && strcmp(ns_label->u.str.s, "enabled"))
 		error(c, ns_label->mark, "%s: '%s' keeps istiod from injecting "
-		      "the gateway pods", key_path(arena,
-		      "spec.namespace.labels", "istio-injection"),
-		      ns_label->u.str.s);
+		      "the gateway pods", key_path(arena, base,
+		      "istio-injection"), ns_label->u.str.s);
 	else if (ns_label && gw->revision)
 		error(c, ns_label->mark, "%s: 'enabled' makes the default "
 		      "revision inject the gateway pods, not revision '%s'",
-		      key_path(arena, "spec.namespace.labels",
-			       "istio-injection"), gw->revision);
-	ns_label = gw_map_get(gw->namespace_labels, "istio.io/rev");
+		      key_path(arena, base, "istio-injection"), gw->revision);
+	ns_label = namespace_label(gw, "istio.io/rev", &base);
 	if (ns_label && strcmp(ns_label->u.str.s,
 			       gw->revision ? gw->revision : "default"))
 		error(c, ns_label->mark, "%s: revision '%s' would inject the "
-		      "gateway pods, not %s%s%s", key_path(arena,
-		      "spec.namespace.labels", "istio.io/rev"),
-		      ns_label->u.str.s, gw->revision ? "revision '" :
-		      "the default revision", gw->revision ? gw->revision : "",
-		      gw->revision ? "'" : "");
+		      "gateway pods, not %s%s%s", key_path(arena, base,
+		      "istio.io/rev"), ns_label->u.str.s, gw->revision ?
+		      "revision '" : "the default revision", gw->revision ?
+		      gw->revision : "", gw->revision ? "'" : "");
+}
+
+/*
+ * What the API server refuses in the pod spec that the schema cannot say:
+ * an image with white space around it (ValidateContainers, by
+ * strings.TrimSpace: "must not have leading or trailing whitespace"), and
+ * ValidateTolerations' rules that tie one field to another.
+ */
+static void check_pod_fields(struct checker *c)
+{
+	const struct gw_node *image = c->gw->pass[GW_PASS_IMAGE];
+	const struct gw_node *tols = c->gw->pass[GW_PASS_TOLERATIONS];
+	size_t i;
+
+	if (image && image->kind == GW_STR) {
+		const char *s = image->u.str.s;
+
+		if (gw_go_trim_space(&s, image->u.str.len) !=
+		    image->u.str.len)
+			error(c, image->mark, "spec.deployment.image: %s must "
+			      "not have leading or trailing whitespace",
+			      gw_diag_show(c->diag->arena, image->u.str.s,
+					   image->u.str.len));
+	}
+	for (i = 0; tols && tols->kind == GW_SEQ && i < tols->u.seq.n; i++) {
+		const struct gw_node *t = tols->u.seq.items[i];
+		const struct gw_node *key = gw_map_get(t, "key");
+		const struct gw_node *op = gw_map_get(t, "operator");
+		const struct gw_node *value = gw_map_get(t, "value");
+		const struct gw_node *effect = gw_map_get(t, "effect");
+		const struct gw_node *secs = gw_map_get(t, "tolerationSeconds");
+		bool exists = op && op->kind == GW_STR &&
+			!strcmp(op->u.str.s, "Exists");
+
+		if ((!key || (key->kind == GW_STR && !key->u.str.len)) &&
+		    !exists)
+			error(c, op ? op->mark : t->mark, "spec.deployment."
+			      "tolerations[%zu].operator: must be Exists when "
+			      "key is empty (which matches every taint)", i);
+		if (exists && value && value->kind == GW_STR &&
+		    value->u.str.len)
+			error(c, value->mark, "spec.deployment.tolerations[%zu]"
+			      ".value: must be empty when operator is Exists",
+			      i);
+		if (secs && !(effect && effect->kind == GW_STR &&
+			      !strcmp(effect->u.str.s, "NoExecute")))
+			error(c, secs->mark, "spec.deployment.tolerations[%zu]"
+			      ".tolerationSeconds: effect must be NoExecute "
+			      "when tolerationSeconds is set", i);
+	}
+}
+
+/* The bytes of keys and values of @a merged with @b (b's value for a key
+ * in both), as Kubernetes counts an object's annotations. */
+static size_t annotations_size(const struct gw_node *a,
+			       const struct gw_node *b)
+{
+	struct gw_index in_b = { 0 };
+	size_t i, total = 0;
+
+	if (b)
+		gw_index_map(&in_b, b);
+	for (i = 0; a && i < a->u.map.n; i++) {
+		const struct gw_pair *p = &a->u.map.pairs[i];
+
+		if (!gw_index_find(&in_b, p->key, NULL))
+			total += p->key->u.str.len + (p->value->kind == GW_STR ?
+						      p->value->u.str.len : 0);
+	}
+	for (i = 0; b && i < b->u.map.n; i++) {
+		const struct gw_pair *p = &b->u.map.pairs[i];
+
+		total += p->key->u.str.len + (p->value->kind == GW_STR ?
+					      p->value->u.str.len : 0);
+	}
+	gw_index_release(&in_b);
+	return total;
+}
+
+/*
+ * ValidateAnnotationsSize: the annotations of one object total at most
+ * 256 KiB of keys and values.  metadata.annotations go on every object,
+ * merged with the Service's and the ServiceAccount's own; the pod
+ * template has spec.deployment.podAnnotations.
+ */
+#define ANNOTATIONS_MAX 262144
+
+static void check_annotations_size(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	const struct {
+		const char *path, *object;
+		const struct gw_node *own;
+		bool with_metadata;
+	} maps[] = {
+		{ "metadata.annotations", NULL, gw->annotations, false },
+		{ "spec.service.annotations", "the Service's",
+		  gw->service_annotations, true },
+		{ "spec.serviceAccount.annotations", "the ServiceAccount's",
+		  gw->service_account_annotations, true },
+		{ "spec.deployment.podAnnotations", "the pod template's",
+		  gw->pod_annotations, false },
+	};
+	size_t i, own;
+
+	for (i = 0; i < sizeof(maps) / sizeof(*maps); i++) {
+		size_t total;
+
+		if (!maps[i].own || maps[i].own->kind != GW_MAP)
+			continue;
+		own = annotations_size(maps[i].own, NULL);
+		total = maps[i].with_metadata && gw->annotations ?
+			annotations_size(gw->annotations, maps[i].own) : own;
+		/* a merge over the limit only where metadata's alone is not
+		 * (that one is reported at metadata.annotations) */
+		if (own > ANNOTATIONS_MAX)
+			error(c, maps[i].own->mark, "%s: %zu bytes of keys and "
+			      "values, more than the %d Kubernetes allows on "
+			      "an object", maps[i].path, own, ANNOTATIONS_MAX);
+		else if (total > ANNOTATIONS_MAX &&
+			 annotations_size(gw->annotations, NULL) <=
+			 ANNOTATIONS_MAX)
+			error(c, maps[i].own->mark, "%s: with "
+			      "metadata.annotations, %s annotations total %zu "
+			      "bytes of keys and values, more than the %d "
+			      "Kubernetes allows on an object", maps[i].path,
+			      maps[i].object, total, ANNOTATIONS_MAX);
+	}
 }
 
 static void check_kernel(struct checker *c)
@@ -769,6 +936,8 @@ unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
 	check_autoscaling(&c);
 	check_pdb(&c, diag->arena);
 	check_injection(&c, diag->arena);
+	check_pod_fields(&c);
+	check_annotations_size(&c);
 	check_kernel(&c);
 	check_privileged_ports(&c, diag->arena);
 	check_template_choice(&c);

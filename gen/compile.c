@@ -377,10 +377,9 @@ static struct gw_preview_template preview_template(struct compilation *c,
  * replaces the template, or asks for a preview, waits for the injection
  * stage, after the control planes are planned.
  */
-static void admit_early(struct compilation *c, struct gw_arena *arena,
-			struct gw_diag *diag, struct source *src,
-			struct gw_gateway *const *gws, size_t n,
-			struct gw_preview_cache *cache)
+static void admit_early(struct compilation *c, struct gw_diag *diag,
+			struct source *src, struct gw_gateway *const *gws,
+			size_t n, struct gw_preview_cache *cache)
 {
 	struct gw_fileset set = { 0 };
 	size_t i;
@@ -391,16 +390,21 @@ static void admit_early(struct compilation *c, struct gw_arena *arena,
 			return;
 	for (i = 0; i < n; i++) {
 		struct gw_preview_template t = preview_template(c, gws[i]);
+		/* the objects' trees and the injected pod are bytes in @set
+		 * once done: a file of many specs keeps none of them */
+		struct gw_arena *scratch = gw_arena_new();
 
-		if (gw_render_gateway(arena, gws[i], template_digest(arena,
+		if (gw_render_gateway(scratch, gws[i], template_digest(scratch,
 				      NULL, gws[i]), &set)) {
 			gw_diag_add(diag, GW_SEV_INTERNAL, gws[i]->mark,
 				    "cannot emit the objects of this gateway");
+			gw_arena_free(scratch);
 			err = -1;
 			break;
 		}
-		if (gw_preview_render(arena, diag, gws[i], &t, cache, &set))
+		if (gw_preview_render(scratch, diag, gws[i], &t, cache, &set))
 			err = -1;
+		gw_arena_free(scratch);
 	}
 	src->admitted = true;
 	if (!err && c->render)
@@ -447,7 +451,7 @@ static void check_source(struct compilation *c, struct source *src,
 		gws[n++] = gw;
 	}
 	if (!diag.errors && n)
-		admit_early(c, arena, &diag, src, gws, n, cache);
+		admit_early(c, &diag, src, gws, n, cache);
 	pthread_mutex_lock(&c->lock);
 	keep_outcome(c, src, &diag, gws, n);
 	pthread_mutex_unlock(&c->lock);
@@ -851,20 +855,25 @@ static void inject_source(struct compilation *c, struct source *src,
 	for (i = 0; !err && i < ndocs; i++) {
 		const struct gw_gateway *gw;
 		struct gw_preview_template t;
+		struct gw_arena *scratch;	/* as in admit_early() */
 
 		if (docs[i]->kind == GW_NULL)
 			continue;
 		gw = build_again(c, arena, src->name, docs[i]);
-		if (!gw || gw_render_gateway(arena, gw, template_digest(arena,
-				      find_cp(c, gw->istio), gw), &set)) {
+		scratch = gw_arena_new();
+		if (!gw || gw_render_gateway(scratch, gw, template_digest(
+				      scratch, find_cp(c, gw->istio), gw),
+				      &set)) {
 			gw_diag_add(&diag, GW_SEV_INTERNAL, docs[i]->mark,
 				    "cannot emit the objects of this gateway");
+			gw_arena_free(scratch);
 			err = -1;
 			continue;
 		}
 		t = preview_template(c, gw);
-		if (gw_preview_render(arena, &diag, gw, &t, cache, &set))
+		if (gw_preview_render(scratch, &diag, gw, &t, cache, &set))
 			err = -1;
+		gw_arena_free(scratch);
 	}
 	if (!err && c->render)
 		keep_rendered(c, src, &set);
@@ -968,15 +977,18 @@ static int render_input(struct sink *k, struct source *src)
 		err = -1;
 	for (i = 0; !err && i < ndocs; i++) {
 		const struct gw_gateway *gw;
+		struct gw_arena *scratch;	/* as in admit_early() */
 
 		if (docs[i]->kind == GW_NULL)
 			continue;
 		gw = build_again(k->c, arena, src->name, docs[i]);
+		scratch = gw_arena_new();
 		/* a preview's source was kept by inject_all() */
 		if (!gw || gw->inject_preview ||
-		    gw_render_gateway(arena, gw, template_digest(arena,
+		    gw_render_gateway(scratch, gw, template_digest(scratch,
 				      find_cp(k->c, gw->istio), gw), &set))
 			err = -1;
+		gw_arena_free(scratch);
 	}
 	gw_diag_release(&quiet);
 	if (err) {

@@ -59,8 +59,12 @@ int gw_depfile_escape(struct gw_buf *out, const char *path)
 		case '\r':
 			return -1;
 		case ' ':
-		case '\t': {
-			/* as gcc: the backslashes before a blank are doubled */
+		case '\t':
+		case ':': {
+			/* as gcc: the backslashes before a blank are doubled;
+			 * a colon too (GNU make reads "a\:b.yaml" as a name
+			 * in a prerequisite list and as the target of the
+			 * empty rule; raw, "a:b.yaml" made a rule of it) */
 			const char *q = p;
 
 			while (q > path && q[-1] == '\\') {

@@ -118,10 +118,55 @@ void gw_diag_merge(struct gw_diag *into, const struct gw_diag *from)
 	into->phase = base + from->phase;
 }
 
+/*
+ * Unicode's format characters (category Cf, Unicode 15): invisible, some
+ * reorder the text around them (bidi controls), so a name holding one
+ * looks like another name.  Messages show them escaped.
+ */
+static bool is_format(uint32_t cp)
+{
+	static const uint32_t ranges[][2] = {
+		{ 0x00AD, 0x00AD }, { 0x0600, 0x0605 }, { 0x061C, 0x061C },
+		{ 0x06DD, 0x06DD }, { 0x070F, 0x070F }, { 0x0890, 0x0891 },
+		{ 0x08E2, 0x08E2 }, { 0x180E, 0x180E }, { 0x200B, 0x200F },
+		{ 0x202A, 0x202E }, { 0x2060, 0x2064 }, { 0x2066, 0x206F },
+		{ 0xFEFF, 0xFEFF }, { 0xFFF9, 0xFFFB }, { 0x110BD, 0x110BD },
+		{ 0x110CD, 0x110CD }, { 0x13430, 0x1343F },
+		{ 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A },
+		{ 0xE0001, 0xE0001 }, { 0xE0020, 0xE007F },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ranges) / sizeof(*ranges); i++)
+		if (cp >= ranges[i][0] && cp <= ranges[i][1])
+			return true;
+	return false;
+}
+
+/* The length of the character at @p (@left bytes) when a message must
+ * show it escaped as \uXXXX (its code point in *@cp), else 0: C1
+ * controls, the line and paragraph separators, format characters and
+ * the noncharacters U+FFFE and U+FFFF (readers refuse them raw). */
+static size_t escaped_char(const unsigned char *p, size_t left, uint32_t *cp)
+{
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 0;
+	n = gw_utf8_decode(p, left, cp);
+	if (!n)
+		return 0;
+	if ((*cp >= 0x80 && *cp <= 0x9f) || *cp == 0x2028 || *cp == 0x2029 ||
+	    *cp == 0xfffe || *cp == 0xffff || is_format(*cp))
+		return n;
+	return 0;
+}
+
 void gw_diag_quote(struct gw_buf *buf, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
+	size_t i, n;
+	uint32_t cp;
 
 	gw_buf_add(buf, "\"", 1);
 	for (i = 0; i < len; i++) {
@@ -139,21 +184,12 @@ void gw_diag_quote(struct gw_buf *buf, const char *s, size_t len)
 			gw_buf_add(buf, "\\r", 2);
 		} else if (c < 0x20 || c == 0x7f) {
 			gw_buf_printf(buf, "\\x%02X", c);
-		} else if (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
-			   p[i + 1] <= 0x9f) {
-			gw_buf_printf(buf, "\\u%04X", p[++i]);	/* C1 */
-		} else if (c == 0xe2 && i + 2 < len && p[i + 1] == 0x80 &&
-			   (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
-			gw_buf_printf(buf, "\\u%04X", 0x2000 | (p[i + 2] - 0x80));
-			i += 2;
-		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbb &&
-			   p[i + 2] == 0xbf) {
-			gw_buf_add(buf, "\\uFEFF", 6);
-			i += 2;
-		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbf &&
-			   (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
-			gw_buf_printf(buf, "\\uFFF%c", p[i + 2] == 0xbe ? 'E' : 'F');
-			i += 2;	/* noncharacters: readers refuse them raw */
+		} else if ((n = escaped_char(p + i, len - i, &cp))) {
+			if (cp > 0xffff)
+				gw_buf_printf(buf, "\\U%08X", (unsigned)cp);
+			else
+				gw_buf_printf(buf, "\\u%04X", (unsigned)cp);
+			i += n - 1;
 		} else {
 			gw_buf_add(buf, p + i, 1);
 		}
@@ -163,14 +199,17 @@ void gw_diag_quote(struct gw_buf *buf, const char *s, size_t len)
 
 const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	struct gw_buf buf = { 0 };
 	const char *shown;
+	uint32_t cp;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = p[i];
 
-		if (c < 0x20 || c == 0x7f || c == '\'' || c == '"' || c == '\\')
+		if (c < 0x20 || c == 0x7f || c == '\'' || c == '"' ||
+		    c == '\\' || escaped_char(p + i, len - i, &cp))
 			break;
 	}
 	if (i == len && len) {

@@ -150,10 +150,13 @@ void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 int gw_diag_print(struct gw_diag *diag, void *fp);
 /* Appends @s to @buf as a YAML double-quoted literal, for messages
  * (\x00 rather than \0, \u0085 rather than \N, astral characters as
- * they are). */
+ * they are); C1 controls, U+2028/U+2029, format characters (category
+ * Cf: zero-width, bidi controls) and U+FFFE/U+FFFF escaped as \uXXXX,
+ * so that no two names that differ look alike. */
 void gw_diag_quote(struct gw_buf *buf, const char *s, size_t len);
 /* A user string fit for a message, in @arena: 'text' when every character
- * is printable and no quote, else a YAML double-quoted literal. */
+ * is printable and no quote, else a YAML double-quoted literal
+ * (gw_diag_quote: any character it escapes makes it one). */
 const char *gw_diag_show(struct gw_arena *arena, const char *s, size_t len);
 
 /* ---- tree.c: the YAML/JSON data tree ----------------------------------- */
@@ -197,6 +200,37 @@ struct gw_node *gw_map_put(struct gw_arena *arena, struct gw_node *map,
 			   const char *key, struct gw_node *value);
 struct gw_pair *gw_map_pair(const struct gw_node *map, const char *key);
 struct gw_node *gw_map_get(const struct gw_node *map, const char *key);
+/*
+ * An index of nodes (a mapping's keys, a list's merge keys) by value, so
+ * that a lookup takes the same time however many there are: a hash table,
+ * its slots malloc'ed, the nodes borrowed (they must outlive it).  Equal
+ * is gw_node_equal().  Zero-initialised, it is empty.
+ */
+struct gw_index {
+	struct gw_index_slot {
+		const struct gw_node *key;	/* NULL: empty */
+		size_t value;
+		uint64_t hash;
+	} *slots;
+	size_t n, cap;
+};
+
+/* Finds @key: true and *@value (if not NULL) when it is there. */
+bool gw_index_find(const struct gw_index *ix, const struct gw_node *key,
+		   size_t *value);
+/* Adds @key with @value unless an equal key is there (that one is kept);
+ * returns false when it was there. */
+bool gw_index_add(struct gw_index *ix, const struct gw_node *key,
+		  size_t value);
+void gw_index_release(struct gw_index *ix);
+/* Indexes the keys of @map (a mapping) by their pair's position, the
+ * first of equal keys. */
+void gw_index_map(struct gw_index *ix, const struct gw_node *map);
+/* Sets @key to @value in @map, which @ix indexes (gw_index_map): replaces
+ * the value of an equal key, or appends the pair and indexes it. */
+void gw_index_put(struct gw_arena *arena, struct gw_index *ix,
+		  struct gw_node *map, struct gw_node *key,
+		  struct gw_node *value);
 /* Sorts a mapping's pairs by key, bytewise. */
 void gw_map_sort(struct gw_node *map);
 bool gw_node_equal(const struct gw_node *a, const struct gw_node *b);
@@ -219,6 +253,8 @@ void gw_path_key(struct gw_buf *path, const char *key, size_t len);
  * and duplicate keys, reporting each at its line:col.  Plain scalars are
  * typed by the JSON rules: true/false, null/~/empty, canonical integers and
  * JSON numbers; everything else, and every quoted scalar, is a string.
+ * An integer beyond 64 bits, or a number a 64-bit float cannot hold (it
+ * would read as infinity, or, not being zero, as 0), is an error.
  */
 int gw_load_file(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, struct gw_node ***docs, size_t *ndocs);
@@ -758,7 +794,8 @@ void gw_sha256(const void *data, size_t len, unsigned char digest[32]);
 /* Appends the stamp of @set (sorted): "SHA256  PATH\n" per file, as
  * sha256sum prints it, paths relative to OUT. */
 void gw_depfile_stamp_text(struct gw_buf *out, const struct gw_fileset *set);
-/* Appends @path escaped for Make as gcc -MD does (blanks, '#', '$');
+/* Appends @path escaped for Make as gcc -MD does (blanks, '#', '$'),
+ * and ':' as "\:" (GNU make's escape; raw, it splits the rule);
  * -1 for a name with a line break, which Make cannot read. */
 int gw_depfile_escape(struct gw_buf *out, const char *path);
 /* Appends the depfile "@target: INPUTS" (each input of @reads once, in
@@ -842,7 +879,8 @@ int gw_preview_check(struct gw_arena *arena, struct gw_diag *diag,
 		     const struct gw_gateway *gw, bool no_file_reads,
 		     bool *io_error);
 /*
- * Injects the Deployment of @gw in @set as istiod will, with template @t
+ * Injects the Deployment of @gw in @set (the last one of that path: the
+ * gateway rendered last) as istiod will, with template @t
  * and the spec's (or the built-in, or its Istio resource's) values and
  * mesh config, and holds the pod against the Pod Security level its
  * namespace enforces (spec.namespace.podSecurity): an error for each field

@@ -249,10 +249,25 @@ static void type_plain(struct gw_node *n, const char *s, size_t len)
 		errno = 0;
 		n->u.i = strtoll(s, NULL, 10);
 		n->kind = errno == ERANGE ? GW_NUM : GW_INT;	/* reported */
-	} else if (is_json_number(s) && isfinite(strtod(s, NULL))) {
-		n->kind = GW_NUM;
+	} else if (is_json_number(s)) {
+		n->kind = GW_NUM;	/* out of range: reported */
 		n->u.num = strtod(s, NULL);
 	}
+}
+
+/* True when the number @s, a JSON number, reads as 0 or infinity though
+ * it is neither: 1e400, 1e-400 (JSON and YAML readers disagree on them,
+ * and Go's reads the first as an error). */
+static bool out_of_range(const char *s, double num)
+{
+	if (!isfinite(num))
+		return true;
+	if (num != 0)
+		return false;
+	for (; *s && *s != 'e' && *s != 'E'; s++)
+		if (*s >= '1' && *s <= '9')
+			return true;
+	return false;
 }
 
 static int reject_properties(struct loader *ld, const yaml_char_t *anchor,
@@ -374,6 +389,12 @@ static struct gw_node *parse_scalar(struct loader *ld)
 		if (n->kind == GW_NUM && is_canonical_int(s)) {
 			error_at(ld, n->mark, "integer %s is out of range "
 				 "(64 bits)", s);
+			return NULL;
+		}
+		if (n->kind == GW_NUM && out_of_range(s, n->u.num)) {
+			error_at(ld, n->mark, "number %s is out of range (a "
+				 "64-bit float %s)", s, isfinite(n->u.num) ?
+				 "reads it as 0" : "overflows");
 			return NULL;
 		}
 	}

@@ -454,9 +454,12 @@ int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 	int err = -1, minor;
 
 	gw_diag_init(&local, arena);
-	for (i = 0; i < set->n; i++)
-		if (!strcmp(set->files[i].path, want))
+	/* from the end: the gateway was rendered last, and a set of many
+	 * gateways must not make this a search through all of them */
+	for (i = set->n; i > 0; i--)
+		if (!strcmp(set->files[i - 1].path, want))
 			break;
+	i = i ? i - 1 : set->n;
 	if (gw_pss_level_parse(gw->pss_enforce, &enforce) ||
 	    gw_pss_version(gw->pss_version, &minor)) {
 		gw_diag_add(&local, GW_SEV_INTERNAL, gw->pss_mark, "the model's "

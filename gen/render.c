@@ -70,24 +70,16 @@ static void push_str(struct renderer *r, struct gw_node *seq, const char *s)
 	gw_seq_push(r->arena, seq, str(r, s));
 }
 
-/* Copies every pair of @from into @into, replacing equal keys. */
-static void merge_into(struct renderer *r, struct gw_node *into,
-		       const struct gw_node *from)
+/* Copies every pair of @from into @into, replacing equal keys: @ix
+ * indexes @into, so a merge takes time linear in the pairs. */
+static void merge_into(struct renderer *r, struct gw_index *ix,
+		       struct gw_node *into, const struct gw_node *from)
 {
 	size_t i;
 
-	if (!from)
-		return;
-	for (i = 0; i < from->u.map.n; i++) {
-		const struct gw_pair *p = &from->u.map.pairs[i];
-		struct gw_pair *old = gw_map_pair(into, p->key->u.str.s);
-
-		if (old)
-			old->value = gw_node_copy(r->arena, p->value);
-		else
-			put(r, into, p->key->u.str.s,
-			    gw_node_copy(r->arena, p->value));
-	}
+	for (i = 0; from && i < from->u.map.n; i++)
+		gw_index_put(r->arena, ix, into, from->u.map.pairs[i].key,
+			     gw_node_copy(r->arena, from->u.map.pairs[i].value));
 }
 
 /* A sorted map of @a merged with @b; NULL when both are empty. */
@@ -95,9 +87,11 @@ static struct gw_node *merged(struct renderer *r, const struct gw_node *a,
 			      const struct gw_node *b)
 {
 	struct gw_node *m = gw_node_map(r->arena);
+	struct gw_index ix = { 0 };
 
-	merge_into(r, m, a);
-	merge_into(r, m, b);
+	merge_into(r, &ix, m, a);
+	merge_into(r, &ix, m, b);
+	gw_index_release(&ix);
 	if (!m->u.map.n)
 		return NULL;
 	gw_map_sort(m);
@@ -172,8 +166,10 @@ static struct gw_node *render_namespace(struct renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *labels = gw_node_map(r->arena);
+	struct gw_index ix = { 0 };
 
-	merge_into(r, labels, gw->namespace_labels);
+	merge_into(r, &ix, labels, gw->namespace_labels);
+	gw_index_release(&ix);
 	put_str(r, labels, "pod-security.kubernetes.io/enforce",
 		gw->pss_enforce);
 	if (gw->pss_version_given)

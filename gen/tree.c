@@ -136,6 +136,137 @@ void gw_map_sort(struct gw_node *map)
 		      sizeof(*map->u.map.pairs), compare_pairs);
 }
 
+/* ---- the index ---------------------------------------------------------- */
+
+static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *s = data;
+
+	while (len--)
+		h = (h ^ *s++) * 1099511628211u;	/* FNV-1a */
+	return h;
+}
+
+/* A hash that equal nodes (gw_node_equal) share: numbers by their value
+ * as a double (1 and 1.0 are equal), a mapping whatever its order. */
+static uint64_t hash_node(const struct gw_node *n)
+{
+	uint64_t h = 1469598103934665603u + n->kind, sum = 0;
+	double num;
+	size_t i;
+
+	switch (n->kind) {
+	case GW_NULL:
+		return 1;
+	case GW_BOOL:
+		return n->u.b ? 2 : 3;
+	case GW_INT:
+	case GW_NUM:
+		num = n->kind == GW_INT ? (double)n->u.i : n->u.num;
+		if (num == 0)
+			num = 0;	/* -0 and 0 are equal */
+		return hash_bytes(4, &num, sizeof(num));
+	case GW_STR:
+		return hash_bytes(h, n->u.str.s, n->u.str.len);
+	case GW_SEQ:
+		for (i = 0; i < n->u.seq.n; i++) {
+			uint64_t item = hash_node(n->u.seq.items[i]);
+
+			h = hash_bytes(h, &item, sizeof(item));
+		}
+		return h;
+	case GW_MAP:
+		for (i = 0; i < n->u.map.n; i++)
+			sum += hash_node(n->u.map.pairs[i].key) * 31 +
+			       hash_node(n->u.map.pairs[i].value);
+		return hash_bytes(h, &sum, sizeof(sum));
+	}
+	return h;
+}
+
+static struct gw_index_slot *find_slot(const struct gw_index *ix,
+				       const struct gw_node *key, uint64_t h)
+{
+	size_t i = h & (ix->cap - 1);
+
+	while (ix->slots[i].key && (ix->slots[i].hash != h ||
+				    !gw_node_equal(ix->slots[i].key, key)))
+		i = (i + 1) & (ix->cap - 1);
+	return &ix->slots[i];
+}
+
+bool gw_index_find(const struct gw_index *ix, const struct gw_node *key,
+		   size_t *value)
+{
+	struct gw_index_slot *slot;
+
+	if (!ix->cap)
+		return false;
+	slot = find_slot(ix, key, hash_node(key));
+	if (slot->key && value)
+		*value = slot->value;
+	return slot->key != NULL;
+}
+
+bool gw_index_add(struct gw_index *ix, const struct gw_node *key,
+		  size_t value)
+{
+	uint64_t h = hash_node(key);
+	struct gw_index_slot *slot;
+	size_t i;
+
+	if ((ix->n + 1) * 2 > ix->cap) {	/* at most half full */
+		struct gw_index bigger = { NULL, 0, ix->cap ? ix->cap * 2 : 16 };
+
+		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+		if (!bigger.slots)
+			gw_oom();
+		for (i = 0; i < ix->cap; i++)
+			if (ix->slots[i].key)
+				*find_slot(&bigger, ix->slots[i].key,
+					   ix->slots[i].hash) = ix->slots[i];
+		bigger.n = ix->n;
+		free(ix->slots);
+		*ix = bigger;
+	}
+	slot = find_slot(ix, key, h);
+	if (slot->key)
+		return false;
+	*slot = (struct gw_index_slot){ key, value, h };
+	ix->n++;
+	return true;
+}
+
+void gw_index_release(struct gw_index *ix)
+{
+	free(ix->slots);
+	*ix = (struct gw_index){ NULL, 0, 0 };
+}
+
+void gw_index_map(struct gw_index *ix, const struct gw_node *map)
+{
+	size_t i;
+
+	for (i = 0; i < map->u.map.n; i++)
+		gw_index_add(ix, map->u.map.pairs[i].key, i);
+}
+
+void gw_index_put(struct gw_arena *arena, struct gw_index *ix,
+		  struct gw_node *map, struct gw_node *key,
+		  struct gw_node *value)
+{
+	size_t at;
+
+	if (gw_index_find(ix, key, &at)) {
+		map->u.map.pairs[at].value = value;
+		return;
+	}
+	map->u.map.pairs = gw_arena_grow(arena, map->u.map.pairs, map->u.map.n,
+				&map->u.map.cap, sizeof(*map->u.map.pairs));
+	map->u.map.pairs[map->u.map.n] = (struct gw_pair){ key, value };
+	gw_index_add(ix, key, map->u.map.n++);
+}
+
 bool gw_node_equal(const struct gw_node *a, const struct gw_node *b)
 {
 	size_t i;

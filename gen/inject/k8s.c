@@ -514,20 +514,6 @@ struct gw_node *gw_k8s_go_view(struct gw_arena *arena,
 
 /* ---- strategic merge patch -------------------------------------------- */
 
-static void map_delete(struct gw_node *map, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < map->u.map.n; i++)
-		if (!strcmp(map->u.map.pairs[i].key->u.str.s, key)) {
-			memmove(&map->u.map.pairs[i], &map->u.map.pairs[i + 1],
-				(map->u.map.n - i - 1) *
-				sizeof(*map->u.map.pairs));
-			map->u.map.n--;
-			return;
-		}
-}
-
 /* A patch value that is new to the original, its nulls dropped
  * (IgnoreUnmatchedNulls). */
 static struct gw_node *drop_nulls(struct gw_arena *arena,
@@ -565,28 +551,43 @@ static struct gw_node *shallow_map(struct gw_arena *arena,
 	return out;
 }
 
-static long index_by_key(const struct gw_node *list, const char *key,
-			 const struct gw_node *item)
+/* The merge key's value in @item, or NULL (not a map, or without it). */
+static const struct gw_node *key_of(const struct gw_node *item,
+				    const char *key)
 {
-	const struct gw_node *want = item->kind == GW_MAP ?
-		gw_map_get(item, key) : NULL;
+	return item->kind == GW_MAP ? gw_map_get(item, key) : NULL;
+}
+
+/* Indexes the items of @list by their merge key's value (the first item
+ * of each value), so that each lookup takes constant time. */
+static void index_list(struct gw_index *ix, const struct gw_node *list,
+		       const char *key)
+{
 	size_t i;
 
-	if (!want)
-		return -1;
 	for (i = 0; i < list->u.seq.n; i++) {
-		const struct gw_node *v = list->u.seq.items[i]->kind == GW_MAP ?
-			gw_map_get(list->u.seq.items[i], key) : NULL;
+		const struct gw_node *v = key_of(list->u.seq.items[i], key);
 
-		if (v && gw_node_equal(v, want))
-			return (long)i;
+		if (v)
+			gw_index_add(ix, v, i);
 	}
-	return -1;
+}
+
+/* The position in the list @ix indexes of the first item whose merge key
+ * equals @item's, or -1. */
+static long index_by_key(const struct gw_index *ix, const char *key,
+			 const struct gw_node *item)
+{
+	const struct gw_node *want = key_of(item, key);
+	size_t at;
+
+	return want && gw_index_find(ix, want, &at) ? (long)at : -1;
 }
 
 /* mergeSlice of strategicpatch for a list of maps with a merge key, with
  * its element order: patch items in patch order, server-only items
- * interleaved where the original order places them. */
+ * interleaved where the original order places them.  Each list is
+ * indexed by merge key once: linear time, however long the lists. */
 static struct gw_node *merge_list(struct gw_arena *arena,
 				  const struct gw_node *orig,
 				  const struct gw_node *patch, const char *key,
@@ -594,37 +595,47 @@ static struct gw_node *merge_list(struct gw_arena *arena,
 {
 	struct gw_node *merged = gw_node_seq(arena), *out;
 	struct gw_node **left, **right;
+	struct gw_index in_orig = { 0 }, in_merged = { 0 }, in_patch = { 0 };
 	size_t i, nl = 0, nr = 0, a = 0, b = 0;
 
 	for (i = 0; i < orig->u.seq.n; i++)
 		gw_seq_push(arena, merged, orig->u.seq.items[i]);
+	index_list(&in_orig, orig, key);
+	index_list(&in_merged, merged, key);
+	index_list(&in_patch, patch, key);
 	for (i = 0; i < patch->u.seq.n; i++) {
 		const struct gw_node *p = patch->u.seq.items[i];
-		long at = index_by_key(merged, key, p);
+		long at = index_by_key(&in_merged, key, p);
 
-		if (at >= 0)
+		if (at >= 0) {
 			merged->u.seq.items[at] = merge_map(arena,
 				merged->u.seq.items[at], p, elem);
-		else
-			gw_seq_push(arena, merged, drop_nulls(arena, p));
+		} else {
+			struct gw_node *item = drop_nulls(arena, p);
+			const struct gw_node *v = key_of(item, key);
+
+			if (v)
+				gw_index_add(&in_merged, v, merged->u.seq.n);
+			gw_seq_push(arena, merged, item);
+		}
 	}
 	left = gw_arena_alloc(arena, (merged->u.seq.n + 1) * sizeof(*left));
 	right = gw_arena_alloc(arena, (patch->u.seq.n + 1) * sizeof(*right));
 	for (i = 0; i < merged->u.seq.n; i++)
-		if (index_by_key(patch, key, merged->u.seq.items[i]) < 0)
+		if (index_by_key(&in_patch, key, merged->u.seq.items[i]) < 0)
 			left[nl++] = merged->u.seq.items[i];
 	for (i = 0; i < patch->u.seq.n; i++) {
-		long at = index_by_key(merged, key, patch->u.seq.items[i]);
+		long at = index_by_key(&in_merged, key, patch->u.seq.items[i]);
 
-		if (at >= 0 && index_by_key(patch, key,
+		if (at >= 0 && index_by_key(&in_patch, key,
 					    merged->u.seq.items[at]) == (long)i)
 			right[nr++] = merged->u.seq.items[at];
 	}
 	out = gw_node_seq(arena);
 	while (a < nl || b < nr) {
 		if (a < nl && b < nr) {
-			long li = index_by_key(orig, key, left[a]);
-			long ri = index_by_key(orig, key, right[b]);
+			long li = index_by_key(&in_orig, key, left[a]);
+			long ri = index_by_key(&in_orig, key, right[b]);
 
 			if (li >= 0 && ri >= 0 && li < ri)
 				gw_seq_push(arena, out, left[a++]);
@@ -636,36 +647,45 @@ static struct gw_node *merge_list(struct gw_arena *arena,
 			gw_seq_push(arena, out, right[b++]);
 		}
 	}
+	gw_index_release(&in_orig);
+	gw_index_release(&in_merged);
+	gw_index_release(&in_patch);
 	return out;
 }
 
+/* Deleted pairs (a null in the patch) are marked with a NULL value and
+ * squeezed out at the end: one pass, not one per deletion. */
 static struct gw_node *merge_map(struct gw_arena *arena, struct gw_node *orig,
 				 const struct gw_node *patch,
 				 const struct gw_k8s_type *t)
 {
-	size_t i;
+	struct gw_index ix = { 0 };
+	size_t i, kept;
 
 	if (!orig || orig->kind != GW_MAP || patch->kind != GW_MAP)
 		return drop_nulls(arena, patch);
 	orig = shallow_map(arena, orig);
+	gw_index_map(&ix, orig);
 	for (i = 0; i < patch->u.map.n; i++) {
-		const char *k = patch->u.map.pairs[i].key->u.str.s;
+		struct gw_node *k = patch->u.map.pairs[i].key;
 		const struct gw_node *pv = patch->u.map.pairs[i].value;
-		const struct kt_field *f = field_of(t, k);
+		const struct kt_field *f = field_of(t, k->u.str.s);
 		const struct gw_k8s_type *ft = f ? f->type :
 			t && t->kind == KT_MAP ? t->elem : &T_ANY;
 		struct gw_pair *op;
+		size_t at;
 
-		if (pv->kind == GW_NULL) {
-			map_delete(orig, k);
+		if (!gw_index_find(&ix, k, &at) ||
+		    !orig->u.map.pairs[at].value) {
+			if (pv->kind != GW_NULL)
+				gw_index_put(arena, &ix, orig, k,
+					     drop_nulls(arena, pv));
 			continue;
 		}
-		op = gw_map_pair(orig, k);
-		if (!op) {
-			gw_map_put(arena, orig, k, drop_nulls(arena, pv));
-			continue;
-		}
-		if (op->value->kind == GW_MAP && pv->kind == GW_MAP)
+		op = &orig->u.map.pairs[at];
+		if (pv->kind == GW_NULL)
+			op->value = NULL;
+		else if (op->value->kind == GW_MAP && pv->kind == GW_MAP)
 			op->value = merge_map(arena, op->value, pv, ft);
 		else if (op->value->kind == GW_SEQ && pv->kind == GW_SEQ &&
 			 f && f->merge_key)
@@ -674,6 +694,11 @@ static struct gw_node *merge_map(struct gw_arena *arena, struct gw_node *orig,
 		else
 			op->value = drop_nulls(arena, pv);
 	}
+	gw_index_release(&ix);
+	for (i = kept = 0; i < orig->u.map.n; i++)
+		if (orig->u.map.pairs[i].value)
+			orig->u.map.pairs[kept++] = orig->u.map.pairs[i];
+	orig->u.map.n = kept;
 	return orig;
 }
 

@@ -79,7 +79,9 @@ static void test_escape_as_gcc(void **state)
 	expect_escape("a\\ b", "a\\\\\\ b");	/* gcc: a\\\ b */
 	expect_escape("cost$1.yaml", "cost$$1.yaml");
 	expect_escape("#1.yaml", "\\#1.yaml");
-	expect_escape("c:\\dir\\x", "c:\\dir\\x");
+	expect_escape("a:b.yaml", "a\\:b.yaml");
+	expect_escape("c:\\dir\\x", "c\\:\\dir\\x");
+	expect_escape("a\\:b", "a\\\\\\:b");	/* a\\\:b */
 	got = escaped("two\nlines", &ret);
 	assert_int_equal(ret, -1);
 	free(got);

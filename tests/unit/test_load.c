@@ -139,10 +139,9 @@ static void test_plain_scalars_typed_by_json_rules(void **state)
 		{ "1e", "str \"1e\"" },
 		{ "01.5", "str \"01.5\"" },
 		{ ".inf", "str \".inf\"" },
-		/* a JSON number beyond a double stays a string */
-		{ "1e999", "str \"1e999\"" },
-		{ "-1e999", "str \"-1e999\"" },
-		{ "1e-999", "num 0" },
+		/* (a JSON number beyond a double is refused, below) */
+		{ "0e-999", "num 0" },
+		{ "1e-320", "num 9.9998886718268301e-321" },
 		{ ".nan", "str \".nan\"" },
 		/* YAML 1.1 booleans and other spellings of null: strings */
 		{ "yes", "str \"yes\"" },
@@ -166,6 +165,25 @@ static void test_plain_scalars_typed_by_json_rules(void **state)
 		snprintf(want, sizeof(want), "{str \"v\": %s}", cases[i].want);
 		assert_tree(yaml, want);
 	}
+}
+
+/* A number a double cannot hold would be read as infinity (Go refuses
+ * it) or, not being zero, as 0: refused where it is. */
+static void test_number_beyond_a_double_refused(void **state)
+{
+	(void)state;
+	ASSERT_ERROR("v: 1e999\n",
+		     "spec.yaml:1:4: error: number 1e999 is out of range (a "
+		     "64-bit float overflows)\n");
+	ASSERT_ERROR("v: [-1e999]\n",
+		     "spec.yaml:1:5: error: number -1e999 is out of range (a "
+		     "64-bit float overflows)\n");
+	ASSERT_ERROR("v: 1e-999\n",
+		     "spec.yaml:1:4: error: number 1e-999 is out of range (a "
+		     "64-bit float reads it as 0)\n");
+	ASSERT_ERROR("v: -0.0001e-999\n",
+		     "spec.yaml:1:4: error: number -0.0001e-999 is out of "
+		     "range (a 64-bit float reads it as 0)\n");
 }
 
 static void test_integer_beyond_64_bits_refused(void **state)
@@ -913,6 +931,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_scalars_typed_by_json_rules),
+		cmocka_unit_test(test_number_beyond_a_double_refused),
 		cmocka_unit_test(test_integer_beyond_64_bits_refused),
 		cmocka_unit_test(test_quoted_and_block_scalars_are_strings),
 		cmocka_unit_test(test_keys_quoted_or_plain_are_strings),
