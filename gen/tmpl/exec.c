@@ -62,6 +62,8 @@ struct exec_state {
 	int eval_depth;
 	unsigned long long work;	/* steps spent: GW_TMPL_WORK_MAX */
 	unsigned long long made;	/* bytes of values: GW_TMPL_VALUE_MAX */
+	struct gw_node **append_items;	/* tmpl_last_append() */
+	size_t append_n;
 	struct walk walk;
 	enum control control;
 	struct gw_buf *out;
@@ -297,6 +299,19 @@ int tmpl_spend(struct exec_state *s, size_t work, size_t made,
 		return -1;
 	}
 	return 0;
+}
+
+struct gw_node **tmpl_last_append(struct exec_state *s, size_t *n)
+{
+	*n = s->append_n;
+	return s->append_items;
+}
+
+void tmpl_set_last_append(struct exec_state *s, struct gw_node **items,
+			  size_t n)
+{
+	s->append_items = items;
+	s->append_n = n;
 }
 
 int tmpl_check_len(size_t len, const char **err)

@@ -1792,7 +1792,8 @@ static int fn_list(struct exec_state *s, struct val *a, size_t n,
 static int fn_append(struct exec_state *s, struct val *a, size_t n,
 		     struct val *out, const char **err)
 {
-	struct gw_node *seq;
+	struct gw_node *seq, **last;
+	size_t len, last_n;
 
 	(void)n;
 	if (is_nil(&a[0])) {
@@ -1808,13 +1809,30 @@ static int fn_append(struct exec_state *s, struct val *a, size_t n,
 		*err = tmpl_errorf(s, "Cannot push on type %s", kind);
 		return -1;
 	}
-	/* a new list each time: appending in a range is quadratic */
-	if (made(s, (a[0].u.n ? a[0].u.n->u.seq.n : 0) + 1, err) < 0)
-		return -1;
-	seq = gw_node_seq(A);
-	for (size_t i = 0; a[0].u.n && i < a[0].u.n->u.seq.n; i++)
-		gw_seq_push(A, seq, a[0].u.n->u.seq.items[i]);
-	gw_seq_push(A, seq, tmpl_val_node(A, &a[1]));
+	/* sprig copies the list (Go's collector frees the old ones); gwc's
+	 * arena would keep every copy, so the latest list is extended in
+	 * its spare room instead: the same values, in linear time */
+	len = a[0].u.n ? a[0].u.n->u.seq.n : 0;
+	last = tmpl_last_append(s, &last_n);
+	seq = gw_node_new(A, GW_SEQ);
+	if (len && a[0].u.n->u.seq.items == last && len == last_n &&
+	    len < a[0].u.n->u.seq.cap) {
+		if (made(s, 1, err) < 0)
+			return -1;
+		seq->u.seq.items = last;
+		seq->u.seq.cap = a[0].u.n->u.seq.cap;
+	} else {
+		if (made(s, len + 1, err) < 0)
+			return -1;
+		seq->u.seq.cap = 2 * (len + 1);
+		seq->u.seq.items = gw_arena_alloc(A, seq->u.seq.cap *
+						  sizeof(*seq->u.seq.items));
+		for (size_t i = 0; i < len; i++)
+			seq->u.seq.items[i] = a[0].u.n->u.seq.items[i];
+	}
+	seq->u.seq.items[len] = tmpl_val_node(A, &a[1]);
+	seq->u.seq.n = len + 1;
+	tmpl_set_last_append(s, seq->u.seq.items, seq->u.seq.n);
 	*out = slice_val(seq, NULL);
 	return 0;
 }

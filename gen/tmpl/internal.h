@@ -230,6 +230,16 @@ const char *tmpl_ptype_name(enum ptype t);
 int tmpl_spend(struct exec_state *s, size_t work, size_t made,
 	       const char **err);
 int tmpl_check_len(size_t len, const char **err);
+/*
+ * The list the execution's last `append` made: its items and length.  A
+ * next append to that very list may put its element in the spare room
+ * after them (as Go's append does with a slice's capacity), so that
+ * `$l = append $l $x` in a range is linear; an append to any other list,
+ * an older one included, copies.
+ */
+struct gw_node **tmpl_last_append(struct exec_state *s, size_t *n);
+void tmpl_set_last_append(struct exec_state *s, struct gw_node **items,
+			  size_t n);
 
 /*
  * A traversal of a value, one at a time per execution: tmpl_walk_start()
