@@ -61,7 +61,8 @@ struct folder {
 };
 
 struct writer {
-	const char *outdir;
+	const char *outdir;	/* OUT as given, for messages */
+	char *path;		/* OUT without trailing slashes, to open */
 	int out;		/* OUT, locked */
 	bool out_created;	/* this run made OUT */
 	struct folder *folders;
@@ -580,21 +581,37 @@ static int group_folders(struct writer *w, const struct gw_fileset *set,
 	return ret;
 }
 
+/* A copy of @path without its trailing slashes ("/" stays "/"). */
+static char *strip_slashes(const char *path)
+{
+	size_t len = strlen(path);
+	char *copy;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	copy = strndup(path, len);
+	if (!copy)
+		gw_oom();
+	return copy;
+}
+
 static int open_outdir(struct writer *w)
 {
 	struct stat st;
 
-	if (!lstat(w->outdir, &st) && S_ISLNK(st.st_mode)) {
+	/* w->path, not w->outdir: "lnk/" would name the folder the link
+	 * points to, and lstat and O_NOFOLLOW would follow it */
+	if (!lstat(w->path, &st) && S_ISLNK(st.st_mode)) {
 		say(w, GW_SEV_ERROR, "refusing to write into '%s': it "
 			"is a symbolic link", w->outdir);
 		return -1;
 	}
-	if (!mkdir(w->outdir, 0755)) {
+	if (!mkdir(w->path, 0755)) {
 		w->out_created = true;
 	} else if (errno != EEXIST) {
 		return fail(w, "cannot create", errno, "%s", w->outdir);
 	}
-	w->out = open(w->outdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	w->out = open(w->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		      O_CLOEXEC);
 	if (w->out < 0) {
 		if (errno == ENOTDIR)
@@ -620,6 +637,7 @@ static void free_writer(struct writer *w)
 		free(w->folders[i].stage);
 	}
 	free(w->folders);
+	free(w->path);
 	if (w->out >= 0)
 		close(w->out);	/* releases the lock */
 	umask(w->old_umask);
@@ -646,6 +664,7 @@ struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
 	if (!w)
 		gw_oom();
 	w->outdir = outdir;
+	w->path = strip_slashes(outdir);
 	w->out = -1;
 	w->pid = (long)getpid();
 	w->old_umask = umask(0);	/* modes as written: 0644, 0755 */
@@ -655,7 +674,7 @@ struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit becomes EFBIG */
 	if (open_outdir(w)) {
 		if (w->out_created)
-			rmdir(outdir);
+			rmdir(w->path);
 		free_writer(w);
 		return NULL;
 	}
@@ -715,7 +734,7 @@ void gw_writer_abort(struct gw_writer *writer, struct gw_diag *diag)
 		if (w->folders[i].parent_created)
 			unlinkat(w->out, w->folders[i].parent, AT_REMOVEDIR);
 	if (w->out_created)
-		rmdir(w->outdir);
+		rmdir(w->path);
 	hand_over(w, diag);
 	free_writer(w);
 }

@@ -370,6 +370,12 @@ else
 	check_refusal refuse-out-symlink \
 		"gwc: error: refusing to write into '$work/ref-link': it is a symbolic link" \
 		"$before" "$after"
+	# The same with a trailing slash, which makes lstat follow the link.
+	g build -o "$work/ref-link//" "$minimalB"
+	after="$(snap_strict "$work/ref-target") $(readlink "$work/ref-link")"
+	check_refusal refuse-out-symlink-slash \
+		"gwc: error: refusing to write into '$work/ref-link//': it is a symbolic link" \
+		"$before" "$after"
 
 	# OUT is a regular file.
 	printf 'not a folder\n' >"$work/ref-file"
