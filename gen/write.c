@@ -595,36 +595,65 @@ static char *strip_slashes(const char *path)
 	return copy;
 }
 
+/* True when @fd is the folder @path names now (not one since removed). */
+static bool still_there(int fd, const char *path)
+{
+	struct stat held, named;
+
+	return !fstat(fd, &held) && !lstat(path, &named) &&
+	       held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
+/*
+ * Creates (if missing), opens and locks OUT.  The lock is taken on the
+ * folder opened: should another run have made OUT, failed and removed it
+ * while this one waited for the lock, the folder locked is no longer
+ * OUT, so the run starts over and makes OUT itself.
+ */
 static int open_outdir(struct writer *w)
 {
 	struct stat st;
+	int tries;
 
-	/* w->path, not w->outdir: "lnk/" would name the folder the link
-	 * points to, and lstat and O_NOFOLLOW would follow it */
-	if (!lstat(w->path, &st) && S_ISLNK(st.st_mode)) {
-		say(w, GW_SEV_ERROR, "refusing to write into '%s': it "
-			"is a symbolic link", w->outdir);
-		return -1;
+	for (tries = 0; tries < 1000; tries++) {
+		/* w->path, not w->outdir: "lnk/" would name the folder the
+		 * link points to, and lstat and O_NOFOLLOW would follow it */
+		if (!lstat(w->path, &st) && S_ISLNK(st.st_mode)) {
+			say(w, GW_SEV_ERROR, "refusing to write into '%s': it "
+				"is a symbolic link", w->outdir);
+			return -1;
+		}
+		if (!mkdir(w->path, 0755)) {
+			w->out_created = true;
+		} else if (errno != EEXIST) {
+			return fail(w, "cannot create", errno, "%s",
+				    w->outdir);
+		}
+		w->out = open(w->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			      O_CLOEXEC);
+		if (w->out < 0 && errno == ENOENT && !w->out_created)
+			continue;	/* removed since: make it */
+		if (w->out < 0) {
+			if (errno == ENOTDIR)
+				say(w, GW_SEV_ERROR, "refusing to write into "
+					"'%s': it is not a folder", w->outdir);
+			else
+				fail(w, "cannot open", errno, "%s", w->outdir);
+			return -1;
+		}
+		while (flock(w->out, LOCK_EX))
+			if (errno != EINTR)
+				return fail(w, "cannot lock", errno, "%s",
+					    w->outdir);
+		if (still_there(w->out, w->path))
+			return 0;
+		close(w->out);	/* and the lock on a removed folder */
+		w->out = -1;
+		w->out_created = false;
 	}
-	if (!mkdir(w->path, 0755)) {
-		w->out_created = true;
-	} else if (errno != EEXIST) {
-		return fail(w, "cannot create", errno, "%s", w->outdir);
-	}
-	w->out = open(w->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		      O_CLOEXEC);
-	if (w->out < 0) {
-		if (errno == ENOTDIR)
-			say(w, GW_SEV_ERROR, "refusing to write into "
-				"'%s': it is not a folder", w->outdir);
-		else
-			fail(w, "cannot open", errno, "%s", w->outdir);
-		return -1;
-	}
-	while (flock(w->out, LOCK_EX))
-		if (errno != EINTR)
-			return fail(w, "cannot lock", errno, "%s", w->outdir);
-	return 0;
+	say(w, GW_SEV_ERROR, "cannot lock '%s': it was removed and made "
+		"again %d times while this run waited", w->outdir, tries);
+	return -1;
 }
 
 static void free_writer(struct writer *w)

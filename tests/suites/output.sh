@@ -644,6 +644,47 @@ else
 	fi
 fi
 
+# ---- a run that made OUT fails while another waits --------------------------
+# Run A makes OUT, stages 400 gateways and fails on the last file (a file
+# size limit); run B starts once OUT exists and waits for A's lock.  A
+# removes the OUT it made; B must then make OUT again, not write into the
+# removed folder ("No such file or directory"), and exit 0.
+for i in $(seq 1 400); do
+	printf -- '---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw-%d, namespace: race-%d}\n' "$i" "$i"
+done >"$work/race.yaml"
+bad= report=
+for k in 1 2 3; do
+	out=$work/race-out
+	rm -rf "$out"
+	(ulimit -f 1 && exec "${limit[@]}" "$GWC" build -o "$out" "$work/race.yaml" "${specsA[@]}") \
+		>/dev/null 2>"$work/raceA.err" &
+	pa=$!
+	deadline=$((SECONDS + 20))
+	while [ ! -d "$out" ] && kill -0 "$pa" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+		sleep 0.005
+	done
+	"${limit[@]}" "$GWC" build -o "$out" "$minimal" >/dev/null 2>"$work/raceB.err" &
+	pb=$!
+	wait "$pa"
+	sa=$?
+	wait "$pb"
+	sb=$?
+	report+="A:$sa/B:$sb "
+	if [ "$sa" -ne 2 ]; then
+		bad+="run $k: A exit $sa, expected 2: $(oneline "$work/raceA.err" 120); "
+	elif [ "$sb" -ne 0 ]; then
+		bad+="run $k: B exit $sb: $(oneline "$work/raceB.err" 120); "
+	elif [ "$(tree_sig "$out")" != "$(tree_sig "$work/ref-base")" ]; then
+		bad+="run $k: OUT is not B's tree; "
+	fi
+done
+if [ -n "$bad" ]; then
+	fail out-removed-while-waiting "$bad[$report]"
+else
+	ok "out-removed-while-waiting (${report% })"
+fi
+rm -rf "$work/race-out" "$work/race.yaml"
+
 # ---- signals ---------------------------------------------------------------
 # 1000 gateways, one namespace each; variant B has 2 replicas.  Each trial
 # starts a run towards the other variant and signals it after a delay; the
