@@ -113,6 +113,71 @@ static int fail(struct writer *w, const char *what, int err,
 	return -1;
 }
 
+/* ---- reading what OUT holds -------------------------------------------- */
+
+/* What a non-regular entry is, for a message: "a FIFO", ... */
+static const char *type_name(mode_t mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" : S_ISSOCK(mode) ? "a socket" :
+	       S_ISCHR(mode) ? "a character device" :
+	       S_ISBLK(mode) ? "a block device" : S_ISDIR(mode) ? "a folder" :
+	       S_ISLNK(mode) ? "a symbolic link" : "not a regular file";
+}
+
+/*
+ * Opens @name in @dirfd for reading if it is a regular file; fills @st.
+ * Nothing else in OUT is ever opened: not a FIFO (open would block for a
+ * writer), a device or a link.  The open is O_NONBLOCK anyway, and the
+ * type checked again on the descriptor, for an entry replaced between
+ * the two.  Returns the descriptor, or -1: with *@what NULL and errno set
+ * when there is no such entry or it cannot be opened, with *@what naming
+ * the type ("a FIFO") when it is not a regular file.
+ */
+static int open_regular(int dirfd, const char *name, struct stat *st,
+			const char **what)
+{
+	int fd;
+
+	*what = NULL;
+	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW))
+		return -1;
+	if (!S_ISREG(st->st_mode)) {
+		*what = type_name(st->st_mode);
+		return -1;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0 && (errno == ELOOP || errno == ENXIO))
+		*what = errno == ELOOP ? "a symbolic link" : "a socket";
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) || !S_ISREG(st->st_mode)) {
+		*what = type_name(st->st_mode);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads at most @max bytes of @fd into @buf; the number read, or -1. */
+static ssize_t read_upto(int fd, char *buf, size_t max)
+{
+	size_t got = 0;
+
+	while (got < max) {
+		ssize_t n = read(fd, buf + got, max - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (!n)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 /* ---- removing trees ---------------------------------------------------- */
 
 static int remove_tree_at(int dirfd, const char *name)
@@ -190,16 +255,16 @@ static void remove_stale_stages(int dirfd, long pid)
 static bool file_equals(int dirfd, const char *name, const char *data,
 			size_t len, unsigned mode)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
+	const char *what;
+	int fd = open_regular(dirfd, name, &st, &what);
 	char buf[65536];
 	size_t off = 0;
 	bool same = false;
 
 	if (fd < 0)
 		return false;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size != len || (st.st_mode & 07777) != mode)
+	if ((size_t)st.st_size != len || (st.st_mode & 07777) != mode)
 		goto out;
 	/* the size is right: read just that (no read for the end of file) */
 	while (off < len) {
@@ -316,6 +381,33 @@ static int open_parent(struct writer *w, const char *parent, bool *created)
 }
 
 /*
+ * Refuses a folder where one of the names gwc writes (the marker
+ * included) is not a regular file: a FIFO there would have blocked a
+ * rebuild in open(), and the user must have put it there.
+ */
+static int refuse_irregular(struct writer *w, int fd, const struct folder *f)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i <= f->n; i++) {
+		const char *name = i < f->n ? base_name(f->files[i].path) :
+				   GW_MARKER;
+
+		if (!fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) &&
+		    !S_ISREG(st.st_mode)) {
+			say(w, GW_SEV_ERROR, "refusing to replace '%s/%s/%s': "
+				"'%s/%s/%s/%s' is %s, not a regular file",
+				w->outdir, f->parent, f->name, w->outdir,
+				f->parent, f->name, name,
+				type_name(st.st_mode));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Looks at what OUT holds for @f, creating nothing: refuses what gwc must
  * not replace, notes whether the folder exists and is already exactly
  * right.  Runs for every folder before any is staged.
@@ -349,6 +441,10 @@ static int plan_folder(struct writer *w, struct folder *f)
 		say(w, GW_SEV_ERROR, "refusing to replace '%s/%s/%s': "
 			"gwc did not make it (no %s file in it)", w->outdir,
 			f->parent, f->name, GW_MARKER);
+		close(old);
+		goto out;
+	}
+	if (refuse_irregular(w, old, f)) {
 		close(old);
 		goto out;
 	}
@@ -835,40 +931,53 @@ int gw_write_tree(const char *outdir, const struct gw_fileset *set,
 
 /* ---- --check ----------------------------------------------------------- */
 
-/* Reads OUT/@path whole (no symlinks); *@data NULL when there is no file. */
-static int read_existing(int dirfd, const char *path, char **data,
-			 size_t *len)
+/* Bytes of a file that differs in size from gwc's (or that gwc does not
+ * write at all) read for its diff: the diff shows at most this head, or
+ * as many bytes as gwc's own version has, and says so when it is cut. */
+#define CHECK_HEAD (64u * 1024)
+
+/*
+ * Reads what OUT/@path holds for a file of @want_len bytes, bounded by
+ * what gwc would write: @want_len + 1 bytes at most when the sizes agree
+ * (the + 1 sees a file that grew meanwhile), else a head of at most
+ * max(@want_len, CHECK_HEAD) bytes; *@size is the file's whole size.
+ * *@data NULL when there is no file.  -1 when it cannot be read, with
+ * *@what naming its type when it is not a regular file (never opened).
+ */
+static int read_existing(int dirfd, const char *path, size_t want_len,
+			 char **data, size_t *len, off_t *size,
+			 const char **what)
 {
 	struct stat st;
-	size_t got = 0;
+	size_t max;
+	ssize_t got;
 	int fd;
 
 	*data = NULL;
 	*len = 0;
+	*size = 0;
+	*what = NULL;
 	if (dirfd < 0)		/* OUT itself is missing: so is every file */
 		return 0;
-	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_regular(dirfd, path, &st, what);
 	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = EISDIR;
-		return -1;
-	}
-	*data = malloc((size_t)st.st_size + 1);
+		return !*what && (errno == ENOENT || errno == ENOTDIR) ? 0 : -1;
+	*size = st.st_size;
+	max = (size_t)st.st_size == want_len ? want_len + 1 :
+	      want_len > CHECK_HEAD ? want_len : CHECK_HEAD;
+	*data = malloc(max + 1);
 	if (!*data)
 		gw_oom();
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, *data + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	got = read_upto(fd, *data, max);
 	close(fd);
-	*len = got;
+	if (got < 0) {
+		free(*data);
+		*data = NULL;
+		return -1;
+	}
+	*len = (size_t)got;
+	if ((off_t)*len > *size)
+		*size = (off_t)*len;	/* it grew */
 	return 0;
 }
 
@@ -878,11 +987,28 @@ static int check_file(struct writer *w, const char *path,
 		      struct gw_buf *report)
 {
 	char *have, *old_name, *new_name;
+	const char *what;
 	size_t have_len;
-	int ret;
+	off_t size;
 
-	if (read_existing(w->out, path, &have, &have_len))
-		return fail(w, "cannot read", errno, "%s/%s", w->outdir, path);
+	if (read_existing(w->out, path, wanted ? want_len : 0, &have,
+			  &have_len, &size, &what)) {
+		const char *slash = strrchr(path, '/');
+
+		if (!what)
+			return fail(w, "cannot read", errno, "%s/%s",
+				    w->outdir, path);
+		if (wanted) {	/* gwc build refuses it too */
+			say(w, GW_SEV_ERROR, "refusing to read '%s/%s': it is "
+				"%s, not a regular file", w->outdir, path, what);
+			return -1;
+		}
+		/* an extra entry gwc build would remove with the folder */
+		gw_buf_printf(report, "Only in %s/%.*s: %s (%s, not a regular "
+			      "file)\n", w->outdir, (int)(slash - path), path,
+			      slash + 1, what);
+		return 1;
+	}
 	if (have && wanted && have_len == want_len &&
 	    !memcmp(have, want, want_len)) {
 		free(have);
@@ -893,14 +1019,17 @@ static int check_file(struct writer *w, const char *path,
 	if (asprintf(&old_name, "%s/%s", w->outdir, path) < 0 ||
 	    asprintf(&new_name, "%s/%s (gwc)", w->outdir, path) < 0)
 		gw_oom();
+	if (have && (off_t)have_len < size)
+		gw_buf_printf(report, "Only the first %zu of the %lld bytes of "
+			      "%s were read: the diff below stops there\n",
+			      have_len, (long long)size, old_name);
 	gw_diff_unified(report, have ? old_name : "/dev/null",
 			wanted ? new_name : "/dev/null", have ? have : "",
 			have_len, wanted ? want : "", wanted ? want_len : 0);
-	ret = 1;
 	free(old_name);
 	free(new_name);
 	free(have);
-	return ret;
+	return 1;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -942,7 +1071,7 @@ static void free_names(char **names)
 	free(names);
 }
 
-/* Reports every regular file of folder OUT/@dir that @keep does not hold. */
+/* Reports every entry of folder OUT/@dir that @keep does not hold. */
 static int check_extra_files(struct writer *w, const char *dir,
 			     const struct folder *keep, struct gw_buf *report)
 {

@@ -445,6 +445,94 @@ else
 	fi
 fi
 
+# ---- what gwc opens in OUT -------------------------------------------------
+# Nothing that is not a regular file, and never more than it wrote: a FIFO
+# where gwc writes a file is refused (it blocked open() for ever, with the
+# lock held), an extra FIFO is an extra entry for --check, and an 8 GB
+# sparse file is not read whole.  A short time limit: a hang is a FAIL.
+short=()
+command -v timeout >/dev/null 2>&1 && short=(timeout -k 2 10)
+gs() {	# gs ARGS...: g with the short limit
+	"${short[@]}" "$GWC" "$@" >"$work/stdout" 2>"$work/stderr"
+	rc=$?
+	[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo "(gwc timed out)" >>"$work/stderr"
+}
+if [ ! -d "$work/ref-base" ] || ! command -v mkfifo >/dev/null 2>&1; then
+	skip fifo "no base build or no mkfifo"
+else
+	gwdir=istio-ingress/ingress-gateway
+	for name in gateway-service.yaml .gwc-output; do
+		out=$work/fifo-$name
+		cp -a "$work/ref-base" "$out"
+		rm "$out/$gwdir/$name"
+		mkfifo "$out/$gwdir/$name"
+		before=$(snap_strict "$out")
+		gs build -o "$out" "$minimalB"
+		after=$(snap_strict "$out")
+		check_refusal "refuse-fifo-$name" \
+			"gwc: error: refusing to replace '$out/$gwdir': '$out/$gwdir/$name' is a FIFO, not a regular file" \
+			"$before" "$after"
+		gs build --check -o "$out" "$minimal"
+		check_refusal "check-refuses-fifo-$name" \
+			"gwc: error: refusing to read '$out/$gwdir/$name': it is a FIFO, not a regular file" \
+			"$before" "$(snap_strict "$out")"
+	done
+
+	# An extra FIFO and an extra folder in a gwc folder: --check lists
+	# them (the build removes them with the folder), exit 1.
+	out=$work/fifo-extra
+	cp -a "$work/ref-base" "$out"
+	mkfifo "$out/$gwdir/pipe"
+	mkdir "$out/$gwdir/sub"
+	gs build --check -o "$out" "$minimal"
+	want="Only in $out/$gwdir: pipe (a FIFO, not a regular file)
+Only in $out/$gwdir: sub (a folder, not a regular file)"
+	if [ "$rc" -ne 1 ]; then
+		fail check-extra-fifo "exit status $rc, expected 1: $(oneline "$work/stderr")"
+	elif [ "$(cat "$work/stdout")" != "$want" ] || [ -s "$work/stderr" ]; then
+		fail check-extra-fifo "stdout '$(oneline "$work/stdout")', stderr '$(oneline "$work/stderr")'"
+	else
+		ok check-extra-fifo
+	fi
+	gs build -o "$out" "$minimal"
+	if [ "$rc" -ne 0 ] || [ "$(tree_sig "$out")" != "$(tree_sig "$work/ref-base")" ]; then
+		fail build-removes-extra-fifo "exit $rc: $(oneline "$work/stderr")"
+	else
+		ok build-removes-extra-fifo
+	fi
+
+	# 8 GB sparse files: an extra one, and one where gwc writes 374 bytes.
+	out=$work/sparse
+	cp -a "$work/ref-base" "$out"
+	if ! truncate -s 8G "$out/$gwdir/big.bin" 2>/dev/null; then
+		skip check-sparse "cannot make an 8 GB sparse file"
+	else
+		gs build --check -o "$out" "$minimal"
+		if [ "$rc" -ne 1 ]; then
+			fail check-sparse-extra "exit status $rc, expected 1: $(oneline "$work/stderr")"
+		elif [ "$(stat -c %s "$work/stdout")" -gt 200000 ]; then
+			fail check-sparse-extra "a diff of $(stat -c %s "$work/stdout") bytes"
+		elif ! grep -qxF "Only the first 65536 of the 8589934592 bytes of $out/$gwdir/big.bin were read: the diff below stops there" "$work/stdout"; then
+			fail check-sparse-extra "the diff does not say it is cut: $(head -c 200 "$work/stdout" | tr '\n\0' '  ')"
+		else
+			ok check-sparse-extra
+		fi
+		rm "$out/$gwdir/big.bin"
+		truncate -s 8G "$out/$gwdir/gateway-service.yaml"
+		gs build --check -o "$out" "$minimal"
+		if [ "$rc" -ne 1 ]; then
+			fail check-sparse-wanted "exit status $rc, expected 1: $(oneline "$work/stderr")"
+		elif [ "$(stat -c %s "$work/stdout")" -gt 200000 ]; then
+			fail check-sparse-wanted "a diff of $(stat -c %s "$work/stdout") bytes"
+		elif ! grep -qxF "Only the first 65536 of the 8589934592 bytes of $out/$gwdir/gateway-service.yaml were read: the diff below stops there" "$work/stdout"; then
+			fail check-sparse-wanted "the diff does not say it is cut: $(head -c 200 "$work/stdout" | tr '\n\0' '  ')"
+		else
+			ok check-sparse-wanted
+		fi
+	fi
+	rm -rf "$work"/fifo-* "$work/sparse"
+fi
+
 # ---- permissions as a non-root user ----------------------------------------
 as_user=()
 if [ "$(id -u)" -ne 0 ]; then
