@@ -10,7 +10,8 @@
  *   2. look at every folder first, creating nothing: refuse a folder that
  *      gwc did not make (no GW_MARKER in it) or a non-folder, and note the
  *      folders that are already exactly right;
- *   3. stage every changed folder as OUT/<a>/.<b>.gwc-<pid>-<n>, written
+ *   3. stage every changed folder as OUT/<a>/.<b>.gwc-<run>-<n> (<run>
+ *      random, this run's own: see is_stale_stage_name), written
  *      with O_EXCL|O_NOFOLLOW and explicit modes (0644 files, 0755
  *      scripts and folders, whatever the umask: the writer sets the umask
  *      to 0 for its life, rather than an fchmod per file), then one
@@ -29,7 +30,8 @@
  * main.c): one pending at step 4 makes the run back out, so OUT is the
  * old tree, and one that arrives after it acts when the caller lets it,
  * on the new one.  A crash mid-swap leaves each folder old or new; its
- * staging leftovers are removed by the next run.  Every message goes to
+ * staging leftovers are removed by the next run that holds the lock (and
+ * reported by --check, which takes the lock shared).  Every message goes to
  * a struct gw_diag; the writer prints nothing.
  */
 #include <dirent.h>
@@ -41,7 +43,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,7 +72,7 @@ struct writer {
 	struct folder *folders;
 	size_t nfolders, cap;
 	unsigned counter;
-	long pid;
+	char token[17];		/* this run's, in its staging folder names */
 	mode_t old_umask;	/* the process's, back when the writer ends */
 	pthread_mutex_t lock;	/* folders, counter: stage() runs in threads */
 	struct gw_diag *diag;	/* where messages go; the writer's own
@@ -206,32 +210,42 @@ static int remove_tree_at(int dirfd, const char *name)
 	return unlinkat(dirfd, name, AT_REMOVEDIR) || err ? -1 : 0;
 }
 
-/* True for a staging folder name of another process:
- * ".<name>.gwc-<pid>-<n>". */
-static bool is_stale_stage_name(const char *s, long pid)
+/*
+ * True for the name of a staging folder that no live run is writing:
+ * ".<name>.gwc-<run>-<n>" (<run> 16 hex digits, or a PID as older gwc
+ * versions wrote) whose <run> is not @token (NULL: any).  PIDs are not
+ * trusted: in a PID namespace every run has the same one.  What makes
+ * the name stale is the lock: a run stages only while it holds OUT's
+ * lock, so when this run holds it, every staging folder but its own
+ * belongs to a run that died (SIGKILL, a crash, a power cut).
+ */
+static bool is_stale_stage_name(const char *s, const char *token)
 {
 	const char *tag = strstr(s, STAGE_TAG);
-	size_t digits = 0, dashes = 0;
-	char own[32];
+	size_t run = 0, n = 0;
+	bool hex = false;
 
 	if (s[0] != '.' || !tag || tag == s)
 		return false;
-	snprintf(own, sizeof(own), "%ld-", pid);
-	if (!strncmp(tag + strlen(STAGE_TAG), own, strlen(own)))
+	tag += strlen(STAGE_TAG);
+	if (token && !strncmp(tag, token, strlen(token)) &&
+	    tag[strlen(token)] == '-')
 		return false;
-	for (tag += strlen(STAGE_TAG); *tag; tag++) {
-		if (*tag == '-' && digits && !dashes)
-			dashes++, digits = 0;
-		else if (*tag >= '0' && *tag <= '9')
-			digits++;
-		else
+	for (; *tag && *tag != '-'; tag++, run++)
+		if (*tag >= 'a' && *tag <= 'f')
+			hex = true;
+		else if (*tag < '0' || *tag > '9')
 			return false;
-	}
-	return dashes == 1 && digits > 0;
+	if (*tag != '-' || !run || (hex && run != 16))
+		return false;
+	for (tag++; *tag >= '0' && *tag <= '9'; tag++)
+		n++;
+	return !*tag && n;
 }
 
-/* Removes staging folders that a crashed run left in @dirfd. */
-static void remove_stale_stages(int dirfd, long pid)
+/* Calls @fn(@arg, name) for each stale staging folder in @dirfd. */
+static void each_stale_stage(int dirfd, const char *token,
+			     void (*fn)(void *, int, const char *), void *arg)
 {
 	DIR *dir;
 	struct dirent *e;
@@ -244,10 +258,38 @@ static void remove_stale_stages(int dirfd, long pid)
 		close(fd);
 		return;
 	}
+	rewinddir(dir);		/* the offset is shared with @dirfd's */
 	while ((e = readdir(dir)))
-		if (is_stale_stage_name(e->d_name, pid))
-			remove_tree_at(dirfd, e->d_name);
+		if (is_stale_stage_name(e->d_name, token))
+			fn(arg, dirfd, e->d_name);
 	closedir(dir);
+}
+
+static void remove_stage(void *arg, int dirfd, const char *name)
+{
+	(void)arg;
+	remove_tree_at(dirfd, name);
+}
+
+/* Removes staging folders that a run which died left in @dirfd. */
+static void remove_stale_stages(int dirfd, const char *token)
+{
+	each_stale_stage(dirfd, token, remove_stage, NULL);
+}
+
+/* A name no other run has, for this run's staging folders. */
+static void make_token(char token[17])
+{
+	unsigned long long r;
+	struct timespec ts;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r = (unsigned long long)ts.tv_sec * 1000000007ull ^
+		    (unsigned long long)ts.tv_nsec ^
+		    (unsigned long long)getpid() << 40;
+	}
+	snprintf(token, 17, "%016llx", r);
 }
 
 /* ---- comparing --------------------------------------------------------- */
@@ -419,7 +461,6 @@ static int plan_folder(struct writer *w, struct folder *f)
 
 	if (parent < 0)
 		return errno == ENOENT ? 0 : -1;
-	remove_stale_stages(parent, w->pid);
 	if (fstatat(parent, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
 		ret = 0;
 		goto out;
@@ -468,8 +509,8 @@ static int stage_folder(struct writer *w, struct folder *f)
 	if (parent < 0)
 		return -1;
 	for (;;) {
-		if (asprintf(&f->stage, ".%s%s%ld-%u", f->name, STAGE_TAG,
-			     w->pid,
+		if (asprintf(&f->stage, ".%s%s%s-%u", f->name, STAGE_TAG,
+			     w->token,
 			     __atomic_fetch_add(&w->counter, 1,
 						__ATOMIC_RELAXED)) < 0)
 			gw_oom();
@@ -613,6 +654,37 @@ static int prune(struct writer *w)
 	}
 	closedir(top);
 	return err;
+}
+
+/* ---- the staging folders of dead runs ----------------------------------- */
+
+/* Removes them from every folder of OUT (OUT's lock held: see
+ * is_stale_stage_name), once the run has published. */
+static void remove_dead_stages(struct writer *w)
+{
+	DIR *top;
+	struct dirent *a;
+	int fd = dup(w->out);
+
+	if (fd < 0 || !(top = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	rewinddir(top);
+	while ((a = readdir(top))) {
+		int pfd;
+
+		if (a->d_name[0] == '.')
+			continue;
+		pfd = openat(w->out, a->d_name, O_RDONLY | O_DIRECTORY |
+			     O_NOFOLLOW | O_CLOEXEC);
+		if (pfd < 0)
+			continue;
+		remove_stale_stages(pfd, w->token);
+		close(pfd);
+	}
+	closedir(top);
 }
 
 /* ---- the whole write --------------------------------------------------- */
@@ -791,7 +863,7 @@ struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
 	w->outdir = outdir;
 	w->path = strip_slashes(outdir);
 	w->out = -1;
-	w->pid = (long)getpid();
+	make_token(w->token);
 	w->old_umask = umask(0);	/* modes as written: 0644, 0755 */
 	w->diag = diag;
 	pthread_mutex_init(&w->lock, NULL);
@@ -905,6 +977,7 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others,
 	 * every parent folder (1000 gateways: 0.44 s of fsyncs) */
 	sync_err = published && syncfs(w->out) ?
 		fail(w, "cannot sync", errno, "%s", w->outdir) : 0;
+	remove_dead_stages(w);
 	ret = prune_others ? prune(w) : 0;
 	ret = ret ? ret : sync_err;
 	hand_over(w, diag);
@@ -1045,6 +1118,8 @@ static char **sorted_names(int fd)
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 
+	if (d)
+		rewinddir(d);	/* the offset is shared with @fd's */
 	while (d && (e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -1103,6 +1178,54 @@ static int check_extra_files(struct writer *w, const char *dir,
 	return differ;
 }
 
+struct stale_report {
+	struct writer *w;
+	const char *parent;
+	int found;
+};
+
+static void say_stale(void *arg, int dirfd, const char *name)
+{
+	struct stale_report *r = arg;
+
+	(void)dirfd;
+	say(r->w, GW_SEV_ERROR, "'%s/%s/%s' is the staging folder of a gwc "
+		"run that did not finish; `gwc build` removes it",
+		r->w->outdir, r->parent, name);
+	r->found = 1;
+}
+
+/*
+ * Reports the staging folders of runs that died, in every folder of OUT
+ * (a build removes them all); 1 when there is one.  The caller holds
+ * OUT's lock (shared), so no build is staging.
+ */
+static int report_stale_stages(struct writer *w)
+{
+	struct stale_report r = { .w = w };
+	char **parents;
+	size_t i;
+
+	if (w->out < 0)
+		return 0;
+	parents = sorted_names(w->out);
+	for (i = 0; parents[i]; i++) {
+		int fd;
+
+		if (parents[i][0] == '.')
+			continue;
+		fd = openat(w->out, parents[i], O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		r.parent = parents[i];
+		each_stale_stage(fd, NULL, say_stale, &r);
+		close(fd);
+	}
+	free_names(parents);
+	return r.found;
+}
+
 int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		   bool prune_others, struct gw_buf *report,
 		   struct gw_diag *diag)
@@ -1124,6 +1247,14 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		r = fail(&w, "cannot open", errno, "%s", outdir);
 		goto out;
 	}
+	/* shared with other checks, after any build: a build's tree is
+	 * compared whole, and a staging folder seen is a dead run's */
+	while (w.out >= 0 && flock(w.out, LOCK_SH))
+		if (errno != EINTR) {
+			r = fail(&w, "cannot lock", errno, "%s", outdir);
+			goto out;
+		}
+	differ = report_stale_stages(&w);
 	for (i = 0; i < w.nfolders; i++) {
 		struct folder *f = &w.folders[i];
 		char *path;

@@ -904,6 +904,74 @@ else
 	fi
 fi
 
+# ---- stale staging folders, without trusting PIDs ---------------------------
+# In a PID namespace (every container) gwc has the same PID every run: a
+# staging folder named with that PID, left by a run killed with SIGKILL,
+# is still stale.  Needs root and unshare(1).
+out=$work/stale-ns
+cp -a "$work/ref-base" "$out"
+if [ "$(id -u)" -ne 0 ] || ! unshare -p -f --mount-proc true 2>/dev/null; then
+	skip stale-staging-pid-namespace "needs root and unshare -p"
+elif [ "$(unshare -p -f --mount-proc sh -c 'echo $$')" != 1 ]; then
+	skip stale-staging-pid-namespace "the namespace's first process is not PID 1"
+else
+	mkdir "$out/istio-ingress/.ingress-gateway.gwc-1-0"
+	printf 'half\n' >"$out/istio-ingress/.ingress-gateway.gwc-1-0/gateway-service.yaml"
+	"${limit[@]}" unshare -p -f --mount-proc "$GWC" build -o "$out" "$minimal" \
+		>"$work/stdout" 2>"$work/stderr"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail stale-staging-pid-namespace "exit status $rc: $(oneline "$work/stderr")"
+	elif [ -n "$(leftovers "$out")" ]; then
+		fail stale-staging-pid-namespace "the staging folder of a dead PID 1 remains: $(leftovers "$out")"
+	else
+		ok stale-staging-pid-namespace
+	fi
+fi
+rm -rf "$out"
+
+# A run killed (SIGKILL) while it stages leaves staging folders: --check
+# fails while they are there (exit 1, naming one), the next build removes
+# them (in every folder of OUT, even those it does not write), and
+# --check then passes.
+out=$work/stale-kill
+for i in $(seq 1 400); do
+	printf -- '---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw-%d, namespace: kill-%d}\n' "$i" "$i"
+done >"$work/kill.yaml"
+g build -o "$out" "$minimal"
+"$GWC" build -o "$out" "$work/kill.yaml" "$minimal" >/dev/null 2>&1 &
+pk=$!
+deadline=$((SECONDS + 20))
+while [ -z "$(leftovers "$out")" ] && kill -0 "$pk" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+	sleep 0.002
+done
+kill -KILL "$pk" 2>/dev/null
+wait "$pk" 2>/dev/null
+left=$(leftovers "$out")
+if [ -z "$left" ]; then
+	skip check-stale-staging "the run ended before it could be killed while staging"
+else
+	g build --check -o "$out" "$minimal"
+	first=$(find "$out" -name '.*.gwc-*' | sort | head -n 1)
+	if [ "$rc" -ne 1 ]; then
+		fail check-stale-staging "--check with $left: exit $rc, expected 1"
+	elif ! grep -qxF "gwc: error: '$first' is the staging folder of a gwc run that did not finish; \`gwc build\` removes it" "$work/stderr"; then
+		fail check-stale-staging "--check does not name '$first': $(oneline "$work/stderr")"
+	else
+		g build -o "$out" "$minimal"
+		rc1=$rc
+		g build --check -o "$out" "$minimal"
+		if [ "$rc1" -ne 0 ] || [ -n "$(leftovers "$out")" ]; then
+			fail check-stale-staging "the next build: exit $rc1, left $(leftovers "$out")"
+		elif [ "$rc" -ne 0 ]; then
+			fail check-stale-staging "--check after the build: exit $rc: $(oneline "$work/stderr")"
+		else
+			ok check-stale-staging
+		fi
+	fi
+fi
+rm -rf "$out" "$work/kill.yaml"
+
 # ---- --prune ---------------------------------------------------------------
 out=$work/prune
 printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: extra-gateway, namespace: extra-ns}\n' >"$work/extra.yaml"
