@@ -626,6 +626,9 @@ struct gw_file {
 	char *data;
 	size_t len;
 	unsigned mode;		/* 0644 (gw_fileset_add), 0755 for a script */
+	bool control_plane;	/* of a control-plane folder (istio/<name>),
+				 * not a gateway's; the writer records the
+				 * kind in the folder's GW_MARKER */
 };
 
 struct gw_fileset {

@@ -51,7 +51,26 @@
 
 #include "gwc.h"
 
-#define MARKER_TEXT "This folder is made by gwc; `gwc build` replaces it whole.\n"
+/* The marker says what the folder holds: a gateway's folder never
+ * replaces a control plane's, nor the reverse (see plan_folder).  Older
+ * versions wrote the first line alone (or nothing): a folder of unknown
+ * kind, judged by its files. */
+#define MARKER_HEAD "This folder is made by gwc; `gwc build` replaces it whole.\n"
+#define MARKER_MAX 4096	/* bytes of a marker read */
+
+enum kind { KIND_UNKNOWN, KIND_GATEWAY, KIND_CONTROL_PLANE };
+
+static const char *const kind_names[] = {
+	[KIND_UNKNOWN] = "unknown",
+	[KIND_GATEWAY] = "gateway",
+	[KIND_CONTROL_PLANE] = "control-plane",
+};
+
+static const char *const marker_texts[] = {
+	[KIND_UNKNOWN] = MARKER_HEAD,
+	[KIND_GATEWAY] = MARKER_HEAD "kind: gateway\n",
+	[KIND_CONTROL_PLANE] = MARKER_HEAD "kind: control-plane\n",
+};
 #define STAGE_TAG ".gwc-"
 
 struct folder {
@@ -62,6 +81,7 @@ struct folder {
 	char *stage;		/* staging folder name in parent, or NULL */
 	bool exists, unchanged;
 	bool parent_created;	/* this run made OUT/<parent> */
+	enum kind kind;		/* what the set puts there */
 };
 
 struct writer {
@@ -352,7 +372,8 @@ static bool folder_equals(int fd, const struct folder *f)
 			entries++;
 	closedir(dir);
 	if (entries != f->n + 1 ||
-	    !file_equals(fd, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT), 0644))
+	    !file_equals(fd, GW_MARKER, marker_texts[f->kind],
+			 strlen(marker_texts[f->kind]), 0644))
 		return false;
 	for (i = 0; i < f->n; i++)
 		if (!file_equals(fd, base_name(f->files[i].path),
@@ -449,6 +470,60 @@ static int refuse_irregular(struct writer *w, int fd, const struct folder *f)
 	return 0;
 }
 
+/* What the gwc folder @fd holds, by its marker, else by its files. */
+static enum kind folder_kind(int fd)
+{
+	struct stat st;
+	const char *what;
+	char text[MARKER_MAX + 1];
+	ssize_t n = -1;
+	int marker = open_regular(fd, GW_MARKER, &st, &what);
+	enum kind k;
+
+	if (marker >= 0) {
+		n = read_upto(marker, text, MARKER_MAX);
+		close(marker);
+	}
+	text[n > 0 ? n : 0] = '\0';
+	for (k = KIND_GATEWAY; k <= KIND_CONTROL_PLANE; k++) {
+		const char *line = strstr(text, "\nkind: ");
+
+		for (; line; line = strstr(line + 1, "\nkind: "))
+			if (!strncmp(line + 7, kind_names[k],
+				     strlen(kind_names[k])) &&
+			    (line[7 + strlen(kind_names[k])] == '\n' ||
+			     !line[7 + strlen(kind_names[k])]))
+				return k;
+	}
+	/* an older marker: a control plane's folder has its patch of the
+	 * Istio resource, a gateway's its kustomization */
+	if (!fstatat(fd, "istio-patch.json", &st, AT_SYMLINK_NOFOLLOW))
+		return KIND_CONTROL_PLANE;
+	if (!fstatat(fd, "kustomization.yaml", &st, AT_SYMLINK_NOFOLLOW))
+		return KIND_GATEWAY;
+	return KIND_UNKNOWN;
+}
+
+/*
+ * Refuses to replace a gateway's folder with a control plane's or the
+ * reverse: a gateway in namespace "istio" named like an Istio resource
+ * would otherwise silently replace the control plane an earlier run
+ * wrote (one run refuses the clash itself, before writing).
+ */
+static int refuse_other_kind(struct writer *w, int fd, const struct folder *f)
+{
+	enum kind held = folder_kind(fd);
+
+	if (held == KIND_UNKNOWN || held == f->kind)
+		return 0;
+	say(w, GW_SEV_ERROR, "refusing to replace '%s/%s/%s': it is a %s's "
+		"folder, and this run would write a %s's there", w->outdir,
+		f->parent, f->name, held == KIND_GATEWAY ? "gateway" :
+		"control plane", f->kind == KIND_GATEWAY ? "gateway" :
+		"control plane");
+	return -1;
+}
+
 /*
  * Looks at what OUT holds for @f, creating nothing: refuses what gwc must
  * not replace, notes whether the folder exists and is already exactly
@@ -485,7 +560,7 @@ static int plan_folder(struct writer *w, struct folder *f)
 		close(old);
 		goto out;
 	}
-	if (refuse_irregular(w, old, f)) {
+	if (refuse_irregular(w, old, f) || refuse_other_kind(w, old, f)) {
 		close(old);
 		goto out;
 	}
@@ -532,8 +607,8 @@ static int stage_folder(struct writer *w, struct folder *f)
 		     f->stage);
 		goto out;
 	}
-	if (write_file(w, fd, f, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT),
-		       0644))
+	if (write_file(w, fd, f, GW_MARKER, marker_texts[f->kind],
+		       strlen(marker_texts[f->kind]), 0644))
 		goto out;
 	for (i = 0; i < f->n; i++)
 		if (write_file(w, fd, f, base_name(f->files[i].path),
@@ -733,6 +808,8 @@ static int group_folders(struct writer *w, const struct gw_fileset *set,
 		}
 		w->nfolders++;
 		f->files = &set->files[i];
+		f->kind = set->files[i].control_plane ? KIND_CONTROL_PLANE :
+			  KIND_GATEWAY;
 		while (i < set->n && !strncmp(set->files[i].path, path, prefix)) {
 			f->n++;
 			i++;
@@ -1262,8 +1339,8 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		if (asprintf(&path, "%s/%s/%s", f->parent, f->name,
 			     GW_MARKER) < 0)
 			gw_oom();
-		r = check_file(&w, path, MARKER_TEXT,
-			       strlen(MARKER_TEXT), true, report);
+		r = check_file(&w, path, marker_texts[f->kind],
+			       strlen(marker_texts[f->kind]), true, report);
 		free(path);
 		for (j = 0; r >= 0 && j < f->n; j++) {
 			int one = check_file(&w, f->files[j].path,

@@ -445,6 +445,46 @@ else
 	fi
 fi
 
+# ---- a gateway's folder and a control plane's --------------------------------
+# examples/ write the control plane istio/default; a later run with a
+# gateway named default in namespace istio must not replace it, nor the
+# reverse; a marker of an older gwc (its first line only) is judged by
+# the files it holds.
+printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: default, namespace: istio}\n' >"$work/istio-default.yaml"
+out=$work/kinds
+g build -o "$out" "${examples[@]}"
+if [ "$rc" -ne 0 ] || [ ! -f "$out/istio/default/istio-patch.json" ]; then
+	fail kinds "build of examples/: exit $rc, istio/default: $(ls "$out/istio/default" 2>&1 | tr '\n' ' ')"
+else
+	before=$(snap_strict "$out")
+	g build -o "$out" "$work/istio-default.yaml"
+	check_refusal refuse-gateway-over-control-plane \
+		"gwc: error: refusing to replace '$out/istio/default': it is a control plane's folder, and this run would write a gateway's there" \
+		"$before" "$(snap_strict "$out")"
+	printf 'This folder is made by gwc; `gwc build` replaces it whole.\n' >"$out/istio/default/.gwc-output"
+	before=$(snap_strict "$out")
+	g build -o "$out" "$work/istio-default.yaml"
+	check_refusal refuse-gateway-over-old-control-plane \
+		"gwc: error: refusing to replace '$out/istio/default': it is a control plane's folder, and this run would write a gateway's there" \
+		"$before" "$(snap_strict "$out")"
+	out=$work/kinds-reverse
+	g build -o "$out" "$work/istio-default.yaml"
+	before=$(snap_strict "$out")
+	g build -o "$out" "${examples[@]}"
+	grep -v ': note: ' "$work/stderr" >"$work/stderr.errors"	# legacy-kernel's
+	mv "$work/stderr.errors" "$work/stderr"
+	check_refusal refuse-control-plane-over-gateway \
+		"gwc: error: refusing to replace '$out/istio/default': it is a gateway's folder, and this run would write a control plane's there" \
+		"$before" "$(snap_strict "$out")"
+	if [ "$(cat "$out/istio/default/.gwc-output")" = 'This folder is made by gwc; `gwc build` replaces it whole.
+kind: gateway' ]; then
+		ok marker-names-kind
+	else
+		fail marker-names-kind "the marker reads '$(oneline "$out/istio/default/.gwc-output")'"
+	fi
+fi
+rm -rf "$work/kinds" "$work/kinds-reverse"
+
 # ---- what gwc opens in OUT -------------------------------------------------
 # Nothing that is not a regular file, and never more than it wrote: a FIFO
 # where gwc writes a file is refused (it blocked open() for ever, with the
