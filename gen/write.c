@@ -31,13 +31,16 @@
  * old tree, and one that arrives after it acts when the caller lets it,
  * on the new one.  A crash mid-swap leaves each folder old or new; its
  * staging leftovers are removed by the next run that holds the lock (and
- * reported by --check, which takes the lock shared).  Every message goes to
+ * reported by --check, which takes the lock shared).  Out of memory
+ * (gw_oom, which ends the process) backs out as a failure does, through
+ * the hook on_oom and the list of what the run made (struct made).  Every message goes to
  * a struct gw_diag; the writer prints nothing.
  */
 #include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,6 +87,20 @@ struct folder {
 	enum kind kind;		/* what the set puts there */
 };
 
+/*
+ * What the run has made on disk, for the out-of-memory hook (on_oom):
+ * one entry per staged folder, pushed onto a list before the folder is
+ * made and never freed before the writer, so that gw_oom, which ends
+ * the process from any thread with any lock held, can undo the run
+ * without allocating.  Fields are read and set with atomics.
+ */
+struct made {
+	struct made *next;
+	char parent[NAME_MAX + 1];
+	char stage[NAME_MAX + 1];
+	bool parent_created, staged;
+};
+
 struct writer {
 	const char *outdir;	/* OUT as given, for messages */
 	char *path;		/* OUT without trailing slashes, to open */
@@ -101,6 +118,11 @@ struct writer {
 	struct gw_arena *own_arena;
 	pthread_mutex_t diag_lock;	/* stage() reports from threads */
 	bool failed;
+	struct made *made;	/* the list, newest first */
+	int oom_slot;		/* on_oom's, or -1 */
+	/* held shared around each mkdirat/O_CREAT of staging; on_oom takes
+	 * it exclusive, so nothing is made once it has begun to undo */
+	pthread_rwlock_t making;
 };
 
 /* Reports @fmt as a message of the run (no file: "gwc: error: ..."). */
@@ -312,6 +334,85 @@ static void make_token(char token[17])
 	snprintf(token, 17, "%016llx", r);
 }
 
+/* ---- out of memory ------------------------------------------------------ */
+
+/* Removes @name in @dirfd and what it holds (folders @depth deep at
+ * most), allocating nothing: getdents64 into a buffer on the stack. */
+static void remove_raw(int dirfd, const char *name, int depth)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd, pass, removed;
+
+	if (!unlinkat(dirfd, name, 0) || errno == ENOENT)
+		return;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* removing entries while reading may skip some: read again */
+	for (pass = 0, removed = 1; removed && pass < 4; pass++) {
+		removed = 0;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
+			ssize_t at = 0;
+
+			while (at < n) {
+				struct dirent64 *e = (struct dirent64 *)
+						     (void *)(buf + at);
+
+				at += e->d_reclen;
+				if (!strcmp(e->d_name, ".") ||
+				    !strcmp(e->d_name, ".."))
+					continue;
+				if (!unlinkat(fd, e->d_name, 0))
+					removed = 1;
+				else if (errno == EISDIR && depth > 0) {
+					remove_raw(fd, e->d_name, depth - 1);
+					removed = 1;
+				}
+			}
+		}
+	}
+	close(fd);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/*
+ * gw_oom's hook: backs the run out as a failure does, from what the
+ * made-list says (stages, then the folders the run made, then OUT),
+ * with no allocation.  Taking the making lock exclusive first waits for
+ * the mkdirat or O_CREAT in flight in other threads and blocks any
+ * after it (they wait until the process ends).  Safe because the lock
+ * is held shared around those calls alone, never while allocating.
+ */
+static void on_oom(void *arg)
+{
+	struct writer *w = arg;
+	struct made *m;
+
+	pthread_rwlock_wrlock(&w->making);
+	for (m = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE); m && w->out >= 0;
+	     m = m->next) {
+		int parent;
+
+		if (!__atomic_load_n(&m->staged, __ATOMIC_ACQUIRE))
+			continue;
+		parent = openat(w->out, m->parent, O_RDONLY | O_DIRECTORY |
+				O_NOFOLLOW | O_CLOEXEC);
+		if (parent >= 0) {
+			remove_raw(parent, m->stage, 8);
+			close(parent);
+		}
+	}
+	for (m = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE); m && w->out >= 0;
+	     m = m->next)
+		if (__atomic_load_n(&m->parent_created, __ATOMIC_ACQUIRE))
+			unlinkat(w->out, m->parent, AT_REMOVEDIR);
+	if (w->out_created)
+		rmdir(w->path);
+}
+
 /* ---- comparing --------------------------------------------------------- */
 
 static bool file_equals(int dirfd, const char *name, const char *data,
@@ -389,10 +490,13 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 		      const char *name, const char *data, size_t len,
 		      unsigned mode)
 {
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			O_CLOEXEC, mode);
 	size_t off = 0;
+	int fd;
 
+	pthread_rwlock_rdlock(&w->making);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, mode);
+	pthread_rwlock_unlock(&w->making);
 	if (fd < 0)
 		return fail(w, "cannot create", errno, "%s/%s/%s/%s", w->outdir,
 			    f->parent, f->name, name);
@@ -416,15 +520,26 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 	return 0;
 }
 
-/* Opens OUT/@parent; with @created, makes it (mode 0755) when missing. */
-static int open_parent(struct writer *w, const char *parent, bool *created)
+/* Opens OUT/@parent; with @created, makes it (mode 0755) when missing,
+ * noting that in @m too. */
+static int open_parent(struct writer *w, const char *parent, bool *created,
+		       struct made *m)
 {
-	int fd;
+	int fd, made = -1, err = 0;
 
-	if (created && !mkdirat(w->out, parent, 0755)) {
+	if (created) {
+		pthread_rwlock_rdlock(&w->making);
+		made = mkdirat(w->out, parent, 0755);
+		err = errno;
+		if (!made)
+			__atomic_store_n(&m->parent_created, true,
+					 __ATOMIC_RELEASE);
+		pthread_rwlock_unlock(&w->making);
+	}
+	if (created && !made) {
 		*created = true;
-	} else if (created && errno != EEXIST) {
-		return fail(w, "cannot create", errno, "%s/%s", w->outdir, parent);
+	} else if (created && err != EEXIST) {
+		return fail(w, "cannot create", err, "%s/%s", w->outdir, parent);
 	}
 	fd = openat(w->out, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
@@ -531,7 +646,7 @@ static int refuse_other_kind(struct writer *w, int fd, const struct folder *f)
  */
 static int plan_folder(struct writer *w, struct folder *f)
 {
-	int parent = open_parent(w, f->parent, NULL), old, ret = -1;
+	int parent = open_parent(w, f->parent, NULL, NULL), old, ret = -1;
 	struct stat st;
 
 	if (parent < 0)
@@ -572,27 +687,52 @@ out:
 	return ret;
 }
 
+/* ".<name>.gwc-<token>-<n>", malloc'ed. */
+static char *stage_name(const char *name, const char *token, unsigned n)
+{
+	size_t len = strlen(name) + strlen(STAGE_TAG) + strlen(token) + 16;
+	char *s = gw_malloc(len);
+
+	snprintf(s, len, ".%s%s%s-%u", name, STAGE_TAG, token, n);
+	return s;
+}
+
 /* Writes the new version of @f beside the old one. */
 static int stage_folder(struct writer *w, struct folder *f)
 {
+	struct made *m;
 	int parent, fd = -1, ret = -1;
 	size_t i;
 
 	if (f->unchanged)
 		return 0;
-	parent = open_parent(w, f->parent, &f->parent_created);
+	m = gw_malloc(sizeof(*m));
+	memset(m, 0, sizeof(*m));
+	snprintf(m->parent, sizeof(m->parent), "%s", f->parent);
+	m->next = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE);
+	while (!__atomic_compare_exchange_n(&w->made, &m->next, m, true,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	parent = open_parent(w, f->parent, &f->parent_created, m);
 	if (parent < 0)
 		return -1;
 	for (;;) {
-		if (asprintf(&f->stage, ".%s%s%s-%u", f->name, STAGE_TAG,
-			     w->token,
-			     __atomic_fetch_add(&w->counter, 1,
-						__ATOMIC_RELAXED)) < 0)
-			gw_oom();
-		if (!mkdirat(parent, f->stage, 0755))
+		int made, err;
+
+		f->stage = stage_name(f->name, w->token,
+				      __atomic_fetch_add(&w->counter, 1,
+							 __ATOMIC_RELAXED));
+		pthread_rwlock_rdlock(&w->making);
+		snprintf(m->stage, sizeof(m->stage), "%s", f->stage);
+		made = mkdirat(parent, f->stage, 0755);
+		err = errno;
+		if (!made)
+			__atomic_store_n(&m->staged, true, __ATOMIC_RELEASE);
+		pthread_rwlock_unlock(&w->making);
+		if (!made)
 			break;
-		if (errno != EEXIST) {
-			fail(w, "cannot create a folder in", errno, "%s/%s",
+		if (err != EEXIST) {
+			fail(w, "cannot create a folder in", err, "%s/%s",
 			     w->outdir, f->parent);
 			free(f->stage);
 			f->stage = NULL;
@@ -629,7 +769,7 @@ static void unstage(struct writer *w, struct folder *f)
 	int parent;
 
 	if (f->stage) {
-		parent = open_parent(w, f->parent, NULL);
+		parent = open_parent(w, f->parent, NULL, NULL);
 		if (parent >= 0) {
 			remove_tree_at(parent, f->stage);
 			close(parent);
@@ -643,7 +783,7 @@ static void unstage(struct writer *w, struct folder *f)
 
 static int publish(struct writer *w, struct folder *f)
 {
-	int parent = open_parent(w, f->parent, NULL), ret = -1;
+	int parent = open_parent(w, f->parent, NULL, NULL), ret = -1;
 
 	if (parent < 0)
 		return -1;
@@ -777,10 +917,12 @@ static int split_path(struct writer *w, const char *path, char **parent,
 		return -1;
 	}
 	*prefix = (size_t)(s2 - path) + 1;
-	*parent = strndup(path, (size_t)(s1 - path));
-	*name = strndup(s1 + 1, (size_t)(s2 - s1 - 1));
-	if (!*parent || !*name)
-		gw_oom();
+	*parent = gw_malloc((size_t)(s1 - path) + 1);
+	memcpy(*parent, path, (size_t)(s1 - path));
+	(*parent)[s1 - path] = '\0';
+	*name = gw_malloc((size_t)(s2 - s1));
+	memcpy(*name, s1 + 1, (size_t)(s2 - s1 - 1));
+	(*name)[s2 - s1 - 1] = '\0';
 	return 0;
 }
 
@@ -903,8 +1045,15 @@ static int open_outdir(struct writer *w)
 
 static void free_writer(struct writer *w)
 {
+	struct made *m, *next;
 	size_t i;
 
+	gw_oom_hook_remove(w->oom_slot);
+	for (m = w->made; m; m = next) {
+		next = m->next;
+		free(m);
+	}
+	pthread_rwlock_destroy(&w->making);
 	for (i = 0; i < w->nfolders; i++) {
 		free(w->folders[i].parent);
 		free(w->folders[i].name);
@@ -934,6 +1083,7 @@ static void hand_over(struct writer *w, struct gw_diag *diag)
 struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
 {
 	struct writer *w = calloc(1, sizeof(*w));
+	pthread_rwlockattr_t attr;
 
 	if (!w)
 		gw_oom();
@@ -945,7 +1095,15 @@ struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
 	w->diag = diag;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_mutex_init(&w->diag_lock, NULL);
+	pthread_rwlockattr_init(&attr);
+	/* on_oom must not wait behind a stream of stagers */
+	pthread_rwlockattr_setkind_np(&attr,
+		PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&w->making, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit becomes EFBIG */
+	/* from here out of memory backs out what the run made, OUT too */
+	w->oom_slot = gw_oom_hook_add(on_oom, w);
 	if (open_outdir(w)) {
 		if (w->out_created)
 			rmdir(w->path);

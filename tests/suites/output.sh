@@ -772,6 +772,74 @@ else
 	fi
 fi
 
+# ---- out of memory ---------------------------------------------------------
+# GWC_TEST_OOM_AFTER=N (a test hook) makes gwc's N-th allocation fail.
+# OUT holds minimal's gateway; a build of examples/ adds istio/ and more.
+# For every N among the last allocations of that build (where it stages)
+# and some before, at -j 1 and 2, a run out of memory must leave OUT
+# exactly as it was (or, past the swap, exactly the new tree), with no
+# staging folder and no new istio/; from a missing OUT, no OUT.
+oom_sig() { tree_sig "$1"; (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
+oom_run() {	# oom_run N JOBS OUT
+	GWC_TEST_OOM_AFTER=$1 "${limit[@]}" "$GWC" build -j "$2" -o "$3" "${examples[@]}" \
+		>/dev/null 2>"$work/oom.err"
+}
+rm -rf "$work/oom-new"
+g build -o "$work/oom-new" "${examples[@]}"
+new_sig=$(tree_sig "$work/oom-new")
+base_sig=$(oom_sig "$work/ref-base")
+lo=1 hi=2000000
+while [ "$lo" -lt "$hi" ]; do	# the first N that does not fail
+	mid=$(((lo + hi) / 2))
+	rm -rf "$work/oom"
+	cp -a "$work/ref-base" "$work/oom"
+	if oom_run "$mid" 1 "$work/oom"; then hi=$mid; else lo=$((mid + 1)); fi
+done
+total=$lo
+if [ "$total" -le 1 ]; then
+	fail out-of-memory "gwc never ran out of memory (GWC_TEST_OOM_AFTER ignored)"
+else
+	bad= old=0 newer=0 runs=0
+	ns=$(seq $((total > 120 ? total - 120 : 1)) $((total - 1)); seq 1 $((total / 7 + 1)) $((total - 1)))
+	for n in $ns; do
+		for j in 1 2; do
+			runs=$((runs + 1))
+			rm -rf "$work/oom"
+			cp -a "$work/ref-base" "$work/oom"
+			oom_run "$n" "$j" "$work/oom"
+			s=$?
+			if [ "$s" -eq 0 ] && [ "$j" = 2 ] && [ "$(tree_sig "$work/oom")" = "$new_sig" ]; then
+				newer=$((newer + 1))	# -j 2 allocates less
+			elif [ "$s" -ne 2 ] || [ "$(cat "$work/oom.err")" != "gwc: error: out of memory" ]; then
+				bad+="N=$n -j $j: exit $s: $(oneline "$work/oom.err" 80); "
+			elif [ -n "$(leftovers "$work/oom")" ]; then
+				bad+="N=$n -j $j: staging left: $(leftovers "$work/oom"); "
+			elif [ "$(oom_sig "$work/oom")" = "$base_sig" ]; then
+				old=$((old + 1))
+			elif [ "$(tree_sig "$work/oom")" = "$new_sig" ]; then
+				newer=$((newer + 1))
+			else
+				bad+="N=$n -j $j: OUT is neither old nor new: $(first_diff "$base_sig" "$(oom_sig "$work/oom")"); "
+			fi
+			[ ${#bad} -gt 600 ] && break 2
+			# from no OUT: none after
+			if [ "$j" = 1 ] && [ "$n" -ge $((total - 120)) ]; then
+				rm -rf "$work/oom"
+				oom_run "$n" 1 "$work/oom"
+				if [ -e "$work/oom" ] && [ "$(tree_sig "$work/oom")" != "$new_sig" ]; then
+					bad+="N=$n from no OUT: left $(find "$work/oom" | head -n 3 | tr '\n' ' '); "
+				fi
+			fi
+		done
+	done
+	if [ -n "$bad" ]; then
+		fail out-of-memory "$bad"
+	else
+		ok "out-of-memory ($runs runs of $total allocations: $old left OUT unchanged, $newer the new tree)"
+	fi
+fi
+rm -rf "$work/oom" "$work/oom-new"
+
 # ---- a run that made OUT fails while another waits --------------------------
 # Run A makes OUT, stages 400 gateways and fails on the last file (a file
 # size limit); run B starts once OUT exists and waits for A's lock.  A
