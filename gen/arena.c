@@ -2,8 +2,15 @@
  * arena.c - memory: one bump allocator per compilation, and growable buffers.
  *
  * Consumes nothing; produces zeroed blocks that live until gw_arena_free().
- * Out of memory is handled in gw_oom() alone.
+ * Out of memory is handled in gw_oom() alone: it runs the hooks that undo
+ * what a run has made on disk (gw_oom_hook_add: the writer's staging
+ * folders), then ends the process.
+ *
+ * A test hook: with GWC_TEST_OOM_AFTER=N in the environment, the N-th
+ * allocation through gw_arena_new, gw_arena_alloc, gw_grow and gw_malloc
+ * (from 1) and every one after it fail as if memory had run out.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,12 +31,96 @@ struct gw_arena {
 	struct chunk *head;
 };
 
+#define OOM_HOOKS 4
+
+/* Process-wide by nature: what gw_oom must undo before the process ends.
+ * Each slot is set and cleared atomically; a hook of a slot being
+ * cleared may still run once, so a hook's owner unregisters it before
+ * freeing @arg. */
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} oom_hooks[OOM_HOOKS];
+
+int gw_oom_hook_add(void (*fn)(void *), void *arg)
+{
+	int i;
+
+	for (i = 0; i < OOM_HOOKS; i++) {
+		void (*none)(void *) = NULL;
+
+		if (__atomic_compare_exchange_n(&oom_hooks[i].fn, &none, fn,
+						false, __ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED)) {
+			/* gw_oom runs the hook once its argument is set */
+			__atomic_store_n(&oom_hooks[i].arg, arg,
+					 __ATOMIC_RELEASE);
+			return i;
+		}
+	}
+	return -1;
+}
+
+void gw_oom_hook_remove(int slot)
+{
+	if (slot < 0 || slot >= OOM_HOOKS)
+		return;
+	__atomic_store_n(&oom_hooks[slot].arg, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&oom_hooks[slot].fn, NULL, __ATOMIC_RELEASE);
+}
+
 _Noreturn void gw_oom(void)
 {
 	static const char msg[] = "gwc: error: out of memory\n";
+	static int ending;
+	int i;
 
+	/* one thread reports and backs out; any other one waits for it
+	 * to end the process */
+	if (__atomic_exchange_n(&ending, 1, __ATOMIC_ACQ_REL))
+		for (;;)
+			pause();
 	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	for (i = 0; i < OOM_HOOKS; i++) {
+		void (*fn)(void *) = __atomic_load_n(&oom_hooks[i].fn,
+						     __ATOMIC_ACQUIRE);
+		void *arg = __atomic_load_n(&oom_hooks[i].arg,
+					    __ATOMIC_ACQUIRE);
+
+		if (fn && arg)
+			fn(arg);
+	}
 	_Exit(GW_EXIT_USAGE);
+}
+
+/* The test hook GWC_TEST_OOM_AFTER (see the top of the file). */
+static long oom_after;
+static pthread_once_t oom_after_once = PTHREAD_ONCE_INIT;
+
+static void read_oom_after(void)
+{
+	const char *s = getenv("GWC_TEST_OOM_AFTER");
+
+	oom_after = s && *s ? strtol(s, NULL, 10) : 0;
+}
+
+/* True when this allocation is to fail (the test hook). */
+static bool test_oom(void)
+{
+	static long count;
+
+	pthread_once(&oom_after_once, read_oom_after);
+	return oom_after > 0 &&
+	       __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED) >= oom_after;
+}
+
+void *gw_malloc(size_t size)
+{
+	void *p = test_oom() ? NULL : malloc(size ? size : 1);
+
+	if (!p)
+		gw_oom();
+	return p;
 }
 
 void *gw_grow(void *array, size_t need, size_t *cap, size_t size)
@@ -43,7 +134,7 @@ void *gw_grow(void *array, size_t need, size_t *cap, size_t size)
 			gw_oom();
 		n *= 2;
 	}
-	if (n > SIZE_MAX / size)
+	if (n > SIZE_MAX / size || test_oom())
 		gw_oom();
 	array = realloc(array, n * size);
 	if (!array)
@@ -54,7 +145,8 @@ void *gw_grow(void *array, size_t need, size_t *cap, size_t size)
 
 struct gw_arena *gw_arena_new(void)
 {
-	struct gw_arena *arena = calloc(1, sizeof(*arena));
+	struct gw_arena *arena = test_oom() ? NULL :
+				 calloc(1, sizeof(*arena));
 
 	if (!arena)
 		gw_oom();
@@ -80,6 +172,8 @@ void *gw_arena_alloc(struct gw_arena *arena, size_t size)
 	struct chunk *c = arena->head;
 	void *p;
 
+	if (test_oom())
+		gw_oom();
 	size = (size + align - 1) / align * align;
 	if (!size)
 		size = align;

@@ -948,6 +948,8 @@ static int deliver(struct sink *k, struct gw_fileset *set)
 		gw_fileset_add(k->collect, set->files[i].path,
 			       set->files[i].data, set->files[i].len);
 		k->collect->files[k->collect->n - 1].mode = set->files[i].mode;
+		k->collect->files[k->collect->n - 1].control_plane =
+			set->files[i].control_plane;
 	}
 	pthread_mutex_unlock(&k->lock);
 	for (i = 0; i < set->n; i++)

@@ -19,6 +19,7 @@ void gw_fileset_add(struct gw_fileset *set, const char *path, char *data,
 	set->files[set->n].data = data;
 	set->files[set->n].len = len;
 	set->files[set->n].mode = 0644;
+	set->files[set->n].control_plane = false;
 	set->n++;
 }
 

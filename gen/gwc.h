@@ -62,8 +62,20 @@ char *gw_arena_printf(struct gw_arena *arena, const char *fmt, ...)
  * 4); the old one stays in the arena until it is freed. */
 void *gw_arena_grow(struct gw_arena *arena, void *items, size_t n,
 		    size_t *cap, size_t size);
-/* Reports "out of memory" and ends the process with GW_EXIT_USAGE. */
+/* Reports "out of memory", runs the hooks registered with
+ * gw_oom_hook_add (in no order), and ends the process with
+ * GW_EXIT_USAGE.  Environment GWC_TEST_OOM_AFTER=N (a test hook) makes
+ * the N-th allocation of gw_arena_new/alloc, gw_grow and gw_malloc
+ * fail. */
 _Noreturn void gw_oom(void);
+/* Registers @fn(@arg) to run in gw_oom before the process ends: it
+ * must allocate nothing (it may run with any lock held by the thread
+ * that ran out).  Returns a slot for gw_oom_hook_remove, or -1 when the
+ * few slots are taken. */
+int gw_oom_hook_add(void (*fn)(void *), void *arg);
+void gw_oom_hook_remove(int slot);
+/* malloc(@size), or gw_oom. */
+void *gw_malloc(size_t size);
 /* Grows the malloc'ed @array of @size-byte items so that it holds at least
  * @need of them: its capacity *@cap doubles from 16.  Returns the array
  * (moved, maybe); out of memory ends the process (gw_oom). */
@@ -694,6 +706,9 @@ struct gw_file {
 	char *data;
 	size_t len;
 	unsigned mode;		/* 0644 (gw_fileset_add), 0755 for a script */
+	bool control_plane;	/* of a control-plane folder (istio/<name>),
+				 * not a gateway's; the writer records the
+				 * kind in the folder's GW_MARKER */
 };
 
 struct gw_fileset {

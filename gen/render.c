@@ -627,7 +627,7 @@ int gw_render_control_plane(const char *istio,
 	struct gw_arena *arena = gw_arena_new();
 	struct gw_node *patch = gw_node_map(arena), *m, *obj, *meta;
 	struct gw_buf json = { 0 }, yaml = { 0 };
-	size_t i;
+	size_t i, first = set->n;
 	int err;
 
 	m = gw_map_put(arena, patch, "spec", gw_node_map(arena));
@@ -674,6 +674,8 @@ int gw_render_control_plane(const char *istio,
 					    istio), json.data, json.len);
 	gw_fileset_add(set, gw_arena_printf(arena, "istio/%s/istio-patch.yaml",
 					    istio), yaml.data, yaml.len);
+	for (i = first; i < set->n; i++)	/* the files added here */
+		set->files[i].control_plane = true;
 	gw_arena_free(arena);
 	return err;
 }

@@ -10,7 +10,8 @@
  *   2. look at every folder first, creating nothing: refuse a folder that
  *      gwc did not make (no GW_MARKER in it) or a non-folder, and note the
  *      folders that are already exactly right;
- *   3. stage every changed folder as OUT/<a>/.<b>.gwc-<pid>-<n>, written
+ *   3. stage every changed folder as OUT/<a>/.<b>.gwc-<run>-<n> (<run>
+ *      random, this run's own: see is_stale_stage_name), written
  *      with O_EXCL|O_NOFOLLOW and explicit modes (0644 files, 0755
  *      scripts and folders, whatever the umask: the writer sets the umask
  *      to 0 for its life, rather than an fchmod per file), then one
@@ -29,25 +30,50 @@
  * main.c): one pending at step 4 makes the run back out, so OUT is the
  * old tree, and one that arrives after it acts when the caller lets it,
  * on the new one.  A crash mid-swap leaves each folder old or new; its
- * staging leftovers are removed by the next run.  Every message goes to
+ * staging leftovers are removed by the next run that holds the lock (and
+ * reported by --check, which takes the lock shared).  Out of memory
+ * (gw_oom, which ends the process) backs out as a failure does, through
+ * the hook on_oom and the list of what the run made (struct made).  Every message goes to
  * a struct gw_diag; the writer prints nothing.
  */
 #include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "gwc.h"
 
-#define MARKER_TEXT "This folder is made by gwc; `gwc build` replaces it whole.\n"
+/* The marker says what the folder holds: a gateway's folder never
+ * replaces a control plane's, nor the reverse (see plan_folder).  Older
+ * versions wrote the first line alone (or nothing): a folder of unknown
+ * kind, judged by its files. */
+#define MARKER_HEAD "This folder is made by gwc; `gwc build` replaces it whole.\n"
+#define MARKER_MAX 4096	/* bytes of a marker read */
+
+enum kind { KIND_UNKNOWN, KIND_GATEWAY, KIND_CONTROL_PLANE };
+
+static const char *const kind_names[] = {
+	[KIND_UNKNOWN] = "unknown",
+	[KIND_GATEWAY] = "gateway",
+	[KIND_CONTROL_PLANE] = "control-plane",
+};
+
+static const char *const marker_texts[] = {
+	[KIND_UNKNOWN] = MARKER_HEAD,
+	[KIND_GATEWAY] = MARKER_HEAD "kind: gateway\n",
+	[KIND_CONTROL_PLANE] = MARKER_HEAD "kind: control-plane\n",
+};
 #define STAGE_TAG ".gwc-"
 
 struct folder {
@@ -58,16 +84,32 @@ struct folder {
 	char *stage;		/* staging folder name in parent, or NULL */
 	bool exists, unchanged;
 	bool parent_created;	/* this run made OUT/<parent> */
+	enum kind kind;		/* what the set puts there */
+};
+
+/*
+ * What the run has made on disk, for the out-of-memory hook (on_oom):
+ * one entry per staged folder, pushed onto a list before the folder is
+ * made and never freed before the writer, so that gw_oom, which ends
+ * the process from any thread with any lock held, can undo the run
+ * without allocating.  Fields are read and set with atomics.
+ */
+struct made {
+	struct made *next;
+	char parent[NAME_MAX + 1];
+	char stage[NAME_MAX + 1];
+	bool parent_created, staged;
 };
 
 struct writer {
-	const char *outdir;
+	const char *outdir;	/* OUT as given, for messages */
+	char *path;		/* OUT without trailing slashes, to open */
 	int out;		/* OUT, locked */
 	bool out_created;	/* this run made OUT */
 	struct folder *folders;
 	size_t nfolders, cap;
 	unsigned counter;
-	long pid;
+	char token[17];		/* this run's, in its staging folder names */
 	mode_t old_umask;	/* the process's, back when the writer ends */
 	pthread_mutex_t lock;	/* folders, counter: stage() runs in threads */
 	struct gw_diag *diag;	/* where messages go; the writer's own
@@ -76,6 +118,11 @@ struct writer {
 	struct gw_arena *own_arena;
 	pthread_mutex_t diag_lock;	/* stage() reports from threads */
 	bool failed;
+	struct made *made;	/* the list, newest first */
+	int oom_slot;		/* on_oom's, or -1 */
+	/* held shared around each mkdirat/O_CREAT of staging; on_oom takes
+	 * it exclusive, so nothing is made once it has begun to undo */
+	pthread_rwlock_t making;
 };
 
 /* Reports @fmt as a message of the run (no file: "gwc: error: ..."). */
@@ -112,6 +159,71 @@ static int fail(struct writer *w, const char *what, int err,
 	return -1;
 }
 
+/* ---- reading what OUT holds -------------------------------------------- */
+
+/* What a non-regular entry is, for a message: "a FIFO", ... */
+static const char *type_name(mode_t mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" : S_ISSOCK(mode) ? "a socket" :
+	       S_ISCHR(mode) ? "a character device" :
+	       S_ISBLK(mode) ? "a block device" : S_ISDIR(mode) ? "a folder" :
+	       S_ISLNK(mode) ? "a symbolic link" : "not a regular file";
+}
+
+/*
+ * Opens @name in @dirfd for reading if it is a regular file; fills @st.
+ * Nothing else in OUT is ever opened: not a FIFO (open would block for a
+ * writer), a device or a link.  The open is O_NONBLOCK anyway, and the
+ * type checked again on the descriptor, for an entry replaced between
+ * the two.  Returns the descriptor, or -1: with *@what NULL and errno set
+ * when there is no such entry or it cannot be opened, with *@what naming
+ * the type ("a FIFO") when it is not a regular file.
+ */
+static int open_regular(int dirfd, const char *name, struct stat *st,
+			const char **what)
+{
+	int fd;
+
+	*what = NULL;
+	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW))
+		return -1;
+	if (!S_ISREG(st->st_mode)) {
+		*what = type_name(st->st_mode);
+		return -1;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0 && (errno == ELOOP || errno == ENXIO))
+		*what = errno == ELOOP ? "a symbolic link" : "a socket";
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) || !S_ISREG(st->st_mode)) {
+		*what = type_name(st->st_mode);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads at most @max bytes of @fd into @buf; the number read, or -1. */
+static ssize_t read_upto(int fd, char *buf, size_t max)
+{
+	size_t got = 0;
+
+	while (got < max) {
+		ssize_t n = read(fd, buf + got, max - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (!n)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 /* ---- removing trees ---------------------------------------------------- */
 
 static int remove_tree_at(int dirfd, const char *name)
@@ -140,32 +252,42 @@ static int remove_tree_at(int dirfd, const char *name)
 	return unlinkat(dirfd, name, AT_REMOVEDIR) || err ? -1 : 0;
 }
 
-/* True for a staging folder name of another process:
- * ".<name>.gwc-<pid>-<n>". */
-static bool is_stale_stage_name(const char *s, long pid)
+/*
+ * True for the name of a staging folder that no live run is writing:
+ * ".<name>.gwc-<run>-<n>" (<run> 16 hex digits, or a PID as older gwc
+ * versions wrote) whose <run> is not @token (NULL: any).  PIDs are not
+ * trusted: in a PID namespace every run has the same one.  What makes
+ * the name stale is the lock: a run stages only while it holds OUT's
+ * lock, so when this run holds it, every staging folder but its own
+ * belongs to a run that died (SIGKILL, a crash, a power cut).
+ */
+static bool is_stale_stage_name(const char *s, const char *token)
 {
 	const char *tag = strstr(s, STAGE_TAG);
-	size_t digits = 0, dashes = 0;
-	char own[32];
+	size_t run = 0, n = 0;
+	bool hex = false;
 
 	if (s[0] != '.' || !tag || tag == s)
 		return false;
-	snprintf(own, sizeof(own), "%ld-", pid);
-	if (!strncmp(tag + strlen(STAGE_TAG), own, strlen(own)))
+	tag += strlen(STAGE_TAG);
+	if (token && !strncmp(tag, token, strlen(token)) &&
+	    tag[strlen(token)] == '-')
 		return false;
-	for (tag += strlen(STAGE_TAG); *tag; tag++) {
-		if (*tag == '-' && digits && !dashes)
-			dashes++, digits = 0;
-		else if (*tag >= '0' && *tag <= '9')
-			digits++;
-		else
+	for (; *tag && *tag != '-'; tag++, run++)
+		if (*tag >= 'a' && *tag <= 'f')
+			hex = true;
+		else if (*tag < '0' || *tag > '9')
 			return false;
-	}
-	return dashes == 1 && digits > 0;
+	if (*tag != '-' || !run || (hex && run != 16))
+		return false;
+	for (tag++; *tag >= '0' && *tag <= '9'; tag++)
+		n++;
+	return !*tag && n;
 }
 
-/* Removes staging folders that a crashed run left in @dirfd. */
-static void remove_stale_stages(int dirfd, long pid)
+/* Calls @fn(@arg, name) for each stale staging folder in @dirfd. */
+static void each_stale_stage(int dirfd, const char *token,
+			     void (*fn)(void *, int, const char *), void *arg)
 {
 	DIR *dir;
 	struct dirent *e;
@@ -178,10 +300,117 @@ static void remove_stale_stages(int dirfd, long pid)
 		close(fd);
 		return;
 	}
+	rewinddir(dir);		/* the offset is shared with @dirfd's */
 	while ((e = readdir(dir)))
-		if (is_stale_stage_name(e->d_name, pid))
-			remove_tree_at(dirfd, e->d_name);
+		if (is_stale_stage_name(e->d_name, token))
+			fn(arg, dirfd, e->d_name);
 	closedir(dir);
+}
+
+static void remove_stage(void *arg, int dirfd, const char *name)
+{
+	(void)arg;
+	remove_tree_at(dirfd, name);
+}
+
+/* Removes staging folders that a run which died left in @dirfd. */
+static void remove_stale_stages(int dirfd, const char *token)
+{
+	each_stale_stage(dirfd, token, remove_stage, NULL);
+}
+
+/* A name no other run has, for this run's staging folders. */
+static void make_token(char token[17])
+{
+	unsigned long long r;
+	struct timespec ts;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r = (unsigned long long)ts.tv_sec * 1000000007ull ^
+		    (unsigned long long)ts.tv_nsec ^
+		    (unsigned long long)getpid() << 40;
+	}
+	snprintf(token, 17, "%016llx", r);
+}
+
+/* ---- out of memory ------------------------------------------------------ */
+
+/* Removes @name in @dirfd and what it holds (folders @depth deep at
+ * most), allocating nothing: getdents64 into a buffer on the stack. */
+static void remove_raw(int dirfd, const char *name, int depth)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd, pass, removed;
+
+	if (!unlinkat(dirfd, name, 0) || errno == ENOENT)
+		return;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* removing entries while reading may skip some: read again */
+	for (pass = 0, removed = 1; removed && pass < 4; pass++) {
+		removed = 0;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
+			ssize_t at = 0;
+
+			while (at < n) {
+				struct dirent64 *e = (struct dirent64 *)
+						     (void *)(buf + at);
+
+				at += e->d_reclen;
+				if (!strcmp(e->d_name, ".") ||
+				    !strcmp(e->d_name, ".."))
+					continue;
+				if (!unlinkat(fd, e->d_name, 0))
+					removed = 1;
+				else if (errno == EISDIR && depth > 0) {
+					remove_raw(fd, e->d_name, depth - 1);
+					removed = 1;
+				}
+			}
+		}
+	}
+	close(fd);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/*
+ * gw_oom's hook: backs the run out as a failure does, from what the
+ * made-list says (stages, then the folders the run made, then OUT),
+ * with no allocation.  Taking the making lock exclusive first waits for
+ * the mkdirat or O_CREAT in flight in other threads and blocks any
+ * after it (they wait until the process ends).  Safe because the lock
+ * is held shared around those calls alone, never while allocating.
+ */
+static void on_oom(void *arg)
+{
+	struct writer *w = arg;
+	struct made *m;
+
+	pthread_rwlock_wrlock(&w->making);
+	for (m = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE); m && w->out >= 0;
+	     m = m->next) {
+		int parent;
+
+		if (!__atomic_load_n(&m->staged, __ATOMIC_ACQUIRE))
+			continue;
+		parent = openat(w->out, m->parent, O_RDONLY | O_DIRECTORY |
+				O_NOFOLLOW | O_CLOEXEC);
+		if (parent >= 0) {
+			remove_raw(parent, m->stage, 8);
+			close(parent);
+		}
+	}
+	for (m = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE); m && w->out >= 0;
+	     m = m->next)
+		if (__atomic_load_n(&m->parent_created, __ATOMIC_ACQUIRE))
+			unlinkat(w->out, m->parent, AT_REMOVEDIR);
+	if (w->out_created)
+		rmdir(w->path);
 }
 
 /* ---- comparing --------------------------------------------------------- */
@@ -189,16 +418,16 @@ static void remove_stale_stages(int dirfd, long pid)
 static bool file_equals(int dirfd, const char *name, const char *data,
 			size_t len, unsigned mode)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
+	const char *what;
+	int fd = open_regular(dirfd, name, &st, &what);
 	char buf[65536];
 	size_t off = 0;
 	bool same = false;
 
 	if (fd < 0)
 		return false;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size != len || (st.st_mode & 07777) != mode)
+	if ((size_t)st.st_size != len || (st.st_mode & 07777) != mode)
 		goto out;
 	/* the size is right: read just that (no read for the end of file) */
 	while (off < len) {
@@ -244,7 +473,8 @@ static bool folder_equals(int fd, const struct folder *f)
 			entries++;
 	closedir(dir);
 	if (entries != f->n + 1 ||
-	    !file_equals(fd, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT), 0644))
+	    !file_equals(fd, GW_MARKER, marker_texts[f->kind],
+			 strlen(marker_texts[f->kind]), 0644))
 		return false;
 	for (i = 0; i < f->n; i++)
 		if (!file_equals(fd, base_name(f->files[i].path),
@@ -260,10 +490,13 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 		      const char *name, const char *data, size_t len,
 		      unsigned mode)
 {
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			O_CLOEXEC, mode);
 	size_t off = 0;
+	int fd;
 
+	pthread_rwlock_rdlock(&w->making);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, mode);
+	pthread_rwlock_unlock(&w->making);
 	if (fd < 0)
 		return fail(w, "cannot create", errno, "%s/%s/%s/%s", w->outdir,
 			    f->parent, f->name, name);
@@ -287,15 +520,26 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 	return 0;
 }
 
-/* Opens OUT/@parent; with @created, makes it (mode 0755) when missing. */
-static int open_parent(struct writer *w, const char *parent, bool *created)
+/* Opens OUT/@parent; with @created, makes it (mode 0755) when missing,
+ * noting that in @m too. */
+static int open_parent(struct writer *w, const char *parent, bool *created,
+		       struct made *m)
 {
-	int fd;
+	int fd, made = -1, err = 0;
 
-	if (created && !mkdirat(w->out, parent, 0755)) {
+	if (created) {
+		pthread_rwlock_rdlock(&w->making);
+		made = mkdirat(w->out, parent, 0755);
+		err = errno;
+		if (!made)
+			__atomic_store_n(&m->parent_created, true,
+					 __ATOMIC_RELEASE);
+		pthread_rwlock_unlock(&w->making);
+	}
+	if (created && !made) {
 		*created = true;
-	} else if (created && errno != EEXIST) {
-		return fail(w, "cannot create", errno, "%s/%s", w->outdir, parent);
+	} else if (created && err != EEXIST) {
+		return fail(w, "cannot create", err, "%s/%s", w->outdir, parent);
 	}
 	fd = openat(w->out, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
@@ -315,18 +559,98 @@ static int open_parent(struct writer *w, const char *parent, bool *created)
 }
 
 /*
+ * Refuses a folder where one of the names gwc writes (the marker
+ * included) is not a regular file: a FIFO there would have blocked a
+ * rebuild in open(), and the user must have put it there.
+ */
+static int refuse_irregular(struct writer *w, int fd, const struct folder *f)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i <= f->n; i++) {
+		const char *name = i < f->n ? base_name(f->files[i].path) :
+				   GW_MARKER;
+
+		if (!fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) &&
+		    !S_ISREG(st.st_mode)) {
+			say(w, GW_SEV_ERROR, "refusing to replace '%s/%s/%s': "
+				"'%s/%s/%s/%s' is %s, not a regular file",
+				w->outdir, f->parent, f->name, w->outdir,
+				f->parent, f->name, name,
+				type_name(st.st_mode));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* What the gwc folder @fd holds, by its marker, else by its files. */
+static enum kind folder_kind(int fd)
+{
+	struct stat st;
+	const char *what;
+	char text[MARKER_MAX + 1];
+	ssize_t n = -1;
+	int marker = open_regular(fd, GW_MARKER, &st, &what);
+	enum kind k;
+
+	if (marker >= 0) {
+		n = read_upto(marker, text, MARKER_MAX);
+		close(marker);
+	}
+	text[n > 0 ? n : 0] = '\0';
+	for (k = KIND_GATEWAY; k <= KIND_CONTROL_PLANE; k++) {
+		const char *line = strstr(text, "\nkind: ");
+
+		for (; line; line = strstr(line + 1, "\nkind: "))
+			if (!strncmp(line + 7, kind_names[k],
+				     strlen(kind_names[k])) &&
+			    (line[7 + strlen(kind_names[k])] == '\n' ||
+			     !line[7 + strlen(kind_names[k])]))
+				return k;
+	}
+	/* an older marker: a control plane's folder has its patch of the
+	 * Istio resource, a gateway's its kustomization */
+	if (!fstatat(fd, "istio-patch.json", &st, AT_SYMLINK_NOFOLLOW))
+		return KIND_CONTROL_PLANE;
+	if (!fstatat(fd, "kustomization.yaml", &st, AT_SYMLINK_NOFOLLOW))
+		return KIND_GATEWAY;
+	return KIND_UNKNOWN;
+}
+
+/*
+ * Refuses to replace a gateway's folder with a control plane's or the
+ * reverse: a gateway in namespace "istio" named like an Istio resource
+ * would otherwise silently replace the control plane an earlier run
+ * wrote (one run refuses the clash itself, before writing).
+ */
+static int refuse_other_kind(struct writer *w, int fd, const struct folder *f)
+{
+	enum kind held = folder_kind(fd);
+
+	if (held == KIND_UNKNOWN || held == f->kind)
+		return 0;
+	say(w, GW_SEV_ERROR, "refusing to replace '%s/%s/%s': it is a %s's "
+		"folder, and this run would write a %s's there", w->outdir,
+		f->parent, f->name, held == KIND_GATEWAY ? "gateway" :
+		"control plane", f->kind == KIND_GATEWAY ? "gateway" :
+		"control plane");
+	return -1;
+}
+
+/*
  * Looks at what OUT holds for @f, creating nothing: refuses what gwc must
  * not replace, notes whether the folder exists and is already exactly
  * right.  Runs for every folder before any is staged.
  */
 static int plan_folder(struct writer *w, struct folder *f)
 {
-	int parent = open_parent(w, f->parent, NULL), old, ret = -1;
+	int parent = open_parent(w, f->parent, NULL, NULL), old, ret = -1;
 	struct stat st;
 
 	if (parent < 0)
 		return errno == ENOENT ? 0 : -1;
-	remove_stale_stages(parent, w->pid);
 	if (fstatat(parent, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
 		ret = 0;
 		goto out;
@@ -351,6 +675,10 @@ static int plan_folder(struct writer *w, struct folder *f)
 		close(old);
 		goto out;
 	}
+	if (refuse_irregular(w, old, f) || refuse_other_kind(w, old, f)) {
+		close(old);
+		goto out;
+	}
 	f->unchanged = folder_equals(old, f);
 	close(old);
 	ret = 0;
@@ -359,27 +687,52 @@ out:
 	return ret;
 }
 
+/* ".<name>.gwc-<token>-<n>", malloc'ed. */
+static char *stage_name(const char *name, const char *token, unsigned n)
+{
+	size_t len = strlen(name) + strlen(STAGE_TAG) + strlen(token) + 16;
+	char *s = gw_malloc(len);
+
+	snprintf(s, len, ".%s%s%s-%u", name, STAGE_TAG, token, n);
+	return s;
+}
+
 /* Writes the new version of @f beside the old one. */
 static int stage_folder(struct writer *w, struct folder *f)
 {
+	struct made *m;
 	int parent, fd = -1, ret = -1;
 	size_t i;
 
 	if (f->unchanged)
 		return 0;
-	parent = open_parent(w, f->parent, &f->parent_created);
+	m = gw_malloc(sizeof(*m));
+	memset(m, 0, sizeof(*m));
+	snprintf(m->parent, sizeof(m->parent), "%s", f->parent);
+	m->next = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE);
+	while (!__atomic_compare_exchange_n(&w->made, &m->next, m, true,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	parent = open_parent(w, f->parent, &f->parent_created, m);
 	if (parent < 0)
 		return -1;
 	for (;;) {
-		if (asprintf(&f->stage, ".%s%s%ld-%u", f->name, STAGE_TAG,
-			     w->pid,
-			     __atomic_fetch_add(&w->counter, 1,
-						__ATOMIC_RELAXED)) < 0)
-			gw_oom();
-		if (!mkdirat(parent, f->stage, 0755))
+		int made, err;
+
+		f->stage = stage_name(f->name, w->token,
+				      __atomic_fetch_add(&w->counter, 1,
+							 __ATOMIC_RELAXED));
+		pthread_rwlock_rdlock(&w->making);
+		snprintf(m->stage, sizeof(m->stage), "%s", f->stage);
+		made = mkdirat(parent, f->stage, 0755);
+		err = errno;
+		if (!made)
+			__atomic_store_n(&m->staged, true, __ATOMIC_RELEASE);
+		pthread_rwlock_unlock(&w->making);
+		if (!made)
 			break;
-		if (errno != EEXIST) {
-			fail(w, "cannot create a folder in", errno, "%s/%s",
+		if (err != EEXIST) {
+			fail(w, "cannot create a folder in", err, "%s/%s",
 			     w->outdir, f->parent);
 			free(f->stage);
 			f->stage = NULL;
@@ -394,8 +747,8 @@ static int stage_folder(struct writer *w, struct folder *f)
 		     f->stage);
 		goto out;
 	}
-	if (write_file(w, fd, f, GW_MARKER, MARKER_TEXT, strlen(MARKER_TEXT),
-		       0644))
+	if (write_file(w, fd, f, GW_MARKER, marker_texts[f->kind],
+		       strlen(marker_texts[f->kind]), 0644))
 		goto out;
 	for (i = 0; i < f->n; i++)
 		if (write_file(w, fd, f, base_name(f->files[i].path),
@@ -416,7 +769,7 @@ static void unstage(struct writer *w, struct folder *f)
 	int parent;
 
 	if (f->stage) {
-		parent = open_parent(w, f->parent, NULL);
+		parent = open_parent(w, f->parent, NULL, NULL);
 		if (parent >= 0) {
 			remove_tree_at(parent, f->stage);
 			close(parent);
@@ -430,7 +783,7 @@ static void unstage(struct writer *w, struct folder *f)
 
 static int publish(struct writer *w, struct folder *f)
 {
-	int parent = open_parent(w, f->parent, NULL), ret = -1;
+	int parent = open_parent(w, f->parent, NULL, NULL), ret = -1;
 
 	if (parent < 0)
 		return -1;
@@ -518,6 +871,37 @@ static int prune(struct writer *w)
 	return err;
 }
 
+/* ---- the staging folders of dead runs ----------------------------------- */
+
+/* Removes them from every folder of OUT (OUT's lock held: see
+ * is_stale_stage_name), once the run has published. */
+static void remove_dead_stages(struct writer *w)
+{
+	DIR *top;
+	struct dirent *a;
+	int fd = dup(w->out);
+
+	if (fd < 0 || !(top = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	rewinddir(top);
+	while ((a = readdir(top))) {
+		int pfd;
+
+		if (a->d_name[0] == '.')
+			continue;
+		pfd = openat(w->out, a->d_name, O_RDONLY | O_DIRECTORY |
+			     O_NOFOLLOW | O_CLOEXEC);
+		if (pfd < 0)
+			continue;
+		remove_stale_stages(pfd, w->token);
+		close(pfd);
+	}
+	closedir(top);
+}
+
 /* ---- the whole write --------------------------------------------------- */
 
 /* Splits "<a>/<b>/<file>" into its folder; -1 for any other shape. */
@@ -533,10 +917,12 @@ static int split_path(struct writer *w, const char *path, char **parent,
 		return -1;
 	}
 	*prefix = (size_t)(s2 - path) + 1;
-	*parent = strndup(path, (size_t)(s1 - path));
-	*name = strndup(s1 + 1, (size_t)(s2 - s1 - 1));
-	if (!*parent || !*name)
-		gw_oom();
+	*parent = gw_malloc((size_t)(s1 - path) + 1);
+	memcpy(*parent, path, (size_t)(s1 - path));
+	(*parent)[s1 - path] = '\0';
+	*name = gw_malloc((size_t)(s2 - s1));
+	memcpy(*name, s1 + 1, (size_t)(s2 - s1 - 1));
+	(*name)[s2 - s1 - 1] = '\0';
 	return 0;
 }
 
@@ -564,6 +950,8 @@ static int group_folders(struct writer *w, const struct gw_fileset *set,
 		}
 		w->nfolders++;
 		f->files = &set->files[i];
+		f->kind = set->files[i].control_plane ? KIND_CONTROL_PLANE :
+			  KIND_GATEWAY;
 		while (i < set->n && !strncmp(set->files[i].path, path, prefix)) {
 			f->n++;
 			i++;
@@ -580,46 +968,99 @@ static int group_folders(struct writer *w, const struct gw_fileset *set,
 	return ret;
 }
 
+/* A copy of @path without its trailing slashes ("/" stays "/"). */
+static char *strip_slashes(const char *path)
+{
+	size_t len = strlen(path);
+	char *copy;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	copy = strndup(path, len);
+	if (!copy)
+		gw_oom();
+	return copy;
+}
+
+/* True when @fd is the folder @path names now (not one since removed). */
+static bool still_there(int fd, const char *path)
+{
+	struct stat held, named;
+
+	return !fstat(fd, &held) && !lstat(path, &named) &&
+	       held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
+/*
+ * Creates (if missing), opens and locks OUT.  The lock is taken on the
+ * folder opened: should another run have made OUT, failed and removed it
+ * while this one waited for the lock, the folder locked is no longer
+ * OUT, so the run starts over and makes OUT itself.
+ */
 static int open_outdir(struct writer *w)
 {
 	struct stat st;
+	int tries;
 
-	if (!lstat(w->outdir, &st) && S_ISLNK(st.st_mode)) {
-		say(w, GW_SEV_ERROR, "refusing to write into '%s': it "
-			"is a symbolic link", w->outdir);
-		return -1;
+	for (tries = 0; tries < 1000; tries++) {
+		/* w->path, not w->outdir: "lnk/" would name the folder the
+		 * link points to, and lstat and O_NOFOLLOW would follow it */
+		if (!lstat(w->path, &st) && S_ISLNK(st.st_mode)) {
+			say(w, GW_SEV_ERROR, "refusing to write into '%s': it "
+				"is a symbolic link", w->outdir);
+			return -1;
+		}
+		if (!mkdir(w->path, 0755)) {
+			w->out_created = true;
+		} else if (errno != EEXIST) {
+			return fail(w, "cannot create", errno, "%s",
+				    w->outdir);
+		}
+		w->out = open(w->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			      O_CLOEXEC);
+		if (w->out < 0 && errno == ENOENT && !w->out_created)
+			continue;	/* removed since: make it */
+		if (w->out < 0) {
+			if (errno == ENOTDIR)
+				say(w, GW_SEV_ERROR, "refusing to write into "
+					"'%s': it is not a folder", w->outdir);
+			else
+				fail(w, "cannot open", errno, "%s", w->outdir);
+			return -1;
+		}
+		while (flock(w->out, LOCK_EX))
+			if (errno != EINTR)
+				return fail(w, "cannot lock", errno, "%s",
+					    w->outdir);
+		if (still_there(w->out, w->path))
+			return 0;
+		close(w->out);	/* and the lock on a removed folder */
+		w->out = -1;
+		w->out_created = false;
 	}
-	if (!mkdir(w->outdir, 0755)) {
-		w->out_created = true;
-	} else if (errno != EEXIST) {
-		return fail(w, "cannot create", errno, "%s", w->outdir);
-	}
-	w->out = open(w->outdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		      O_CLOEXEC);
-	if (w->out < 0) {
-		if (errno == ENOTDIR)
-			say(w, GW_SEV_ERROR, "refusing to write into "
-				"'%s': it is not a folder", w->outdir);
-		else
-			fail(w, "cannot open", errno, "%s", w->outdir);
-		return -1;
-	}
-	while (flock(w->out, LOCK_EX))
-		if (errno != EINTR)
-			return fail(w, "cannot lock", errno, "%s", w->outdir);
-	return 0;
+	say(w, GW_SEV_ERROR, "cannot lock '%s': it was removed and made "
+		"again %d times while this run waited", w->outdir, tries);
+	return -1;
 }
 
 static void free_writer(struct writer *w)
 {
+	struct made *m, *next;
 	size_t i;
 
+	gw_oom_hook_remove(w->oom_slot);
+	for (m = w->made; m; m = next) {
+		next = m->next;
+		free(m);
+	}
+	pthread_rwlock_destroy(&w->making);
 	for (i = 0; i < w->nfolders; i++) {
 		free(w->folders[i].parent);
 		free(w->folders[i].name);
 		free(w->folders[i].stage);
 	}
 	free(w->folders);
+	free(w->path);
 	if (w->out >= 0)
 		close(w->out);	/* releases the lock */
 	umask(w->old_umask);
@@ -642,20 +1083,30 @@ static void hand_over(struct writer *w, struct gw_diag *diag)
 struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
 {
 	struct writer *w = calloc(1, sizeof(*w));
+	pthread_rwlockattr_t attr;
 
 	if (!w)
 		gw_oom();
 	w->outdir = outdir;
+	w->path = strip_slashes(outdir);
 	w->out = -1;
-	w->pid = (long)getpid();
+	make_token(w->token);
 	w->old_umask = umask(0);	/* modes as written: 0644, 0755 */
 	w->diag = diag;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_mutex_init(&w->diag_lock, NULL);
+	pthread_rwlockattr_init(&attr);
+	/* on_oom must not wait behind a stream of stagers */
+	pthread_rwlockattr_setkind_np(&attr,
+		PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&w->making, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit becomes EFBIG */
+	/* from here out of memory backs out what the run made, OUT too */
+	w->oom_slot = gw_oom_hook_add(on_oom, w);
 	if (open_outdir(w)) {
 		if (w->out_created)
-			rmdir(outdir);
+			rmdir(w->path);
 		free_writer(w);
 		return NULL;
 	}
@@ -715,7 +1166,7 @@ void gw_writer_abort(struct gw_writer *writer, struct gw_diag *diag)
 		if (w->folders[i].parent_created)
 			unlinkat(w->out, w->folders[i].parent, AT_REMOVEDIR);
 	if (w->out_created)
-		rmdir(w->outdir);
+		rmdir(w->path);
 	hand_over(w, diag);
 	free_writer(w);
 }
@@ -761,6 +1212,7 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others,
 	 * every parent folder (1000 gateways: 0.44 s of fsyncs) */
 	sync_err = published && syncfs(w->out) ?
 		fail(w, "cannot sync", errno, "%s", w->outdir) : 0;
+	remove_dead_stages(w);
 	ret = prune_others ? prune(w) : 0;
 	ret = ret ? ret : sync_err;
 	hand_over(w, diag);
@@ -787,40 +1239,53 @@ int gw_write_tree(const char *outdir, const struct gw_fileset *set,
 
 /* ---- --check ----------------------------------------------------------- */
 
-/* Reads OUT/@path whole (no symlinks); *@data NULL when there is no file. */
-static int read_existing(int dirfd, const char *path, char **data,
-			 size_t *len)
+/* Bytes of a file that differs in size from gwc's (or that gwc does not
+ * write at all) read for its diff: the diff shows at most this head, or
+ * as many bytes as gwc's own version has, and says so when it is cut. */
+#define CHECK_HEAD (64u * 1024)
+
+/*
+ * Reads what OUT/@path holds for a file of @want_len bytes, bounded by
+ * what gwc would write: @want_len + 1 bytes at most when the sizes agree
+ * (the + 1 sees a file that grew meanwhile), else a head of at most
+ * max(@want_len, CHECK_HEAD) bytes; *@size is the file's whole size.
+ * *@data NULL when there is no file.  -1 when it cannot be read, with
+ * *@what naming its type when it is not a regular file (never opened).
+ */
+static int read_existing(int dirfd, const char *path, size_t want_len,
+			 char **data, size_t *len, off_t *size,
+			 const char **what)
 {
 	struct stat st;
-	size_t got = 0;
+	size_t max;
+	ssize_t got;
 	int fd;
 
 	*data = NULL;
 	*len = 0;
+	*size = 0;
+	*what = NULL;
 	if (dirfd < 0)		/* OUT itself is missing: so is every file */
 		return 0;
-	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_regular(dirfd, path, &st, what);
 	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = EISDIR;
-		return -1;
-	}
-	*data = malloc((size_t)st.st_size + 1);
+		return !*what && (errno == ENOENT || errno == ENOTDIR) ? 0 : -1;
+	*size = st.st_size;
+	max = (size_t)st.st_size == want_len ? want_len + 1 :
+	      want_len > CHECK_HEAD ? want_len : CHECK_HEAD;
+	*data = malloc(max + 1);
 	if (!*data)
 		gw_oom();
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, *data + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	got = read_upto(fd, *data, max);
 	close(fd);
-	*len = got;
+	if (got < 0) {
+		free(*data);
+		*data = NULL;
+		return -1;
+	}
+	*len = (size_t)got;
+	if ((off_t)*len > *size)
+		*size = (off_t)*len;	/* it grew */
 	return 0;
 }
 
@@ -830,11 +1295,28 @@ static int check_file(struct writer *w, const char *path,
 		      struct gw_buf *report)
 {
 	char *have, *old_name, *new_name;
+	const char *what;
 	size_t have_len;
-	int ret;
+	off_t size;
 
-	if (read_existing(w->out, path, &have, &have_len))
-		return fail(w, "cannot read", errno, "%s/%s", w->outdir, path);
+	if (read_existing(w->out, path, wanted ? want_len : 0, &have,
+			  &have_len, &size, &what)) {
+		const char *slash = strrchr(path, '/');
+
+		if (!what)
+			return fail(w, "cannot read", errno, "%s/%s",
+				    w->outdir, path);
+		if (wanted) {	/* gwc build refuses it too */
+			say(w, GW_SEV_ERROR, "refusing to read '%s/%s': it is "
+				"%s, not a regular file", w->outdir, path, what);
+			return -1;
+		}
+		/* an extra entry gwc build would remove with the folder */
+		gw_buf_printf(report, "Only in %s/%.*s: %s (%s, not a regular "
+			      "file)\n", w->outdir, (int)(slash - path), path,
+			      slash + 1, what);
+		return 1;
+	}
 	if (have && wanted && have_len == want_len &&
 	    !memcmp(have, want, want_len)) {
 		free(have);
@@ -845,14 +1327,17 @@ static int check_file(struct writer *w, const char *path,
 	if (asprintf(&old_name, "%s/%s", w->outdir, path) < 0 ||
 	    asprintf(&new_name, "%s/%s (gwc)", w->outdir, path) < 0)
 		gw_oom();
+	if (have && (off_t)have_len < size)
+		gw_buf_printf(report, "Only the first %zu of the %lld bytes of "
+			      "%s were read: the diff below stops there\n",
+			      have_len, (long long)size, old_name);
 	gw_diff_unified(report, have ? old_name : "/dev/null",
 			wanted ? new_name : "/dev/null", have ? have : "",
 			have_len, wanted ? want : "", wanted ? want_len : 0);
-	ret = 1;
 	free(old_name);
 	free(new_name);
 	free(have);
-	return ret;
+	return 1;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -868,6 +1353,8 @@ static char **sorted_names(int fd)
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 
+	if (d)
+		rewinddir(d);	/* the offset is shared with @fd's */
 	while (d && (e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -894,7 +1381,7 @@ static void free_names(char **names)
 	free(names);
 }
 
-/* Reports every regular file of folder OUT/@dir that @keep does not hold. */
+/* Reports every entry of folder OUT/@dir that @keep does not hold. */
 static int check_extra_files(struct writer *w, const char *dir,
 			     const struct folder *keep, struct gw_buf *report)
 {
@@ -926,6 +1413,54 @@ static int check_extra_files(struct writer *w, const char *dir,
 	return differ;
 }
 
+struct stale_report {
+	struct writer *w;
+	const char *parent;
+	int found;
+};
+
+static void say_stale(void *arg, int dirfd, const char *name)
+{
+	struct stale_report *r = arg;
+
+	(void)dirfd;
+	say(r->w, GW_SEV_ERROR, "'%s/%s/%s' is the staging folder of a gwc "
+		"run that did not finish; `gwc build` removes it",
+		r->w->outdir, r->parent, name);
+	r->found = 1;
+}
+
+/*
+ * Reports the staging folders of runs that died, in every folder of OUT
+ * (a build removes them all); 1 when there is one.  The caller holds
+ * OUT's lock (shared), so no build is staging.
+ */
+static int report_stale_stages(struct writer *w)
+{
+	struct stale_report r = { .w = w };
+	char **parents;
+	size_t i;
+
+	if (w->out < 0)
+		return 0;
+	parents = sorted_names(w->out);
+	for (i = 0; parents[i]; i++) {
+		int fd;
+
+		if (parents[i][0] == '.')
+			continue;
+		fd = openat(w->out, parents[i], O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		r.parent = parents[i];
+		each_stale_stage(fd, NULL, say_stale, &r);
+		close(fd);
+	}
+	free_names(parents);
+	return r.found;
+}
+
 int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		   bool prune_others, struct gw_buf *report,
 		   struct gw_diag *diag)
@@ -947,6 +1482,14 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		r = fail(&w, "cannot open", errno, "%s", outdir);
 		goto out;
 	}
+	/* shared with other checks, after any build: a build's tree is
+	 * compared whole, and a staging folder seen is a dead run's */
+	while (w.out >= 0 && flock(w.out, LOCK_SH))
+		if (errno != EINTR) {
+			r = fail(&w, "cannot lock", errno, "%s", outdir);
+			goto out;
+		}
+	differ = report_stale_stages(&w);
 	for (i = 0; i < w.nfolders; i++) {
 		struct folder *f = &w.folders[i];
 		char *path;
@@ -954,8 +1497,8 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		if (asprintf(&path, "%s/%s/%s", f->parent, f->name,
 			     GW_MARKER) < 0)
 			gw_oom();
-		r = check_file(&w, path, MARKER_TEXT,
-			       strlen(MARKER_TEXT), true, report);
+		r = check_file(&w, path, marker_texts[f->kind],
+			       strlen(marker_texts[f->kind]), true, report);
 		free(path);
 		for (j = 0; r >= 0 && j < f->n; j++) {
 			int one = check_file(&w, f->files[j].path,

@@ -370,6 +370,12 @@ else
 	check_refusal refuse-out-symlink \
 		"gwc: error: refusing to write into '$work/ref-link': it is a symbolic link" \
 		"$before" "$after"
+	# The same with a trailing slash, which makes lstat follow the link.
+	g build -o "$work/ref-link//" "$minimalB"
+	after="$(snap_strict "$work/ref-target") $(readlink "$work/ref-link")"
+	check_refusal refuse-out-symlink-slash \
+		"gwc: error: refusing to write into '$work/ref-link//': it is a symbolic link" \
+		"$before" "$after"
 
 	# OUT is a regular file.
 	printf 'not a folder\n' >"$work/ref-file"
@@ -437,6 +443,134 @@ else
 	else
 		ok refuse-after-other-folders
 	fi
+fi
+
+# ---- a gateway's folder and a control plane's --------------------------------
+# examples/ write the control plane istio/default; a later run with a
+# gateway named default in namespace istio must not replace it, nor the
+# reverse; a marker of an older gwc (its first line only) is judged by
+# the files it holds.
+printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: default, namespace: istio}\n' >"$work/istio-default.yaml"
+out=$work/kinds
+g build -o "$out" "${examples[@]}"
+if [ "$rc" -ne 0 ] || [ ! -f "$out/istio/default/istio-patch.json" ]; then
+	fail kinds "build of examples/: exit $rc, istio/default: $(ls "$out/istio/default" 2>&1 | tr '\n' ' ')"
+else
+	before=$(snap_strict "$out")
+	g build -o "$out" "$work/istio-default.yaml"
+	check_refusal refuse-gateway-over-control-plane \
+		"gwc: error: refusing to replace '$out/istio/default': it is a control plane's folder, and this run would write a gateway's there" \
+		"$before" "$(snap_strict "$out")"
+	printf 'This folder is made by gwc; `gwc build` replaces it whole.\n' >"$out/istio/default/.gwc-output"
+	before=$(snap_strict "$out")
+	g build -o "$out" "$work/istio-default.yaml"
+	check_refusal refuse-gateway-over-old-control-plane \
+		"gwc: error: refusing to replace '$out/istio/default': it is a control plane's folder, and this run would write a gateway's there" \
+		"$before" "$(snap_strict "$out")"
+	out=$work/kinds-reverse
+	g build -o "$out" "$work/istio-default.yaml"
+	before=$(snap_strict "$out")
+	g build -o "$out" "${examples[@]}"
+	grep -v ': note: ' "$work/stderr" >"$work/stderr.errors"	# legacy-kernel's
+	mv "$work/stderr.errors" "$work/stderr"
+	check_refusal refuse-control-plane-over-gateway \
+		"gwc: error: refusing to replace '$out/istio/default': it is a gateway's folder, and this run would write a control plane's there" \
+		"$before" "$(snap_strict "$out")"
+	if [ "$(cat "$out/istio/default/.gwc-output")" = 'This folder is made by gwc; `gwc build` replaces it whole.
+kind: gateway' ]; then
+		ok marker-names-kind
+	else
+		fail marker-names-kind "the marker reads '$(oneline "$out/istio/default/.gwc-output")'"
+	fi
+fi
+rm -rf "$work/kinds" "$work/kinds-reverse"
+
+# ---- what gwc opens in OUT -------------------------------------------------
+# Nothing that is not a regular file, and never more than it wrote: a FIFO
+# where gwc writes a file is refused (it blocked open() for ever, with the
+# lock held), an extra FIFO is an extra entry for --check, and an 8 GB
+# sparse file is not read whole.  A short time limit: a hang is a FAIL.
+short=()
+command -v timeout >/dev/null 2>&1 && short=(timeout -k 2 10)
+gs() {	# gs ARGS...: g with the short limit
+	"${short[@]}" "$GWC" "$@" >"$work/stdout" 2>"$work/stderr"
+	rc=$?
+	[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo "(gwc timed out)" >>"$work/stderr"
+}
+if [ ! -d "$work/ref-base" ] || ! command -v mkfifo >/dev/null 2>&1; then
+	skip fifo "no base build or no mkfifo"
+else
+	gwdir=istio-ingress/ingress-gateway
+	for name in gateway-service.yaml .gwc-output; do
+		out=$work/fifo-$name
+		cp -a "$work/ref-base" "$out"
+		rm "$out/$gwdir/$name"
+		mkfifo "$out/$gwdir/$name"
+		before=$(snap_strict "$out")
+		gs build -o "$out" "$minimalB"
+		after=$(snap_strict "$out")
+		check_refusal "refuse-fifo-$name" \
+			"gwc: error: refusing to replace '$out/$gwdir': '$out/$gwdir/$name' is a FIFO, not a regular file" \
+			"$before" "$after"
+		gs build --check -o "$out" "$minimal"
+		check_refusal "check-refuses-fifo-$name" \
+			"gwc: error: refusing to read '$out/$gwdir/$name': it is a FIFO, not a regular file" \
+			"$before" "$(snap_strict "$out")"
+	done
+
+	# An extra FIFO and an extra folder in a gwc folder: --check lists
+	# them (the build removes them with the folder), exit 1.
+	out=$work/fifo-extra
+	cp -a "$work/ref-base" "$out"
+	mkfifo "$out/$gwdir/pipe"
+	mkdir "$out/$gwdir/sub"
+	gs build --check -o "$out" "$minimal"
+	want="Only in $out/$gwdir: pipe (a FIFO, not a regular file)
+Only in $out/$gwdir: sub (a folder, not a regular file)"
+	if [ "$rc" -ne 1 ]; then
+		fail check-extra-fifo "exit status $rc, expected 1: $(oneline "$work/stderr")"
+	elif [ "$(cat "$work/stdout")" != "$want" ] || [ -s "$work/stderr" ]; then
+		fail check-extra-fifo "stdout '$(oneline "$work/stdout")', stderr '$(oneline "$work/stderr")'"
+	else
+		ok check-extra-fifo
+	fi
+	gs build -o "$out" "$minimal"
+	if [ "$rc" -ne 0 ] || [ "$(tree_sig "$out")" != "$(tree_sig "$work/ref-base")" ]; then
+		fail build-removes-extra-fifo "exit $rc: $(oneline "$work/stderr")"
+	else
+		ok build-removes-extra-fifo
+	fi
+
+	# 8 GB sparse files: an extra one, and one where gwc writes 374 bytes.
+	out=$work/sparse
+	cp -a "$work/ref-base" "$out"
+	if ! truncate -s 8G "$out/$gwdir/big.bin" 2>/dev/null; then
+		skip check-sparse "cannot make an 8 GB sparse file"
+	else
+		gs build --check -o "$out" "$minimal"
+		if [ "$rc" -ne 1 ]; then
+			fail check-sparse-extra "exit status $rc, expected 1: $(oneline "$work/stderr")"
+		elif [ "$(stat -c %s "$work/stdout")" -gt 200000 ]; then
+			fail check-sparse-extra "a diff of $(stat -c %s "$work/stdout") bytes"
+		elif ! grep -qxF "Only the first 65536 of the 8589934592 bytes of $out/$gwdir/big.bin were read: the diff below stops there" "$work/stdout"; then
+			fail check-sparse-extra "the diff does not say it is cut: $(head -c 200 "$work/stdout" | tr '\n\0' '  ')"
+		else
+			ok check-sparse-extra
+		fi
+		rm "$out/$gwdir/big.bin"
+		truncate -s 8G "$out/$gwdir/gateway-service.yaml"
+		gs build --check -o "$out" "$minimal"
+		if [ "$rc" -ne 1 ]; then
+			fail check-sparse-wanted "exit status $rc, expected 1: $(oneline "$work/stderr")"
+		elif [ "$(stat -c %s "$work/stdout")" -gt 200000 ]; then
+			fail check-sparse-wanted "a diff of $(stat -c %s "$work/stdout") bytes"
+		elif ! grep -qxF "Only the first 65536 of the 8589934592 bytes of $out/$gwdir/gateway-service.yaml were read: the diff below stops there" "$work/stdout"; then
+			fail check-sparse-wanted "the diff does not say it is cut: $(head -c 200 "$work/stdout" | tr '\n\0' '  ')"
+		else
+			ok check-sparse-wanted
+		fi
+	fi
+	rm -rf "$work"/fifo-* "$work/sparse"
 fi
 
 # ---- permissions as a non-root user ----------------------------------------
@@ -638,6 +772,115 @@ else
 	fi
 fi
 
+# ---- out of memory ---------------------------------------------------------
+# GWC_TEST_OOM_AFTER=N (a test hook) makes gwc's N-th allocation fail.
+# OUT holds minimal's gateway; a build of examples/ adds istio/ and more.
+# For every N among the last allocations of that build (where it stages)
+# and some before, at -j 1 and 2, a run out of memory must leave OUT
+# exactly as it was (or, past the swap, exactly the new tree), with no
+# staging folder and no new istio/; from a missing OUT, no OUT.
+oom_sig() { tree_sig "$1"; (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
+oom_run() {	# oom_run N JOBS OUT
+	GWC_TEST_OOM_AFTER=$1 "${limit[@]}" "$GWC" build -j "$2" -o "$3" "${examples[@]}" \
+		>/dev/null 2>"$work/oom.err"
+}
+rm -rf "$work/oom-new"
+g build -o "$work/oom-new" "${examples[@]}"
+new_sig=$(tree_sig "$work/oom-new")
+base_sig=$(oom_sig "$work/ref-base")
+lo=1 hi=2000000
+while [ "$lo" -lt "$hi" ]; do	# the first N that does not fail
+	mid=$(((lo + hi) / 2))
+	rm -rf "$work/oom"
+	cp -a "$work/ref-base" "$work/oom"
+	if oom_run "$mid" 1 "$work/oom"; then hi=$mid; else lo=$((mid + 1)); fi
+done
+total=$lo
+if [ "$total" -le 1 ]; then
+	fail out-of-memory "gwc never ran out of memory (GWC_TEST_OOM_AFTER ignored)"
+else
+	bad= old=0 newer=0 runs=0
+	ns=$(seq $((total > 120 ? total - 120 : 1)) $((total - 1)); seq 1 $((total / 7 + 1)) $((total - 1)))
+	for n in $ns; do
+		for j in 1 2; do
+			runs=$((runs + 1))
+			rm -rf "$work/oom"
+			cp -a "$work/ref-base" "$work/oom"
+			oom_run "$n" "$j" "$work/oom"
+			s=$?
+			if [ "$s" -eq 0 ] && [ "$j" = 2 ] && [ "$(tree_sig "$work/oom")" = "$new_sig" ]; then
+				newer=$((newer + 1))	# -j 2 allocates less
+			elif [ "$s" -ne 2 ] || [ "$(cat "$work/oom.err")" != "gwc: error: out of memory" ]; then
+				bad+="N=$n -j $j: exit $s: $(oneline "$work/oom.err" 80); "
+			elif [ -n "$(leftovers "$work/oom")" ]; then
+				bad+="N=$n -j $j: staging left: $(leftovers "$work/oom"); "
+			elif [ "$(oom_sig "$work/oom")" = "$base_sig" ]; then
+				old=$((old + 1))
+			elif [ "$(tree_sig "$work/oom")" = "$new_sig" ]; then
+				newer=$((newer + 1))
+			else
+				bad+="N=$n -j $j: OUT is neither old nor new: $(first_diff "$base_sig" "$(oom_sig "$work/oom")"); "
+			fi
+			[ ${#bad} -gt 600 ] && break 2
+			# from no OUT: none after
+			if [ "$j" = 1 ] && [ "$n" -ge $((total - 120)) ]; then
+				rm -rf "$work/oom"
+				oom_run "$n" 1 "$work/oom"
+				if [ -e "$work/oom" ] && [ "$(tree_sig "$work/oom")" != "$new_sig" ]; then
+					bad+="N=$n from no OUT: left $(find "$work/oom" | head -n 3 | tr '\n' ' '); "
+				fi
+			fi
+		done
+	done
+	if [ -n "$bad" ]; then
+		fail out-of-memory "$bad"
+	else
+		ok "out-of-memory ($runs runs of $total allocations: $old left OUT unchanged, $newer the new tree)"
+	fi
+fi
+rm -rf "$work/oom" "$work/oom-new"
+
+# ---- a run that made OUT fails while another waits --------------------------
+# Run A makes OUT, stages 400 gateways and fails on the last file (a file
+# size limit); run B starts once OUT exists and waits for A's lock.  A
+# removes the OUT it made; B must then make OUT again, not write into the
+# removed folder ("No such file or directory"), and exit 0.
+for i in $(seq 1 400); do
+	printf -- '---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw-%d, namespace: race-%d}\n' "$i" "$i"
+done >"$work/race.yaml"
+bad= report=
+for k in 1 2 3; do
+	out=$work/race-out
+	rm -rf "$out"
+	(ulimit -f 1 && exec "${limit[@]}" "$GWC" build -o "$out" "$work/race.yaml" "${specsA[@]}") \
+		>/dev/null 2>"$work/raceA.err" &
+	pa=$!
+	deadline=$((SECONDS + 20))
+	while [ ! -d "$out" ] && kill -0 "$pa" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+		sleep 0.005
+	done
+	"${limit[@]}" "$GWC" build -o "$out" "$minimal" >/dev/null 2>"$work/raceB.err" &
+	pb=$!
+	wait "$pa"
+	sa=$?
+	wait "$pb"
+	sb=$?
+	report+="A:$sa/B:$sb "
+	if [ "$sa" -ne 2 ]; then
+		bad+="run $k: A exit $sa, expected 2: $(oneline "$work/raceA.err" 120); "
+	elif [ "$sb" -ne 0 ]; then
+		bad+="run $k: B exit $sb: $(oneline "$work/raceB.err" 120); "
+	elif [ "$(tree_sig "$out")" != "$(tree_sig "$work/ref-base")" ]; then
+		bad+="run $k: OUT is not B's tree; "
+	fi
+done
+if [ -n "$bad" ]; then
+	fail out-removed-while-waiting "$bad[$report]"
+else
+	ok "out-removed-while-waiting (${report% })"
+fi
+rm -rf "$work/race-out" "$work/race.yaml"
+
 # ---- signals ---------------------------------------------------------------
 # 1000 gateways, one namespace each; variant B has 2 replicas.  Each trial
 # starts a run towards the other variant and signals it after a delay; the
@@ -768,6 +1011,74 @@ else
 		ok stale-staging
 	fi
 fi
+
+# ---- stale staging folders, without trusting PIDs ---------------------------
+# In a PID namespace (every container) gwc has the same PID every run: a
+# staging folder named with that PID, left by a run killed with SIGKILL,
+# is still stale.  Needs root and unshare(1).
+out=$work/stale-ns
+cp -a "$work/ref-base" "$out"
+if [ "$(id -u)" -ne 0 ] || ! unshare -p -f --mount-proc true 2>/dev/null; then
+	skip stale-staging-pid-namespace "needs root and unshare -p"
+elif [ "$(unshare -p -f --mount-proc sh -c 'echo $$')" != 1 ]; then
+	skip stale-staging-pid-namespace "the namespace's first process is not PID 1"
+else
+	mkdir "$out/istio-ingress/.ingress-gateway.gwc-1-0"
+	printf 'half\n' >"$out/istio-ingress/.ingress-gateway.gwc-1-0/gateway-service.yaml"
+	"${limit[@]}" unshare -p -f --mount-proc "$GWC" build -o "$out" "$minimal" \
+		>"$work/stdout" 2>"$work/stderr"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail stale-staging-pid-namespace "exit status $rc: $(oneline "$work/stderr")"
+	elif [ -n "$(leftovers "$out")" ]; then
+		fail stale-staging-pid-namespace "the staging folder of a dead PID 1 remains: $(leftovers "$out")"
+	else
+		ok stale-staging-pid-namespace
+	fi
+fi
+rm -rf "$out"
+
+# A run killed (SIGKILL) while it stages leaves staging folders: --check
+# fails while they are there (exit 1, naming one), the next build removes
+# them (in every folder of OUT, even those it does not write), and
+# --check then passes.
+out=$work/stale-kill
+for i in $(seq 1 400); do
+	printf -- '---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw-%d, namespace: kill-%d}\n' "$i" "$i"
+done >"$work/kill.yaml"
+g build -o "$out" "$minimal"
+"$GWC" build -o "$out" "$work/kill.yaml" "$minimal" >/dev/null 2>&1 &
+pk=$!
+deadline=$((SECONDS + 20))
+while [ -z "$(leftovers "$out")" ] && kill -0 "$pk" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+	sleep 0.002
+done
+kill -KILL "$pk" 2>/dev/null
+wait "$pk" 2>/dev/null
+left=$(leftovers "$out")
+if [ -z "$left" ]; then
+	skip check-stale-staging "the run ended before it could be killed while staging"
+else
+	g build --check -o "$out" "$minimal"
+	first=$(find "$out" -name '.*.gwc-*' | sort | head -n 1)
+	if [ "$rc" -ne 1 ]; then
+		fail check-stale-staging "--check with $left: exit $rc, expected 1"
+	elif ! grep -qxF "gwc: error: '$first' is the staging folder of a gwc run that did not finish; \`gwc build\` removes it" "$work/stderr"; then
+		fail check-stale-staging "--check does not name '$first': $(oneline "$work/stderr")"
+	else
+		g build -o "$out" "$minimal"
+		rc1=$rc
+		g build --check -o "$out" "$minimal"
+		if [ "$rc1" -ne 0 ] || [ -n "$(leftovers "$out")" ]; then
+			fail check-stale-staging "the next build: exit $rc1, left $(leftovers "$out")"
+		elif [ "$rc" -ne 0 ]; then
+			fail check-stale-staging "--check after the build: exit $rc: $(oneline "$work/stderr")"
+		else
+			ok check-stale-staging
+		fi
+	fi
+fi
+rm -rf "$out" "$work/kill.yaml"
 
 # ---- --prune ---------------------------------------------------------------
 out=$work/prune

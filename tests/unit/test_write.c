@@ -12,7 +12,8 @@
 #include "unit.h"
 
 #define MARKER_TEXT \
-	"This folder is made by gwc; `gwc build` replaces it whole.\n"
+	"This folder is made by gwc; `gwc build` replaces it whole.\n" \
+	"kind: gateway\n"
 
 static char base[64];		/* the mkdtemp folder of the current test */
 static char out[128];		/* base/out */
