@@ -158,6 +158,31 @@ static int char_at(const struct loader *ld, yaml_mark_t m)
 	return i < ld->len ? (unsigned char)ld->data[i] : -1;
 }
 
+/* The characters, on its line, of the plain key that ends before @m
+ * (back to an indentation, '{', '[' or ','). */
+static size_t key_before(const struct loader *ld, yaml_mark_t m)
+{
+	size_t i = 0, line = 0, start, end, n = 0;
+
+	while (i < ld->len && line < m.line)
+		if (ld->data[i++] == '\n')
+			line++;
+	start = i;
+	while (i < ld->len && ld->data[i] != '\n' && n < m.column)
+		if (((unsigned char)ld->data[++i] & 0xc0) != 0x80)
+			n++;
+	end = i;
+	for (n = 0; end > start; end--) {
+		char c = ld->data[end - 1];
+
+		if (c == '{' || c == '[' || c == ',' ||
+		    (c == ' ' && (end - 1 == start || ld->data[end - 2] == ' ')))
+			break;
+		n += ((unsigned char)c & 0xc0) != 0x80;
+	}
+	return n;
+}
+
 static void report_parse_error(struct loader *ld)
 {
 	const yaml_parser_t *p = &ld->parser;
@@ -166,8 +191,13 @@ static void report_parse_error(struct loader *ld)
 
 	if (p->error == YAML_MEMORY_ERROR)
 		gw_oom();
-	if (!strcmp(problem, "found character that cannot start any token") &&
-	    char_at(ld, p->problem_mark) == '\t')
+	if (char_at(ld, p->problem_mark) == ':' &&
+	    key_before(ld, p->problem_mark) > 1024)
+		error_at(ld, m, "a key longer than 1024 characters: YAML reads "
+			 "a key of one line up to 1024 (write '? ' before "
+			 "a longer one, or shorten it)");
+	else if (!strcmp(problem, "found character that cannot start any "
+			 "token") && char_at(ld, p->problem_mark) == '\t')
 		error_at(ld, m, "found a tab character that cannot start any "
 			 "token (YAML indents with spaces, not tabs)");
 	else if (p->context && (p->context_mark.line != p->problem_mark.line ||
