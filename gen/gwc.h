@@ -276,7 +276,9 @@ int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
 		  struct gw_node ***docs, size_t *ndocs);
 /* The same for YAML gwc wrote itself (a Deployment it reads back to
  * inject): a spec's value sits deeper in an object than in the spec, so
- * nesting may exceed GW_DEPTH_MAX by the levels gwc adds around it. */
+ * nesting may exceed GW_DEPTH_MAX by the levels gwc adds around it, and a
+ * float written as jq writes it (1.1e23 as 111...0000000) reads back as a
+ * float, not as an integer out of range. */
 #define GW_DEPTH_OUTPUT (GW_DEPTH_MAX + 16)
 int gw_load_output(struct gw_arena *arena, struct gw_diag *diag,
 		   const char *name, const char *data, size_t len,

@@ -37,6 +37,7 @@ struct loader {
 	bool have_event;
 	unsigned errors;
 	int depth_max;		/* GW_DEPTH_MAX, or more for gwc's output */
+	bool own;		/* gwc's output: big integers are floats */
 };
 
 static struct gw_mark mark_of(const struct loader *ld, yaml_mark_t m)
@@ -278,7 +279,11 @@ static void type_plain(struct gw_node *n, const char *s, size_t len)
 	} else if (is_canonical_int(s)) {
 		errno = 0;
 		n->u.i = strtoll(s, NULL, 10);
-		n->kind = errno == ERANGE ? GW_NUM : GW_INT;	/* reported */
+		n->kind = GW_INT;
+		if (errno == ERANGE) {	/* reported, but in gwc's output */
+			n->kind = GW_NUM;
+			n->u.num = strtod(s, NULL);
+		}
 	} else if (is_json_number(s)) {
 		n->kind = GW_NUM;	/* out of range: reported */
 		n->u.num = strtod(s, NULL);
@@ -416,7 +421,10 @@ static struct gw_node *parse_scalar(struct loader *ld)
 	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
 		n->src = s;
 		type_plain(n, s, len);
-		if (n->kind == GW_NUM && is_canonical_int(s)) {
+		/* a float gwc wrote as jq does (1.1e23 as 111...0000000)
+		 * reads back as the float it is; in a spec, an integer that
+		 * large is refused */
+		if (n->kind == GW_NUM && is_canonical_int(s) && !ld->own) {
 			error_at(ld, n->mark, "integer %s is out of range "
 				 "(64 bits)", s);
 			return NULL;
@@ -595,7 +603,8 @@ static int load_bytes(struct gw_arena *arena, struct gw_diag *diag,
 		      int depth_max, struct gw_node ***docs, size_t *ndocs)
 {
 	struct loader ld = { .arena = arena, .diag = diag, .name = name,
-			     .data = data, .len = len, .depth_max = depth_max };
+			     .data = data, .len = len, .depth_max = depth_max,
+			     .own = depth_max != GW_DEPTH_MAX };
 	int ret;
 
 	*docs = NULL;
