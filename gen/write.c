@@ -106,6 +106,8 @@ struct writer {
 	char *path;		/* OUT without trailing slashes, to open */
 	int out;		/* OUT, locked */
 	bool out_created;	/* this run made OUT */
+	size_t ancestors;	/* ...and the last this many folders above
+				 * it (-o a/b without a: a) */
 	struct folder *folders;
 	size_t nfolders, cap;
 	unsigned counter;
@@ -855,11 +857,15 @@ static int prune(struct writer *w)
 			ours = !faccessat(bfd, GW_MARKER, F_OK,
 					  AT_SYMLINK_NOFOLLOW);
 			close(bfd);
-			if (ours && remove_tree_at(pfd, b->d_name))
+			if (ours && remove_tree_at(pfd, b->d_name)) {
 				err = fail(w, "cannot remove", errno, "%s/%s/%s",
 					   w->outdir, a->d_name, b->d_name);
-			else if (ours)
+			} else if (ours) {
 				removed = true;
+				say(w, GW_SEV_NOTE, "--prune: removed %s/%s/%s, "
+				    "which gwc made and no spec of this run "
+				    "writes", w->outdir, a->d_name, b->d_name);
+			}
 		}
 		if (sub)
 			closedir(sub);
@@ -992,6 +998,54 @@ static bool still_there(int fd, const char *path)
 }
 
 /*
+ * Makes the missing folders above OUT (as mkdir -p, mode 0755 less the
+ * umask), counting them in w->ancestors, so that a run that fails removes
+ * them with OUT; 0, or -1 with errno.
+ */
+static int make_ancestors(struct writer *w)
+{
+	size_t len = strlen(w->path), i;
+	char *p = gw_malloc(len + 1);
+	int ret = 0;
+
+	memcpy(p, w->path, len + 1);
+	for (i = 1; i < len && !ret; i++) {
+		if (p[i] != '/')
+			continue;
+		p[i] = '\0';
+		if (!mkdir(p, 0755))
+			w->ancestors++;
+		else if (errno != EEXIST)
+			ret = -1;
+		p[i] = '/';
+	}
+	free(p);
+	return ret;
+}
+
+/* Removes OUT when this run made it, and the folders above it it made. */
+static void remove_made_out(struct writer *w)
+{
+	size_t len = strlen(w->path), k;
+	char *p;
+
+	if (!w->out_created || rmdir(w->path))
+		return;
+	p = gw_malloc(len + 1);
+	memcpy(p, w->path, len + 1);
+	for (k = 0; k < w->ancestors; k++) {
+		char *slash = strrchr(p, '/');
+
+		if (!slash || slash == p)
+			break;
+		*slash = '\0';
+		if (rmdir(p))
+			break;
+	}
+	free(p);
+}
+
+/*
  * Creates (if missing), opens and locks OUT.  The lock is taken on the
  * folder opened: should another run have made OUT, failed and removed it
  * while this one waited for the lock, the folder locked is no longer
@@ -1010,7 +1064,9 @@ static int open_outdir(struct writer *w)
 				"is a symbolic link", w->outdir);
 			return -1;
 		}
-		if (!mkdir(w->path, 0755)) {
+		if (!mkdir(w->path, 0755) ||
+		    (errno == ENOENT && !make_ancestors(w) &&
+		     !mkdir(w->path, 0755))) {
 			w->out_created = true;
 		} else if (errno != EEXIST) {
 			return fail(w, "cannot create", errno, "%s",
@@ -1105,8 +1161,7 @@ struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
 	/* from here out of memory backs out what the run made, OUT too */
 	w->oom_slot = gw_oom_hook_add(on_oom, w);
 	if (open_outdir(w)) {
-		if (w->out_created)
-			rmdir(w->path);
+		remove_made_out(w);
 		free_writer(w);
 		return NULL;
 	}
@@ -1165,8 +1220,7 @@ void gw_writer_abort(struct gw_writer *writer, struct gw_diag *diag)
 	for (i = 0; i < w->nfolders; i++)
 		if (w->folders[i].parent_created)
 			unlinkat(w->out, w->folders[i].parent, AT_REMOVEDIR);
-	if (w->out_created)
-		rmdir(w->path);
+	remove_made_out(w);
 	hand_over(w, diag);
 	free_writer(w);
 }

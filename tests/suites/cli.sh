@@ -96,3 +96,12 @@ done
 run warning-once 0 "$GWC" validate "$work/ha1.yaml" "$work/ha2.yaml" "$work/ha3.yaml" &&
 	{ [ "$(cat "$work/err")" = "$work/ha1.yaml:8:16: warning: spec.autoscaling: the CPU target is 80% of the request 100m, so scaling starts at 80m, 4% of the limit 2000m [and 2 more like it]" ] &&
 		ok warning-once || fail warning-once "$(cat "$work/err")"; }
+
+# ---- -o creates missing parents; --prune says what it removes ----------------
+run out-parents 0 "$GWC" build -o "$work/p/q/out" examples/minimal.yaml &&
+	{ [ -f "$work/p/q/out/istio-ingress/ingress-gateway/.gwc-output" ] && ok out-parents ||
+		fail out-parents "$(ls -R "$work/p" | head -5)"; }
+run prune-says 0 "$GWC" build -o "$work/pr" examples/minimal.yaml examples/ha.yaml &&
+	run prune-says 0 "$GWC" build --prune -o "$work/pr" examples/minimal.yaml &&
+	{ [ "$(cat "$work/err")" = "gwc: note: --prune: removed $work/pr/ha-ingress/ha-gateway, which gwc made and no spec of this run writes" ] &&
+		ok prune-says || fail prune-says "$(cat "$work/err")"; }
