@@ -174,18 +174,22 @@ test: $(GWC) $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/tmplrender
 
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 install: $(GWC)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(GWC) $(DESTDIR)$(BINDIR)/gwc
 	install -m 0644 $(SCHEMA) $(DESTDIR)$(DATADIR)/gatewayspec.schema.json
 	install -m 0644 gen/gwc.1 $(DESTDIR)$(MANDIR)/man1/gwc.1
 	install -m 0644 gen/gwc.bash $(DESTDIR)$(BASHCOMPDIR)/gwc
+	install -m 0644 gen/gwc.zsh $(DESTDIR)$(ZSHCOMPDIR)/_gwc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/gwc $(DESTDIR)$(DATADIR)/gatewayspec.schema.json \
-		$(DESTDIR)$(MANDIR)/man1/gwc.1 $(DESTDIR)$(BASHCOMPDIR)/gwc
+		$(DESTDIR)$(MANDIR)/man1/gwc.1 $(DESTDIR)$(BASHCOMPDIR)/gwc \
+		$(DESTDIR)$(ZSHCOMPDIR)/_gwc
 	-rmdir $(DESTDIR)$(DATADIR)
 
 # gwc against kubectl kustomize + jq, a jinja2 loop and cp -r (issue 6);

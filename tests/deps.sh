@@ -11,7 +11,7 @@ pkgs=(build-essential pkg-config libfyaml-dev libyaml-dev libcmocka-dev
       jq python3 python3-yaml python3-jsonschema json-schema-test-suite
       util-linux patch
       golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev
-      shellcheck graphviz bazel-bootstrap)
+      shellcheck graphviz bazel-bootstrap zsh)
 # kubectl: Debian's kubernetes-client, unless the machine already has one
 # (that package conflicts with an installed kubectl binary package)
 command -v kubectl >/dev/null || pkgs+=(kubernetes-client)

@@ -50,7 +50,8 @@ else
 	want_files="usr/bin/gwc 755 f
 usr/share/bash-completion/completions/gwc 644 f
 usr/share/gwc/gatewayspec.schema.json 644 f
-usr/share/man/man1/gwc.1 644 f"
+usr/share/man/man1/gwc.1 644 f
+usr/share/zsh/site-functions/_gwc 644 f"
 	want_dirs="usr/ 755
 usr/bin/ 755
 usr/share/ 755
@@ -58,7 +59,9 @@ usr/share/bash-completion/ 755
 usr/share/bash-completion/completions/ 755
 usr/share/gwc/ 755
 usr/share/man/ 755
-usr/share/man/man1/ 755"
+usr/share/man/man1/ 755
+usr/share/zsh/ 755
+usr/share/zsh/site-functions/ 755"
 	if ! inst "$dest" install; then
 		fail install "make install failed: $(tail -n 5 "$work/make.log")"
 	else
@@ -265,5 +268,19 @@ if [ -n "$fn" ]; then
 	expect completion/output-folders-equals "$(comp "$work/specs" gwc build --output = m)" "more"
 	expect completion/schema-takes-nothing "$(comp "$work/specs" gwc schema '')" ""
 	expect completion/after-help-nothing "$(comp "$work/specs" gwc --help '')" ""
+fi
+
+# ---- zsh completion ----------------------------------------------------------
+if command -v zsh >/dev/null; then
+	if err=$(zsh -n "$top/gen/gwc.zsh" 2>&1); then
+		ok "completion/zsh-parses"
+	else
+		fail completion/zsh-parses "$err"
+	fi
+	# its commands are those of --help
+	got=$(sed -n "s/^\t\t'\([a-z]*\):.*/\1/p" "$top/gen/gwc.zsh" | sort | tr '\n' ',')
+	expect completion/zsh-commands-of-help "$got" "$(flat <<<"$help_cmds" | tr ' ' ','),"
+else
+	skip completion/zsh-parses "zsh is not installed"
 fi
 exit 0
