@@ -154,7 +154,7 @@ static int char_at(const struct loader *ld, yaml_mark_t m)
 		if (ld->data[i++] == '\n')
 			line++;
 	while (i < ld->len && col < m.column && ld->data[i] != '\n')
-		if (((unsigned char)ld->data[++i] & 0xc0) != 0x80)
+		if (++i < ld->len && ((unsigned char)ld->data[i] & 0xc0) != 0x80)
 			col++;
 	return i < ld->len ? (unsigned char)ld->data[i] : -1;
 }
@@ -170,7 +170,7 @@ static size_t key_before(const struct loader *ld, yaml_mark_t m)
 			line++;
 	start = i;
 	while (i < ld->len && ld->data[i] != '\n' && n < m.column)
-		if (((unsigned char)ld->data[++i] & 0xc0) != 0x80)
+		if (++i < ld->len && ((unsigned char)ld->data[i] & 0xc0) != 0x80)
 			n++;
 	end = i;
 	for (n = 0; end > start; end--) {
