@@ -184,6 +184,76 @@ static void check_load_balancer_ip(struct checker *c)
 	gw_buf_release(&why);
 }
 
+/* Each string of the list @list (JSON path @path) must be an IP address,
+ * as the API server reads them (ParseIPSloppy). */
+static void check_ips(struct checker *c, const struct gw_node *list,
+		      const char *path)
+{
+	size_t i;
+
+	for (i = 0; list && list->kind == GW_SEQ && i < list->u.seq.n; i++) {
+		const struct gw_node *ip = list->u.seq.items[i];
+		struct gw_buf why = { 0 };
+		unsigned char addr[16];
+		const char *show;
+
+		if (ip->kind != GW_STR ||
+		    gw_go_parse_ip_sloppy(ip->u.str.s, ip->u.str.len, addr,
+					  &why)) {
+			gw_buf_release(&why);
+			continue;
+		}
+		show = gw_diag_show(c->diag->arena, ip->u.str.s, ip->u.str.len);
+		error(c, ip->mark, "%s[%zu]: %s is not an IP address%s%s%s",
+		      path, i, show, show[0] == '\'' && why.len ? " (" : "",
+		      show[0] == '\'' && why.len ? why.data : "",
+		      show[0] == '\'' && why.len ? ")" : "");
+		gw_buf_release(&why);
+	}
+}
+
+/* The Service's chart-parity fields, as ValidateService judges them. */
+static void check_service_fields(struct checker *c, bool lb)
+{
+	const struct gw_gateway *gw = c->gw;
+	const struct gw_node *fam = gw->pass[GW_PASS_IP_FAMILIES];
+	const struct gw_node *pol = gw->pass[GW_PASS_IP_FAMILY_POLICY];
+	static const enum gw_pass lb_only[] = {
+		GW_PASS_ALLOCATE_LOAD_BALANCER_NODE_PORTS,
+		GW_PASS_LOAD_BALANCER_CLASS,
+	};
+	size_t i;
+
+	check_ips(c, gw->pass[GW_PASS_EXTERNAL_IPS], "spec.service.externalIPs");
+	if (fam && pol && fam->kind == GW_SEQ && fam->u.seq.n > 1 &&
+	    pol->kind == GW_STR && !strcmp(pol->u.str.s, "SingleStack"))
+		error(c, fam->mark, "spec.service.ipFamilies: a SingleStack "
+		      "Service has one IP family, not %zu (ipFamilyPolicy "
+		      "PreferDualStack or RequireDualStack takes two)",
+		      fam->u.seq.n);
+	for (i = 0; i < sizeof(lb_only) / sizeof(*lb_only); i++)
+		if (!lb && gw->pass[lb_only[i]])
+			error(c, gw->pass[lb_only[i]]->mark, "%s: only a "
+			      "LoadBalancer Service has it (type is %s)",
+			      gw_pass_keys[lb_only[i]].path, gw->service_type);
+}
+
+/* The pod's DNS: None needs nameservers (validateDNSPolicy), which are IPs. */
+static void check_dns(struct checker *c)
+{
+	const struct gw_gateway *gw = c->gw;
+	const struct gw_node *pol = gw->pass[GW_PASS_DNS_POLICY];
+	const struct gw_node *cfg = gw->pass[GW_PASS_DNS_CONFIG];
+	const struct gw_node *ns = cfg ? gw_map_get(cfg, "nameservers") : NULL;
+
+	check_ips(c, ns, "spec.deployment.dnsConfig.nameservers");
+	if (pol && pol->kind == GW_STR && !strcmp(pol->u.str.s, "None") &&
+	    (!ns || ns->kind != GW_SEQ || !ns->u.seq.n))
+		error(c, pol->mark, "spec.deployment.dnsPolicy: None needs at "
+		      "least one DNS server in spec.deployment.dnsConfig."
+		      "nameservers (the pod would have no DNS)");
+}
+
 static void check_service(struct checker *c)
 {
 	const struct gw_gateway *gw = c->gw;
@@ -220,6 +290,8 @@ static void check_service(struct checker *c)
 		      gw->service_type);
 	check_source_ranges(c);
 	check_load_balancer_ip(c);
+	check_service_fields(c, lb);
+	check_dns(c);
 	if (!lb && gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES])
 		error(c, gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES]->mark,
 		      "spec.service.loadBalancerSourceRanges: only a "

@@ -418,17 +418,32 @@ struct gw_route {
 	  "topologySpreadConstraints", COPY) \
 	X(IMAGE_PULL_SECRETS, "spec.deployment.imagePullSecrets", POD, \
 	  "imagePullSecrets", NAMES) \
+	X(DNS_POLICY, "spec.deployment.dnsPolicy", POD, "dnsPolicy", COPY) \
+	X(DNS_CONFIG, "spec.deployment.dnsConfig", POD, "dnsConfig", COPY) \
 	X(LOAD_BALANCER_IP, "spec.service.loadBalancerIP", SERVICE, \
 	  "loadBalancerIP", COPY) \
 	X(LOAD_BALANCER_SOURCE_RANGES, "spec.service.loadBalancerSourceRanges", \
 	  SERVICE, "loadBalancerSourceRanges", COPY) \
 	X(EXTERNAL_TRAFFIC_POLICY, "spec.service.externalTrafficPolicy", \
 	  SERVICE, "externalTrafficPolicy", COPY) \
+	X(EXTERNAL_IPS, "spec.service.externalIPs", SERVICE, "externalIPs", \
+	  COPY) \
+	X(IP_FAMILIES, "spec.service.ipFamilies", SERVICE, "ipFamilies", COPY) \
+	X(IP_FAMILY_POLICY, "spec.service.ipFamilyPolicy", SERVICE, \
+	  "ipFamilyPolicy", COPY) \
+	X(ALLOCATE_LOAD_BALANCER_NODE_PORTS, \
+	  "spec.service.allocateLoadBalancerNodePorts", SERVICE, \
+	  "allocateLoadBalancerNodePorts", COPY) \
+	X(LOAD_BALANCER_CLASS, "spec.service.loadBalancerClass", SERVICE, \
+	  "loadBalancerClass", COPY) \
 	X(BEHAVIOR, "spec.autoscaling.behavior", HPA, "behavior", COPY) \
 	X(MIN_AVAILABLE, "spec.podDisruptionBudget.minAvailable", PDB, \
 	  "minAvailable", COPY) \
 	X(MAX_UNAVAILABLE, "spec.podDisruptionBudget.maxUnavailable", PDB, \
 	  "maxUnavailable", COPY) \
+	X(UNHEALTHY_POD_EVICTION_POLICY, \
+	  "spec.podDisruptionBudget.unhealthyPodEvictionPolicy", PDB, \
+	  "unhealthyPodEvictionPolicy", COPY) \
 	X(SERVER_HOSTS, "spec.servers[].hosts", SERVER, "hosts", COPY) \
 	X(SERVER_TLS, "spec.servers[].tls", SERVER, "tls", COPY) \
 	X(ROUTE_HOSTS, "spec.routes[].hosts", VIRTUAL_SERVICE, "hosts", COPY) \
