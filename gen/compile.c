@@ -1197,6 +1197,103 @@ static void stream_objects(const struct gw_fileset *set, struct gw_buf *out,
 	}
 }
 
+/* The folder "a/b" of a path "a/b/file" below OUT: its length, or 0. */
+static size_t folder_len(const char *path)
+{
+	const char *a = strchr(path, '/'), *b = a ? strchr(a + 1, '/') : NULL;
+
+	return b ? (size_t)(b - path) : 0;
+}
+
+/* One folder's line of --dry-run. */
+struct dry_folder {
+	const char *name;	/* "ns/name", in the set's or the diff's bytes */
+	size_t len;
+	unsigned added, changed, removed, files;
+	bool in_set;
+};
+
+static struct dry_folder *dry_find(struct dry_folder **v, size_t *n,
+				   size_t *cap, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = *n; i-- > 0;)	/* the diff and the set come sorted */
+		if ((*v)[i].len == len && !memcmp((*v)[i].name, name, len))
+			return &(*v)[i];
+	*v = gw_grow(*v, *n + 1, cap, sizeof(**v));
+	(*v)[*n] = (struct dry_folder){ name, len, 0, 0, 0, 0, false };
+	return &(*v)[(*n)++];
+}
+
+/*
+ * --dry-run: from the diff --check would print (@diff), one line per
+ * folder saying what a build would do: create it, replace it (files
+ * changed, added, removed), keep it, or, with --prune, remove it.
+ */
+static void dry_run(const char *outdir, const struct gw_fileset *set,
+		    const struct gw_buf *diff, struct gw_buf *out)
+{
+	struct dry_folder *v = NULL;
+	size_t n = 0, cap = 0, i, olen = strlen(outdir);
+	const char *p = diff->data, *end = diff->data + diff->len;
+
+	for (i = 0; i < set->n; i++) {
+		size_t len = folder_len(set->files[i].path);
+		struct dry_folder *f;
+
+		if (!len)
+			continue;
+		f = dry_find(&v, &n, &cap, set->files[i].path, len);
+		f->in_set = true;
+		f->files++;
+	}
+	while (p && p < end) {	/* "--- OLD\n+++ NEW\n" per file */
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *next = nl ? nl + 1 : end;
+
+		if (next < end && !strncmp(p, "--- ", 4) &&
+		    !strncmp(next, "+++ ", 4)) {
+			bool added = !strncmp(p + 4, "/dev/null\n", 10);
+			bool removed = !strncmp(next + 4, "/dev/null\n", 10);
+			const char *path = added ? next + 4 : p + 4;
+			size_t len;
+			struct dry_folder *f;
+
+			if (!strncmp(path, outdir, olen) && path[olen] == '/' &&
+			    (len = folder_len(path + olen + 1))) {
+				f = dry_find(&v, &n, &cap, path + olen + 1, len);
+				if (added)
+					f->added++;
+				else if (removed)
+					f->removed++;
+				else
+					f->changed++;
+			}
+		}
+		p = next;
+	}
+	for (i = 0; i < n; i++) {
+		const struct dry_folder *f = &v[i];
+
+		if (!f->in_set)
+			gw_buf_printf(out, "remove  %s/%.*s (--prune)\n", outdir,
+				      (int)f->len, f->name);
+		else if (f->added >= f->files && !f->changed && !f->removed)
+			gw_buf_printf(out, "create  %s/%.*s (%u files)\n", outdir,
+				      (int)f->len, f->name, f->added);
+		else if (f->added || f->changed || f->removed)
+			gw_buf_printf(out, "replace %s/%.*s (%u changed, %u "
+				      "added, %u removed)\n", outdir,
+				      (int)f->len, f->name, f->changed, f->added,
+				      f->removed);
+		else
+			gw_buf_printf(out, "keep    %s/%.*s\n", outdir,
+				      (int)f->len, f->name);
+	}
+	free(v);
+}
+
 /* Refuses an input that lies inside the output folder. */
 static int check_inputs_outside(const struct gw_options *opt,
 				struct gw_diag *diag)
@@ -1288,10 +1385,17 @@ static int output(struct compilation *c, const struct gw_options *opt,
 	} else if (status == GW_EXIT_OK && opt->outdir && opt->check) {
 		int r;
 
+		struct gw_buf diff = { 0 };
+
 		gw_fileset_sort(set);
-		r = gw_write_check(opt->outdir, set, opt->prune, out,
-				   &c->diag);
+		r = gw_write_check(opt->outdir, set, opt->prune,
+				   opt->dry_run ? &diff : out, &c->diag);
 		status = r < 0 ? GW_EXIT_USAGE : r ? GW_EXIT_SPEC : GW_EXIT_OK;
+		if (opt->dry_run && r >= 0) {
+			dry_run(opt->outdir, set, &diff, out);
+			status = GW_EXIT_OK;
+		}
+		gw_buf_release(&diff);
 	} else if (status == GW_EXIT_OK && opt->outdir && opt->result) {
 		gw_fileset_sort(set);
 		if (gw_write_tree(opt->outdir, set, opt->prune, &c->diag))

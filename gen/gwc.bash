@@ -97,7 +97,8 @@ _gwc()
 			seen[-o]=1
 			[[ $word == -o- ]] && seen[stream]=1
 			;;
-		--prune | --check | --stamp | --depfile) seen[$word]=1 ;;
+		--prune | --stamp | --depfile) seen[$word]=1 ;;
+		--check | --dry-run) seen[--check]=1 ;;
 		-q | --quiet) seen[-q]=1 ;;
 		-W | --warnings-as-errors) seen[-W]=1 ;;
 		-j | --jobs | -j?* | --jobs=*) seen[-j]=1 ;;
@@ -138,7 +139,7 @@ _gwc()
 			if [[ -z ${seen[stream]-} ]]; then
 				[[ -z ${seen[-j]-} ]] && opts+=' -j --jobs'
 				[[ -z ${seen[--prune]-} ]] && opts+=' --prune'
-				[[ -z ${seen[--check]-} ]] && opts+=' --check'
+				[[ -z ${seen[--check]-} ]] && opts+=' --check --dry-run'
 				[[ -z ${seen[--stamp]-} ]] && opts+=' --stamp'
 				[[ -z ${seen[--depfile]-} ]] && opts+=' --depfile'
 			fi

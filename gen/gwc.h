@@ -961,6 +961,7 @@ struct gw_options {
 	size_t nbuffers;
 	bool prune;
 	bool check;		/* compare with outdir instead of writing */
+	bool dry_run;		/* ...and say per folder what a build would do */
 	bool no_file_reads;	/* refuse injectionTemplate files (fuzzing) */
 	bool warnings_as_errors;	/* a warning fails the run, unwritten */
 	struct gw_fileset *result;	/* if set, receives the rendered files */

@@ -29,7 +29,8 @@ _gwc() {
 		_arguments -s \
 			'(-o --output)'{-o+,--output=}'[output folder (- for a YAML stream)]:folder:_files -/' \
 			'--prune[also remove gwc folders no spec produces]' \
-			'--check[write nothing; diff OUT against what gwc would write]' \
+			'(--dry-run)--check[write nothing; diff OUT against what gwc would write]' \
+			'(--check)--dry-run[write nothing; say per folder what a build would do]' \
 			'(-j --jobs)'{-j+,--jobs=}'[threads]:jobs:(1 2 4 8 16)' \
 			'--stamp=[stamp file]:file:_files' \
 			'--depfile=[Make/Ninja depfile]:file:_files' \

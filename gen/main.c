@@ -20,7 +20,7 @@ struct command_help {
 
 static const struct command_help commands[] = {
 	{ "build",
-	  "gwc build [-o OUT] [--prune] [--check] [-j N] [-q] [-W]\n"
+	  "gwc build [-o OUT] [--prune] [--check | --dry-run] [-j N] [-q] [-W]\n"
 	  "          [--stamp FILE [--depfile FILE]] SPEC...",
 	  "validate every SPEC, then write OUT/<namespace>/<name>/ for each\n"
 	  "gateway and OUT/istio/<istio>/ for each control plane whose\n"
@@ -32,6 +32,8 @@ static const struct command_help commands[] = {
 	  "                     that no SPEC of this run produces\n"
 	  "      --check        write nothing; exit 0 when OUT is exactly what gwc\n"
 	  "                     would write, else 1 with a unified diff on stdout\n"
+	  "      --dry-run      write nothing; say per folder what a build would do\n"
+	  "                     (create, replace, keep or, with --prune, remove)\n"
 	  "      --stamp FILE   after a successful build, rewrite FILE (atomically):\n"
 	  "                     one sha256sum line per file of this run, paths\n"
 	  "                     relative to OUT; a target for Make\n"
@@ -330,6 +332,7 @@ static int run_compile(int argc, char **argv, bool build)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "stamp", required_argument, NULL, 'S' },
 		{ "depfile", required_argument, NULL, 'D' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "warnings-as-errors", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
@@ -386,10 +389,12 @@ static int run_compile(int argc, char **argv, bool build)
 			break;
 		}
 		case 'C':
+		case 'n':
 			if (!build)
 				return usage_error("%s", "validate writes no "
 						   "output");
 			opt.check = true;
+			opt.dry_run |= c == 'n';
 			break;
 		case 'S':
 		case 'D':

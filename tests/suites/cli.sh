@@ -29,7 +29,7 @@ cd "$top" || exit 0
 
 # ---- help ----------------------------------------------------------------
 run help/full 0 "$GWC" help && cp "$work/out" "$work/full" &&
-	{ [ "$(head -n 1 "$work/full")" = "usage: gwc build [-o OUT] [--prune] [--check] [-j N] [-q] [-W]" ] &&
+	{ [ "$(head -n 1 "$work/full")" = "usage: gwc build [-o OUT] [--prune] [--check | --dry-run] [-j N] [-q] [-W]" ] &&
 		ok help/full || fail help/full "$(head -n 1 "$work/full")"; }
 run help/--help 0 "$GWC" --help && { cmp -s "$work/out" "$work/full" && ok help/--help ||
 	fail help/--help "gwc --help differs from gwc help"; }
@@ -105,3 +105,20 @@ run prune-says 0 "$GWC" build -o "$work/pr" examples/minimal.yaml examples/ha.ya
 	run prune-says 0 "$GWC" build --prune -o "$work/pr" examples/minimal.yaml &&
 	{ [ "$(cat "$work/err")" = "gwc: note: --prune: removed $work/pr/ha-ingress/ha-gateway, which gwc made and no spec of this run writes" ] &&
 		ok prune-says || fail prune-says "$(cat "$work/err")"; }
+
+# ---- --dry-run -------------------------------------------------------------
+run dry-run/new 0 "$GWC" build --dry-run -o "$work/dr" examples/minimal.yaml examples/ha.yaml &&
+	{ [ "$(cat "$work/out")" = "create  $work/dr/ha-ingress/ha-gateway (8 files)
+create  $work/dr/istio-ingress/ingress-gateway (6 files)" ] && [ ! -e "$work/dr" ] &&
+		ok dry-run/new-writes-nothing || fail dry-run/new-writes-nothing "$(cat "$work/out")"; }
+"$GWC" build -o "$work/dr" examples/minimal.yaml examples/ha.yaml 2>/dev/null
+rm "$work/dr/ha-ingress/ha-gateway/gateway-pdb.yaml"
+echo x >"$work/dr/ha-ingress/ha-gateway/extra.yaml"
+run dry-run/prune 0 "$GWC" build --dry-run --prune -o "$work/dr" examples/minimal.yaml examples/ha.yaml &&
+	{ [ "$(cat "$work/out")" = "replace $work/dr/ha-ingress/ha-gateway (0 changed, 1 added, 1 removed)
+keep    $work/dr/istio-ingress/ingress-gateway" ] && ok dry-run/replace-keep ||
+		fail dry-run/replace-keep "$(cat "$work/out")"; }
+run dry-run/remove 0 "$GWC" build --dry-run --prune -o "$work/dr" examples/minimal.yaml &&
+	{ [ "$(cat "$work/out")" = "keep    $work/dr/istio-ingress/ingress-gateway
+remove  $work/dr/ha-ingress/ha-gateway (--prune)" ] && ok dry-run/remove ||
+		fail dry-run/remove "$(cat "$work/out")"; }
