@@ -238,6 +238,31 @@ static void check_service_fields(struct checker *c, bool lb)
 			      gw_pass_keys[lb_only[i]].path, gw->service_type);
 }
 
+static long pods_of(const struct gw_node *value, long total);
+
+/* The Deployment's strategy, as ValidateDeploymentStrategy judges it. */
+static void check_strategy(struct checker *c)
+{
+	const struct gw_node *st = c->gw->pass[GW_PASS_STRATEGY];
+	const struct gw_node *type = st ? gw_map_get(st, "type") : NULL;
+	const struct gw_node *ru = st ? gw_map_get(st, "rollingUpdate") : NULL;
+	const struct gw_node *surge, *unavail;
+
+	if (ru && type && type->kind == GW_STR &&
+	    !strcmp(type->u.str.s, "Recreate")) {
+		error(c, ru->mark, "spec.deployment.strategy.rollingUpdate: a "
+		      "Recreate strategy has no rolling update");
+		return;
+	}
+	surge = ru ? gw_map_get(ru, "maxSurge") : NULL;
+	unavail = ru ? gw_map_get(ru, "maxUnavailable") : NULL;
+	if (surge && unavail && pods_of(surge, 100) == 0 &&
+	    pods_of(unavail, 100) == 0)
+		error(c, unavail->mark, "spec.deployment.strategy.rollingUpdate."
+		      "maxUnavailable: 0 with maxSurge 0 lets no pod be "
+		      "replaced (one of them must be above 0)");
+}
+
 /* The pod's DNS: None needs nameservers (validateDNSPolicy), which are IPs. */
 static void check_dns(struct checker *c)
 {
@@ -292,6 +317,7 @@ static void check_service(struct checker *c)
 	check_load_balancer_ip(c);
 	check_service_fields(c, lb);
 	check_dns(c);
+	check_strategy(c);
 	if (!lb && gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES])
 		error(c, gw->pass[GW_PASS_LOAD_BALANCER_SOURCE_RANGES]->mark,
 		      "spec.service.loadBalancerSourceRanges: only a "

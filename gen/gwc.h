@@ -398,6 +398,9 @@ struct gw_route {
  * a "[]" path from each entry of the list.
  */
 #define GW_PASSTHROUGH(X) \
+	X(STRATEGY, "spec.deployment.strategy", DEPLOYMENT, "strategy", COPY) \
+	X(MIN_READY_SECONDS, "spec.deployment.minReadySeconds", DEPLOYMENT, \
+	  "minReadySeconds", COPY) \
 	X(IMAGE, "spec.deployment.image", CONTAINER, "image", COPY) \
 	X(IMAGE_PULL_POLICY, "spec.deployment.imagePullPolicy", CONTAINER, \
 	  "imagePullPolicy", COPY) \
@@ -458,6 +461,7 @@ enum gw_pass {
 
 /* Where a pass-through key goes: the object (its part the field is in). */
 enum gw_pass_object {
+	GW_PASS_TO_DEPLOYMENT,		/* the Deployment's spec */
 	GW_PASS_TO_CONTAINER,		/* the Deployment's istio-proxy */
 	GW_PASS_TO_POD,			/* the Deployment's pod spec */
 	GW_PASS_TO_SERVICE,		/* the Service's spec */

@@ -311,6 +311,7 @@ static struct gw_node *render_deployment(struct renderer *r)
 	if (gw->replicas >= 0 && !gw->hpa)
 		put_int(r, spec, "replicas", gw->replicas);
 	put(r, put_map(r, spec, "selector"), "matchLabels", selector_labels(r));
+	put_pass(r, spec, GW_PASS_TO_DEPLOYMENT, NULL);
 	tmpl = put_map(r, spec, "template");
 	meta = put_map(r, tmpl, "metadata");
 	/* on a legacy kernel istiod applies gwc's overlay after its own
