@@ -684,6 +684,14 @@ static void check_injection(struct checker *c, struct gw_arena *arena)
 		      key_path(arena, "spec.deployment.podAnnotations",
 			       "inject.istio.io/templates"));
 
+	if (!gw->service_account_create && gw->service_account_annotations &&
+	    gw->service_account_annotations->u.map.n)
+		error(c, gw->service_account_annotations_mark,
+		      "spec.serviceAccount.annotations: gwc writes no "
+		      "ServiceAccount (spec.serviceAccount.create: false), so "
+		      "these annotations would be dropped; annotate '%s' where "
+		      "it is created, or let gwc create it",
+		      gw->service_account);
 	if (!gw->namespace_create && gw->namespace_labels &&
 	    gw->namespace_labels->u.map.n)
 		error(c, gw->namespace_labels_mark, "spec.namespace.labels: "

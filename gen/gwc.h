@@ -547,7 +547,9 @@ struct gw_gateway {
 
 	/* spec.serviceAccount */
 	const char *service_account;
+	bool service_account_create;
 	struct gw_node *service_account_annotations;
+	struct gw_mark service_account_annotations_mark;
 
 	/* spec.deployment */
 	long replicas;				/* -1: unset */

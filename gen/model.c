@@ -481,6 +481,10 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	gw->service_account = str_or(sa, "name",
 			default_str(GW_DEFAULT_SPEC_SERVICE_ACCOUNT_NAME));
 	gw->service_account_annotations = node_or_null(sa, "annotations");
+	gw->service_account_annotations_mark = mark_or(sa, "annotations",
+						       doc->mark);
+	gw->service_account_create = bool_or(sa, "create",
+		default_bool(GW_DEFAULT_SPEC_SERVICE_ACCOUNT_CREATE));
 
 	gw->replicas = int_or(dep, "replicas", -1);
 	gw->replicas_mark = mark_or(dep, "replicas", doc->mark);

@@ -579,7 +579,11 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 	render_secret_reader(&r, rbac);
 	for (i = 0; i < 3; i++)
 		put_wave(&r, rbac[i], "-1");
-	err |= add_yaml(&r, set, dir, "secret-reader.yaml", resources, rbac, 3);
+	/* an existing ServiceAccount (serviceAccount.create: false) gets
+	 * the Role and its binding only */
+	err |= add_yaml(&r, set, dir, "secret-reader.yaml", resources,
+			rbac + !gw->service_account_create,
+			3 - !gw->service_account_create);
 	doc = render_deployment(&r);
 	put_wave(&r, doc, "0");
 	err |= add_yaml(&r, set, dir, "gateway-deployment.yaml", resources,
