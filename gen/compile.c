@@ -1150,6 +1150,13 @@ static int stream_control_planes(struct compilation *c,
 			if (k && k->kind == GW_STR && !strcmp(k->u.str.s, "Istio"))
 				istio = docs[d];
 		}
+		if (!istio || istio->kind != GW_MAP ||
+		    patch[0]->kind != GW_MAP) {	/* pass 1 read it */
+			gw_diag_add(&c->diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
+				    "no Istio in %s to patch", cp->istio_path);
+			err = -1;
+			continue;
+		}
 		merge_patch(c->arena, istio, patch[0]);
 		if (printed++)
 			gw_buf_puts(out, "---\n");
