@@ -1055,43 +1055,6 @@ static bool holds(const struct gw_fileset *set, size_t i, size_t dir,
 	return false;
 }
 
-/* RFC 7386 JSON merge patch: @patch laid over the map @target. */
-static void merge_patch(struct gw_arena *arena, struct gw_node *target,
-			const struct gw_node *patch)
-{
-	size_t i;
-
-	for (i = 0; i < patch->u.map.n; i++) {
-		const char *k = patch->u.map.pairs[i].key->u.str.s;
-		const struct gw_node *v = patch->u.map.pairs[i].value;
-		struct gw_pair *old = gw_map_pair(target, k);
-
-		if (v->kind == GW_NULL) {
-			if (old) {	/* removed */
-				size_t at = (size_t)(old - target->u.map.pairs);
-
-				memmove(old, old + 1, (target->u.map.n - at - 1) *
-					sizeof(*old));
-				target->u.map.n--;
-			}
-		} else if (v->kind == GW_MAP && old && old->value->kind == GW_MAP) {
-			merge_patch(arena, old->value, v);
-		} else if (v->kind == GW_MAP) {
-			struct gw_node *m = gw_node_map(arena);
-
-			merge_patch(arena, m, v);
-			if (old)
-				old->value = m;
-			else
-				gw_map_put(arena, target, k, m);
-		} else if (old) {
-			old->value = gw_node_copy(arena, v);
-		} else {
-			gw_map_put(arena, target, k, gw_node_copy(arena, v));
-		}
-	}
-}
-
 /*
  * `-o -` of a run that installs injection templates: the stream is
  * complete only with each control plane's Istio resource, patched, first
@@ -1157,7 +1120,7 @@ static int stream_control_planes(struct compilation *c,
 			err = -1;
 			continue;
 		}
-		merge_patch(c->arena, istio, patch[0]);
+		gw_node_merge(c->arena, istio, patch[0]);
 		if (printed++)
 			gw_buf_puts(out, "---\n");
 		if (gw_emit_yaml(out, &istio, 1)) {

@@ -247,6 +247,11 @@ void gw_index_put(struct gw_arena *arena, struct gw_index *ix,
 void gw_map_sort(struct gw_node *map);
 bool gw_node_equal(const struct gw_node *a, const struct gw_node *b);
 struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n);
+/* Lays the map @patch over the map @target, as a JSON merge patch
+ * (RFC 7386) and Helm's coalescing of values do: maps merged key by key,
+ * a null removing the key, anything else replacing it (copied). */
+void gw_node_merge(struct gw_arena *arena, struct gw_node *target,
+		   const struct gw_node *patch);
 /* Writes @num in the shortest form that reads back exactly ("0.1",
  * "1e-07", "3"), as jq prints numbers; @buf holds at least 32 bytes. */
 void gw_format_number(char *buf, double num);

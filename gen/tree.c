@@ -424,3 +424,31 @@ void gw_path_key(struct gw_buf *path, const char *key, size_t len)
 	}
 }
 
+void gw_node_merge(struct gw_arena *arena, struct gw_node *target,
+		   const struct gw_node *patch)
+{
+	size_t i;
+
+	for (i = 0; i < patch->u.map.n; i++) {
+		const char *k = patch->u.map.pairs[i].key->u.str.s;
+		const struct gw_node *v = patch->u.map.pairs[i].value;
+		struct gw_pair *old = gw_map_pair(target, k);
+
+		if (v->kind == GW_NULL && old) {
+			size_t at = (size_t)(old - target->u.map.pairs);
+
+			memmove(old, old + 1, (target->u.map.n - at - 1) *
+				sizeof(*old));
+			target->u.map.n--;
+		} else if (v->kind == GW_NULL) {
+			continue;
+		} else if (v->kind == GW_MAP && old &&
+			   old->value->kind == GW_MAP) {
+			gw_node_merge(arena, old->value, v);
+		} else if (old) {
+			old->value = gw_node_copy(arena, v);
+		} else {
+			gw_map_put(arena, target, k, gw_node_copy(arena, v));
+		}
+	}
+}

@@ -419,27 +419,6 @@ int gw_inject_load_mesh(struct gw_inject_config *cfg, struct gw_diag *diag,
 	return 0;
 }
 
-/* Helm's coalescing of user values over a chart's: maps merged key by
- * key, a null removing the key, anything else replacing it. */
-static void merge_values(struct gw_arena *arena, struct gw_node *base,
-			 const struct gw_node *over)
-{
-	size_t i;
-
-	for (i = 0; i < over->u.map.n; i++) {
-		const char *k = over->u.map.pairs[i].key->u.str.s;
-		const struct gw_node *v = over->u.map.pairs[i].value;
-		struct gw_node *old = gw_map_get(base, k);
-
-		if (v->kind == GW_NULL)
-			map_del(base, k);
-		else if (v->kind == GW_MAP && old && old->kind == GW_MAP)
-			merge_values(arena, old, v);
-		else
-			map_set(arena, base, k, gw_node_copy(arena, v));
-	}
-}
-
 void gw_inject_overlay_values(struct gw_inject_config *cfg,
 			      const struct gw_node *values, bool to_values,
 			      bool to_mesh)
@@ -451,7 +430,7 @@ void gw_inject_overlay_values(struct gw_inject_config *cfg,
 	if (!values || values->kind != GW_MAP)
 		return;
 	if (to_values) {
-		merge_values(arena, cfg->values, values);
+		gw_node_merge(arena, cfg->values, values);
 		cfg->values_go = as_float64(arena, cfg->values);
 	}
 	mc = gw_map_get(values, "meshConfig");
