@@ -412,6 +412,11 @@ struct gw_route {
 	X(ENV, "spec.deployment.env", CONTAINER, "env", COPY) \
 	X(SECURITY_CONTEXT, "spec.deployment.securityContext", CONTAINER, \
 	  "securityContext", COPY) \
+	X(READINESS_PROBE, "spec.deployment.readinessProbe", CONTAINER, \
+	  "readinessProbe", COPY) \
+	X(LIFECYCLE, "spec.deployment.lifecycle", CONTAINER, "lifecycle", COPY) \
+	X(VOLUME_MOUNTS, "spec.deployment.volumeMounts", CONTAINER, \
+	  "volumeMounts", COPY) \
 	X(PRIORITY_CLASS_NAME, "spec.deployment.priorityClassName", POD, \
 	  "priorityClassName", COPY) \
 	X(TERMINATION_GRACE_PERIOD_SECONDS, \
@@ -426,6 +431,7 @@ struct gw_route {
 	  "topologySpreadConstraints", COPY) \
 	X(IMAGE_PULL_SECRETS, "spec.deployment.imagePullSecrets", POD, \
 	  "imagePullSecrets", NAMES) \
+	X(VOLUMES, "spec.deployment.volumes", POD, "volumes", COPY) \
 	X(DNS_POLICY, "spec.deployment.dnsPolicy", POD, "dnsPolicy", COPY) \
 	X(DNS_CONFIG, "spec.deployment.dnsConfig", POD, "dnsConfig", COPY) \
 	X(LOAD_BALANCER_IP, "spec.service.loadBalancerIP", SERVICE, \
