@@ -184,15 +184,17 @@ static void check_load_balancer_ip(struct checker *c)
 	gw_buf_release(&why);
 }
 
-/* Each string of the list @list (JSON path @path) must be an IP address,
- * as the API server reads them (ParseIPSloppy). */
+/* Each string of the list @list (JSON path @path), or the string @list
+ * itself, must be an IP address, as the API server reads them
+ * (ParseIPSloppy). */
 static void check_ips(struct checker *c, const struct gw_node *list,
 		      const char *path)
 {
-	size_t i;
+	bool one = list && list->kind == GW_STR;
+	size_t i, n = one ? 1 : list && list->kind == GW_SEQ ? list->u.seq.n : 0;
 
-	for (i = 0; list && list->kind == GW_SEQ && i < list->u.seq.n; i++) {
-		const struct gw_node *ip = list->u.seq.items[i];
+	for (i = 0; i < n; i++) {
+		const struct gw_node *ip = one ? list : list->u.seq.items[i];
 		struct gw_buf why = { 0 };
 		unsigned char addr[16];
 		const char *show;
@@ -204,8 +206,10 @@ static void check_ips(struct checker *c, const struct gw_node *list,
 			continue;
 		}
 		show = gw_diag_show(c->diag->arena, ip->u.str.s, ip->u.str.len);
-		error(c, ip->mark, "%s[%zu]: %s is not an IP address%s%s%s",
-		      path, i, show, show[0] == '\'' && why.len ? " (" : "",
+		error(c, ip->mark, "%s%s: %s is not an IP address%s%s%s",
+		      path, one ? "" : gw_arena_printf(c->diag->arena, "[%zu]",
+						       i), show,
+		      show[0] == '\'' && why.len ? " (" : "",
 		      show[0] == '\'' && why.len ? why.data : "",
 		      show[0] == '\'' && why.len ? ")" : "");
 		gw_buf_release(&why);
@@ -225,6 +229,25 @@ static void check_service_fields(struct checker *c, bool lb)
 	size_t i;
 
 	check_ips(c, gw->pass[GW_PASS_EXTERNAL_IPS], "spec.service.externalIPs");
+	if (gw->pass[GW_PASS_CLUSTER_IP]) {
+		const struct gw_node *ip = gw->pass[GW_PASS_CLUSTER_IP];
+
+		if (ip->kind == GW_STR && !strcmp(ip->u.str.s, "None")) {
+			if (strcmp(gw->service_type, "ClusterIP"))
+				error(c, ip->mark, "spec.service.clusterIP: "
+				      "None (headless) is for a ClusterIP "
+				      "Service, not %s", gw->service_type);
+		} else {
+			check_ips(c, ip, "spec.service.clusterIP");
+		}
+	}
+	if (gw->pass[GW_PASS_HEALTH_CHECK_NODE_PORT] &&
+	    (!lb || !gw->pass[GW_PASS_EXTERNAL_TRAFFIC_POLICY] ||
+	     strcmp(gw->pass[GW_PASS_EXTERNAL_TRAFFIC_POLICY]->u.str.s,
+		    "Local")))
+		error(c, gw->pass[GW_PASS_HEALTH_CHECK_NODE_PORT]->mark,
+		      "spec.service.healthCheckNodePort: only a LoadBalancer "
+		      "Service with externalTrafficPolicy Local has one");
 	if (fam && pol && fam->kind == GW_SEQ && fam->u.seq.n > 1 &&
 	    pol->kind == GW_STR && !strcmp(pol->u.str.s, "SingleStack"))
 		error(c, fam->mark, "spec.service.ipFamilies: a SingleStack "

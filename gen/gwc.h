@@ -434,6 +434,9 @@ struct gw_route {
 	X(VOLUMES, "spec.deployment.volumes", POD, "volumes", COPY) \
 	X(DNS_POLICY, "spec.deployment.dnsPolicy", POD, "dnsPolicy", COPY) \
 	X(DNS_CONFIG, "spec.deployment.dnsConfig", POD, "dnsConfig", COPY) \
+	X(CLUSTER_IP, "spec.service.clusterIP", SERVICE, "clusterIP", COPY) \
+	X(HEALTH_CHECK_NODE_PORT, "spec.service.healthCheckNodePort", SERVICE, \
+	  "healthCheckNodePort", COPY) \
 	X(LOAD_BALANCER_IP, "spec.service.loadBalancerIP", SERVICE, \
 	  "loadBalancerIP", COPY) \
 	X(LOAD_BALANCER_SOURCE_RANGES, "spec.service.loadBalancerSourceRanges", \
