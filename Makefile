@@ -77,7 +77,7 @@ TEMPLATE := templates/gateway-injection-template.txt
 INJECT_DEFAULTS := templates/inject-values.yaml templates/inject-mesh.yaml
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
-FUZZ_TARGETS := compile template tmpl preview
+FUZZ_TARGETS := compile template tmpl preview out
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 UNIT := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT:%=$(BUILD)/tests/%)

@@ -47,6 +47,7 @@ for t in "$@"; do
 	# sanitizers: an input that reaches them is not a hang
 	preview) flags+=(-max_len=16384 -timeout=60) ;;
 	tmpl) flags+=(-timeout=60) ;;
+	out) flags+=(-timeout=10 -max_len=64) ;;	# a byte per planted entry
 	esac
 	before=$(ls "$crashes" | sort)
 	rm -f "$logs"/fuzz-*.log

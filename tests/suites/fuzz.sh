@@ -42,7 +42,7 @@ replay() {
 	(timeout -k 10 "$limit" "$bin" "$@" >"$log" 2>&1; exit $?) 2>/dev/null
 }
 
-for target in compile template tmpl preview; do
+for target in compile template tmpl preview out; do
 	bin=
 	for d in "$unit" "$unit/.."; do
 		if [ -x "$d/replay_$target" ]; then
