@@ -548,7 +548,7 @@ static void json_node(struct gw_buf *buf, const struct gw_node *n, int level)
 		gw_buf_printf(buf, "%lld", n->u.i);
 		break;
 	case GW_NUM: {
-		char num[32];
+		char num[GW_NUMBER_SIZE];
 
 		gw_format_number(num, n->u.num);
 		gw_buf_puts(buf, num);

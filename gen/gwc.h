@@ -253,7 +253,10 @@ struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n);
 void gw_node_merge(struct gw_arena *arena, struct gw_node *target,
 		   const struct gw_node *patch);
 /* Writes @num in the shortest form that reads back exactly ("0.1",
- * "1e-07", "3"), as jq prints numbers; @buf holds at least 32 bytes. */
+ * "1e-07", "3"), as jq prints numbers; @buf holds GW_NUMBER_SIZE bytes
+ * (a sign, up to 32 digits written out before jq switches to an
+ * exponent, and the NUL). */
+#define GW_NUMBER_SIZE 40
 void gw_format_number(char *buf, double num);
 /* Appends a key to a JSON path: ".key", or "[\"odd key\"]". */
 void gw_path_key(struct gw_buf *path, const char *key, size_t len);

@@ -130,7 +130,7 @@ static void describe(struct gw_buf *out, const struct gw_node *n)
 		gw_buf_printf(out, "integer %lld", n->u.i);
 		break;
 	case GW_NUM: {
-		char num[32];
+		char num[GW_NUMBER_SIZE];
 
 		gw_format_number(num, n->u.num);
 		gw_buf_printf(out, "number %s", n->src ? n->src : num);
@@ -492,7 +492,7 @@ static void check_number(struct validator *v, const struct keywords *k,
 			 const struct gw_node *n)
 {
 	double x, lim;
-	char val[32], l[32];
+	char val[GW_NUMBER_SIZE], l[GW_NUMBER_SIZE];
 
 	if (!get_number(n, &x))
 		return;
