@@ -821,11 +821,18 @@ static bool in_set(const struct writer *w, const char *parent,
 	return false;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int prune(struct writer *w)
 {
 	DIR *top;
 	struct dirent *a;
 	int fd = dup(w->out), err = 0;
+	char **gone = NULL;	/* the folders removed, named in order */
+	size_t ngone = 0, gone_cap = 0, i;
 
 	if (fd < 0 || !(top = fdopendir(fd)))
 		return fail(w, "cannot read", errno, "%s", w->outdir);
@@ -862,9 +869,12 @@ static int prune(struct writer *w)
 					   w->outdir, a->d_name, b->d_name);
 			} else if (ours) {
 				removed = true;
-				say(w, GW_SEV_NOTE, "--prune: removed %s/%s/%s, "
-				    "which gwc made and no spec of this run "
-				    "writes", w->outdir, a->d_name, b->d_name);
+				gone = gw_grow(gone, ngone + 1, &gone_cap,
+					       sizeof(*gone));
+				if (asprintf(&gone[ngone], "%s/%s", a->d_name,
+					     b->d_name) < 0)
+					gw_oom();
+				ngone++;
 			}
 		}
 		if (sub)
@@ -874,6 +884,14 @@ static int prune(struct writer *w)
 		close(pfd);
 	}
 	closedir(top);
+	if (ngone > 1)
+		qsort(gone, ngone, sizeof(*gone), compare_names);
+	for (i = 0; i < ngone; i++) {
+		say(w, GW_SEV_NOTE, "--prune: removed %s/%s, which gwc made "
+		    "and no spec of this run writes", w->outdir, gone[i]);
+		free(gone[i]);
+	}
+	free(gone);
 	return err;
 }
 
@@ -1392,11 +1410,6 @@ static int check_file(struct writer *w, const char *path,
 	free(new_name);
 	free(have);
 	return 1;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The names in folder @fd but "." and "..", sorted; NULL-terminated. */

@@ -573,7 +573,20 @@ static void test_prune_removes_only_marked_folders(void **state)
 		       "b/z/f.yaml 0644 = \"z\\n\"\n"
 		       "empty 0755/\n");
 
-	write_ok(only_x, true);
+	{	/* --prune names each folder it removes, in order */
+		int ret;
+		char *err = write_tree(out, only_x, true, &ret), *want;
+
+		assert_int_equal(ret, 0);
+		assert_true(asprintf(&want, "gwc: note: --prune: removed %s/a/y, "
+				     "which gwc made and no spec of this run "
+				     "writes\ngwc: note: --prune: removed "
+				     "%s/b/z, which gwc made and no spec of "
+				     "this run writes\n", out, out) > 0);
+		assert_string_equal(err, want);
+		free(want);
+		free(err);
+	}
 	assert_listing(". 0755/\n"
 		       "README 0644 = \"r\\n\"\n"
 		       "a 0755/\n"
