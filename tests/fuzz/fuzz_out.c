@@ -66,11 +66,31 @@ static void cleanup(void)
 		rm_rf(root);
 }
 
+/* True when a folder above @spot (below @out) is not a real folder (a
+ * link planted there, say): what lies below it is outside OUT, and the
+ * harness neither plants nor looks there. */
+static bool beyond_out(const char *out, const char *spot)
+{
+	char path[512];
+	const char *slash;
+	struct stat st;
+
+	for (slash = strchr(spot, '/'); slash; slash = strchr(slash + 1, '/')) {
+		snprintf(path, sizeof(path), "%s/%.*s", out,
+			 (int)(slash - spot), spot);
+		if (lstat(path, &st) || !S_ISDIR(st.st_mode))
+			return true;
+	}
+	return false;
+}
+
 static void plant(const char *out, const char *spot, unsigned kind)
 {
 	char path[512];
 	int fd;
 
+	if (beyond_out(out, spot))
+		return;
 	snprintf(path, sizeof(path), "%s/%s", out, spot);
 	switch (kind % 8) {
 	case 0:
@@ -123,7 +143,9 @@ static void survey(const char *out, char *buf, size_t cap)
 		struct stat st;
 
 		snprintf(path, sizeof(path), "%s/%s", out, spots[i]);
-		if (lstat(path, &st))
+		if (beyond_out(out, spots[i]))
+			len += (size_t)snprintf(buf + len, cap - len, "x;");
+		else if (lstat(path, &st))
 			len += (size_t)snprintf(buf + len, cap - len, "-;");
 		else
 			len += (size_t)snprintf(buf + len, cap - len, "%o:%lld;",
