@@ -257,6 +257,18 @@ static long find_proxy_security_context(const struct lines *ls,
 			for (j = i + 1; j < ls->n; j++) {
 				if (is_action_or_blank(&ls->v[j]))
 					continue;
+				if (first && ls->v[j].indent == l->indent &&
+				    ls->v[j].len > l->indent + 1 &&
+				    ls->v[j].start[l->indent] == '-' &&
+				    (ls->v[j].start[l->indent + 1] == ' ' ||
+				     ls->v[j].len == l->indent + 1)) {
+					/* "key:" then "- x" at its indent: a
+					 * list (found by fuzz_template) */
+					*why = "its istio-proxy securityContext "
+					       "is not a block mapping indented "
+					       "by two spaces";
+					return -1;
+				}
 				if (ls->v[j].indent <= l->indent)
 					break;
 				if (first && (ls->v[j].indent != l->indent + 2 ||
@@ -291,6 +303,14 @@ int gw_template_transform(const char *text, size_t len,
 
 	*out = NULL;
 	*why = NULL;
+	/* a carriage return alone is a YAML line break that the line-based
+	 * transform would not see (found by fuzz_template) */
+	for (i = 0; scenario != GW_SCENARIO_NONE && i < len; i++)
+		if (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')) {
+			*why = "a carriage return that does not end a line "
+			       "(CRLF) breaks a line that gwc does not see";
+			return -1;
+		}
 	split_lines(text, len, &ls);
 	if (scenario != GW_SCENARIO_NONE) {
 		sysctl = find_sysctl(&ls, why);
