@@ -1,19 +1,15 @@
 #!/usr/bin/env bash
 # tests/deps.sh - `make deps`: installs, on Debian 12, every package the
-# build and the tests use, whether or not kubectl is already installed,
-# with sudo only when not root; then the pinned npm models of the
-# k8s-models suite.  .ci/run runs it too, so that CI and a new user's
-# machine are set up by the same lines.
+# build and the tests use: the list .ci/run installs (read from it, the one
+# list), with kubernetes-client only when no kubectl is installed, and sudo
+# only when not root; then the pinned npm models of the k8s-models suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(build-essential pkg-config libfyaml-dev libyaml-dev libcmocka-dev
-      jq python3 python3-yaml python3-jsonschema json-schema-test-suite
-      util-linux patch
-      golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev
-      shellcheck graphviz bazel-bootstrap zsh)
-# kubectl: Debian's kubernetes-client, unless the machine already has one
-# (that package conflicts with an installed kubectl binary package)
+# the words between "pkgs=(" and ")" in .ci/run
+read -r -a pkgs <<<"$(sed -n '/^pkgs=(/,/)/p' .ci/run | tr -d '()' |
+	sed 's/^pkgs=//' | tr '\n' ' ')"
+[ ${#pkgs[@]} -gt 5 ] || { echo "deps: no package list in .ci/run" >&2; exit 2; }
 command -v kubectl >/dev/null || pkgs+=(kubernetes-client)
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
