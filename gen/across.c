@@ -165,7 +165,7 @@ static void check_strategies(struct across *c)
 		if (i < c->n && !strcmp(v[start]->istio, v[i]->istio))
 			continue;
 		for (k = start; k < i; k++) {
-			if (!v[k]->revision && !v[k]->known && !inplace)
+			if (!v[k]->revision && !v[k]->istio_path && !inplace)
 				inplace = v[k];
 			if (revision_based(v[k]->istio, v[k]->revision) &&
 			    !based)

@@ -122,7 +122,6 @@ static void summarize(struct compilation *c, struct gw_summary *s,
 	s->revision_mark = gw->revision_mark;
 	s->revision_given = gw->revision_given;
 	s->scoped = gw->control && gw->control->scoped_gateways;
-	s->known = gw->control != NULL;
 	s->istio_path = keep(c, gw->istio_path);
 	s->mark = gw->mark;
 	s->name_mark = gw->name_mark;

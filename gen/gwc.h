@@ -693,8 +693,7 @@ struct gw_summary {
 	struct gw_mark revision_mark;	/* spec.controlPlane.revision */
 	bool revision_given;
 	bool scoped;		/* its Istio scopes a Gateway to its namespace */
-	bool known;		/* the spec names its Istio resource */
-	const char *istio_path;	/* ...in this file, or NULL */
+	const char *istio_path;	/* its Istio resource's file, or NULL */
 	struct gw_mark template_demand_mark;
 	bool kernel_version, legacy, pin;
 	bool replaces;		/* installs a whole gateway template */
