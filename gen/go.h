@@ -147,5 +147,10 @@ void gw_go_yaml_write(struct gw_buf *buf, const struct gw_node *doc);
  * most about 6 times the longest string of @doc past @max). */
 int gw_go_yaml_write_max(struct gw_buf *buf, const struct gw_node *doc,
 			 size_t max);
+/* The same layout, but a string go-yaml would write plain is written plain
+ * only where @plain_ok says so, else double-quoted: for a file that gwc
+ * writes, quoted by gwc's one rule (gw_emit_plain_safe). */
+void gw_go_yaml_write_quoting(struct gw_buf *buf, const struct gw_node *doc,
+			      bool (*plain_ok)(const char *s, size_t n));
 
 #endif

@@ -498,9 +498,13 @@ int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 				verdict_keep(cache, digest, v, n);
 			err = admit(arena, &local, gw, enforce, v, n);
 		}
-		/* one object, as gwc writes it: as istioctl, without "---" */
+		/* one object, laid out as istioctl writes it (without
+		 * "---"), quoted as every other file gwc writes: go-yaml
+		 * leaves "=" and "<<" plain, which PyYAML and other YAML
+		 * 1.1 readers refuse (tag:yaml.org,2002:value, merge) */
 		if (!err && gw->inject_preview) {
-			gw_go_yaml_write(&out, injected);
+			gw_go_yaml_write_quoting(&out, injected,
+						 gw_emit_plain_safe);
 			gw_fileset_add(set, gw_arena_printf(arena,
 				       "%s/%s/gateway-deployment.injected.yaml",
 				       gw->ns, gw->name), out.data, out.len);

@@ -451,6 +451,9 @@ struct emitter {
 	bool indention;		/* only indentation on this line so far */
 	size_t end;		/* out may grow to this length, then: */
 	bool over;		/* stop (gw_go_yaml_write_max) */
+	/* a string go-yaml writes plain stays plain only if this says so
+	 * (gw_go_yaml_write_quoting); else it is double-quoted */
+	bool (*plain_ok)(const char *s, size_t n);
 };
 
 /* Byte classes of emitterc.go (yamlprivateh.go), for valid UTF-8. */
@@ -855,6 +858,8 @@ static void emit_string(struct emitter *e, const char *s, size_t n,
 		style = PLAIN;
 	else
 		style = DOUBLE;
+	if (style == PLAIN && e->plain_ok && !e->plain_ok(s, n))
+		style = DOUBLE;
 	emit_scalar(e, s, n, style, simple_key);
 }
 
@@ -1059,10 +1064,10 @@ static void emit_node(struct emitter *e, const struct gw_node *n,
 	}
 }
 
-int gw_go_yaml_write_max(struct gw_buf *buf, const struct gw_node *doc,
-			 size_t max)
+static int write_doc(struct gw_buf *buf, const struct gw_node *doc,
+		     size_t max, bool (*plain_ok)(const char *, size_t))
 {
-	struct emitter e = {buf, 0, -1, true, true, SIZE_MAX, false};
+	struct emitter e = {buf, 0, -1, true, true, SIZE_MAX, false, plain_ok};
 
 	if (max < SIZE_MAX - buf->len)
 		e.end = buf->len + max;
@@ -1071,7 +1076,19 @@ int gw_go_yaml_write_max(struct gw_buf *buf, const struct gw_node *doc,
 	return e.over ? -1 : 0;
 }
 
+int gw_go_yaml_write_max(struct gw_buf *buf, const struct gw_node *doc,
+			 size_t max)
+{
+	return write_doc(buf, doc, max, NULL);
+}
+
 void gw_go_yaml_write(struct gw_buf *buf, const struct gw_node *doc)
 {
-	gw_go_yaml_write_max(buf, doc, SIZE_MAX);
+	write_doc(buf, doc, SIZE_MAX, NULL);
+}
+
+void gw_go_yaml_write_quoting(struct gw_buf *buf, const struct gw_node *doc,
+			      bool (*plain_ok)(const char *s, size_t n))
+{
+	write_doc(buf, doc, SIZE_MAX, plain_ok);
 }

@@ -22,9 +22,15 @@
 #                                 gateway template, as a control, it has
 #                                 the sysctl)
 #   inject/preview/EXAMPLE        the same example with spec.injectionPreview:
-#                                 gateway-deployment.injected.yaml is what
-#                                 gwc inject prints (without "---"), and
+#                                 gateway-deployment.injected.yaml is, as
+#                                 data, what gwc inject prints; every scalar
+#                                 it writes plain is one gwc's emitter
+#                                 writes plain (one quoting rule for OUT);
 #                                 kustomization.yaml does not list it
+#   inject/preview-quoting        pod annotations "=" and "<<" (go-yaml
+#                                 writes both plain; PyYAML refuses them)
+#                                 reach the preview quoted: PyYAML reads
+#                                 the strings back
 #   inject/overlay/VER/OVERLAY    for every stock gateway template in
 #                                 $SHARED/upstream/istio/injection-templates/
 #                                 and every legacy-kernel overlay gwc build
@@ -72,6 +78,29 @@ if ! python3 -c 'import yaml' 2>/dev/null; then
 fi
 
 # Both YAML streams as data, with the status annotation's "version" gone.
+# quoted_as_gwc FILE: every plain scalar of FILE (as libyaml's scanner
+# sees it) is one gwc's own emitter writes plain (emit.c): of
+# [a-zA-Z0-9._/-] only, not a word some reader takes for a bool, null or
+# float, starting with a letter or "/", or digits with a quantity suffix;
+# or a number, true, false, null.
+quoted_as_gwc() {
+	python3 - "$1" <<'EOF'
+import re, sys, yaml
+
+word = re.compile(r"(?i)^(y|n|yes|no|on|off|true|false|null|nan|inf|infinity)$")
+safe = re.compile(r"^([A-Za-z/][A-Za-z0-9._/-]*|[0-9]+(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi|Ei)?)$")
+number = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+for tok in yaml.scan(open(sys.argv[1])):
+    if isinstance(tok, yaml.ScalarToken) and tok.plain:
+        v = tok.value
+        if number.match(v) or v in ("true", "false", "null"):
+            continue
+        if not safe.match(v) or word.match(v) or len(v) > 256:
+            print("plain, though gwc quotes it: %r" % v)
+            sys.exit(1)
+EOF
+}
+
 same_data() {
 	python3 - "$1" "$2" <<'EOF'
 import json, sys, yaml
@@ -230,9 +259,11 @@ for spec in "$top"/examples/*.yaml; do
 	sed '$d' "$work/injected.yaml" >"$work/want.yaml"
 	if [ ! -f "$dir/gateway-deployment.injected.yaml" ]; then
 		fail "$name" "no gateway-deployment.injected.yaml in $dir"
-	elif ! cmp -s "$dir/gateway-deployment.injected.yaml" "$work/want.yaml"; then
-		fail "$name" "differs from gwc inject: $(diff "$work/want.yaml" \
-			"$dir/gateway-deployment.injected.yaml" | head -c 300)"
+	elif ! why=$(same_data "$dir/gateway-deployment.injected.yaml" \
+			"$work/want.yaml"); then
+		fail "$name" "differs from gwc inject: $why"
+	elif ! why=$(quoted_as_gwc "$dir/gateway-deployment.injected.yaml"); then
+		fail "$name" "$why"
 	elif grep -q injected "$dir/kustomization.yaml"; then
 		fail "$name" "kustomization.yaml lists the preview"
 	elif [ "$(sysctls "$dir/gateway-deployment.injected.yaml")" != none ]; then
@@ -241,6 +272,41 @@ for spec in "$top"/examples/*.yaml; do
 		ok "$name"
 	fi
 done
+
+# ---- the preview is quoted as every file gwc writes -------------------------
+
+name=inject/preview-quoting
+{
+	cat >"$work/quoting.yaml" <<'EOF'
+apiVersion: gwc.dev/v1alpha1
+kind: GatewaySpec
+metadata: {name: q, namespace: q-ns}
+spec:
+  controlPlane: {istio: default, namespace: istio-system}
+  deployment:
+    podAnnotations:
+      a.example.com/eq: "="
+      a.example.com/merge: "<<"
+      a.example.com/date: "2001-12-14"
+  injectionPreview: {}
+EOF
+	rm -rf "$o"
+	if ! "$GWC" build -o "$o" "$work/quoting.yaml" >/dev/null 2>"$work/err"; then
+		fail "$name" "gwc build failed: $(head -c 300 "$work/err")"
+	elif ! got=$(python3 - "$o/q-ns/q/gateway-deployment.injected.yaml" <<'EOF' 2>&1
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+a = d["spec"]["template"]["metadata"]["annotations"]
+print(a["a.example.com/eq"], a["a.example.com/merge"], a["a.example.com/date"])
+EOF
+	); then
+		fail "$name" "PyYAML cannot read the preview: $(printf %s "$got" | tail -n1)"
+	elif [ "$got" != "= << 2001-12-14" ]; then
+		fail "$name" "PyYAML reads: $got"
+	else
+		ok "$name"
+	fi
+}
 
 # ---- legacy-kernel overlays: upgrade-safe over every stock template -------
 # The overlays gwc installs for nodes on Linux < 4.11 (istiod runs them after
@@ -527,10 +593,10 @@ printf '%s\n' '---' 'apiVersion: gwc.dev/v1alpha1' 'kind: GatewaySpec' \
 "$GWC" build -o "$work/dflt" "$work/dflt.yaml" 2>/dev/null
 if "$GWC" inject "$work/dflt/dflt/gw/gateway-deployment.yaml" >"$work/out" 2>"$work/err" &&
 	[ ! -s "$work/err" ] &&
-	[ "$(sed '$d' "$work/out")" = "$(cat "$work/dflt/dflt/gw/gateway-deployment.injected.yaml")" ]; then
+	why=$(same_data "$work/dflt/dflt/gw/gateway-deployment.injected.yaml" "$work/out"); then
 	ok inject/usage/built-in-defaults
 else
-	fail inject/usage/built-in-defaults "$(head -c 300 "$work/err") $(diff <(sed '$d' "$work/out") "$work/dflt/dflt/gw/gateway-deployment.injected.yaml" | head -5)"
+	fail inject/usage/built-in-defaults "$(head -c 300 "$work/err") $why"
 fi
 
 printf 'templates:\n  gateway: |\n    spec: {}\n' >"$work/c.yaml"
