@@ -1321,7 +1321,8 @@ static int output(struct compilation *c, const struct gw_options *opt,
 	/* the output's own messages come after the specs' */
 	gw_diag_phase(&c->diag);
 	if (direct && !c->interrupted &&
-	    !(k.writer = gw_writer_open(opt->outdir, &c->diag))) {
+	    !(k.writer = gw_writer_open(opt->outdir,
+				    opt->fsync ? GW_WRITE_FSYNC : 0, &c->diag))) {
 		gw_fileset_release(&cp_files);
 		return GW_EXIT_USAGE;
 	}
@@ -1367,7 +1368,8 @@ static int output(struct compilation *c, const struct gw_options *opt,
 		gw_buf_release(&diff);
 	} else if (status == GW_EXIT_OK && opt->outdir && opt->result) {
 		gw_fileset_sort(set);
-		if (gw_write_tree(opt->outdir, set, opt->prune, &c->diag))
+		if (gw_write_tree(opt->outdir, set, opt->prune,
+				  opt->fsync ? GW_WRITE_FSYNC : 0, &c->diag))
 			status = GW_EXIT_USAGE;
 	}
 	return status;

@@ -139,7 +139,7 @@ static int fail(struct gw_diag *diag, const char *what, const char *path,
 
 /* Writes @data to @path through a temporary file in the same folder. */
 static int replace_file(struct gw_diag *diag, const char *path,
-			const char *data, size_t len)
+			const char *data, size_t len, bool flush)
 {
 	char *tmp;
 	size_t off = 0;
@@ -163,7 +163,7 @@ static int replace_file(struct gw_diag *diag, const char *path,
 			goto out_fail;
 		off += (size_t)n;
 	}
-	if (fsync(fd) && errno != EINVAL)
+	if (flush && fsync(fd) && errno != EINVAL)
 		goto out_fail;
 	if (close(fd)) {
 		fd = -1;
@@ -183,7 +183,7 @@ out_fail:
 	return fail(diag, "cannot write", path, err);
 }
 
-int gw_depfile_write(const char *stamp, const char *depfile,
+int gw_depfile_write(const char *stamp, const char *depfile, bool fsync,
 		     const struct gw_fileset *set,
 		     const struct gw_fileset *reads, struct gw_diag *diag)
 {
@@ -198,14 +198,15 @@ int gw_depfile_write(const char *stamp, const char *depfile,
 				    "break in the name)", bad);
 			err = -1;
 		} else {
-			err = replace_file(diag, depfile, text.data, text.len);
+			err = replace_file(diag, depfile, text.data, text.len,
+					   fsync);
 		}
 		text.len = 0;
 	}
 	if (!err && stamp) {
 		gw_depfile_stamp_text(&text, set);
 		err = replace_file(diag, stamp, text.data ? text.data : "",
-				   text.len);
+				   text.len, fsync);
 	}
 	gw_buf_release(&text);
 	return err;

@@ -97,7 +97,7 @@ _gwc()
 			seen[-o]=1
 			[[ $word == -o- ]] && seen[stream]=1
 			;;
-		--prune | --stamp | --depfile) seen[$word]=1 ;;
+		--prune | --stamp | --depfile | --fsync) seen[$word]=1 ;;
 		--check | --dry-run) seen[--check]=1 ;;
 		-q | --quiet) seen[-q]=1 ;;
 		-W | --warnings-as-errors) seen[-W]=1 ;;
@@ -140,6 +140,7 @@ _gwc()
 				[[ -z ${seen[-j]-} ]] && opts+=' -j --jobs'
 				[[ -z ${seen[--prune]-} ]] && opts+=' --prune'
 				[[ -z ${seen[--check]-} ]] && opts+=' --check --dry-run'
+				[[ -z ${seen[--fsync]-} ]] && opts+=' --fsync'
 				[[ -z ${seen[--stamp]-} ]] && opts+=' --stamp'
 				[[ -z ${seen[--depfile]-} ]] && opts+=' --depfile'
 			fi

@@ -812,19 +812,23 @@ void gw_diff_unified(struct gw_buf *out, const char *name_a,
  * before the swaps makes the write back out.
  */
 int gw_write_tree(const char *outdir, const struct gw_fileset *set,
-		  bool prune, struct gw_diag *diag);
+		  bool prune, unsigned flags, struct gw_diag *diag);
 
 /*
  * The same in steps, for a run that renders spec by spec: open (creates
  * and locks @outdir; NULL on an error, reported to @diag), stage each
  * rendered set as it comes (safe to call from several threads at once;
- * the set can be released afterwards), then commit (one syncfs, publish
- * every staged folder, prune) or abort (remove everything staged and
- * every folder the run made).  Commit and abort add the writer's messages
- * to @diag and free the writer; a failed stage makes the commit abort.
+ * the set can be released afterwards), then commit (publish every staged
+ * folder, prune) or abort (remove everything staged and every folder the
+ * run made).  Commit and abort add the writer's messages to @diag and
+ * free the writer; a failed stage makes the commit abort.  @flags:
+ * GW_WRITE_FSYNC flushes what the run made to the disk (each staged file
+ * and folder before the swaps, each changed parent after them).
  */
+#define GW_WRITE_FSYNC 1u
 struct gw_writer;
-struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag);
+struct gw_writer *gw_writer_open(const char *outdir, unsigned flags,
+				 struct gw_diag *diag);
 int gw_writer_stage(struct gw_writer *w, const struct gw_fileset *set);
 int gw_writer_commit(struct gw_writer *w, bool prune, struct gw_diag *diag);
 void gw_writer_abort(struct gw_writer *w, struct gw_diag *diag);
@@ -862,7 +866,7 @@ int gw_depfile_text(struct gw_buf *out, const char *target,
  * @stamp), then @stamp (always rewritten, so its mtime moves), each
  * atomically (a temporary file renamed over it).  Reports to @diag.
  */
-int gw_depfile_write(const char *stamp, const char *depfile,
+int gw_depfile_write(const char *stamp, const char *depfile, bool fsync,
 		     const struct gw_fileset *set,
 		     const struct gw_fileset *reads, struct gw_diag *diag);
 
@@ -986,6 +990,7 @@ struct gw_options {
 	bool dry_run;		/* ...and say per folder what a build would do */
 	bool no_file_reads;	/* refuse injectionTemplate files (fuzzing) */
 	bool warnings_as_errors;	/* a warning fails the run, unwritten */
+	bool fsync;		/* flush what the build writes (--fsync) */
 	struct gw_fileset *result;	/* if set, receives the rendered files */
 	struct gw_fileset *reads;	/* if set, receives the path of every
 					 * file read (specs, templates) */

@@ -21,7 +21,7 @@ struct command_help {
 static const struct command_help commands[] = {
 	{ "build",
 	  "gwc build [-o OUT] [--prune] [--check | --dry-run] [-j N] [-q] [-W]\n"
-	  "          [--stamp FILE [--depfile FILE]] SPEC...",
+	  "          [--fsync] [--stamp FILE [--depfile FILE]] SPEC...",
 	  "validate every SPEC, then write OUT/<namespace>/<name>/ for each\n"
 	  "gateway and OUT/istio/<istio>/ for each control plane whose\n"
 	  "injection template gwc installs; atomically",
@@ -34,6 +34,8 @@ static const struct command_help commands[] = {
 	  "                     would write, else 1 with a unified diff on stdout\n"
 	  "      --dry-run      write nothing; say per folder what a build would do\n"
 	  "                     (create, replace, keep or, with --prune, remove)\n"
+	  "      --fsync        flush what the build writes to the disk before it\n"
+	  "                     ends (default: no flush; README \"Durability\")\n"
 	  "      --stamp FILE   after a successful build, rewrite FILE (atomically):\n"
 	  "                     one sha256sum line per file of this run, paths\n"
 	  "                     relative to OUT; a target for Make\n"
@@ -335,6 +337,7 @@ static int run_compile(int argc, char **argv, bool build)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "warnings-as-errors", no_argument, NULL, 'W' },
+		{ "fsync", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gw_options opt = { .outdir = build ? "out" : NULL };
@@ -388,6 +391,12 @@ static int run_compile(int argc, char **argv, bool build)
 			opt.jobs = (unsigned)jobs;
 			break;
 		}
+		case 'F':
+			if (!build)
+				return usage_error("%s", "validate writes no "
+						   "output");
+			opt.fsync = true;
+			break;
 		case 'C':
 		case 'n':
 			if (!build)
@@ -434,6 +443,9 @@ static int run_compile(int argc, char **argv, bool build)
 	if ((stamp || depfile) && (opt.check || !strcmp(opt.outdir, "-")))
 		return usage_error("%s", "--stamp and --depfile need a build "
 				   "that writes an output folder");
+	if (opt.fsync && (opt.check || !strcmp(opt.outdir, "-")))
+		return usage_error("%s", "--fsync needs a build that writes an "
+				   "output folder");
 	writes = opt.outdir && strcmp(opt.outdir, "-") && !opt.check;
 	opt.inputs = (const char *const *)argv + optind;
 	opt.ninputs = (size_t)(argc - optind);
@@ -453,7 +465,8 @@ static int run_compile(int argc, char **argv, bool build)
 		hold_signals(&old_mask);
 	status = gw_compile(&opt, &diag, &out);
 	if (status == GW_EXIT_OK && stamp &&
-	    gw_depfile_write(stamp, depfile, &written, &reads, &diag))
+	    gw_depfile_write(stamp, depfile, opt.fsync, &written, &reads,
+			     &diag))
 		status = GW_EXIT_USAGE;
 	if (quiet)
 		errors_only(&diag);

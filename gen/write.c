@@ -14,12 +14,23 @@
  *      random, this run's own: see is_stale_stage_name), written
  *      with O_EXCL|O_NOFOLLOW and explicit modes (0644 files, 0755
  *      scripts and folders, whatever the umask: the writer sets the umask
- *      to 0 for its life, rather than an fchmod per file), then one
- *      syncfs() for all of them;
+ *      to 0 for its life, rather than an fchmod per file);
  *   4. only when every folder is staged, swap each in with
- *      renameat2(RENAME_EXCHANGE) (or RENAME_NOREPLACE for a new one),
- *      remove the old tree without following links, and make the swaps
- *      durable with a second syncfs().
+ *      renameat2(RENAME_EXCHANGE) (or RENAME_NOREPLACE for a new one) and
+ *      remove the old tree without following links.
+ *
+ * Nothing is flushed to the disk unless the caller asks (GW_WRITE_FSYNC,
+ * `--fsync`; README "Durability"): a reader sees each folder old or new,
+ * whether the run ends, fails or is killed, because the kernel's page
+ * cache serves every reader; only a crash of the machine itself can lose
+ * what was not yet on the disk, and the output is made again by running
+ * the build again.  With the flag, the files and folders this run made
+ * are flushed, and nothing else: syncfs() would wait for every other
+ * process's unwritten data on the file system too (issue 16: 1.3 s for
+ * one gateway behind 1.5 GB of a dd).  Writeback of each file starts as
+ * it is written (sync_file_range), so that the fsync() of every staged
+ * file and folder before the swaps finds its data on its way, as one
+ * batch; after the swaps, each parent folder is flushed once.
  *
  * A failure before step 4 removes every staging folder and every folder
  * (OUT included) that the run created, so OUT is exactly as it was.
@@ -83,6 +94,7 @@ struct folder {
 	size_t n;
 	char *stage;		/* staging folder name in parent, or NULL */
 	bool exists, unchanged;
+	bool published;		/* swapped in by this run */
 	bool parent_created;	/* this run made OUT/<parent> */
 	enum kind kind;		/* what the set puts there */
 };
@@ -113,6 +125,7 @@ struct writer {
 	unsigned counter;
 	char token[17];		/* this run's, in its staging folder names */
 	mode_t old_umask;	/* the process's, back when the writer ends */
+	bool fsync;		/* GW_WRITE_FSYNC */
 	pthread_mutex_t lock;	/* folders, counter: stage() runs in threads */
 	struct gw_diag *diag;	/* where messages go; the writer's own
 				 * (own, in own_arena) once it is open */
@@ -516,6 +529,9 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 		}
 		off += (size_t)n;
 	}
+	/* --fsync: the data starts for the disk now; flush_stage waits */
+	if (w->fsync && len)
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (close(fd))
 		return fail(w, "cannot write", errno, "%s/%s/%s/%s", w->outdir,
 			    f->parent, f->name, name);
@@ -801,9 +817,107 @@ static int publish(struct writer *w, struct folder *f)
 			f->name, f->stage);
 	free(f->stage);
 	f->stage = NULL;
+	f->published = true;
 	ret = 0;
 out:
 	close(parent);
+	return ret;
+}
+
+/* ---- --fsync ----------------------------------------------------------- */
+
+/* fsync() of @name in @dirfd (a file or folder this run made). */
+static int flush_at(struct writer *w, int dirfd, const char *name,
+		    const char *what)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+			O_NONBLOCK);
+
+	if (fd < 0 || (fsync(fd) && errno != EINVAL)) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return fail(w, "cannot flush", err, "%s", what);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Every file of the staged @f, then the staging folder itself. */
+static int flush_stage(struct writer *w, const struct folder *f)
+{
+	int parent = open_parent(w, f->parent, NULL, NULL), fd, ret = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (parent < 0)
+		return -1;
+	fd = openat(parent, f->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		ret = fail(w, "cannot open", errno, "%s/%s/%s", w->outdir,
+			   f->parent, f->stage);
+		if (fd >= 0)
+			close(fd);
+		close(parent);
+		return ret;
+	}
+	while (!ret && (de = readdir(d)))
+		if (de->d_type == DT_REG)
+			ret = flush_at(w, dirfd(d), de->d_name, de->d_name);
+	if (!ret && fsync(dirfd(d)) && errno != EINVAL)
+		ret = fail(w, "cannot flush", errno, "%s/%s/%s", w->outdir,
+			   f->parent, f->stage);
+	closedir(d);
+	close(parent);
+	return ret;
+}
+
+/*
+ * After the swaps: each parent folder whose entries changed, once (the
+ * folders are sorted by parent); OUT when a parent is new in it; and
+ * when the run made OUT (and folders above it), each folder that gained
+ * an entry, up to the first that existed.
+ */
+static int flush_parents(struct writer *w)
+{
+	bool new_parent = false;
+	size_t i, k;
+	int ret = 0;
+
+	for (i = 0; !ret && i < w->nfolders; i++) {
+		if (!w->folders[i].published)
+			continue;
+		new_parent |= w->folders[i].parent_created;
+		if (i + 1 < w->nfolders && w->folders[i + 1].published &&
+		    !strcmp(w->folders[i + 1].parent, w->folders[i].parent))
+			continue;	/* the next is in the same parent */
+		ret = flush_at(w, w->out, w->folders[i].parent,
+			       w->folders[i].parent);
+	}
+	if (!ret && new_parent && fsync(w->out) && errno != EINVAL)
+		ret = fail(w, "cannot flush", errno, "%s", w->outdir);
+	if (!ret && w->out_created) {
+		char *p = gw_malloc(strlen(w->path) + 3);
+
+		strcpy(p, w->path);
+		for (k = 0; !ret && k <= w->ancestors; k++) {
+			char *slash = strrchr(p, '/');
+
+			if (!slash)
+				strcpy(p, ".");
+			else if (slash == p)
+				p[1] = '\0';
+			else
+				*slash = '\0';
+			ret = flush_at(w, AT_FDCWD, p, p);
+			if (!slash || slash == p)
+				break;
+		}
+		free(p);
+	}
 	return ret;
 }
 
@@ -1154,7 +1268,8 @@ static void hand_over(struct writer *w, struct gw_diag *diag)
 		gw_diag_merge(diag, &w->own);
 }
 
-struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
+struct gw_writer *gw_writer_open(const char *outdir, unsigned flags,
+				  struct gw_diag *diag)
 {
 	struct writer *w = calloc(1, sizeof(*w));
 	pthread_rwlockattr_t attr;
@@ -1162,6 +1277,7 @@ struct gw_writer *gw_writer_open(const char *outdir, struct gw_diag *diag)
 	if (!w)
 		gw_oom();
 	w->outdir = outdir;
+	w->fsync = flags & GW_WRITE_FSYNC;
 	w->path = strip_slashes(outdir);
 	w->out = -1;
 	make_token(w->token);
@@ -1250,18 +1366,14 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others,
 	sigset_t pending;
 	size_t i;
 	bool published = false;
-	int ret, sync_err;
+	int ret, sync_err = 0;
 
 	if (w->failed)
 		goto abort;
-	for (i = 0; i < w->nfolders && !w->folders[i].stage; i++)
-		;
-	/* one syncfs for every staged file: durable before any swap, and
-	 * none when every folder was already right */
-	if (i < w->nfolders && syncfs(w->out)) {
-		fail(w, "cannot sync", errno, "%s", w->outdir);
-		goto abort;
-	}
+	/* --fsync: every staged file on the disk before any swap */
+	for (i = 0; w->fsync && i < w->nfolders; i++)
+		if (w->folders[i].stage && flush_stage(w, &w->folders[i]))
+			goto abort;
 	sigpending(&pending);
 	if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||
 	    sigismember(&pending, SIGHUP)) {
@@ -1280,10 +1392,9 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others,
 			goto abort;
 		published = true;
 	}
-	/* the swaps durable too: one more syncfs rather than an fsync of
-	 * every parent folder (1000 gateways: 0.44 s of fsyncs) */
-	sync_err = published && syncfs(w->out) ?
-		fail(w, "cannot sync", errno, "%s", w->outdir) : 0;
+	/* --fsync: the swaps too */
+	if (w->fsync && published)
+		sync_err = flush_parents(w);
 	remove_dead_stages(w);
 	ret = prune_others ? prune(w) : 0;
 	ret = ret ? ret : sync_err;
@@ -1296,9 +1407,9 @@ abort:
 }
 
 int gw_write_tree(const char *outdir, const struct gw_fileset *set,
-		  bool prune_others, struct gw_diag *diag)
+		  bool prune_others, unsigned flags, struct gw_diag *diag)
 {
-	struct gw_writer *w = gw_writer_open(outdir, diag);
+	struct gw_writer *w = gw_writer_open(outdir, flags, diag);
 
 	if (!w)
 		return -1;

@@ -33,6 +33,12 @@ Try 'gwc --help'."
 expect usage/stamp-with-check "$(run build --check -o out --stamp "$work/s" examples/minimal.yaml)" \
 	"2 gwc: error: --stamp and --depfile need a build that writes an output folder
 Try 'gwc --help'."
+expect usage/fsync-with-check "$(run build --check --fsync -o out examples/minimal.yaml)" \
+	"2 gwc: error: --fsync needs a build that writes an output folder
+Try 'gwc --help'."
+expect usage/fsync-with-stream "$(run build -o - --fsync examples/minimal.yaml)" \
+	"2 gwc: error: --fsync needs a build that writes an output folder
+Try 'gwc --help'."
 expect usage/validate-no-stamp "$(run validate --stamp "$work/s" examples/minimal.yaml)" \
 	"2 gwc: error: validate writes no output
 Try 'gwc --help'."

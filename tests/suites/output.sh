@@ -1148,4 +1148,42 @@ else
 	ok schema
 fi
 
+# ---- --fsync: nothing flushed by default; with it, exactly what was written
+# strace (-y: the path of each descriptor) sees every flush gwc asks for.
+if ! command -v strace >/dev/null 2>&1 || ! strace -o /dev/null true 2>/dev/null; then
+	skip fsync "strace is not installed or cannot trace here"
+else
+	flushes='fsync,fdatasync,syncfs,sync,sync_file_range,msync'
+	strace -f -y -qq -e trace=$flushes -o "$work/trace" \
+		"$GWC" build -o "$work/fs-default" "$top"/examples/*.yaml 2>/dev/null
+	if [ -s "$work/trace" ]; then
+		fail fsync/none-by-default "$(head -c 300 "$work/trace")"
+	else
+		ok fsync/none-by-default
+	fi
+	strace -f -y -qq -e trace=fsync,fdatasync,syncfs,sync -o "$work/trace" \
+		"$GWC" build --fsync -o "$work/fs/out" "$top"/examples/*.yaml 2>/dev/null
+	# what was flushed, staging names as the folders they became
+	got=$(sed -n 's/.*fsync([0-9]*<\(.*\)>).*/\1/p' "$work/trace" |
+		sed 's|/\.\([^/]*\)\.gwc-[0-9a-f]*-[0-9]*|/\1|' | sort)
+	# every file and folder of OUT, OUT, and the folders -o made it in
+	want=$( (find "$work/fs/out" -mindepth 1; echo "$work/fs/out"; echo "$work/fs";
+		echo "$work") | sort)
+	others=$(grep -v 'fsync(' "$work/trace" | head -c 300)
+	if [ -n "$others" ]; then
+		fail fsync/exactly-what-it-wrote "other flushes: $others"
+	elif [ "$got" != "$want" ]; then
+		fail fsync/exactly-what-it-wrote "$(diff <(echo "$want") <(echo "$got") | head -c 400)"
+	else
+		ok fsync/exactly-what-it-wrote
+	fi
+	strace -f -y -qq -e trace=$flushes -o "$work/trace" \
+		"$GWC" build --fsync -o "$work/fs/out" "$top"/examples/*.yaml 2>/dev/null
+	if [ -s "$work/trace" ]; then
+		fail fsync/nothing-when-unchanged "$(head -c 300 "$work/trace")"
+	else
+		ok fsync/nothing-when-unchanged
+	fi
+fi
+
 exit 0

@@ -165,7 +165,7 @@ static char *write_tree(const char *dir, const char *const *pairs, bool prune,
 	set_of(&set, pairs);
 	gw_diag_init(&diag, arena);
 	unit_stderr_begin(&cap);
-	*ret = gw_write_tree(dir, &set, prune, &diag);
+	*ret = gw_write_tree(dir, &set, prune, 0, &diag);
 	gw_diag_print(&diag, stderr);
 	gw_diag_release(&diag);
 	gw_arena_free(arena);
