@@ -58,8 +58,9 @@ DEPGEN = -MMD -MP
 # The pipeline, in order, plus its shared parts.
 CORE := arena buf utf8 diag tree load validate asset quantity kernel \
 	model controlplane check across template fileset render emit diff write sha256 depfile \
-	graph preview podsecurity compile
-CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o $(BUILD)/schema.o
+	graph preview podsecurity cache compile
+CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o $(BUILD)/schema.o \
+	$(BUILD)/buildid.o
 # The Go text/template engine (gen/tmpl.h, gen/tmpl/), linked like the core.
 TMPL := lex parse exec fmt func
 CORE_OBJS += $(TMPL:%=$(BUILD)/tmpl/%.o)
@@ -104,6 +105,18 @@ $(BUILD)/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
 
 $(BUILD)/assets.o: $(BUILD)/assets.c
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
+
+# gwc's build id: a digest of everything that decides its output (its
+# sources, the schema, the templates), heading OUT's cache (gen/cache.c),
+# so that another gwc never trusts it.  Rewritten only when it changes.
+BUILDID_INPUTS := $(sort $(wildcard gen/*.c gen/*.h gen/*/*.c gen/*/*.h)) \
+	$(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
+$(BUILD)/buildid.c: $(BUILDID_INPUTS) | $(BUILD)
+	@id=$$(cat $(BUILDID_INPUTS) | sha256sum | cut -c1-64); \
+	echo "const char gw_build_id[] = \"$$id\";" >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/buildid.o: $(BUILD)/buildid.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The schema as a static tree, parsed at build time by gwc's own loader.
 SCHEMA2C_OBJS := $(addprefix $(BUILD)/,arena.o buf.o utf8.o diag.o tree.o load.o \
@@ -259,7 +272,7 @@ build/fuzz/libs.used: FORCE | $(FUZZ_LIB)
 		used=instrumented; else used=system; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$used" ] || echo "$$used" >$@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard gen/*.h gen/*/*.h) build/fuzz/assets.c $(BUILD)/schema.c $(BUILD)/schema_defaults.h build/fuzz/libs.used
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard gen/*.h gen/*/*.h) build/fuzz/assets.c $(BUILD)/schema.c $(BUILD)/schema_defaults.h $(BUILD)/buildid.c build/fuzz/libs.used
 	@if [ "$$(cat build/fuzz/libs.used)" = system ]; then \
 		echo "fuzz: warning: $@ links the system libyaml and libfyaml" \
 			"(no coverage inside them)"; fi
@@ -267,7 +280,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard gen/*.h gen/*/*.h
 		libs="$(FUZZ_LIB)/libfyaml.a $(FUZZ_LIB)/libyaml.a -lm"; \
 	else libs="$(DEPLIBS) $(TESTLIBS)"; fi; \
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) build/fuzz/assets.c \
-		$(BUILD)/schema.c $$libs
+		$(BUILD)/schema.c $(BUILD)/buildid.c $$libs
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	tests/fuzz/run-fuzz.sh $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_TARGETS)

@@ -60,9 +60,9 @@ struct source {
 	struct gw_diag_entry *notes;	/* its messages, in the run's arena */
 	size_t nnotes;
 	struct gw_summary *gateways;	/* its good gateways */
-	size_t ngateways;
+	size_t ngateways, gateways_cap;
 	const char **reads;		/* files its injection previews read */
-	size_t nreads;
+	size_t nreads, reads_cap;
 	bool io_error;
 	bool preview;			/* a gateway of it has a preview */
 	struct gw_diag_entry *previewed;	/* the previews' messages */
@@ -70,6 +70,12 @@ struct source {
 	bool kept;			/* rendered holds all its folders */
 	bool admitted;			/* injected and admitted in pass 1 */
 	struct gw_fileset rendered;
+	/* OUT's cache (gen/cache.c) */
+	bool file;			/* a spec file, not standard input */
+	unsigned char digest[32];	/* SHA-256 of data */
+	bool cached;			/* its folders are right: no work */
+	const char **inputs;		/* files its gateways read */
+	size_t ninputs, inputs_cap;
 };
 
 struct compilation {
@@ -93,6 +99,8 @@ struct compilation {
 	struct gw_fileset *reads;	/* opt->reads */
 	struct control_file *control_files;	/* read once, in pass 1 */
 	size_t ncontrol_files, control_files_cap;
+	struct gw_cache *cache;		/* OUT's, or NULL */
+	bool caching;			/* the run records OUT's cache */
 };
 
 /* A file of the control plane's resources (istioResource, revisionTag):
@@ -172,6 +180,21 @@ static const char *template_digest(struct gw_arena *arena,
 	return hex;
 }
 
+/* Rendered files kept for a while: trimmed to their size (a buffer
+ * grew by doubling). */
+static void trim_rendered(struct gw_fileset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		struct gw_file *f = &set->files[i];
+		char *trim = realloc(f->data, f->len + 1);
+
+		if (trim)
+			f->data = trim;
+	}
+}
+
 /*
  * Keeps @set, the rendered folders of @src, for pass 2: always for a
  * source with an injection preview (pass 2 does not render previews),
@@ -184,26 +207,18 @@ static void keep_rendered(struct compilation *c, struct source *src,
 	size_t i, bytes = 0;
 	bool room;
 
+	for (i = 0; i < set->n; i++)
+		bytes += set->files[i].len + strlen(set->files[i].path) + 64;
 	pthread_mutex_lock(&c->lock);
-	room = c->kept_bytes < c->keep_limit;
+	room = c->kept_bytes + bytes <= c->keep_limit;
+	if (room || src->preview)
+		c->kept_bytes += bytes;
 	pthread_mutex_unlock(&c->lock);
 	if (!room && !src->preview) {
 		gw_fileset_release(set);
 		return;
 	}
-	/* kept for a while: trimmed to their size (a buffer grew by
-	 * doubling), and counted with their paths and malloc's overhead */
-	for (i = 0; i < set->n; i++) {
-		struct gw_file *f = &set->files[i];
-		char *trim = realloc(f->data, f->len + 1);
-
-		if (trim)
-			f->data = trim;
-		bytes += f->len + strlen(f->path) + 64;
-	}
-	pthread_mutex_lock(&c->lock);
-	c->kept_bytes += bytes;
-	pthread_mutex_unlock(&c->lock);
+	trim_rendered(set);
 	src->rendered = *set;
 	src->kept = true;
 }
@@ -236,35 +251,44 @@ static void add_messages(struct compilation *c,
 			    e[k].msg);
 }
 
-/* What pass 1 found in @src, into the run's arena (lock held). */
-static void keep_outcome(struct compilation *c, struct source *src,
-			 const struct gw_diag *diag,
-			 struct gw_gateway *const *gws, size_t n)
+/* Appends @path (kept in the run's arena) to the list @v (lock held). */
+static void push_path(struct compilation *c, const char ***v, size_t *n,
+		      size_t *cap, const char *path)
 {
-	size_t i;
+	*v = gw_arena_grow(c->arena, *v, *n, cap, sizeof(**v));
+	(*v)[(*n)++] = keep(c, path);
+}
 
-	keep_messages(c, diag, &src->notes, &src->nnotes);
-	if (n)
-		src->gateways = gw_arena_alloc(c->arena,
-					       n * sizeof(*src->gateways));
-	for (i = 0; i < n; i++)
-		summarize(c, &src->gateways[i], gws[i]);
-	src->ngateways = n;
-	src->reads = gw_arena_alloc(c->arena, 4 * n * sizeof(*src->reads) + 1);
-	for (i = 0; i < n; i++)
-		src->preview |= gws[i]->inject_preview;
-	for (i = 0; c->reads && i < n; i++) {
-		if (gws[i]->istio_path)
-			src->reads[src->nreads++] = keep(c, gws[i]->istio_path);
-		if (gws[i]->tag_path)
-			src->reads[src->nreads++] = keep(c, gws[i]->tag_path);
-		if (gws[i]->inject_preview && gws[i]->inject_values)
-			src->reads[src->nreads++] =
-				keep(c, gws[i]->inject_values);
-		if (gws[i]->inject_preview && gws[i]->inject_mesh)
-			src->reads[src->nreads++] =
-				keep(c, gws[i]->inject_mesh);
-	}
+/* A gateway pass 1 accepted, into @src's lists in the run's arena: its
+ * summary, the files it reads (lock held). */
+static void keep_gateway(struct compilation *c, struct source *src,
+			 const struct gw_gateway *gw)
+{
+	src->gateways = gw_arena_grow(c->arena, src->gateways, src->ngateways,
+				      &src->gateways_cap,
+				      sizeof(*src->gateways));
+	summarize(c, &src->gateways[src->ngateways++], gw);
+	src->preview |= gw->inject_preview;
+	if (c->caching && gw->istio_path)
+		push_path(c, &src->inputs, &src->ninputs, &src->inputs_cap,
+			  gw->istio_path);
+	if (c->caching && gw->tag_path)
+		push_path(c, &src->inputs, &src->ninputs, &src->inputs_cap,
+			  gw->tag_path);
+	if (!c->reads)
+		return;
+	if (gw->istio_path)
+		push_path(c, &src->reads, &src->nreads, &src->reads_cap,
+			  gw->istio_path);
+	if (gw->tag_path)
+		push_path(c, &src->reads, &src->nreads, &src->reads_cap,
+			  gw->tag_path);
+	if (gw->inject_preview && gw->inject_values)
+		push_path(c, &src->reads, &src->nreads, &src->reads_cap,
+			  gw->inject_values);
+	if (gw->inject_preview && gw->inject_mesh)
+		push_path(c, &src->reads, &src->nreads, &src->reads_cap,
+			  gw->inject_mesh);
 }
 
 /* The bytes of the control-plane file @path, read at the first spec that
@@ -369,94 +393,218 @@ static struct gw_preview_template preview_template(struct compilation *c,
 						   const struct gw_gateway *gw);
 
 /*
- * Renders the checked gateways of @src and admits their injected pods
+ * Renders the checked gateway @gw of @src and admits its injected pod
  * (gen/preview.c) in pass 1, when the template istiod will use is known
- * already: its own, with a legacy-kernel overlay or not.  What it renders
- * is kept for pass 2 within the budget.  A source with a gateway that
- * replaces the template, or asks for a preview, waits for the injection
- * stage, after the control planes are planned.
+ * already: its own, with a legacy-kernel overlay or not.  The files go
+ * to @set, kept for pass 2 while the run's budget allows (*@keeping,
+ * cleared and @set emptied once it does not).  -1 after an error.
  */
-static void admit_early(struct compilation *c, struct gw_diag *diag,
-			struct source *src, struct gw_gateway *const *gws,
-			size_t n, struct gw_preview_cache *cache)
+static int admit_early(struct compilation *c, struct gw_diag *diag,
+		       struct gw_gateway *gw, struct gw_fileset *set,
+		       bool *keeping, struct gw_preview_cache *cache)
 {
-	struct gw_fileset set = { 0 };
-	size_t i;
+	struct gw_preview_template t = preview_template(c, gw);
+	/* the objects' trees and the injected pod are bytes in @set once
+	 * done: a file of many specs keeps none of them */
+	struct gw_arena *scratch = gw_arena_new();
+	size_t i, bytes = 0, first = set->n;
 	int err = 0;
 
-	for (i = 0; i < n; i++)
-		if (gws[i]->inject_preview || gw_model_replaces_template(gws[i]))
-			return;
-	for (i = 0; i < n; i++) {
-		struct gw_preview_template t = preview_template(c, gws[i]);
-		/* the objects' trees and the injected pod are bytes in @set
-		 * once done: a file of many specs keeps none of them */
-		struct gw_arena *scratch = gw_arena_new();
-
-		if (gw_render_gateway(scratch, gws[i], template_digest(scratch,
-				      NULL, gws[i]), &set)) {
-			gw_diag_add(diag, GW_SEV_INTERNAL, gws[i]->mark,
-				    "cannot emit the objects of this gateway");
-			gw_arena_free(scratch);
-			err = -1;
-			break;
-		}
-		if (gw_preview_render(scratch, diag, gws[i], &t, cache, &set))
-			err = -1;
-		gw_arena_free(scratch);
+	if (gw_render_gateway(scratch, gw, template_digest(scratch, NULL, gw),
+			      set)) {
+		gw_diag_add(diag, GW_SEV_INTERNAL, gw->mark,
+			    "cannot emit the objects of this gateway");
+		err = -1;
+	} else if (gw_preview_render(scratch, diag, gw, &t, cache, set)) {
+		err = -1;
 	}
-	src->admitted = true;
-	if (!err && c->render)
-		keep_rendered(c, src, &set);
-	else
-		gw_fileset_release(&set);
+	gw_arena_free(scratch);
+	for (i = first; i < set->n; i++)
+		bytes += set->files[i].len + strlen(set->files[i].path) + 64;
+	if (*keeping) {
+		pthread_mutex_lock(&c->lock);
+		*keeping = c->kept_bytes + bytes <= c->keep_limit;
+		if (*keeping)
+			c->kept_bytes += bytes;
+		pthread_mutex_unlock(&c->lock);
+	}
+	if (!*keeping || !c->render)
+		gw_fileset_release(set);
+	return err;
 }
 
+/* A string of the cache's record, in the run's arena: the source's own
+ * name as itself (lock held). */
+static const char *restore(struct compilation *c, const struct source *src,
+			   const char *s)
+{
+	return s && !strcmp(s, src->name) ? src->name : keep(c, s);
+}
+
+static struct gw_mark restore_mark(struct compilation *c,
+				   const struct source *src, struct gw_mark m)
+{
+	m.file = restore(c, src, m.file);
+	return m;
+}
+
+/*
+ * Pass 1 of @src from OUT's cache: when the cache records these bytes,
+ * the files they read have the recorded digests, and the folders are as
+ * the record says, the source's summaries and messages are the record's
+ * and it needs no work at all.  False: compile it.
+ */
+static bool cached_source(struct compilation *c, struct source *src)
+{
+	struct gw_arena *arena = gw_arena_new();
+	struct gw_cache_source cs;
+	struct gw_diag quiet;
+	size_t i;
+	bool ok;
+
+	gw_diag_init(&quiet, arena);
+	ok = !gw_cache_lookup(c->cache, arena, src->name, src->digest, &cs);
+	for (i = 0; ok && i < cs.nreads; i++) {
+		unsigned char d[32];
+		const char *data;
+		size_t len;
+		bool io_error = false;
+
+		ok = !control_file(c, &quiet, cs.reads[i].path,
+				   (struct gw_mark){ 0 }, "", &data, &len,
+				   &io_error);
+		if (ok)
+			gw_sha256(data, len, d);
+		ok = ok && !memcmp(d, cs.reads[i].digest, 32);
+	}
+	if (ok) {
+		pthread_mutex_lock(&c->lock);
+		src->gateways = gw_arena_alloc(c->arena, (cs.ngateways + 1) *
+					       sizeof(*src->gateways));
+		for (i = 0; i < cs.ngateways; i++) {
+			struct gw_summary *s = &src->gateways[i];
+
+			*s = cs.gateways[i];
+			s->file = src->name;
+			s->ns = keep(c, s->ns);
+			s->name = keep(c, s->name);
+			s->istio = keep(c, s->istio);
+			s->template_path = restore(c, src, s->template_path);
+			s->revision = keep(c, s->revision);
+			s->istio_path = keep(c, s->istio_path);
+			s->mark = restore_mark(c, src, s->mark);
+			s->name_mark = restore_mark(c, src, s->name_mark);
+			s->kernel_mark = restore_mark(c, src, s->kernel_mark);
+			s->template_mark = restore_mark(c, src, s->template_mark);
+			s->revision_mark = restore_mark(c, src, s->revision_mark);
+			s->template_demand_mark = restore_mark(c, src,
+						s->template_demand_mark);
+		}
+		src->ngateways = cs.ngateways;
+		src->notes = gw_arena_alloc(c->arena, (cs.nnotes + 1) *
+					    sizeof(*src->notes));
+		for (i = 0; i < cs.nnotes; i++) {
+			src->notes[i] = cs.notes[i];
+			src->notes[i].mark = restore_mark(c, src,
+							  cs.notes[i].mark);
+			src->notes[i].msg = keep(c, cs.notes[i].msg);
+		}
+		src->nnotes = cs.nnotes;
+		src->inputs = gw_arena_alloc(c->arena, (cs.nreads + 1) *
+					     sizeof(*src->inputs));
+		for (i = 0; i < cs.nreads; i++)
+			src->inputs[i] = keep(c, cs.reads[i].path);
+		src->ninputs = cs.nreads;
+		src->admitted = src->cached = true;
+		pthread_mutex_unlock(&c->lock);
+	}
+	gw_diag_release(&quiet);
+	gw_arena_free(arena);
+	return ok;
+}
+
+/* Pass 1 for one input: every document checked, one at a time; a
+ * summary of each good gateway and the messages kept in @src, each
+ * document's tree freed before the next is read.  Its gateways are
+ * rendered and admitted at once when their template is istiod's own. */
 static void check_source(struct compilation *c, struct source *src,
 			 struct gw_preview_cache *cache)
 {
-	struct gw_arena *arena = gw_arena_new(), *notes = gw_arena_new();
+	struct gw_arena *notes, *arena;
+	struct gw_fileset set = { 0 };
 	struct gw_diag diag;
-	struct gw_node **docs;
-	struct gw_gateway **gws = NULL;
-	size_t ndocs, i, n = 0;
+	struct gw_docs *docs;
+	struct gw_node *doc;
+	struct gw_mark first = { 0 };
+	size_t ndocs = 0, nempty = 0;
+	bool early = true, keeping = true;
+	int got;
 
+	if (c->cache && src->file && cached_source(c, src))
+		return;
+	notes = gw_arena_new();
 	gw_diag_init(&diag, notes);
-	if (gw_load_bytes(arena, &diag, src->name, src->data, src->len,
-			  &docs, &ndocs))
-		ndocs = 0;
-	else
-		gws = gw_arena_alloc(arena, ndocs * sizeof(*gws));
-	for (i = 0; i < ndocs && docs[i]->kind == GW_NULL; i++)
-		;
-	if (ndocs && i == ndocs)
-		gw_diag_add(&diag, GW_SEV_ERROR, docs[0]->mark, "no spec in "
-			    "the file (every YAML document is empty)");
-	for (i = 0; i < ndocs; i++) {
+	docs = gw_docs_open(&diag, src->name, src->data, src->len);
+	for (;;) {
 		struct gw_gateway *gw;
 
-		if (docs[i]->kind == GW_NULL)
-			continue;	/* an empty document, as kubectl skips */
-		if (gw_validate(&diag, c->schema, docs[i]))
+		arena = gw_arena_new();
+		got = gw_docs_next(docs, arena, &doc, NULL);
+		if (got <= 0) {
+			gw_arena_free(arena);
+			break;
+		}
+		if (!ndocs++)
+			first = doc->mark;
+		if (doc->kind == GW_NULL) {
+			nempty++;	/* an empty document, as kubectl skips */
+			gw_arena_free(arena);
 			continue;
-		gw = gw_model_build(arena, src->name, docs[i]);
-		if (attach_control_plane(c, arena, &diag, gw, &src->io_error) ||
-		    gw_check_gateway(&diag, gw))
-			continue;
-		if (gw->inject_preview &&
-		    gw_preview_check(arena, &diag, gw, c->no_file_reads,
-				     &src->io_error))
-			continue;
-		gws[n++] = gw;
+		}
+		gw = NULL;
+		if (!gw_validate(&diag, c->schema, doc)) {
+			gw = gw_model_build(arena, src->name, doc);
+			if (attach_control_plane(c, arena, &diag, gw,
+						 &src->io_error) ||
+			    gw_check_gateway(&diag, gw) ||
+			    (gw->inject_preview &&
+			     gw_preview_check(arena, &diag, gw,
+					      c->no_file_reads,
+					      &src->io_error)))
+				gw = NULL;
+		}
+		if (gw) {
+			pthread_mutex_lock(&c->lock);
+			keep_gateway(c, src, gw);
+			pthread_mutex_unlock(&c->lock);
+			/* a gateway whose template waits for the control
+			 * planes' plan, or with a preview: the whole
+			 * source goes to the injection stage */
+			if (gw->inject_preview || gw_model_replaces_template(gw))
+				early = false;
+			if (early && !diag.errors &&
+			    admit_early(c, &diag, gw, &set, &keeping, cache))
+				early = false;
+		}
+		gw_arena_free(arena);
 	}
-	if (!diag.errors && n)
-		admit_early(c, &diag, src, gws, n, cache);
+	gw_docs_close(docs);
+	if (got == 0 && ndocs && nempty == ndocs)
+		gw_diag_add(&diag, GW_SEV_ERROR, first, "no spec in the file "
+			    "(every YAML document is empty)");
+	src->admitted = early && !diag.errors && src->ngateways;
+	if (src->admitted && keeping && c->render) {
+		trim_rendered(&set);
+		src->rendered = set;
+		src->kept = true;
+	} else {
+		gw_fileset_release(&set);
+	}
 	pthread_mutex_lock(&c->lock);
-	keep_outcome(c, src, &diag, gws, n);
+	keep_messages(c, &diag, &src->notes, &src->nnotes);
 	pthread_mutex_unlock(&c->lock);
 	gw_diag_release(&diag);
 	gw_arena_free(notes);
-	gw_arena_free(arena);
 }
 
 /*
@@ -547,7 +695,7 @@ static void check_all(struct compilation *c, unsigned jobs)
 }
 
 static void add_source(struct compilation *c, const char *name,
-		       const char *data, size_t len)
+		       const char *data, size_t len, bool file)
 {
 	struct source *src;
 
@@ -555,6 +703,43 @@ static void add_source(struct compilation *c, const char *name,
 	src->name = name;
 	src->data = data;
 	src->len = len;
+	src->file = file;
+	if (file && (c->cache || c->caching))
+		gw_sha256(data, len, src->digest);
+}
+
+/*
+ * OUT's cache, when the run may use it (a build into a folder, --check,
+ * --dry-run; not with --stamp, whose manifest needs every file's bytes).
+ * A build locks OUT now, so that the folders the cache vouches for stay
+ * as they are until the commit; when OUT does not exist or cannot be
+ * locked here, the run has no cache (and the writer, opened later as
+ * without one, reports why).  --check reads the cache without the lock:
+ * it compares with OUT as it is at that moment anyway.
+ */
+static struct gw_writer *open_cache(struct compilation *c,
+				    const struct gw_options *opt)
+{
+	struct gw_writer *w = NULL;
+	struct gw_diag scratch;
+	struct stat st;
+
+	if (!opt->outdir || !strcmp(opt->outdir, "-") || opt->result ||
+	    opt->no_file_reads || opt->no_cache)
+		return NULL;
+	c->caching = !opt->check;
+	if (lstat(opt->outdir, &st) || !S_ISDIR(st.st_mode))
+		return NULL;
+	if (!opt->check) {
+		gw_diag_init(&scratch, c->arena);
+		w = gw_writer_open(opt->outdir, opt->fsync ? GW_WRITE_FSYNC : 0,
+				   &scratch);
+		gw_diag_release(&scratch);
+		if (!w)
+			return NULL;
+	}
+	c->cache = gw_cache_open(opt->outdir);
+	return w;
 }
 
 static struct control_plane *find_cp(struct compilation *c, const char *istio)
@@ -840,30 +1025,34 @@ static struct gw_preview_template preview_template(struct compilation *c,
 static void inject_source(struct compilation *c, struct source *src,
 			  struct gw_preview_cache *cache)
 {
-	struct gw_arena *arena = gw_arena_new(), *notes = gw_arena_new();
+	struct gw_arena *arena = NULL, *notes = gw_arena_new();
 	struct gw_fileset set = { 0 };
 	struct gw_diag diag;
-	struct gw_node **docs;
-	size_t ndocs, i;
-	int err = 0;
+	struct gw_docs *docs;
+	int err = 0, got;
 
 	gw_diag_init(&diag, notes);
-	if (gw_load_bytes(arena, &diag, src->name, src->data, src->len,
-			  &docs, &ndocs))
-		err = -1;
-	for (i = 0; !err && i < ndocs; i++) {
+	docs = gw_docs_open(&diag, src->name, src->data, src->len);
+	while (!err) {
 		const struct gw_gateway *gw;
 		struct gw_preview_template t;
 		struct gw_arena *scratch;	/* as in admit_early() */
+		struct gw_node *doc;
 
-		if (docs[i]->kind == GW_NULL)
+		gw_arena_free(arena);
+		arena = gw_arena_new();	/* one document's at a time */
+		if ((got = gw_docs_next(docs, arena, &doc, NULL)) <= 0) {
+			err = got;
+			break;
+		}
+		if (doc->kind == GW_NULL)
 			continue;
-		gw = build_again(c, arena, src->name, docs[i]);
+		gw = build_again(c, arena, src->name, doc);
 		scratch = gw_arena_new();
 		if (!gw || gw_render_gateway(scratch, gw, template_digest(
 				      scratch, find_cp(c, gw->istio), gw),
 				      &set)) {
-			gw_diag_add(&diag, GW_SEV_INTERNAL, docs[i]->mark,
+			gw_diag_add(&diag, GW_SEV_INTERNAL, doc->mark,
 				    "cannot emit the objects of this gateway");
 			gw_arena_free(scratch);
 			err = -1;
@@ -874,6 +1063,7 @@ static void inject_source(struct compilation *c, struct source *src,
 			err = -1;
 		gw_arena_free(scratch);
 	}
+	gw_docs_close(docs);
 	if (!err && c->render)
 		keep_rendered(c, src, &set);
 	else
@@ -949,6 +1139,7 @@ static int deliver(struct sink *k, struct gw_fileset *set)
 		k->collect->files[k->collect->n - 1].mode = set->files[i].mode;
 		k->collect->files[k->collect->n - 1].control_plane =
 			set->files[i].control_plane;
+		k->collect->files[k->collect->n - 1].kept = set->files[i].kept;
 	}
 	pthread_mutex_unlock(&k->lock);
 	for (i = 0; i < set->n; i++)
@@ -962,27 +1153,47 @@ static int deliver(struct sink *k, struct gw_fileset *set)
  * folders delivered, as kept or rendered now. */
 static int render_input(struct sink *k, struct source *src)
 {
-	struct gw_arena *arena;
+	struct gw_arena *arena, *notes;
 	struct gw_diag quiet;	/* pass 1 reported all there is */
 	struct gw_fileset set = { 0 };
-	struct gw_node **docs;
-	size_t ndocs, i;
-	int err = 0;
+	struct gw_docs *docs;
+	size_t i;
+	int err = 0, got;
 
 	if (src->kept)
 		return deliver(k, &src->rendered);
-	arena = gw_arena_new();
-	gw_diag_init(&quiet, arena);
-	if (gw_load_bytes(arena, &quiet, src->name, src->data, src->len,
-			  &docs, &ndocs))
-		err = -1;
-	for (i = 0; !err && i < ndocs; i++) {
+	if (src->cached) {	/* its folders, as they are */
+		for (i = 0; i < src->ngateways; i++) {
+			char *path;
+
+			if (asprintf(&path, "%s/%s/%s", src->gateways[i].ns,
+				     src->gateways[i].name, GW_MARKER) < 0)
+				gw_oom();
+			gw_fileset_add(&set, path, NULL, 0);
+			set.files[set.n - 1].kept = true;
+			free(path);
+		}
+		return deliver(k, &set);
+	}
+	notes = gw_arena_new();
+	gw_diag_init(&quiet, notes);
+	docs = gw_docs_open(&quiet, src->name, src->data, src->len);
+	while (!err) {
 		const struct gw_gateway *gw;
 		struct gw_arena *scratch;	/* as in admit_early() */
+		struct gw_node *doc;
 
-		if (docs[i]->kind == GW_NULL)
+		arena = gw_arena_new();	/* one document's at a time */
+		if ((got = gw_docs_next(docs, arena, &doc, NULL)) <= 0) {
+			gw_arena_free(arena);
+			err = got;
+			break;
+		}
+		if (doc->kind == GW_NULL) {
+			gw_arena_free(arena);
 			continue;
-		gw = build_again(k->c, arena, src->name, docs[i]);
+		}
+		gw = build_again(k->c, arena, src->name, doc);
 		scratch = gw_arena_new();
 		/* a preview's source was kept by inject_all() */
 		if (!gw || gw->inject_preview ||
@@ -990,7 +1201,14 @@ static int render_input(struct sink *k, struct source *src)
 				      find_cp(k->c, gw->istio), gw), &set))
 			err = -1;
 		gw_arena_free(scratch);
+		gw_arena_free(arena);
+		if (!err && k->writer && set.n > 64) {
+			/* a file of many specs: to the writer as it goes */
+			err = deliver(k, &set);
+			gw_fileset_release(&set);
+		}
 	}
+	gw_docs_close(docs);
 	gw_diag_release(&quiet);
 	if (err) {
 		pthread_mutex_lock(&k->lock);
@@ -1001,7 +1219,7 @@ static int render_input(struct sink *k, struct source *src)
 	if (!err)
 		err = deliver(k, &set);
 	gw_fileset_release(&set);
-	gw_arena_free(arena);
+	gw_arena_free(notes);
 	return err;
 }
 
@@ -1293,18 +1511,75 @@ static int hand_over(struct compilation *c, struct gw_diag *diag, int status)
 }
 
 /* Pass 2 and the output: written, streamed, compared or collected. */
+/* OUT's cache, rewritten as a build commits (gw_writer_on_commit): a
+ * record of each spec file whose gateways were all checked, rendered and
+ * admitted in pass 1 (or came from the cache). */
+static void write_cache(void *arg, int out)
+{
+	struct compilation *c = arg;
+	struct gw_cache_source *fresh = gw_arena_alloc(c->arena,
+		(c->nsources + 1) * sizeof(*fresh));
+	const char **paths = gw_arena_alloc(c->arena,
+		(c->nsources + 1) * sizeof(*paths));
+	size_t s, i, n = 0, npaths = 0;
+	struct gw_diag quiet;
+
+	gw_diag_init(&quiet, c->arena);
+	for (s = 0; s < c->nsources; s++) {
+		struct source *src = &c->sources[s];
+		struct gw_cache_source *f = &fresh[n];
+		bool ok = true;
+
+		if (!src->file)
+			continue;
+		paths[npaths++] = src->name;
+		if (!src->admitted || !src->ngateways)
+			continue;
+		f->path = src->name;
+		memcpy(f->digest, src->digest, 32);
+		f->reads = gw_arena_alloc(c->arena, (src->ninputs + 1) *
+					  sizeof(*f->reads));
+		for (i = 0; ok && i < src->ninputs; i++) {
+			const char *data;
+			size_t len;
+			bool io_error = false;
+
+			ok = !control_file(c, &quiet, src->inputs[i],
+					   (struct gw_mark){ 0 }, "", &data,
+					   &len, &io_error);
+			f->reads[i].path = src->inputs[i];
+			if (ok)
+				gw_sha256(data, len, f->reads[i].digest);
+		}
+		if (!ok)
+			continue;
+		f->nreads = src->ninputs;
+		f->gateways = src->gateways;
+		f->ngateways = src->ngateways;
+		f->notes = src->notes;
+		f->nnotes = src->nnotes;
+		f->cached = src->cached;
+		n++;
+	}
+	gw_diag_release(&quiet);
+	/* a cache that cannot be written costs the next run time only */
+	gw_cache_write(out, c->cache, fresh, n, paths, npaths);
+}
+
 static int output(struct compilation *c, const struct gw_options *opt,
-		  struct gw_fileset *set, struct gw_buf *out)
+		  struct gw_fileset *set, struct gw_buf *out,
+		  struct gw_writer *early)
 {
 	struct gw_fileset cp_files = { 0 };
-	struct sink k = { .c = c, .collect = set };
+	struct sink k = { .c = c, .collect = set, .writer = early };
+	struct gw_diag scratch;
 	bool stream = !strcmp(opt->outdir ? opt->outdir : "", "-");
 	bool direct = opt->outdir && !stream && !opt->check && !opt->result;
 	int status = GW_EXIT_OK;
 
 	if (render_control_planes(c, &cp_files)) {
 		gw_fileset_release(&cp_files);
-		return GW_EXIT_SPEC;
+		goto unlock;
 	}
 	inject_all(c, opt->jobs ? opt->jobs : 1);
 	if (opt->warnings_as_errors && c->diag.warnings && !c->diag.errors) {
@@ -1316,16 +1591,18 @@ static int output(struct compilation *c, const struct gw_options *opt,
 	}
 	if (c->diag.errors || !(opt->outdir || opt->result)) {
 		gw_fileset_release(&cp_files);
-		return c->diag.errors ? GW_EXIT_SPEC : GW_EXIT_OK;
+		goto unlock;
 	}
 	/* the output's own messages come after the specs' */
 	gw_diag_phase(&c->diag);
-	if (direct && !c->interrupted &&
+	if (direct && !c->interrupted && !k.writer &&
 	    !(k.writer = gw_writer_open(opt->outdir,
 				    opt->fsync ? GW_WRITE_FSYNC : 0, &c->diag))) {
 		gw_fileset_release(&cp_files);
 		return GW_EXIT_USAGE;
 	}
+	if (k.writer && c->caching)
+		gw_writer_on_commit(k.writer, write_cache, c);
 	pthread_mutex_init(&k.lock, NULL);
 	gw_diag_init(&k.diag, c->arena);
 	if (c->interrupted || deliver(&k, &cp_files) ||
@@ -1373,6 +1650,13 @@ static int output(struct compilation *c, const struct gw_options *opt,
 			status = GW_EXIT_USAGE;
 	}
 	return status;
+unlock:	/* the writer opened early, for the cache: nothing staged yet */
+	if (k.writer) {
+		gw_diag_init(&scratch, c->arena);
+		gw_writer_abort(k.writer, &scratch);
+		gw_diag_release(&scratch);
+	}
+	return c->diag.errors ? GW_EXIT_SPEC : GW_EXIT_OK;
 }
 
 /* An input file's identity, for given_twice(). */
@@ -1432,6 +1716,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	struct compilation c = { 0 };
 	struct gw_fileset own = { 0 }, *set = opt->result ? opt->result : &own;
 	bool stream = opt->outdir && !strcmp(opt->outdir, "-");
+	struct gw_writer *early;
 	bool *twice;
 	size_t i;
 	int status = GW_EXIT_OK;
@@ -1453,6 +1738,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	}
 	c.no_file_reads = opt->no_file_reads;
 	c.reads = opt->reads;
+	early = open_cache(&c, opt);
 	c.sources = gw_arena_alloc(c.arena, (opt->ninputs + opt->nbuffers + 1) *
 				   sizeof(*c.sources));
 	twice = given_twice(&c, opt);
@@ -1465,13 +1751,13 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		if (gw_load_read(c.arena, &c.diag, opt->inputs[i], &data, &len))
 			c.io_error = true;
 		else
-			add_source(&c, opt->inputs[i], data, len);
+			add_source(&c, opt->inputs[i], data, len, true);
 		if (opt->reads)
 			gw_fileset_add(opt->reads, opt->inputs[i], NULL, 0);
 	}
 	for (i = 0; i < opt->nbuffers; i++)
 		add_source(&c, opt->buffers[i].name, opt->buffers[i].data,
-			   opt->buffers[i].len);
+			   opt->buffers[i].len, false);
 	/* pass 1: every spec checked (and rendered, when the run writes) */
 	c.render = opt->outdir || opt->result;
 	c.keep_limit = opt->keep_rendered ? opt->keep_rendered : KEEP_RENDERED;
@@ -1483,8 +1769,16 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	/* the control planes and the previews (gwc validate too: a template
 	 * that cannot be adapted, or fails on a gateway, is an error of the
 	 * specs), then pass 2 */
-	if (!c.diag.errors)
-		status = output(&c, opt, set, out);
+	if (!c.diag.errors) {
+		status = output(&c, opt, set, out, early);
+	} else if (early) {
+		struct gw_diag scratch;
+
+		gw_diag_init(&scratch, c.arena);
+		gw_writer_abort(early, &scratch);
+		gw_diag_release(&scratch);
+	}
+	gw_cache_close(c.cache);
 	pthread_mutex_destroy(&c.lock);
 	if (c.diag.errors && status == GW_EXIT_OK)
 		status = GW_EXIT_SPEC;

@@ -20,6 +20,7 @@ void gw_fileset_add(struct gw_fileset *set, const char *path, char *data,
 	set->files[set->n].len = len;
 	set->files[set->n].mode = 0644;
 	set->files[set->n].control_plane = false;
+	set->files[set->n].kept = false;
 	set->n++;
 }
 

@@ -97,7 +97,7 @@ _gwc()
 			seen[-o]=1
 			[[ $word == -o- ]] && seen[stream]=1
 			;;
-		--prune | --stamp | --depfile | --fsync) seen[$word]=1 ;;
+		--prune | --stamp | --depfile | --fsync | --no-cache) seen[$word]=1 ;;
 		--check | --dry-run) seen[--check]=1 ;;
 		-q | --quiet) seen[-q]=1 ;;
 		-W | --warnings-as-errors) seen[-W]=1 ;;
@@ -141,6 +141,7 @@ _gwc()
 				[[ -z ${seen[--prune]-} ]] && opts+=' --prune'
 				[[ -z ${seen[--check]-} ]] && opts+=' --check --dry-run'
 				[[ -z ${seen[--fsync]-} ]] && opts+=' --fsync'
+				[[ -z ${seen[--no-cache]-} ]] && opts+=' --no-cache'
 				[[ -z ${seen[--stamp]-} ]] && opts+=' --stamp'
 				[[ -z ${seen[--depfile]-} ]] && opts+=' --depfile'
 			fi

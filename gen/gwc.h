@@ -140,6 +140,8 @@ struct gw_diag {
 	unsigned phase;
 	size_t files, files_cap;	/* distinct files seen, for order */
 	const char **file_order;
+	size_t *file_slots;	/* file_order by hash: index + 1 */
+	size_t nslots;
 };
 
 void gw_diag_init(struct gw_diag *diag, struct gw_arena *arena);
@@ -263,7 +265,9 @@ void gw_path_key(struct gw_buf *path, const char *key, size_t len);
 
 /* ---- load.c: spec bytes -> trees --------------------------------------- */
 
-#define GW_INPUT_MAX (4u << 20)	/* bytes of one input file */
+#define GW_INPUT_MAX (1u << 30)	/* bytes of one spec file (or stdin) */
+#define GW_FILE_MAX (4u << 20)	/* bytes of a file a spec names */
+#define GW_DOC_MAX (4u << 20)	/* bytes of one YAML document */
 #define GW_DEPTH_MAX 64		/* nesting of collections */
 
 /*
@@ -291,6 +295,20 @@ int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,
 int gw_load_output(struct gw_arena *arena, struct gw_diag *diag,
 		   const char *name, const char *data, size_t len,
 		   struct gw_node ***docs, size_t *ndocs);
+/*
+ * The documents of a stream one at a time, so that a file of many specs
+ * holds one tree in memory at once: open (the gate is checked; a failure
+ * is reported and makes next return -1), then next: 1 and *@doc (in
+ * @arena; *@offset, if given, is its first byte), 0 after the last, -1
+ * after an error (reported; the stream ends).  Each document is bounded
+ * by GW_DOC_MAX bytes.
+ */
+struct gw_docs;
+struct gw_docs *gw_docs_open(struct gw_diag *diag, const char *name,
+			     const char *data, size_t len);
+int gw_docs_next(struct gw_docs *r, struct gw_arena *arena,
+		 struct gw_node **doc, size_t *offset);
+void gw_docs_close(struct gw_docs *r);
 /* Checks @data against the input gate only (encoding, characters). */
 int gw_load_gate(struct gw_diag *diag, const char *name, const char *data,
 		 size_t len);
@@ -709,6 +727,50 @@ struct gw_summary {
 void gw_across_check(struct gw_diag *diag, struct gw_arena *arena,
 		     const struct gw_summary *gateways, size_t n);
 
+/* ---- cache.c: what produced each folder of OUT ------------------------ */
+
+/* A file a spec read, by its digest. */
+struct gw_cache_read {
+	const char *path;
+	unsigned char digest[32];
+};
+
+/* What a build records of one spec file, and what a lookup gives back. */
+struct gw_cache_source {
+	const char *path;		/* as given */
+	unsigned char digest[32];	/* SHA-256 of its bytes */
+	struct gw_cache_read *reads;
+	size_t nreads;
+	struct gw_summary *gateways;	/* its folders: <ns>/<name> */
+	size_t ngateways;
+	struct gw_diag_entry *notes;	/* its messages, as given */
+	size_t nnotes;
+	bool cached;		/* gw_cache_write: as the lookup found it */
+};
+
+struct gw_cache;
+/* The cache of @outdir (OUT/.gwc-cache/sources), or NULL when there is
+ * none this gwc can use. */
+struct gw_cache *gw_cache_open(const char *outdir);
+void gw_cache_close(struct gw_cache *c);
+/*
+ * The record of spec @path, in @arena, when its digest is @digest and
+ * every folder and entry in it is as the record says (stat, not racy):
+ * 0; else -1.  The caller checks the reads' digests.
+ */
+int gw_cache_lookup(struct gw_cache *c, struct gw_arena *arena,
+		    const char *path, const unsigned char digest[32],
+		    struct gw_cache_source *out);
+/*
+ * Rewrites OUT's cache (@out: OUT, locked): the @n records of this run
+ * (their folders' stat now), then the records of @old whose path is not
+ * one of this run's @paths and whose folders are as recorded.  Not
+ * written when that is what the file holds.
+ */
+int gw_cache_write(int out, struct gw_cache *old,
+		   const struct gw_cache_source *fresh, size_t n,
+		   const char *const *paths, size_t npaths);
+
 /* ---- template.c: the legacy-kernel injection template ------------------ */
 
 enum gw_scenario {
@@ -748,6 +810,10 @@ struct gw_file {
 	bool control_plane;	/* of a control-plane folder (istio/<name>),
 				 * not a gateway's; the writer records the
 				 * kind in the folder's GW_MARKER */
+	bool kept;		/* no data: "<a>/<b>/GW_MARKER" stands for a
+				 * folder of the run that OUT's cache shows
+				 * is already right (gen/cache.c): neither
+				 * written nor compared, never pruned */
 };
 
 struct gw_fileset {
@@ -831,6 +897,10 @@ struct gw_writer *gw_writer_open(const char *outdir, unsigned flags,
 				 struct gw_diag *diag);
 int gw_writer_stage(struct gw_writer *w, const struct gw_fileset *set);
 int gw_writer_commit(struct gw_writer *w, bool prune, struct gw_diag *diag);
+/* @fn(@arg, OUT's descriptor) runs in a successful commit, after the
+ * swaps and while OUT is still locked (to write OUT's cache). */
+void gw_writer_on_commit(struct gw_writer *w, void (*fn)(void *arg, int out),
+			 void *arg);
 void gw_writer_abort(struct gw_writer *w, struct gw_diag *diag);
 /*
  * Compares @set with what @outdir holds, writing nothing: appends to
@@ -991,6 +1061,7 @@ struct gw_options {
 	bool no_file_reads;	/* refuse injectionTemplate files (fuzzing) */
 	bool warnings_as_errors;	/* a warning fails the run, unwritten */
 	bool fsync;		/* flush what the build writes (--fsync) */
+	bool no_cache;		/* neither read nor write OUT's cache */
 	struct gw_fileset *result;	/* if set, receives the rendered files */
 	struct gw_fileset *reads;	/* if set, receives the path of every
 					 * file read (specs, templates) */

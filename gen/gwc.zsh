@@ -33,6 +33,7 @@ _gwc() {
 			'(--check)--dry-run[write nothing; say per folder what a build would do]' \
 			'(-j --jobs)'{-j+,--jobs=}'[threads]:jobs:(1 2 4 8 16)' \
 			'--fsync[flush what the build writes to the disk]' \
+			'--no-cache[neither use nor write OUT/.gwc-cache]' \
 			'--stamp=[stamp file]:file:_files' \
 			'--depfile=[Make/Ninja depfile]:file:_files' \
 			'(-q --quiet)'{-q,--quiet}'[print errors only]' \

@@ -38,6 +38,8 @@ struct loader {
 	unsigned errors;
 	int depth_max;		/* GW_DEPTH_MAX, or more for gwc's output */
 	bool own;		/* gwc's output: big integers are floats */
+	size_t doc_start;	/* byte offset of the current document */
+	yaml_mark_t doc_mark;	/* ...and its position */
 };
 
 static struct gw_mark mark_of(const struct loader *ld, yaml_mark_t m)
@@ -529,6 +531,13 @@ static struct gw_node *parse_node(struct loader *ld, int depth)
 			 "nesting deeper than %d levels", ld->depth_max);
 		return NULL;
 	}
+	/* a bound per document, not per file: many honest documents make a
+	 * big file, and one document is all that is in memory at a time */
+	if (ev->start_mark.index - ld->doc_start > GW_DOC_MAX) {
+		error_at(ld, mark_of(ld, ld->doc_mark), "this YAML document is "
+			 "larger than the limit of %u bytes", GW_DOC_MAX);
+		return NULL;
+	}
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		if (reject_properties(ld, ev->data.scalar.anchor,
@@ -556,77 +565,127 @@ static struct gw_node *parse_node(struct loader *ld, int depth)
 	}
 }
 
-static int parse_stream(struct loader *ld, struct gw_node ***docs,
-			size_t *ndocs)
+/* The documents of a stream, one at a time (gw_docs_next). */
+struct gw_docs {
+	struct loader ld;
+	size_t ndocs;
+	bool failed, ended, parser;
+};
+
+static struct gw_docs *docs_open(struct gw_diag *diag, const char *name,
+				 const char *data, size_t len, int depth_max)
 {
-	size_t cap = 0;
+	struct gw_docs *r = gw_malloc(sizeof(*r));
 
-	*docs = NULL;
-	*ndocs = 0;
-	if (next_event(ld))
-		return -1;		/* STREAM-START */
-	for (;;) {
-		struct gw_node *doc;
-
-		if (next_event(ld))
-			return -1;
-		if (ld->event.type == YAML_STREAM_END_EVENT)
-			break;
-		if (ld->event.data.document_start.version_directive ||
-		    ld->event.data.document_start.tag_directives.start) {
-			error_at(ld, mark_of(ld, ld->event.start_mark),
-				 "YAML directives are not supported");
-			return -1;
-		}
-		if (next_event(ld))
-			return -1;
-		doc = parse_node(ld, 0);
-		if (!doc)
-			return -1;
-		if (next_event(ld))
-			return -1;	/* DOCUMENT-END */
-		*docs = gw_arena_grow(ld->arena, *docs, *ndocs, &cap,
-				      sizeof(**docs));
-		(*docs)[(*ndocs)++] = doc;
+	memset(r, 0, sizeof(*r));
+	r->ld = (struct loader){ .diag = diag, .name = name, .data = data,
+				 .len = len, .depth_max = depth_max,
+				 .own = depth_max != GW_DEPTH_MAX };
+	if (gate_bytes(&r->ld, data, len)) {
+		r->failed = true;
+		return r;
 	}
-	if (!*ndocs) {
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
+		data += 3;	/* libyaml would count the BOM as a column */
+		len -= 3;
+		r->ld.data = data;
+		r->ld.len = len;
+	}
+	if (!yaml_parser_initialize(&r->ld.parser))
+		gw_oom();
+	r->parser = true;
+	yaml_parser_set_input_string(&r->ld.parser,
+				     (const unsigned char *)data, len);
+	yaml_parser_set_encoding(&r->ld.parser, YAML_UTF8_ENCODING);
+	if (next_event(&r->ld))
+		r->failed = true;	/* STREAM-START */
+	return r;
+}
+
+struct gw_docs *gw_docs_open(struct gw_diag *diag, const char *name,
+			     const char *data, size_t len)
+{
+	return docs_open(diag, name, data, len, GW_DEPTH_MAX);
+}
+
+int gw_docs_next(struct gw_docs *r, struct gw_arena *arena,
+		 struct gw_node **doc, size_t *offset)
+{
+	struct loader *ld = &r->ld;
+
+	*doc = NULL;
+	if (r->failed)
+		return -1;
+	if (r->ended)
+		return 0;
+	ld->arena = arena;
+	if (next_event(ld))
+		goto failed;
+	if (ld->event.type == YAML_STREAM_END_EVENT) {
+		r->ended = true;
+		if (r->ndocs)
+			return 0;
 		error_at(ld, (struct gw_mark){ ld->name, 1, 1 },
 			 "no YAML document (the file is empty or holds only "
 			 "comments)");
-		return -1;
+		goto failed;
 	}
-	return 0;
+	if (ld->event.data.document_start.version_directive ||
+	    ld->event.data.document_start.tag_directives.start) {
+		error_at(ld, mark_of(ld, ld->event.start_mark),
+			 "YAML directives are not supported");
+		goto failed;
+	}
+	ld->doc_start = ld->event.start_mark.index;
+	ld->doc_mark = ld->event.start_mark;
+	if (offset)
+		*offset = ld->doc_start + (size_t)(ld->data - r->ld.data);
+	if (next_event(ld))
+		goto failed;
+	*doc = parse_node(ld, 0);
+	if (!*doc || next_event(ld))	/* DOCUMENT-END */
+		goto failed;
+	r->ndocs++;
+	return 1;
+failed:
+	*doc = NULL;
+	r->failed = true;
+	return -1;
+}
+
+void gw_docs_close(struct gw_docs *r)
+{
+	if (!r)
+		return;
+	if (r->ld.have_event)
+		yaml_event_delete(&r->ld.event);
+	if (r->parser)
+		yaml_parser_delete(&r->ld.parser);
+	free(r);
 }
 
 static int load_bytes(struct gw_arena *arena, struct gw_diag *diag,
 		      const char *name, const char *data, size_t len,
 		      int depth_max, struct gw_node ***docs, size_t *ndocs)
 {
-	struct loader ld = { .arena = arena, .diag = diag, .name = name,
-			     .data = data, .len = len, .depth_max = depth_max,
-			     .own = depth_max != GW_DEPTH_MAX };
-	int ret;
+	struct gw_docs *r = docs_open(diag, name, data, len, depth_max);
+	struct gw_node *doc;
+	size_t cap = 0;
+	int got;
 
 	*docs = NULL;
 	*ndocs = 0;
-	if (gate_bytes(&ld, data, len))
-		return -1;
-	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
-		data += 3;	/* libyaml would count the BOM as a column */
-		len -= 3;
-		ld.data = data;
-		ld.len = len;
+	while ((got = gw_docs_next(r, arena, &doc, NULL)) > 0) {
+		*docs = gw_arena_grow(arena, *docs, *ndocs, &cap,
+				      sizeof(**docs));
+		(*docs)[(*ndocs)++] = doc;
 	}
-	if (!yaml_parser_initialize(&ld.parser))
-		gw_oom();
-	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)data,
-				     len);
-	yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);
-	ret = parse_stream(&ld, docs, ndocs);
-	if (ld.have_event)
-		yaml_event_delete(&ld.event);
-	yaml_parser_delete(&ld.parser);
-	return ret;
+	gw_docs_close(r);
+	if (got < 0) {
+		*docs = NULL;
+		*ndocs = 0;
+	}
+	return got < 0 ? -1 : 0;
 }
 
 int gw_load_bytes(struct gw_arena *arena, struct gw_diag *diag,

@@ -21,7 +21,7 @@ struct command_help {
 static const struct command_help commands[] = {
 	{ "build",
 	  "gwc build [-o OUT] [--prune] [--check | --dry-run] [-j N] [-q] [-W]\n"
-	  "          [--fsync] [--stamp FILE [--depfile FILE]] SPEC...",
+	  "          [--fsync] [--no-cache] [--stamp FILE [--depfile FILE]] SPEC...",
 	  "validate every SPEC, then write OUT/<namespace>/<name>/ for each\n"
 	  "gateway and OUT/istio/<istio>/ for each control plane whose\n"
 	  "injection template gwc installs; atomically",
@@ -36,6 +36,8 @@ static const struct command_help commands[] = {
 	  "                     (create, replace, keep or, with --prune, remove)\n"
 	  "      --fsync        flush what the build writes to the disk before it\n"
 	  "                     ends (default: no flush; README \"Durability\")\n"
+	  "      --no-cache     neither use nor write OUT/.gwc-cache, the record of\n"
+	  "                     what produced each folder (README \"Rebuilding\")\n"
 	  "      --stamp FILE   after a successful build, rewrite FILE (atomically):\n"
 	  "                     one sha256sum line per file of this run, paths\n"
 	  "                     relative to OUT; a target for Make\n"
@@ -338,6 +340,7 @@ static int run_compile(int argc, char **argv, bool build)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "warnings-as-errors", no_argument, NULL, 'W' },
 		{ "fsync", no_argument, NULL, 'F' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gw_options opt = { .outdir = build ? "out" : NULL };
@@ -392,10 +395,11 @@ static int run_compile(int argc, char **argv, bool build)
 			break;
 		}
 		case 'F':
+		case 'N':
 			if (!build)
 				return usage_error("%s", "validate writes no "
 						   "output");
-			opt.fsync = true;
+			*(c == 'F' ? &opt.fsync : &opt.no_cache) = true;
 			break;
 		case 'C':
 		case 'n':

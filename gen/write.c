@@ -86,6 +86,17 @@ static const char *const marker_texts[] = {
 	[KIND_CONTROL_PLANE] = MARKER_HEAD "kind: control-plane\n",
 };
 #define STAGE_TAG ".gwc-"
+/*
+ * OUT/.gwc-staging exists while a run has staging folders: made (under
+ * the lock) before the first one, removed once the run has published or
+ * backed out.  So a run that finds it knows a run died mid-staging and
+ * looks in every folder of OUT for its leftovers; one that does not find
+ * it looks nowhere (a walk over every folder of OUT was a third of a
+ * rebuild's system calls).  Leftovers of a gwc from before this file
+ * are looked for while OUT has no cache (gen/cache.c) either.
+ */
+#define STAGING_MARK ".gwc-staging"
+#define CACHE_PATH ".gwc-cache/sources"
 
 struct folder {
 	char *parent;		/* "<a>" */
@@ -95,6 +106,7 @@ struct folder {
 	char *stage;		/* staging folder name in parent, or NULL */
 	bool exists, unchanged;
 	bool published;		/* swapped in by this run */
+	bool kept;		/* right already, as OUT's cache shows */
 	bool parent_created;	/* this run made OUT/<parent> */
 	enum kind kind;		/* what the set puts there */
 };
@@ -134,6 +146,11 @@ struct writer {
 	pthread_mutex_t diag_lock;	/* stage() reports from threads */
 	bool failed;
 	struct made *made;	/* the list, newest first */
+	void (*on_commit)(void *arg, int out);	/* gw_writer_on_commit */
+	void *on_commit_arg;
+	bool dead_run;		/* a run died staging: STAGING_MARK found */
+	bool walk_stages;	/* ...or OUT has no cache: look for leftovers */
+	int journal;		/* STAGING_MARK made by this run (atomic) */
 	int oom_slot;		/* on_oom's, or -1 */
 	/* held shared around each mkdirat/O_CREAT of staging; on_oom takes
 	 * it exclusive, so nothing is made once it has begun to undo */
@@ -407,6 +424,9 @@ static void on_oom(void *arg)
 	struct made *m;
 
 	pthread_rwlock_wrlock(&w->making);
+	if (w->out >= 0 && __atomic_load_n(&w->journal, __ATOMIC_ACQUIRE) &&
+	    !w->dead_run)
+		unlinkat(w->out, STAGING_MARK, 0);	/* after the stages */
 	for (m = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE); m && w->out >= 0;
 	     m = m->next) {
 		int parent;
@@ -664,9 +684,14 @@ static int refuse_other_kind(struct writer *w, int fd, const struct folder *f)
  */
 static int plan_folder(struct writer *w, struct folder *f)
 {
-	int parent = open_parent(w, f->parent, NULL, NULL), old, ret = -1;
+	int parent, old, ret = -1;
 	struct stat st;
 
+	if (f->kept) {
+		f->exists = f->unchanged = true;
+		return 0;
+	}
+	parent = open_parent(w, f->parent, NULL, NULL);
 	if (parent < 0)
 		return errno == ENOENT ? 0 : -1;
 	if (fstatat(parent, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
@@ -715,6 +740,38 @@ static char *stage_name(const char *name, const char *token, unsigned n)
 	return s;
 }
 
+/* Makes STAGING_MARK before the run's first staging folder. */
+static int begin_staging(struct writer *w)
+{
+	int fd, ret = 0;
+
+	if (__atomic_load_n(&w->journal, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	if (!w->journal) {
+		pthread_rwlock_rdlock(&w->making);
+		fd = openat(w->out, STAGING_MARK, O_WRONLY | O_CREAT |
+			    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			__atomic_store_n(&w->journal, 1, __ATOMIC_RELEASE);
+		pthread_rwlock_unlock(&w->making);
+		if (fd < 0 || close(fd))
+			ret = fail(w, "cannot create", errno, "%s/%s",
+				   w->outdir, STAGING_MARK);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return ret;
+}
+
+/* Removes STAGING_MARK: the run's staging folders are gone (@walked:
+ * and any dead run's too). */
+static void end_staging(struct writer *w, bool walked)
+{
+	if (w->out >= 0 && (w->journal || (walked && w->dead_run)))
+		unlinkat(w->out, STAGING_MARK, 0);
+	w->journal = 0;
+}
+
 /* Writes the new version of @f beside the old one. */
 static int stage_folder(struct writer *w, struct folder *f)
 {
@@ -724,6 +781,8 @@ static int stage_folder(struct writer *w, struct folder *f)
 
 	if (f->unchanged)
 		return 0;
+	if (begin_staging(w))
+		return -1;
 	m = gw_malloc(sizeof(*m));
 	memset(m, 0, sizeof(*m));
 	snprintf(m->parent, sizeof(m->parent), "%s", f->parent);
@@ -1017,8 +1076,11 @@ static void remove_dead_stages(struct writer *w)
 {
 	DIR *top;
 	struct dirent *a;
-	int fd = dup(w->out);
+	int fd;
 
+	if (!w->walk_stages)
+		return;
+	fd = dup(w->out);
 	if (fd < 0 || !(top = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);
@@ -1091,6 +1153,7 @@ static int group_folders(struct writer *w, const struct gw_fileset *set,
 		f->kind = set->files[i].control_plane ? KIND_CONTROL_PLANE :
 			  KIND_GATEWAY;
 		while (i < set->n && !strncmp(set->files[i].path, path, prefix)) {
+			f->kept |= set->files[i].kept;
 			f->n++;
 			i++;
 		}
@@ -1220,8 +1283,14 @@ static int open_outdir(struct writer *w)
 			if (errno != EINTR)
 				return fail(w, "cannot lock", errno, "%s",
 					    w->outdir);
-		if (still_there(w->out, w->path))
+		if (still_there(w->out, w->path)) {
+			w->dead_run = !faccessat(w->out, STAGING_MARK, F_OK,
+						 AT_SYMLINK_NOFOLLOW);
+			w->walk_stages = w->dead_run ||
+				faccessat(w->out, CACHE_PATH, F_OK,
+					  AT_SYMLINK_NOFOLLOW);
 			return 0;
+		}
 		close(w->out);	/* and the lock on a removed folder */
 		w->out = -1;
 		w->out_created = false;
@@ -1335,6 +1404,15 @@ int gw_writer_stage(struct gw_writer *writer, const struct gw_fileset *set)
 	return ret;
 }
 
+void gw_writer_on_commit(struct gw_writer *writer,
+			 void (*fn)(void *arg, int out), void *arg)
+{
+	struct writer *w = (struct writer *)writer;
+
+	w->on_commit = fn;
+	w->on_commit_arg = arg;
+}
+
 static int compare_folders(const void *a, const void *b)
 {
 	const struct folder *x = a, *y = b;
@@ -1354,6 +1432,7 @@ void gw_writer_abort(struct gw_writer *writer, struct gw_diag *diag)
 	for (i = 0; i < w->nfolders; i++)
 		if (w->folders[i].parent_created)
 			unlinkat(w->out, w->folders[i].parent, AT_REMOVEDIR);
+	end_staging(w, false);
 	remove_made_out(w);
 	hand_over(w, diag);
 	free_writer(w);
@@ -1396,8 +1475,11 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others,
 	if (w->fsync && published)
 		sync_err = flush_parents(w);
 	remove_dead_stages(w);
+	end_staging(w, true);
 	ret = prune_others ? prune(w) : 0;
 	ret = ret ? ret : sync_err;
+	if (!ret && w->on_commit)
+		w->on_commit(w->on_commit_arg, w->out);
 	hand_over(w, diag);
 	free_writer(w);
 	return ret;
@@ -1619,7 +1701,9 @@ static int report_stale_stages(struct writer *w)
 	char **parents;
 	size_t i;
 
-	if (w->out < 0)
+	if (w->out < 0 ||
+	    (faccessat(w->out, STAGING_MARK, F_OK, AT_SYMLINK_NOFOLLOW) &&
+	     !faccessat(w->out, CACHE_PATH, F_OK, AT_SYMLINK_NOFOLLOW)))
 		return 0;
 	parents = sorted_names(w->out);
 	for (i = 0; parents[i]; i++) {
@@ -1672,6 +1756,8 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		struct folder *f = &w.folders[i];
 		char *path;
 
+		if (f->kept)
+			continue;	/* right, as OUT's cache shows */
 		if (asprintf(&path, "%s/%s/%s", f->parent, f->name,
 			     GW_MARKER) < 0)
 			gw_oom();

@@ -83,7 +83,7 @@ mkdir "$work/empty"
 rc=$?
 "$GWC" build --check -o "$work/empty" examples/*.yaml >"$work/empty.diff" 2>/dev/null
 "$GWC" build -o "$work/whole" examples/*.yaml 2>/dev/null
-files=$(cd "$work/whole" && find . -type f | wc -l)
+files=$(cd "$work/whole" && find . -path ./.gwc-cache -prune -o -type f -print | wc -l)
 if [ "$rc" = 1 ] && ! grep -q "error" "$work/missing.err" &&
    [ "$(grep -c '^--- /dev/null$' "$work/missing.diff")" = "$files" ] &&
    [ "$(grep -c '^+++ ' "$work/missing.diff")" = "$files" ] &&

@@ -201,8 +201,9 @@ else
 fi
 
 # FILES names every file gwc writes in an output folder: the names in out/
-# and in every golden case's expected tree, and no other.
-written=$(find out tests/golden/*/expected -type f -printf '%f\n' 2>/dev/null | sort -u)
+# and in every golden case's expected tree, and no other (the cache of
+# OUT, .gwc-cache/, is a FILES entry of its own).
+written=$(find out tests/golden/*/expected -name .gwc-cache -prune -o -type f -printf '%f\n' 2>/dev/null | sort -u)
 listed=$(section FILES | awk '/^\.TP/ { getline; if ($0 ~ /^\.B /) print }' | unroff | entry | sort -u)
 expect man/files-section "$(flat <<<"$listed")" "$(flat <<<"$written")"
 

@@ -172,9 +172,9 @@ static void test_write_replaces(void **state)
 	snprintf(dep, sizeof(dep), "%s/gw.d", dir);
 	gw_fileset_add(&set, "ns/gw/a.yaml", strdup("abc"), 3);
 	gw_fileset_add(&reads, "spec.yaml", NULL, 0);
-	assert_int_equal(gw_depfile_write(stamp, dep, &set, &reads,
+	assert_int_equal(gw_depfile_write(stamp, dep, false, &set, &reads,
 					  unit_diag_open(&u)), 0);
-	assert_int_equal(gw_depfile_write(stamp, dep, &set, &reads, &u.diag),
+	assert_int_equal(gw_depfile_write(stamp, dep, false, &set, &reads, &u.diag),
 			 0);
 	msg = unit_diag_close(&u);
 	assert_string_equal(msg, "");
@@ -196,7 +196,7 @@ static void test_write_replaces(void **state)
 	assert_int_equal(unlink(dep), 0);
 	assert_int_equal(rmdir(dir), 0);
 	/* a folder that is not there: reported, -1 */
-	assert_int_equal(gw_depfile_write(stamp, NULL, &set, &reads,
+	assert_int_equal(gw_depfile_write(stamp, NULL, false, &set, &reads,
 					  unit_diag_open(&u)), -1);
 	msg = unit_diag_close(&u);
 	snprintf(want, sizeof(want), "gwc: error: cannot create '%s': No such "
