@@ -1,7 +1,9 @@
 /*
  * load.c - the first stage: spec bytes -> data trees with line:col marks.
  *
- * Consumes a file (regular files only, at most GW_INPUT_MAX bytes) and
+ * Consumes a file (regular files only: a spec file of at most GW_INPUT_MAX
+ * bytes, each YAML document of at most GW_DOC_MAX, a file a spec names of
+ * at most GW_FILE_MAX) and
  * produces one tree per YAML document.  The bytes pass a gate before the
  * parser sees them: strict UTF-8 (a leading BOM allowed), no NUL, no C0
  * control but TAB, LF and CR, no DEL, C1, U+2028, U+2029 or stray U+FEFF,
@@ -728,16 +730,27 @@ static void read_error(struct gw_diag *diag, const char *path,
 			    path, verb, detail ? " " : "", detail ? detail : "");
 }
 
+static int load_read(struct gw_arena *arena, struct gw_diag *diag,
+		     const char *path, struct gw_mark at, const char *what,
+		     char **data, size_t *len, unsigned max);
+
 int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, char **data, size_t *len)
 {
-	return gw_load_read_for(arena, diag, path, (struct gw_mark){ 0 }, NULL,
-				data, len);
+	return load_read(arena, diag, path, (struct gw_mark){ 0 }, NULL, data,
+			 len, GW_INPUT_MAX);
 }
 
 int gw_load_read_for(struct gw_arena *arena, struct gw_diag *diag,
 		     const char *path, struct gw_mark at, const char *what,
 		     char **data, size_t *len)
+{
+	return load_read(arena, diag, path, at, what, data, len, GW_FILE_MAX);
+}
+
+static int load_read(struct gw_arena *arena, struct gw_diag *diag,
+		     const char *path, struct gw_mark at, const char *what,
+		     char **data, size_t *len, unsigned max)
 {
 	struct stat st;
 	size_t got = 0;
@@ -757,11 +770,10 @@ int gw_load_read_for(struct gw_arena *arena, struct gw_diag *diag,
 		close(fd);
 		return -1;
 	}
-	if (st.st_size > (off_t)GW_INPUT_MAX) {
+	if (st.st_size > (off_t)max) {
 		char limit[48];
 
-		snprintf(limit, sizeof(limit), "the limit of %u bytes",
-			 GW_INPUT_MAX);
+		snprintf(limit, sizeof(limit), "the limit of %u bytes", max);
 		read_error(diag, path, at, what, "is larger than", limit);
 		close(fd);
 		return -1;

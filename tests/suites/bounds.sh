@@ -18,6 +18,16 @@
 #                                        injector config)
 #   bounds/specs-30k-validate            one 2.8 MB file of 30k specs
 #   bounds/specs-30k-build               the same, built to standard output
+#   bounds/specs-30k-folder              the same, built into a folder under
+#                                        256 MiB of address space (the file
+#                                        is read document by document: it
+#                                        took 740 MB when all its trees were
+#                                        held at once)
+#   bounds/specs-70k-file                a 6.6 MB file (more than the 4 MiB
+#                                        a file once could hold) validates
+#   bounds/document-over-limit           one YAML document over GW_DOC_MAX
+#                                        (4 MiB): exit 1, the exact message
+#                                        at the document's first line
 set -u
 export LC_ALL=C TZ=UTC
 GWC=${GWC:-$(cd "$(dirname "$0")/../.." && pwd)/build/gwc}
@@ -114,4 +124,27 @@ seq 0 29999 | awk '{ printf "---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpe
 	>"$work/specs.yaml"
 bounded specs-30k-validate 0 "$GWC" validate "$work/specs.yaml"
 bounded specs-30k-build 0 "$GWC" build -o - "$work/specs.yaml"
+if [ ${#limit[@]} -gt 0 ]; then
+	limit=(prlimit --as=$((256 << 20)))
+	bounded specs-30k-folder 0 "$GWC" build -q -o "$work/specs-out" "$work/specs.yaml"
+	limit=(prlimit --as=$((1 << 30)))
+else
+	bounded specs-30k-folder 0 "$GWC" build -q -o "$work/specs-out" "$work/specs.yaml"
+fi
+rm -rf "$work/specs-out"
+seq 0 69999 | awk '{ printf "---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: g%s, namespace: n%s}\n", $1, $1 }' \
+	>"$work/specs.yaml"
+bounded specs-70k-file 0 "$GWC" validate "$work/specs.yaml"
+{ printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: a, namespace: n}\n'
+  printf -- '---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata:\n  name: b\n  namespace: n\n  annotations:\n'
+  seq 0 99999 | awk '{ printf "    a%06d.example.com/k: \"%040d\"\n", $1, $1 }'
+} >"$work/big-doc.yaml"
+"${limit[@]}" timeout "$seconds" "$GWC" validate "$work/big-doc.yaml" >/dev/null 2>"$work/err"
+status=$?
+want="$work/big-doc.yaml:4:1: error: this YAML document is larger than the limit of 4194304 bytes"
+if [ "$status" != 1 ] || [ "$(cat "$work/err")" != "$want" ]; then
+	fail document-over-limit "exit status $status: $(head -c 300 "$work/err")"
+else
+	ok document-over-limit
+fi
 exit 0

@@ -858,12 +858,12 @@ static void test_load_file(void **state)
 	free(text);
 	free(want);
 
-	/* one byte over the limit */
+	/* one byte over the limit (a sparse file) */
 	assert_int_equal(truncate(path, (off_t)GW_INPUT_MAX + 1), 0);
 	assert_int_equal(gw_load_file(arena, &diag, path, &docs, &ndocs), -1);
 	text = unit_diag_text(&diag);
 	assert_int_equal(asprintf(&want, "%s: error: is larger than the limit "
-				  "of 4194304 bytes\n", path) > 0, 1);
+				  "of 1073741824 bytes\n", path) > 0, 1);
 	assert_string_equal(text, want);
 	free(text);
 	free(want);
@@ -903,7 +903,7 @@ static void test_load_read_for_a_spec_key(void **state)
 					  &data, &len), -1);
 	assert_int_equal(gw_load_read_for(arena, &diag, dir, at, what, &data,
 					  &len), -1);
-	assert_int_equal(truncate(path, (off_t)GW_INPUT_MAX + 1), 0);
+	assert_int_equal(truncate(path, (off_t)GW_FILE_MAX + 1), 0);
 	assert_int_equal(gw_load_read_for(arena, &diag, path, at, what, &data,
 					  &len), -1);
 	/* without a key: the file itself is named */
