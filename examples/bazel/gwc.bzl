@@ -63,7 +63,7 @@ def _gwc_attr():
 # root: "./" keeps a path without a slash off PATH).  gwc writes TREE (which
 # Bazel made, empty) itself; then each file's mode, before Bazel changes it.
 _GATEWAY_CMD = """set -e
-"./$1" build -o "$2" -- "$4"
+"./$1" build --no-cache -o "$2" -- "$4"
 (cd "$2" && find . -type f -printf '%m %P\\n' | LC_ALL=C sort -k2) >"$3"
 """
 
@@ -159,7 +159,7 @@ specs=({specs})
 full=$TEST_TMPDIR/gwc-build untar=$TEST_TMPDIR/tar
 rm -rf "$full" "$untar"
 mkdir "$untar"
-"./$gwc" build -q -o "$full" -- "${{specs[@]}}" || {{
+"./$gwc" build -q --no-cache -o "$full" -- "${{specs[@]}}" || {{
     echo "FAIL: gwc build of all ${{#specs[@]}} spec files failed (above)"
     exit 1
 }}

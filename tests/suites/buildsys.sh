@@ -173,7 +173,7 @@ cp -r examples/bazel "$mw"
 )
 action() { # SPEC: gwc_gateway's action, into $mw/t/SPEC and $mw/t/SPEC.modes
 	mkdir -p "$mw/t/${1%.yaml}"
-	(cd "$mw" && "$GWC" build -q -o "t/${1%.yaml}" "gateways/$1" &&
+	(cd "$mw" && "$GWC" build -q --no-cache -o "t/${1%.yaml}" "gateways/$1" &&
 		cd "t/${1%.yaml}" && find . -type f -printf '%m %P\n' | LC_ALL=C sort -k2) >"$mw/t/${1%.yaml}.modes"
 }
 merged() { # OUT SPEC...: gwc_tree.sh of those specs' trees into $mw/OUT{,.tar}
@@ -200,7 +200,7 @@ else
 fi
 # the example: legacy.yaml and legacy-admin.yaml make one identical istio/legacy/
 expect bazel-merge/identical-control-plane "$(merged all egress.yaml ingress.yaml legacy.yaml legacy-admin.yaml)" "exit 0"
-(cd "$mw" && "$GWC" build -q -o "$mw/full" gateways/egress.yaml gateways/ingress.yaml \
+(cd "$mw" && "$GWC" build -q --no-cache -o "$mw/full" gateways/egress.yaml gateways/ingress.yaml \
 	gateways/legacy.yaml gateways/legacy-admin.yaml)
 expect bazel-merge/equals-gwc-build "$(diff -r "$mw/full" "$mw/all" 2>&1)" ""
 reference_tar "$mw/full" "$mw/full.tar"
@@ -211,7 +211,7 @@ expect bazel-merge/control-plane-differs "$(merged x legacy.yaml legacy-bind.yam
 exit 1"
 # why: built together, legacy.yaml's own Deployment changes (the digest of
 # the template the control plane gets, now for netBindService)
-(cd "$mw" && "$GWC" build -q -o "$mw/both" gateways/legacy.yaml gateways/legacy-bind.yaml)
+(cd "$mw" && "$GWC" build -q --no-cache -o "$mw/both" gateways/legacy.yaml gateways/legacy-bind.yaml)
 expect bazel-merge/control-plane-differs-why \
 	"$(diff -rq "$mw/t/legacy/legacy-ingress" "$mw/both/legacy-ingress" | sed "s|$mw/||g")" \
 	"Files t/legacy/legacy-ingress/legacy-gateway/gateway-deployment.yaml and both/legacy-ingress/legacy-gateway/gateway-deployment.yaml differ"
@@ -225,7 +225,7 @@ exit 1"
 # no istio/legacy/, and its preview, injected with istiod's template, is not
 # the one gwc build of both writes, injected with legacy.yaml's
 expect bazel-merge/blind-to-preview "$(merged x legacy.yaml preview.yaml)" "exit 0"
-(cd "$mw" && "$GWC" build -q -o "$mw/both2" gateways/legacy.yaml gateways/preview.yaml)
+(cd "$mw" && "$GWC" build -q --no-cache -o "$mw/both2" gateways/legacy.yaml gateways/preview.yaml)
 expect bazel-merge/blind-to-preview-why "$(diff -rq "$mw/both2" "$mw/x" | sed "s|$mw/||g")" \
 	"Files both2/plain/plain-gateway/gateway-deployment.injected.yaml and x/plain/plain-gateway/gateway-deployment.injected.yaml differ"
 expect bazel-merge/every-error "$(merged x legacy.yaml legacy-bind.yaml ingress.yaml again.yaml | cut -d: -f1)" \
@@ -263,7 +263,7 @@ else
 	last_line() { grep -v 'src/main/tools/linux-sandbox' "$1" | tail -n 1; }
 	gwc_tree() { # OUT: gwc build of $ws's specs, as Bazel runs it (relative names)
 		rm -rf "$1"
-		(cd "$ws" && "$GWC" build -q -o "$1" gateways/*.yaml)
+		(cd "$ws" && "$GWC" build -q --no-cache -o "$1" gateways/*.yaml)
 	}
 	first="Genrule ran gateways.yaml
 GwcGateway ran deploy.gateways/egress deploy.gateways/egress.modes
@@ -320,7 +320,7 @@ GwcTree ran deploy deploy.tar"
 		# a spec whose gateway has the name of another's: every folder merges,
 		# and only the test, gwc build of every spec, sees the error
 		sed 's/shop-ingress/shop-other/' "$ws/gateways/ingress.yaml" >"$ws/gateways/other.yaml"
-		(cd "$ws" && "$GWC" build -q -o "$work/x" gateways/*.yaml) 2>"$work/want"
+		(cd "$ws" && "$GWC" build -q --no-cache -o "$work/x" gateways/*.yaml) 2>"$work/want"
 		bz log4 test //:deploy_test
 		status=$?
 		expect bazel/new-spec-runs-one-action "$(spawns log4)" \
