@@ -145,9 +145,13 @@ static bool more_sysctls_follow(const struct lines *ls, size_t i)
 
 		if (is_action_or_blank(l))
 			continue;
+		/* an item: "- x", or "-" alone with its node on the lines
+		 * below (found by fuzz_template) */
 		return l->indent == ls->v[i + 1].indent &&
-		       l->len - l->indent >= 2 &&
-		       !memcmp(l->start + l->indent, "- ", 2);
+		       l->start[l->indent] == '-' &&
+		       (l->len == l->indent + 1 ||
+			l->start[l->indent + 1] == ' ' ||
+			l->start[l->indent + 1] == '\t');
 	}
 	return false;
 }

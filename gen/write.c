@@ -424,9 +424,6 @@ static void on_oom(void *arg)
 	struct made *m;
 
 	pthread_rwlock_wrlock(&w->making);
-	if (w->out >= 0 && __atomic_load_n(&w->journal, __ATOMIC_ACQUIRE) &&
-	    !w->dead_run)
-		unlinkat(w->out, STAGING_MARK, 0);	/* after the stages */
 	for (m = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE); m && w->out >= 0;
 	     m = m->next) {
 		int parent;
@@ -444,8 +441,29 @@ static void on_oom(void *arg)
 	     m = m->next)
 		if (__atomic_load_n(&m->parent_created, __ATOMIC_ACQUIRE))
 			unlinkat(w->out, m->parent, AT_REMOVEDIR);
-	if (w->out_created)
-		rmdir(w->path);
+	/* the stages are gone: no dead run to look for */
+	if (w->out >= 0 && __atomic_load_n(&w->journal, __ATOMIC_ACQUIRE) &&
+	    !w->dead_run)
+		unlinkat(w->out, STAGING_MARK, 0);
+	if (w->out_created && !rmdir(w->path)) {
+		/* and the folders above OUT that -o a/b made (a stack copy:
+		 * nothing is allocated here) */
+		char p[PATH_MAX];
+		size_t k, len = strlen(w->path);
+
+		if (len >= sizeof(p))
+			return;
+		memcpy(p, w->path, len + 1);
+		for (k = 0; k < w->ancestors; k++) {
+			char *slash = strrchr(p, '/');
+
+			if (!slash || slash == p)
+				break;
+			*slash = '\0';
+			if (rmdir(p))
+				break;
+		}
+	}
 }
 
 /* ---- comparing --------------------------------------------------------- */

@@ -783,7 +783,8 @@ fi
 # For every N among the last allocations of that build (where it stages)
 # and some before, at -j 1 and 2, a run out of memory must leave OUT
 # exactly as it was (or, past the swap, exactly the new tree), with no
-# staging folder and no new istio/; from a missing OUT, no OUT.
+# staging folder and no new istio/; from a missing OUT (-o a/OUT, a
+# missing too), neither a nor OUT.
 oom_sig() { tree_sig "$1"; (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
 oom_run() {	# oom_run N JOBS OUT
 	GWC_TEST_OOM_AFTER=$1 "${limit[@]}" "$GWC" build -j "$2" -o "$3" "${examples[@]}" \
@@ -827,12 +828,13 @@ else
 				bad+="N=$n -j $j: OUT is neither old nor new: $(first_diff "$base_sig" "$(oom_sig "$work/oom")"); "
 			fi
 			[ ${#bad} -gt 600 ] && break 2
-			# from no OUT: none after
+			# from no OUT, nor the folder -o names it in: neither
+			# after (-o a/b made a too)
 			if [ "$j" = 1 ] && [ "$n" -ge $((total - 120)) ]; then
-				rm -rf "$work/oom"
-				oom_run "$n" 1 "$work/oom"
-				if [ -e "$work/oom" ] && [ "$(tree_sig "$work/oom")" != "$new_sig" ]; then
-					bad+="N=$n from no OUT: left $(find "$work/oom" | head -n 3 | tr '\n' ' '); "
+				rm -rf "$work/oomp"
+				oom_run "$n" 1 "$work/oomp/oom"
+				if [ -e "$work/oomp" ] && [ "$(tree_sig "$work/oomp/oom")" != "$new_sig" ]; then
+					bad+="N=$n from no OUT: left $(find "$work/oomp" | head -n 3 | tr '\n' ' '); "
 				fi
 			fi
 		done
@@ -843,7 +845,7 @@ else
 		ok "out-of-memory ($runs runs of $total allocations: $old left OUT unchanged, $newer the new tree)"
 	fi
 fi
-rm -rf "$work/oom" "$work/oom-new"
+rm -rf "$work/oom" "$work/oom-new" "$work/oomp"
 
 # ---- a run that made OUT fails while another waits --------------------------
 # Run A makes OUT, stages 400 gateways and fails on the last file (a file
