@@ -663,25 +663,121 @@ static bool still_valid(struct gw_cache *c, const struct record *r)
 	return ok;
 }
 
+/*
+ * The new cache file, written as it is made, in chunks: while its bytes
+ * are the old file's, nothing is written at all; at the first difference
+ * the temporary file is made and the same prefix copied from the old.  So
+ * a build that changed nothing writes nothing, and the text is never in
+ * memory whole (1.5 KB a gateway: 150 MB for 100,000).
+ */
+struct sink {
+	int out, dir, fd;
+	char tmp[64];
+	struct gw_buf b;
+	const struct gw_cache *old;
+	size_t off;		/* bytes made before b */
+	bool differs, failed;
+};
+
+static int open_tmp(struct sink *k)
+{
+	int fd;
+
+	if (mkdirat(k->out, CACHE_DIR, 0755) && errno != EEXIST)
+		return -1;
+	k->dir = openat(k->out, CACHE_DIR, O_RDONLY | O_DIRECTORY |
+			O_NOFOLLOW | O_CLOEXEC);
+	if (k->dir < 0)
+		return -1;
+	fd = openat(k->dir, ".gitignore", O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		/* git ignores the folder, this file included */
+		bool ok = write(fd, "*\n", 2) == 2;
+
+		if (close(fd) || !ok)
+			return -1;
+	}
+	snprintf(k->tmp, sizeof(k->tmp), "%s.%ld", CACHE_FILE,
+		 (long)getpid());
+	unlinkat(k->dir, k->tmp, 0);
+	k->fd = openat(k->dir, k->tmp, O_WRONLY | O_CREAT | O_EXCL |
+		       O_NOFOLLOW | O_CLOEXEC, 0644);
+	return k->fd < 0 ? -1 : 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Passes the bytes made so far on: compared, or written. */
+static void sink_flush(struct sink *k)
+{
+	const struct gw_cache *old = k->old;
+
+	if (k->failed || !k->b.len)
+		return;
+	if (!k->differs && old && !old->racy && k->off + k->b.len <= old->size &&
+	    !memcmp(old->map + k->off, k->b.data, k->b.len)) {
+		k->off += k->b.len;
+		k->b.len = 0;
+		return;
+	}
+	if (!k->differs) {
+		k->differs = true;
+		if (open_tmp(k) || (k->off && write_all(k->fd, old->map,
+							 k->off))) {
+			k->failed = true;
+			return;
+		}
+	}
+	if (write_all(k->fd, k->b.data, k->b.len))
+		k->failed = true;
+	k->off += k->b.len;
+	k->b.len = 0;
+}
+
+static void sink_add(struct sink *k, const char *p, size_t n)
+{
+	gw_buf_add(&k->b, p, n);
+	if (k->b.len >= 65536)
+		sink_flush(k);
+}
+
 int gw_cache_write(int out, struct gw_cache *old,
 		   const struct gw_cache_source *fresh, size_t n,
 		   const char *const *paths, size_t npaths)
 {
-	struct gw_buf b = { 0 };
-	char tmp[64];
+	struct sink k = { .out = out, .dir = -1, .fd = -1, .old = old };
+	struct gw_buf one = { 0 };
 	size_t i;
-	int dir, fd, ret = -1;
+	int ret = 0;
 
-	gw_buf_printf(&b, "%s%s\n", CACHE_MAGIC, gw_build_id);
+	gw_buf_printf(&k.b, "%s%s\n", CACHE_MAGIC, gw_build_id);
 	for (i = 0; i < n; i++) {
 		struct record *r = fresh[i].cached && old ?
 				   find(old, fresh[i].path) : NULL;
 
-		if (r)		/* verified by the lookup: no stat again */
-			gw_buf_add(&b, r->text, r->len);
-		else
-			put_source(&b, out, &fresh[i]);
+		if (r) {	/* verified by the lookup: no stat again */
+			sink_add(&k, r->text, r->len);
+			continue;
+		}
+		one.len = 0;
+		put_source(&one, out, &fresh[i]);
+		sink_add(&k, one.data, one.len);
 	}
+	gw_buf_release(&one);
 	/* the records of other runs' specs sharing OUT, while they hold */
 	for (i = 0; old && i < npaths; i++) {
 		struct record *r = find(old, paths[i]);
@@ -691,44 +787,26 @@ int gw_cache_write(int out, struct gw_cache *old,
 	}
 	for (i = 0; old && i < old->n; i++)
 		if (!old->records[i].used && still_valid(old, &old->records[i]))
-			gw_buf_add(&b, old->records[i].text,
-				   old->records[i].len);
-	if (old && !old->racy && old->size == b.len &&
-	    !memcmp(old->map, b.data, b.len)) {
-		gw_buf_release(&b);
+			sink_add(&k, old->records[i].text, old->records[i].len);
+	sink_flush(&k);
+	if (!k.differs && old && k.off == old->size) {
+		gw_buf_release(&k.b);
 		return 0;	/* unchanged: not written again */
 	}
-	if (mkdirat(out, CACHE_DIR, 0755) && errno != EEXIST)
-		goto out;
-	dir = openat(out, CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		     O_CLOEXEC);
-	if (dir < 0)
-		goto out;
-	fd = openat(dir, ".gitignore", O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd >= 0) {
-		/* git ignores the folder, this file included */
-		ret = write(fd, "*\n", 2) == 2 ? 0 : -1;
-		close(fd);
-		if (ret)
-			goto out_dir;
+	if (!k.differs) {	/* shorter than the old file, or the first */
+		k.differs = true;
+		if (open_tmp(&k) || (k.off && write_all(k.fd, old->map, k.off)))
+			k.failed = true;
 	}
-	ret = -1;
-	snprintf(tmp, sizeof(tmp), "%s.%ld", CACHE_FILE, (long)getpid());
-	unlinkat(dir, tmp, 0);
-	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
-	if (fd < 0)
-		goto out_dir;
-	if (write(fd, b.data, b.len) != (ssize_t)b.len || close(fd) ||
-	    renameat(dir, tmp, dir, CACHE_FILE)) {
-		unlinkat(dir, tmp, 0);
-		goto out_dir;
+	if (k.fd >= 0 && close(k.fd))
+		k.failed = true;
+	if (k.failed || renameat(k.dir, k.tmp, k.dir, CACHE_FILE)) {
+		if (k.dir >= 0 && k.tmp[0])
+			unlinkat(k.dir, k.tmp, 0);
+		ret = -1;
 	}
-	ret = 0;
-out_dir:
-	close(dir);
-out:
-	gw_buf_release(&b);
+	if (k.dir >= 0)
+		close(k.dir);
+	gw_buf_release(&k.b);
 	return ret;
 }
