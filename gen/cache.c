@@ -551,118 +551,6 @@ int gw_cache_lookup(struct gw_cache *c, struct gw_arena *arena,
 
 /* ---- writing --------------------------------------------------------- */
 
-/* "folder" and "file" lines of OUT/@parent/@name as it is now; -1 when it
- * cannot be read. */
-static int put_folder(struct gw_buf *b, int out, const char *parent,
-		      const char *name)
-{
-	char *path;
-	struct gw_buf files = { 0 };
-	struct dirent *de;
-	struct stat st;
-	size_t n = 0;
-	int fd;
-	DIR *d;
-
-	if (asprintf(&path, "%s/%s", parent, name) < 0)
-		gw_oom();
-	fd = openat(out, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-	free(path);
-	if (fd < 0 || fstat(fd, &st) || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	gw_buf_puts(b, "folder");
-	put_str(b, parent);
-	put_str(b, name);
-	put_stat(b, &st);
-	while ((de = readdir(d))) {
-		struct stat fst;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &fst, AT_SYMLINK_NOFOLLOW)) {
-			closedir(d);
-			gw_buf_release(&files);
-			return -1;
-		}
-		gw_buf_puts(&files, "file");
-		put_str(&files, de->d_name);
-		put_stat(&files, &fst);
-		gw_buf_puts(&files, "\n");
-		n++;
-	}
-	closedir(d);
-	gw_buf_printf(b, " %zu\n", n);
-	if (files.len)
-		gw_buf_add(b, files.data, files.len);
-	gw_buf_release(&files);
-	return 0;
-}
-
-static void put_source(struct gw_buf *b, int out,
-		       const struct gw_cache_source *s)
-{
-	size_t mark = b->len, i;
-
-	gw_buf_puts(b, "source");
-	put_str(b, s->path);
-	put_digest(b, s->digest);
-	gw_buf_puts(b, "\n");
-	for (i = 0; i < s->nreads; i++) {
-		gw_buf_puts(b, "read");
-		put_str(b, s->reads[i].path);
-		put_digest(b, s->reads[i].digest);
-		gw_buf_puts(b, "\n");
-	}
-	for (i = 0; i < s->ngateways; i++) {
-		const struct gw_summary *g = &s->gateways[i];
-
-		gw_buf_puts(b, "gateway");
-		put_str(b, g->file);
-		put_str(b, g->ns);
-		put_str(b, g->name);
-		put_str(b, g->istio);
-		put_str(b, g->template_path);
-		put_str(b, g->revision);
-		put_str(b, g->istio_path);
-		put_mark(b, g->mark);
-		put_mark(b, g->name_mark);
-		put_mark(b, g->kernel_mark);
-		put_mark(b, g->template_mark);
-		put_mark(b, g->revision_mark);
-		put_mark(b, g->template_demand_mark);
-		gw_buf_printf(b, " %x %d\n", g->revision_given | g->scoped << 1 |
-			      g->kernel_version << 2 | g->legacy << 3 |
-			      g->pin << 4 | g->replaces << 5 | g->overlay << 6 |
-			      g->bind << 7, (int)g->privileged);
-	}
-	for (i = 0; i < s->nnotes; i++) {
-		gw_buf_printf(b, "note %d", (int)s->notes[i].severity);
-		put_mark(b, s->notes[i].mark);
-		put_str(b, s->notes[i].msg);
-		gw_buf_puts(b, "\n");
-	}
-	for (i = 0; i < s->ngateways; i++)
-		if (put_folder(b, out, s->gateways[i].ns, s->gateways[i].name)) {
-			b->len = mark;	/* not recorded: compiled next time */
-			return;
-		}
-	gw_buf_puts(b, "end\n");
-}
-
-/* The folders of an earlier run's record, still as recorded. */
-static bool still_valid(struct gw_cache *c, const struct record *r)
-{
-	struct gw_arena *scratch = gw_arena_new();
-	bool ok = folders_as_recorded(c, r->text, r->len, scratch);
-
-	gw_arena_free(scratch);
-	return ok;
-}
-
 /*
  * The new cache file, written as it is made, in chunks: while its bytes
  * are the old file's, nothing is written at all; at the first difference
@@ -755,12 +643,133 @@ static void sink_add(struct sink *k, const char *p, size_t n)
 		sink_flush(k);
 }
 
+
+/* "folder" and "file" lines of OUT/@parent/@name as it is now; -1 when it
+ * cannot be read. */
+static int put_folder(struct gw_buf *b, int out, const char *parent,
+		      const char *name)
+{
+	char *path;
+	struct gw_buf files = { 0 };
+	struct dirent *de;
+	struct stat st;
+	size_t n = 0;
+	int fd;
+	DIR *d;
+
+	if (asprintf(&path, "%s/%s", parent, name) < 0)
+		gw_oom();
+	fd = openat(out, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	free(path);
+	if (fd < 0 || fstat(fd, &st) || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	gw_buf_puts(b, "folder");
+	put_str(b, parent);
+	put_str(b, name);
+	put_stat(b, &st);
+	while ((de = readdir(d))) {
+		struct stat fst;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &fst, AT_SYMLINK_NOFOLLOW)) {
+			closedir(d);
+			gw_buf_release(&files);
+			return -1;
+		}
+		gw_buf_puts(&files, "file");
+		put_str(&files, de->d_name);
+		put_stat(&files, &fst);
+		gw_buf_puts(&files, "\n");
+		n++;
+	}
+	closedir(d);
+	gw_buf_printf(b, " %zu\n", n);
+	if (files.len)
+		gw_buf_add(b, files.data, files.len);
+	gw_buf_release(&files);
+	return 0;
+}
+
+static void put_source(struct sink *k, int out,
+		       const struct gw_cache_source *s)
+{
+	struct gw_buf b = { 0 };
+	size_t i;
+
+	gw_buf_puts(&b, "source");
+	put_str(&b, s->path);
+	put_digest(&b, s->digest);
+	gw_buf_puts(&b, "\n");
+	for (i = 0; i < s->nreads; i++) {
+		gw_buf_puts(&b, "read");
+		put_str(&b, s->reads[i].path);
+		put_digest(&b, s->reads[i].digest);
+		gw_buf_puts(&b, "\n");
+	}
+	/* line by line into the sink: one file of 100,000 specs is one
+	 * record, and it is never held whole */
+	for (i = 0; i < s->ngateways; i++, sink_add(k, b.data, b.len),
+	     b.len = 0) {
+		const struct gw_summary *g = &s->gateways[i];
+
+		gw_buf_puts(&b, "gateway");
+		put_str(&b, g->file);
+		put_str(&b, g->ns);
+		put_str(&b, g->name);
+		put_str(&b, g->istio);
+		put_str(&b, g->template_path);
+		put_str(&b, g->revision);
+		put_str(&b, g->istio_path);
+		put_mark(&b, g->mark);
+		put_mark(&b, g->name_mark);
+		put_mark(&b, g->kernel_mark);
+		put_mark(&b, g->template_mark);
+		put_mark(&b, g->revision_mark);
+		put_mark(&b, g->template_demand_mark);
+		gw_buf_printf(&b, " %x %d\n", g->revision_given | g->scoped << 1 |
+			      g->kernel_version << 2 | g->legacy << 3 |
+			      g->pin << 4 | g->replaces << 5 | g->overlay << 6 |
+			      g->bind << 7, (int)g->privileged);
+	}
+	for (i = 0; i < s->nnotes; i++, sink_add(k, b.data, b.len), b.len = 0) {
+		gw_buf_printf(&b, "note %d", (int)s->notes[i].severity);
+		put_mark(&b, s->notes[i].mark);
+		put_str(&b, s->notes[i].msg);
+		gw_buf_puts(&b, "\n");
+	}
+	for (i = 0; i < s->ngateways; i++, sink_add(k, b.data, b.len),
+	     b.len = 0)
+		if (put_folder(&b, out, s->gateways[i].ns,
+			       s->gateways[i].name)) {
+			/* a line no lookup accepts: compiled next time */
+			gw_buf_puts(&b, "folder - -\n");
+			break;
+		}
+	sink_add(k, b.data, b.len);
+	sink_add(k, "end\n", 4);
+	gw_buf_release(&b);
+}
+
+/* The folders of an earlier run's record, still as recorded. */
+static bool still_valid(struct gw_cache *c, const struct record *r)
+{
+	struct gw_arena *scratch = gw_arena_new();
+	bool ok = folders_as_recorded(c, r->text, r->len, scratch);
+
+	gw_arena_free(scratch);
+	return ok;
+}
+
 int gw_cache_write(int out, struct gw_cache *old,
 		   const struct gw_cache_source *fresh, size_t n,
 		   const char *const *paths, size_t npaths)
 {
 	struct sink k = { .out = out, .dir = -1, .fd = -1, .old = old };
-	struct gw_buf one = { 0 };
 	size_t i;
 	int ret = 0;
 
@@ -773,11 +782,8 @@ int gw_cache_write(int out, struct gw_cache *old,
 			sink_add(&k, r->text, r->len);
 			continue;
 		}
-		one.len = 0;
-		put_source(&one, out, &fresh[i]);
-		sink_add(&k, one.data, one.len);
+		put_source(&k, out, &fresh[i]);
 	}
-	gw_buf_release(&one);
 	/* the records of other runs' specs sharing OUT, while they hold */
 	for (i = 0; old && i < npaths; i++) {
 		struct record *r = find(old, paths[i]);

@@ -99,6 +99,8 @@ struct compilation {
 	struct gw_fileset *reads;	/* opt->reads */
 	struct control_file *control_files;	/* read once, in pass 1 */
 	size_t ncontrol_files, control_files_cap;
+	const char **interned;		/* intern(): open addressing */
+	size_t ninterned, interned_cap;
 	struct gw_cache *cache;		/* OUT's, or NULL */
 	bool caching;			/* the run records OUT's cache */
 };
@@ -115,6 +117,48 @@ struct control_file {
 static const char *keep(struct compilation *c, const char *s)
 {
 	return s ? gw_arena_strdup(c->arena, s) : NULL;
+}
+
+static size_t hash_text(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* @s in the run's arena, once: messages and file names that many specs
+ * give alike share one copy (lock held). */
+static const char *intern(struct compilation *c, const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return NULL;
+	if (2 * (c->ninterned + 1) > c->interned_cap) {
+		size_t cap = c->interned_cap ? 2 * c->interned_cap : 64, k;
+		const char **v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			gw_oom();
+		for (k = 0; k < c->interned_cap; k++)
+			if (c->interned[k]) {
+				for (i = hash_text(c->interned[k]) & (cap - 1);
+				     v[i]; i = (i + 1) & (cap - 1))
+					;
+				v[i] = c->interned[k];
+			}
+		free(c->interned);
+		c->interned = v;
+		c->interned_cap = cap;
+	}
+	for (i = hash_text(s) & (c->interned_cap - 1); c->interned[i];
+	     i = (i + 1) & (c->interned_cap - 1))
+		if (!strcmp(c->interned[i], s))
+			return c->interned[i];
+	c->ninterned++;
+	return c->interned[i] = gw_arena_strdup(c->arena, s);
 }
 
 /* A gateway's summary, its strings in the run's arena (lock held). */
@@ -234,8 +278,8 @@ static void keep_messages(struct compilation *c, const struct gw_diag *diag,
 		struct gw_diag_entry *e = &(*kept)[i];
 
 		*e = diag->entries[i];
-		e->msg = gw_arena_strdup(c->arena, e->msg);
-		e->mark.file = keep(c, e->mark.file);
+		e->msg = intern(c, e->msg);
+		e->mark.file = intern(c, e->mark.file);
 	}
 	*n = diag->n;
 }
@@ -246,9 +290,8 @@ static void add_messages(struct compilation *c,
 {
 	size_t k;
 
-	for (k = 0; k < n; k++)
-		gw_diag_add(&c->diag, e[k].severity, e[k].mark, "%s",
-			    e[k].msg);
+	for (k = 0; k < n; k++)	/* kept in the run's arena already */
+		gw_diag_add_kept(&c->diag, e[k].severity, e[k].mark, e[k].msg);
 }
 
 /* Appends @path (kept in the run's arena) to the list @v (lock held). */
@@ -438,7 +481,7 @@ static int admit_early(struct compilation *c, struct gw_diag *diag,
 static const char *restore(struct compilation *c, const struct source *src,
 			   const char *s)
 {
-	return s && !strcmp(s, src->name) ? src->name : keep(c, s);
+	return s && !strcmp(s, src->name) ? src->name : intern(c, s);
 }
 
 static struct gw_mark restore_mark(struct compilation *c,
@@ -507,7 +550,7 @@ static bool cached_source(struct compilation *c, struct source *src)
 			src->notes[i] = cs.notes[i];
 			src->notes[i].mark = restore_mark(c, src,
 							  cs.notes[i].mark);
-			src->notes[i].msg = keep(c, cs.notes[i].msg);
+			src->notes[i].msg = intern(c, cs.notes[i].msg);
 		}
 		src->nnotes = cs.nnotes;
 		src->inputs = gw_arena_alloc(c->arena, (cs.nreads + 1) *
@@ -1779,6 +1822,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		gw_diag_release(&scratch);
 	}
 	gw_cache_close(c.cache);
+	free(c.interned);
 	pthread_mutex_destroy(&c.lock);
 	if (c.diag.errors && status == GW_EXIT_OK)
 		status = GW_EXIT_SPEC;

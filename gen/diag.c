@@ -128,6 +128,12 @@ void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 	add_entry(diag, sev, mark, msg);
 }
 
+void gw_diag_add_kept(struct gw_diag *diag, enum gw_severity sev,
+		      struct gw_mark mark, const char *msg)
+{
+	add_entry(diag, sev, mark, msg);
+}
+
 void gw_diag_add(struct gw_diag *diag, enum gw_severity sev,
 		 struct gw_mark mark, const char *fmt, ...)
 {

@@ -157,6 +157,10 @@ void gw_diag_merge(struct gw_diag *into, const struct gw_diag *from);
 void gw_diag_add(struct gw_diag *diag, enum gw_severity sev,
 		 struct gw_mark mark, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* A message (and mark.file) that lives as long as @diag's arena at least,
+ * added as it is, not copied: 100,000 specs that give one note share it. */
+void gw_diag_add_kept(struct gw_diag *diag, enum gw_severity sev,
+		      struct gw_mark mark, const char *msg);
 void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 		  struct gw_mark mark, const char *fmt, va_list ap);
 /* Writes every diagnostic to @fp, in input order (sorting the list; it
