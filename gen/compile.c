@@ -50,6 +50,15 @@ struct control_plane {
  * for them; the specs past it are parsed again in pass 2.
  */
 #define KEEP_RENDERED ((size_t)4 << 20)
+/*
+ * Spec bytes pass 1 may keep for the later passes.  A spec file is read
+ * by the worker that checks it (not all at once before pass 1), and its
+ * bytes are dropped when pass 1 kept its output or the cache vouches for
+ * it, or when more than this is held: the later passes read the file
+ * again, and its digest must be the one pass 1 saw.  So 100,000 spec
+ * files do not sit in memory together.
+ */
+#define KEEP_BYTES ((size_t)16 << 20)
 
 /* One input: its bytes, read once, and what pass 1 found in it (merged
  * into the compilation in input order, whichever thread checked it). */
@@ -72,6 +81,8 @@ struct source {
 	struct gw_fileset rendered;
 	/* OUT's cache (gen/cache.c) */
 	bool file;			/* a spec file, not standard input */
+	char *owned;			/* data, malloc'ed, when read here */
+	bool read_once;			/* digest holds the bytes' digest */
 	unsigned char digest[32];	/* SHA-256 of data */
 	bool cached;			/* its folders are right: no work */
 	const char **inputs;		/* files its gateways read */
@@ -83,6 +94,7 @@ struct compilation {
 	pthread_mutex_t lock;		/* arena and kept_bytes, in pass 1 */
 	size_t next;			/* the next source pass 1 checks */
 	size_t kept_bytes;		/* rendered bytes pass 1 holds */
+	size_t held_bytes;		/* spec bytes held after pass 1 */
 	size_t keep_limit;		/* KEEP_RENDERED, or the caller's */
 	bool render;			/* the run writes: render in pass 1 */
 	struct gw_diag diag;
@@ -175,11 +187,19 @@ static void summarize(struct compilation *c, struct gw_summary *s,
 	s->revision_given = gw->revision_given;
 	s->scoped = gw->control && gw->control->scoped_gateways;
 	s->istio_path = keep(c, gw->istio_path);
+	/* marks by value; their file names into the run's arena, as the
+	 * gateway's tree goes with its document */
+	s->revision_mark.file = intern(c, s->revision_mark.file);
 	s->mark = gw->mark;
+	s->mark.file = intern(c, s->mark.file);
 	s->name_mark = gw->name_mark;
+	s->name_mark.file = intern(c, s->name_mark.file);
 	s->kernel_mark = gw->kernel_mark;
+	s->kernel_mark.file = intern(c, s->kernel_mark.file);
 	s->template_mark = gw->template_mark;
+	s->template_mark.file = intern(c, s->template_mark.file);
 	s->template_demand_mark = gw->template_demand_mark;
+	s->template_demand_mark.file = intern(c, s->template_demand_mark.file);
 	s->kernel_version = gw->kernel_version != NULL;
 	s->legacy = gw->legacy_kernel;
 	s->pin = gw->pin_template;
@@ -476,6 +496,60 @@ static int admit_early(struct compilation *c, struct gw_diag *diag,
 	return err;
 }
 
+/*
+ * The bytes of spec file @src, read now if they are not held: the first
+ * time its digest is taken; a later read must give the same digest (the
+ * file changed while gwc ran: an error, not a mixed output).  -1 after
+ * an error, reported to @diag.
+ */
+static int source_bytes(struct source *src, struct gw_diag *diag)
+{
+	unsigned char d[32];
+	char *data;
+	size_t len;
+
+	if (src->data)
+		return 0;
+	if (gw_load_read(NULL, diag, src->name, &data, &len)) {
+		src->io_error = true;
+		return -1;
+	}
+	gw_sha256(data, len, d);
+	if (src->read_once && memcmp(d, src->digest, 32)) {
+		gw_diag_add(diag, GW_SEV_ERROR, (struct gw_mark){ src->name,
+			    0, 0 }, "changed while gwc was reading it; run "
+			    "the build again");
+		free(data);
+		src->io_error = true;
+		return -1;
+	}
+	memcpy(src->digest, d, 32);
+	src->read_once = true;
+	src->data = src->owned = data;
+	src->len = len;
+	return 0;
+}
+
+/* Drops the bytes of @src when no later pass needs them or, with @keep
+ * false or past KEEP_BYTES, when they can be read again. */
+static void drop_bytes(struct compilation *c, struct source *src, bool keep)
+{
+	if (!src->owned)
+		return;
+	if (keep && !src->kept && !src->cached) {
+		pthread_mutex_lock(&c->lock);
+		keep = c->held_bytes + src->len <= KEEP_BYTES;
+		if (keep)
+			c->held_bytes += src->len;
+		pthread_mutex_unlock(&c->lock);
+		if (keep)
+			return;
+	}
+	free(src->owned);
+	src->owned = NULL;
+	src->data = NULL;
+}
+
 /* A string of the cache's record, in the run's arena: the source's own
  * name as itself (lock held). */
 static const char *restore(struct compilation *c, const struct source *src,
@@ -583,10 +657,22 @@ static void check_source(struct compilation *c, struct source *src,
 	bool early = true, keeping = true;
 	int got;
 
-	if (c->cache && src->file && cached_source(c, src))
-		return;
 	notes = gw_arena_new();
 	gw_diag_init(&diag, notes);
+	if (source_bytes(src, &diag)) {
+		pthread_mutex_lock(&c->lock);
+		keep_messages(c, &diag, &src->notes, &src->nnotes);
+		pthread_mutex_unlock(&c->lock);
+		gw_diag_release(&diag);
+		gw_arena_free(notes);
+		return;
+	}
+	if (c->cache && src->file && cached_source(c, src)) {
+		gw_diag_release(&diag);
+		gw_arena_free(notes);
+		drop_bytes(c, src, false);
+		return;
+	}
 	docs = gw_docs_open(&diag, src->name, src->data, src->len);
 	for (;;) {
 		struct gw_gateway *gw;
@@ -646,6 +732,7 @@ static void check_source(struct compilation *c, struct source *src,
 	pthread_mutex_lock(&c->lock);
 	keep_messages(c, &diag, &src->notes, &src->nnotes);
 	pthread_mutex_unlock(&c->lock);
+	drop_bytes(c, src, !diag.errors);
 	gw_diag_release(&diag);
 	gw_arena_free(notes);
 }
@@ -747,8 +834,6 @@ static void add_source(struct compilation *c, const char *name,
 	src->data = data;
 	src->len = len;
 	src->file = file;
-	if (file && (c->cache || c->caching))
-		gw_sha256(data, len, src->digest);
 }
 
 /*
@@ -1075,7 +1160,10 @@ static void inject_source(struct compilation *c, struct source *src,
 	int err = 0, got;
 
 	gw_diag_init(&diag, notes);
-	docs = gw_docs_open(&diag, src->name, src->data, src->len);
+	if (source_bytes(src, &diag))
+		err = -1;
+	docs = err ? NULL : gw_docs_open(&diag, src->name, src->data,
+					 src->len);
 	while (!err) {
 		const struct gw_gateway *gw;
 		struct gw_preview_template t;
@@ -1111,6 +1199,8 @@ static void inject_source(struct compilation *c, struct source *src,
 		keep_rendered(c, src, &set);
 	else
 		gw_fileset_release(&set);
+	if (src->kept)		/* pass 2 needs no bytes; else held as before */
+		drop_bytes(c, src, false);
 	pthread_mutex_lock(&c->lock);
 	keep_messages(c, &diag, &src->previewed, &src->npreviewed);
 	pthread_mutex_unlock(&c->lock);
@@ -1220,6 +1310,14 @@ static int render_input(struct sink *k, struct source *src)
 	}
 	notes = gw_arena_new();
 	gw_diag_init(&quiet, notes);
+	if (source_bytes(src, &quiet)) {	/* changed since pass 1 */
+		pthread_mutex_lock(&k->lock);
+		gw_diag_merge(&k->diag, &quiet);
+		pthread_mutex_unlock(&k->lock);
+		gw_diag_release(&quiet);
+		gw_arena_free(notes);
+		return -1;
+	}
 	docs = gw_docs_open(&quiet, src->name, src->data, src->len);
 	while (!err) {
 		const struct gw_gateway *gw;
@@ -1263,6 +1361,7 @@ static int render_input(struct sink *k, struct source *src)
 		err = deliver(k, &set);
 	gw_fileset_release(&set);
 	gw_arena_free(notes);
+	drop_bytes(k->c, src, false);
 	return err;
 }
 
@@ -1786,15 +1885,10 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 				   sizeof(*c.sources));
 	twice = given_twice(&c, opt);
 	for (i = 0; i < opt->ninputs; i++) {
-		char *data;
-		size_t len;
-
 		if (twice[i])
 			continue;
-		if (gw_load_read(c.arena, &c.diag, opt->inputs[i], &data, &len))
-			c.io_error = true;
-		else
-			add_source(&c, opt->inputs[i], data, len, true);
+		/* read by the worker that checks it (source_bytes) */
+		add_source(&c, opt->inputs[i], NULL, 0, true);
 		if (opt->reads)
 			gw_fileset_add(opt->reads, opt->inputs[i], NULL, 0);
 	}
@@ -1830,8 +1924,10 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		status = GW_EXIT_USAGE;
 	if (c.interrupted)
 		status = GW_EXIT_USAGE;
-	for (i = 0; i < c.nsources; i++)	/* kept, not delivered */
+	for (i = 0; i < c.nsources; i++) {	/* kept, not delivered */
 		gw_fileset_release(&c.sources[i].rendered);
+		free(c.sources[i].owned);
+	}
 	if (set == &own)
 		gw_fileset_release(&own);
 	else

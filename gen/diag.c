@@ -105,6 +105,10 @@ static void add_entry(struct gw_diag *diag, enum gw_severity sev,
 	e->phase = diag->phase;
 	/* no file: before the first file's messages, as a whole-run one */
 	e->file = mark.file ? file_rank(diag, mark.file) : 0;
+	/* the name as the diag keeps it: the caller's may not live as long
+	 * (a spec file's documents are freed one by one) */
+	if (mark.file)
+		e->mark.file = diag->file_order[e->file];
 	if (sev == GW_SEV_ERROR || sev == GW_SEV_INTERNAL)
 		diag->errors++;
 	else if (sev == GW_SEV_WARNING)

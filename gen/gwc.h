@@ -253,6 +253,10 @@ void gw_index_put(struct gw_arena *arena, struct gw_index *ix,
 void gw_map_sort(struct gw_node *map);
 bool gw_node_equal(const struct gw_node *a, const struct gw_node *b);
 struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n);
+/* The same, strings and mark file names copied too: independent of the
+ * arena @n lives in. */
+struct gw_node *gw_node_copy_deep(struct gw_arena *arena,
+				  const struct gw_node *n);
 /* Lays the map @patch over the map @target, as a JSON merge patch
  * (RFC 7386) and Helm's coalescing of values do: maps merged key by key,
  * a null removing the key, anything else replacing it (copied). */
@@ -316,7 +320,8 @@ void gw_docs_close(struct gw_docs *r);
 /* Checks @data against the input gate only (encoding, characters). */
 int gw_load_gate(struct gw_diag *diag, const char *name, const char *data,
 		 size_t len);
-/* Reads a whole regular file into @arena (NUL-terminated). */
+/* Reads a whole regular file into @arena (NUL-terminated; with @arena
+ * NULL, into a malloc'ed buffer the caller frees). */
 int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, char **data, size_t *len);
 /* The same for a file that a spec key names: failures are reported at

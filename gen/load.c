@@ -778,7 +778,8 @@ static int load_read(struct gw_arena *arena, struct gw_diag *diag,
 		close(fd);
 		return -1;
 	}
-	buf = gw_arena_alloc(arena, (size_t)st.st_size + 1);
+	buf = arena ? gw_arena_alloc(arena, (size_t)st.st_size + 1) :
+		      gw_malloc((size_t)st.st_size + 1);
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
 
@@ -788,6 +789,8 @@ static int load_read(struct gw_arena *arena, struct gw_diag *diag,
 			read_error(diag, path, at, what, "cannot read",
 				   n ? strerror(errno) : "the file shrank");
 			close(fd);
+			if (!arena)
+				free(buf);
 			return -1;
 		}
 		got += (size_t)n;

@@ -425,8 +425,33 @@ static int cached_config(struct gw_preview_cache *cache, struct gw_arena *arena,
 		}
 	if (cache->n >= CACHED_CONFIGS_MAX)
 		return preview_config(arena, diag, gw, t, cfg);
-	if (preview_config(cache->arena, diag, gw, t, cfg))
-		return -1;
+	/* the config outlives @gw's tree (a spec file's documents are freed
+	 * one by one, sources one after another): built from copies in the
+	 * cache's arena of all it reads of @gw */
+	{
+		struct gw_arena *ca = cache->arena;
+		struct gw_gateway g = *gw;
+		struct gw_istio control;
+
+#define KEEP(s) ((s) ? gw_arena_strdup(ca, (s)) : NULL)
+		g.inject_values = KEEP(gw->inject_values);
+		g.inject_values_mark.file = KEEP(gw->inject_values_mark.file);
+		g.inject_mesh = KEEP(gw->inject_mesh);
+		g.inject_mesh_mark.file = KEEP(gw->inject_mesh_mark.file);
+		g.version = KEEP(gw->version);
+		g.cp_namespace = KEEP(gw->cp_namespace);
+		g.revision = KEEP(gw->revision);
+		if (gw->control) {
+			control = *gw->control;
+			control.values = gw_node_copy_deep(ca,
+							   gw->control->values);
+			control.injector = KEEP(gw->control->injector);
+			g.control = &control;
+		}
+#undef KEEP
+		if (preview_config(ca, diag, &g, t, cfg))
+			return -1;
+	}
 	cache->items = gw_grow(cache->items, cache->n + 1, &cache->cap,
 			       sizeof(*cache->items));
 	cache->items[cache->n++] = (struct cached){ key, *cfg };

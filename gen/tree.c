@@ -319,6 +319,40 @@ bool gw_node_equal(const struct gw_node *a, const struct gw_node *b)
 	}
 }
 
+struct gw_node *gw_node_copy_deep(struct gw_arena *arena,
+				  const struct gw_node *n)
+{
+	struct gw_node *c;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	c = gw_node_new(arena, n->kind);
+	*c = *n;
+	if (n->mark.file)
+		c->mark.file = gw_arena_strdup(arena, n->mark.file);
+	if (n->kind == GW_STR) {
+		c->u.str.s = gw_arena_strndup(arena, n->u.str.s, n->u.str.len);
+	} else if (n->kind == GW_SEQ) {
+		c->u.seq.items = NULL;
+		c->u.seq.n = c->u.seq.cap = 0;
+		for (i = 0; i < n->u.seq.n; i++)
+			gw_seq_push(arena, c, gw_node_copy_deep(arena,
+				    n->u.seq.items[i]));
+	} else if (n->kind == GW_MAP) {
+		c->u.map.pairs = NULL;
+		c->u.map.n = c->u.map.cap = 0;
+		for (i = 0; i < n->u.map.n; i++) {
+			const struct gw_pair *p = &n->u.map.pairs[i];
+
+			gw_map_put(arena, c, "", gw_node_copy_deep(arena,
+				   p->value));
+			c->u.map.pairs[i].key = gw_node_copy_deep(arena, p->key);
+		}
+	}
+	return c;
+}
+
 struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n)
 {
 	struct gw_node *c = gw_node_new(arena, n->kind);

@@ -1109,8 +1109,7 @@ static int reapply_overrides(struct job *job, struct gw_node **final,
 		gw_diag_init(&quiet, arena);
 		status = load_doc(arena, &quiet, "sidecar.istio.io/status",
 				  st->u.str.s, st->u.str.len, "status");
-		free(quiet.entries);
-		free(quiet.file_order);
+		gw_diag_release(&quiet);
 	}
 	record = gw_node_map(arena);
 	for (l = 0; l < 2; l++) {
@@ -1242,8 +1241,7 @@ static struct gw_node *strip_pod(struct job *job, const struct gw_node *pod,
 			clear_prometheus(annos);
 		map_del(annos, "sidecar.istio.io/status");
 	}
-	free(quiet.entries);
-	free(quiet.file_order);
+	gw_diag_release(&quiet);
 	if (ov && ov->kind == GW_STR) {
 		static const char *const lists[] = { "containers",
 						     "initContainers" };

@@ -69,15 +69,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		gw_buf_release(&out);
-		free(d.entries);
-		free(d.file_order);
+		gw_diag_release(&d);
 		gw_arena_free(job);
 	}
 	t2 = cpu_seconds();
 	printf("config parse %.3f ms, injection %.3f ms per Deployment "
 	       "(%d runs)\n", (t1 - t0) * 1e3, (t2 - t1) * 1e3 / n, n);
-	free(diag.entries);
-	free(diag.file_order);
+	gw_diag_release(&diag);
 	gw_arena_free(arena);
 	return 0;
 }

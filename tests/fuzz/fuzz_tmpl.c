@@ -67,8 +67,7 @@ static void run_once(const char *text, size_t len, const char *data,
 				  &ndocs) == 0 && ndocs > 0)
 		dot = docs[0];
 	/* the loader's diagnostics are not this target's concern */
-	free(diag.entries);
-	free(diag.file_order);
+	gw_diag_release(&diag);
 	gw_tmpl_set_missingkey(set, mode);
 	r->parsed = gw_tmpl_parse(set, "t", text, len, &err);
 	check_err(r->parsed, err);

@@ -39,8 +39,7 @@ int main(int argc, char **argv)
 		gw_arena_free(arena);
 		return 2;
 	}
-	free(diag.entries);	/* warnings of a valid document: not shown */
-	free(diag.file_order);
+	gw_diag_release(&diag);	/* warnings of a valid document: not shown */
 	set = gw_tmpl_new(arena);
 	if (gw_tmpl_parse(set, "t", text, len, &err) < 0 ||
 	    gw_tmpl_exec(set, "t", ndocs ? docs[0] : NULL, &out, &err) < 0) {
