@@ -542,7 +542,8 @@ int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 	for (i = 0; i < local.n; i++) {
 		struct gw_diag_entry *e = &local.entries[i];
 
-		if (e->mark.file == t->name && e->mark.line > 0 &&
+		if (e->mark.file && !strcmp(e->mark.file, t->name) &&
+		    e->mark.line > 0 &&
 		    (t->installed_len != t->source_len ||
 		     memcmp(t->installed, t->source, t->source_len)))
 			e->mark.line = source_line(t->installed,
