@@ -85,6 +85,8 @@ mkdir -p "$shm/work" || exit 2
 trap 'rm -rf "$dir/work" "$dir/big" "$shm"' EXIT
 
 have() { command -v "$1" >/dev/null 2>&1; }
+# die MESSAGE : the harness broke
+die() { echo "bench: $*" >&2; exit 2; }
 want() { [[ " $cases " == *" $1 "* ]]; }
 fstype() { df -T "$1" | awk 'NR==2 {print $2}'; }
 disk_fs=$(fstype "$dir")
@@ -202,11 +204,11 @@ row case gwc peer peer ratio target verdict
 
 # ---- inputs -------------------------------------------------------------
 "$gen" "$dir/one" 1 legacy
-"$GWC" build -o "$dir/one-out" "$dir/one/gw-0001.yaml" 2>/dev/null || exit 2
+"$GWC" build -o "$dir/one-out" "$dir/one/gw-0001.yaml" 2>/dev/null || die "gwc failed on $dir/one"
 # the legacy-kernel overlay gwc installs (issue 11), which the peer puts
 # into the Istio patch as gwc does
 template=$dir/one-out/istio/default/injection-template-gwc-legacy-kernel.txt
-[ -f "$template" ] || { echo "bench: gwc wrote no $template" >&2; exit 2; }
+[ -f "$template" ] || die "gwc wrote no $template"
 
 # ---- one gateway, on the disk and on tmpfs ------------------------------
 g_one() { time_us "$GWC" build -o "$loc/work/g-$1" "$loc/one/gw-0001.yaml"; }
@@ -224,9 +226,9 @@ one_gateway() {
 	t=$(label "$loc")
 	if [ "$loc" != "$dir" ]; then
 		"$gen" "$loc/one" 1 legacy
-		"$GWC" build -o "$loc/one-out" "$loc/one/gw-0001.yaml" 2>/dev/null || exit 2
+		"$GWC" build -o "$loc/one-out" "$loc/one/gw-0001.yaml" 2>/dev/null || die "gwc failed on $loc/one"
 	fi
-	"$WRITEONLY" pack "$loc/one-out" "$loc/one.pack" >/dev/null || exit 2
+	"$WRITEONLY" pack "$loc/one-out" "$loc/one.pack" >/dev/null || die "writeonly pack failed"
 	template=$loc/one-out/istio/default/injection-template-gwc-legacy-kernel.txt
 	if have kubectl && have jq; then
 		pair one "$reps" g_one p_kustomize
@@ -264,7 +266,7 @@ thousand() {
 	t=$(label "$dir")
 	"$gen" "$dir/specs" 1000 legacy
 	specs=("$dir"/specs/*.yaml)
-	"$GWC" build -o "$dir/big-out" "${specs[@]}" 2>/dev/null || exit 2
+	"$GWC" build -o "$dir/big-out" "${specs[@]}" 2>/dev/null || die "gwc failed on $dir/specs"
 	files=$(find "$dir/big-out" -type f | wc -l)
 
 	pair big "$big_reps" g_big p_bigcp
@@ -343,12 +345,12 @@ incremental() {
 	cp -r "$inc/a" "$inc/b" && cp -r "$inc/a" "$inc/c" &&
 		cp "$inc/a/$inc_first" "$inc/v1.yaml" &&
 		sed 's/maxReplicas: 10$/maxReplicas: 11/' "$inc/v1.yaml" >"$inc/v2.yaml" &&
-		cp "$inc/v2.yaml" "$inc/c/$inc_first" || exit 2
-	cmp -s "$inc/v1.yaml" "$inc/v2.yaml" && { echo "bench: v2.yaml is v1.yaml" >&2; exit 2; }
+		cp "$inc/v2.yaml" "$inc/c/$inc_first" || die "cannot make $inc"
+	cmp -s "$inc/v1.yaml" "$inc/v2.yaml" && die "$inc/v2.yaml is v1.yaml"
 	inc_b=("$inc"/b/*.yaml)
 	inc_c=("$inc"/c/*.yaml)
 	"$GWC" build -o "$inc/out-a" "${inc_a[@]}" 2>/dev/null &&
-		"$GWC" build -o "$inc/out-b" "${inc_b[@]}" 2>/dev/null || exit 2
+		"$GWC" build -o "$inc/out-b" "${inc_b[@]}" 2>/dev/null || die "gwc failed on $inc"
 
 	cycle "$big_reps" i_fresh i_same i_check i_one i_check1
 	for k in 2 3 4 5; do
@@ -436,7 +438,7 @@ scale_case() {
 	local n=$1 t files k layout name r rss fps wfps
 	t=$(label "$loc")
 	sc=$loc/scale-$n
-	"$gen" "$sc/files" "$n" legacy && "$gen" "$sc/one" "$n" legacy one || exit 2
+	"$gen" "$sc/files" "$n" legacy && "$gen" "$sc/one" "$n" legacy one || die "cannot make $sc"
 	sc_names=("$sc"/files/*.yaml)
 	sc_names=("${sc_names[@]##*/}")
 	: >"$sc/rss-files"
