@@ -38,7 +38,10 @@
 #                process wrote BENCH_DIRTY_MB (1500) MB without sync
 #                (dd from /dev/urandom; removed and synced after the run,
 #                outside the timing), alternately: <= 1.5x quiet; also with
-#                gwc build --fsync once gwc has it
+#                gwc build --fsync once gwc has it.  Beside the verdict: the
+#                system's Dirty (/proc/meminfo) as gwc started, median
+#                (min-max): if the kernel has begun writing the data back,
+#                the case measured less than it says
 # Runs: BENCH_REPS (11; the 1-gateway cases), BENCH_BIG_REPS (5; 1000
 # gateways), BENCH_SCALE_REPS (3; fewer when the rounds so far say the
 # next would end past BENCH_SCALE_BUDGET, 300 s, per count and file
@@ -516,6 +519,9 @@ d_dirty() {
 		echo -1
 		return
 	fi
+	# how much of it is still dirty as gwc starts (the kernel may have
+	# begun writing it back): printed beside the verdict
+	awk '/^Dirty:/ {print int($2 / 1024)}' /proc/meminfo >>"$dir/dirty-mb"
 	v=$(time_us "$GWC" build "${d_opt[@]}" -o "$dir/work/d-$1" "$dir/one/gw-0001.yaml")
 	rm -f "$dir/big"
 	sync
@@ -524,10 +530,12 @@ d_dirty() {
 
 cycle_dirty() {
 	local f=$dir/dd-failed
-	rm -f "$f"
+	rm -f "$f" "$dir/dirty-mb"
 	cycle "$dirty_reps" d_quiet d_dirty
 	[ -e "$f" ] && dd_failed=1
-	rm -f "$f"
+	dirty_at=$(sort -n "$dir/dirty-mb" 2>/dev/null | awk '{v[NR] = $1}
+		END {if (NR) printf "%d MB (%d-%d)", v[int((NR + 1) / 2)], v[1], v[NR]}')
+	rm -f "$f" "$dir/dirty-mb"
 }
 
 dirty() {
@@ -553,6 +561,7 @@ dirty() {
 		else
 			v=$(verdict "$r" "<=" 1.5 "$(failed "${S[2]}" "${S[1]}")")
 		fi
+		v="$v; system Dirty at gwc start: ${dirty_at:--}"
 		row "$name" "$(spread "${S[2]}")" "gwc${opt:+ $opt}, quiet" "$(spread "${S[1]}")" \
 			"$(x "$r" 2)" "<= 1.5x quiet" "$v"
 	done
