@@ -205,14 +205,23 @@ uninstall:
 		$(DESTDIR)$(ZSHCOMPDIR)/_gwc
 	-rmdir $(DESTDIR)$(DATADIR)
 
-# gwc against kubectl kustomize + jq, a jinja2 loop and cp -r (issue 6);
-# one table; tests/bench/run.sh says how it measures.
-bench: $(GWC) $(BUILD)/tests/inject_time $(BUILD)/tests/walltime
+# gwc against kubectl kustomize + jq, a jinja2 loop, cp -r and a program
+# that only writes gwc's files (issues 6 and 16); one table;
+# tests/bench/run.sh says how it measures and which BENCH_* variables
+# shrink or grow the run.
+bench: $(GWC) $(BUILD)/tests/inject_time $(BUILD)/tests/walltime \
+		$(BUILD)/tests/writeonly
 	GWC=$(GWC) INJECT_TIME=$(BUILD)/tests/inject_time \
-		WALLTIME=$(BUILD)/tests/walltime tests/bench/run.sh
+		WALLTIME=$(BUILD)/tests/walltime \
+		WRITEONLY=$(BUILD)/tests/writeonly tests/bench/run.sh
 
 $(BUILD)/tests/walltime: tests/bench/walltime.c | $(BUILD)/tests
 	$(CC) $(WARN) -O2 -o $@ $<
+
+# linked as gwc is (GWC_LDFLAGS), so that neither pays for loading that the
+# other does not
+$(BUILD)/tests/writeonly: tests/bench/writeonly.c | $(BUILD)/tests
+	$(CC) $(WARN) -O2 $(GWC_LDFLAGS) -o $@ $<
 
 $(BUILD)/tests/inject_time: tests/bench/inject_time.c $(CORE_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -MF $@.d $(LDFLAGS) -o $@ $< \
