@@ -410,6 +410,8 @@ static void remove_raw(int dirfd, const char *name, int depth)
 	unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
+static void remove_made_out(struct writer *w);
+
 /*
  * gw_oom's hook: backs the run out as a failure does, from what the
  * made-list says (stages, then the folders the run made, then OUT),
@@ -445,25 +447,7 @@ static void on_oom(void *arg)
 	if (w->out >= 0 && __atomic_load_n(&w->journal, __ATOMIC_ACQUIRE) &&
 	    !w->dead_run)
 		unlinkat(w->out, STAGING_MARK, 0);
-	if (w->out_created && !rmdir(w->path)) {
-		/* and the folders above OUT that -o a/b made (a stack copy:
-		 * nothing is allocated here) */
-		char p[PATH_MAX];
-		size_t k, len = strlen(w->path);
-
-		if (len >= sizeof(p))
-			return;
-		memcpy(p, w->path, len + 1);
-		for (k = 0; k < w->ancestors; k++) {
-			char *slash = strrchr(p, '/');
-
-			if (!slash || slash == p)
-				break;
-			*slash = '\0';
-			if (rmdir(p))
-				break;
-		}
-	}
+	remove_made_out(w);	/* allocates nothing */
 }
 
 /* ---- comparing --------------------------------------------------------- */
@@ -1239,12 +1223,11 @@ static int make_ancestors(struct writer *w)
 /* Removes OUT when this run made it, and the folders above it it made. */
 static void remove_made_out(struct writer *w)
 {
+	char p[PATH_MAX];	/* on the stack: on_oom calls it too */
 	size_t len = strlen(w->path), k;
-	char *p;
 
-	if (!w->out_created || rmdir(w->path))
+	if (!w->out_created || rmdir(w->path) || len >= sizeof(p))
 		return;
-	p = gw_malloc(len + 1);
 	memcpy(p, w->path, len + 1);
 	for (k = 0; k < w->ancestors; k++) {
 		char *slash = strrchr(p, '/');
@@ -1255,7 +1238,6 @@ static void remove_made_out(struct writer *w)
 		if (rmdir(p))
 			break;
 	}
-	free(p);
 }
 
 /*
