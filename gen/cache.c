@@ -160,12 +160,14 @@ static int hexval(char c)
 static int get_str(const struct fields *fl, size_t k, struct gw_arena *arena,
 		   const char **out)
 {
-	const char *s = fl->f[k];
-	size_t len = fl->len[k], i, w = 0;
+	const char *s;
+	size_t len, i, w = 0;
 	char *d;
 
-	if (k >= fl->n || !len)
+	if (k >= fl->n || !fl->len[k])
 		return -1;
+	s = fl->f[k];
+	len = fl->len[k];
 	if (len == 1 && s[0] == '-') {
 		*out = NULL;
 		return 0;
