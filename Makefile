@@ -259,7 +259,7 @@ FUZZ_SRCS := $(CORE:%=gen/%.c) $(TMPL:%=gen/tmpl/%.c) $(GO:%=gen/go/%.c) \
 
 # (two sources, so no -MF: the target is relinked when a header changes
 # the objects, and rebuilt after `make clean` otherwise)
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(CORE_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/invariant.h $(CORE_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(TESTCFLAGS) $(LDFLAGS) -o $@ $< \
 		tests/fuzz/replay.c $(CORE_OBJS) $(DEPLIBS) $(TESTLIBS)
 
@@ -281,7 +281,7 @@ build/fuzz/libs.used: FORCE | $(FUZZ_LIB)
 		used=instrumented; else used=system; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$used" ] || echo "$$used" >$@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard gen/*.h gen/*/*.h) build/fuzz/assets.c $(BUILD)/schema.c $(BUILD)/schema_defaults.h $(BUILD)/buildid.c build/fuzz/libs.used
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/invariant.h $(FUZZ_SRCS) $(wildcard gen/*.h gen/*/*.h) build/fuzz/assets.c $(BUILD)/schema.c $(BUILD)/schema_defaults.h $(BUILD)/buildid.c build/fuzz/libs.used
 	@if [ "$$(cat build/fuzz/libs.used)" = system ]; then \
 		echo "fuzz: warning: $@ links the system libyaml and libfyaml" \
 			"(no coverage inside them)"; fi

@@ -95,6 +95,7 @@ struct compilation {
 	size_t next;			/* the next source pass 1 checks */
 	size_t kept_bytes;		/* rendered bytes pass 1 holds */
 	size_t held_bytes;		/* spec bytes held after pass 1 */
+	size_t hold_limit;		/* KEEP_BYTES, or the caller's */
 	size_t keep_limit;		/* KEEP_RENDERED, or the caller's */
 	bool render;			/* the run writes: render in pass 1 */
 	struct gw_diag diag;
@@ -538,7 +539,7 @@ static void drop_bytes(struct compilation *c, struct source *src, bool keep)
 		return;
 	if (keep && !src->kept && !src->cached) {
 		pthread_mutex_lock(&c->lock);
-		keep = c->held_bytes + src->len <= KEEP_BYTES;
+		keep = c->held_bytes + src->len <= c->hold_limit;
 		if (keep)
 			c->held_bytes += src->len;
 		pthread_mutex_unlock(&c->lock);
@@ -1898,6 +1899,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	/* pass 1: every spec checked (and rendered, when the run writes) */
 	c.render = opt->outdir || opt->result;
 	c.keep_limit = opt->keep_rendered ? opt->keep_rendered : KEEP_RENDERED;
+	c.hold_limit = opt->keep_bytes ? opt->keep_bytes : KEEP_BYTES;
 	pthread_mutex_init(&c.lock, NULL);
 	check_all(&c, opt->jobs ? opt->jobs : 1);
 	gw_across_check(&c.diag, c.arena, c.gateways, c.n);

@@ -1078,6 +1078,8 @@ struct gw_options {
 				 * 0: 1 */
 	size_t keep_rendered;	/* rendered bytes pass 1 may keep for pass 2
 				 * (the rest is parsed again); 0: 4 MiB */
+	size_t keep_bytes;	/* spec files' bytes held after pass 1 (the
+				 * rest is read again); 0: 16 MiB */
 };
 
 #define GW_MAX_JOBS 64

@@ -26,15 +26,8 @@
 
 #include "gwc.h"
 
-#define CHECK(cond) do { if (!(cond)) fail(#cond, __LINE__); } while (0)
-
-static _Noreturn void fail(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_out: invariant violated at line %d: %s\n",
-		line, what);
-	fflush(stderr);
-	__builtin_trap();
-}
+#define FUZZ_TARGET "fuzz_out"
+#include "invariant.h"
 
 static const char spec[] =
 	"apiVersion: gwc.dev/v1alpha1\n"

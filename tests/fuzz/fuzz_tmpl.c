@@ -21,15 +21,8 @@
 #include "gwc.h"
 #include "tmpl.h"
 
-#define CHECK(cond) do { if (!(cond)) fail(#cond, __LINE__); } while (0)
-
-static _Noreturn void fail(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_tmpl: invariant violated at line %d: %s\n",
-		line, what);
-	fflush(stderr);
-	__builtin_trap();
-}
+#define FUZZ_TARGET "fuzz_tmpl"
+#include "invariant.h"
 
 struct run {
 	int parsed;		/* 0 or -1 */

@@ -1,8 +1,9 @@
 /*
  * test_compile.c - gw_compile()'s two passes give the same files whether
  * pass 1 keeps a spec's rendered output or pass 2 parses and renders it
- * again (the 4 MiB budget, here made tiny), in one thread or several, and
- * whichever way a spec of two gateways (two YAML documents) goes.
+ * again (the 4 MiB budget, here made tiny), in one thread or several,
+ * whichever way a spec of two gateways (two YAML documents) goes, and
+ * whether a spec file's bytes are held or read again (a budget too).
  */
 #include "unit.h"
 
@@ -31,6 +32,51 @@ static char *spec_text(unsigned i)
 			 "namespace: team-3}\nspec: {direction: egress}\n" :
 			 "") > 0);
 	return s;
+}
+
+/* Compiles the specs, written as files in a temporary folder, into @set,
+ * pass 1 keeping at most @keep rendered bytes and @hold bytes of the spec
+ * files (the rest read again, digest checked, in the later passes);
+ * returns the exit status. */
+static int compile_files(struct gw_fileset *set, unsigned jobs, size_t keep,
+			 size_t hold)
+{
+	char dir[] = "/tmp/gwc-test-compile-XXXXXX";
+	char *paths[SPECS];
+	struct gw_options opt = { 0 };
+	struct gw_arena *arena = gw_arena_new();
+	struct gw_diag diag;
+	unsigned i;
+	int status;
+
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < SPECS; i++) {
+		char *text = spec_text(i);
+		FILE *fp;
+
+		assert_true(asprintf(&paths[i], "%s/spec-%u.yaml", dir, i) > 0);
+		fp = fopen(paths[i], "w");
+		assert_non_null(fp);
+		assert_int_equal(fputs(text, fp) >= 0, 1);
+		assert_int_equal(fclose(fp), 0);
+		free(text);
+	}
+	opt.inputs = (const char *const *)paths;
+	opt.ninputs = SPECS;
+	opt.result = set;
+	opt.jobs = jobs;
+	opt.keep_rendered = keep;
+	opt.keep_bytes = hold;
+	gw_diag_init(&diag, arena);
+	status = gw_compile(&opt, &diag, NULL);
+	gw_diag_release(&diag);
+	gw_arena_free(arena);
+	for (i = 0; i < SPECS; i++) {
+		unlink(paths[i]);
+		free(paths[i]);
+	}
+	rmdir(dir);
+	return status;
 }
 
 /* Compiles the specs into @set; returns the exit status. */
@@ -102,6 +148,16 @@ static void test_kept_or_rendered_again(void **state)
 		struct gw_fileset other = { 0 };
 
 		assert_int_equal(compile(&other, runs[i].jobs, runs[i].keep), 0);
+		assert_same_files(&all, &other);
+		gw_fileset_release(&other);
+	}
+	/* spec files: read by pass 1's workers, their bytes held, or
+	 * dropped and read again by pass 2 (a hold of 1 byte) */
+	for (i = 0; i < sizeof(runs) / sizeof(*runs); i++) {
+		struct gw_fileset other = { 0 };
+
+		assert_int_equal(compile_files(&other, runs[i].jobs,
+					       runs[i].keep, i % 2 ? 0 : 1), 0);
 		assert_same_files(&all, &other);
 		gw_fileset_release(&other);
 	}
