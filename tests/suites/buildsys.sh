@@ -97,6 +97,11 @@ else
 	cp -r examples/make "$repo"
 	rm -rf "$repo/deploy" "$repo/.gwc"
 	mk() { (cd "$repo" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory GWC="$GWC" "$@" 2>&1); }
+	# A file's mtime comes from the kernel's coarse clock (one tick, 1 to
+	# 10 ms): a touch right after a build can give the prerequisite the
+	# stamp's own mtime, and Make then rightly sees nothing newer. Before
+	# each edit the stamp is set two seconds back, as if the edit came later.
+	age_stamp() { touch -d "@$(($(date +%s) - 2))" "$repo/.gwc/gateways.stamp"; }
 	cmd="$GWC build -o deploy --stamp .gwc/gateways.stamp --depfile .gwc/gateways.d gateways/ingress.yaml gateways/legacy.yaml"
 	expect make/first-builds "$(mk)" "$cmd"
 	got=$(cd "$repo/deploy" && sha256sum -c --quiet ../.gwc/gateways.stamp 2>&1 && echo verified)
@@ -105,6 +110,7 @@ else
 	expect make/question-up-to-date "$(mk -q; echo $?)" 0
 	stamp_time() { stat -c %y "$repo/.gwc/gateways.stamp"; }
 	folder_times() { stat -c '%n %y' "$repo"/deploy/*/*; }
+	age_stamp
 	t0=$(stamp_time) f0=$(folder_times)
 	touch "$repo/gateways/ingress.yaml"
 	expect make/touched-spec-rebuilds "$(mk)" "$cmd"
@@ -114,6 +120,7 @@ else
 	expect make/after-rebuild-nothing "$(mk)" "make: Nothing to be done for 'all'."
 	touch "$repo/Makefile.notes" "$repo/gateways/README" "$repo/templates/other.txt"
 	expect make/unrelated-file-no-rebuild "$(mk)" "make: Nothing to be done for 'all'."
+	age_stamp
 	echo '{{- /* edited */ -}}' >>"$repo/templates/gateway.txt"
 	expect make/template-edit-rebuilds "$(mk)" "$cmd"
 	expect make/template-edit-in-output "$(tail -n 1 "$repo/deploy/istio/legacy/gateway-injection-template.txt")" \
@@ -142,8 +149,10 @@ gateways/team\ a.yaml:
 
 gateways/../templates/my\ $$template\ \#1.txt:'
 	expect make-space/second-does-nothing "$(mk SPECS="$specs")" "make: Nothing to be done for 'all'."
+	age_stamp
 	touch "$repo/templates/my \$template #1.txt"
 	expect make-space/template-touch-rebuilds "$(mk SPECS="$specs" | head -c 9)" "$(printf '%s' "$GWC" | head -c 9)"
+	age_stamp
 	touch "$repo/gateways/team a.yaml"
 	expect make-space/spec-touch-rebuilds "$(mk SPECS="$specs" | head -c 9)" "$(printf '%s' "$GWC" | head -c 9)"
 	expect make-space/then-nothing "$(mk SPECS="$specs")" "make: Nothing to be done for 'all'."
