@@ -462,6 +462,10 @@ struct gw_route {
 	X(IMAGE_PULL_SECRETS, "spec.deployment.imagePullSecrets", POD, \
 	  "imagePullSecrets", NAMES) \
 	X(VOLUMES, "spec.deployment.volumes", POD, "volumes", COPY) \
+	X(INIT_CONTAINERS, "spec.deployment.initContainers", POD, \
+	  "initContainers", COPY) \
+	X(CONTAINERS, "spec.deployment.containers", POD, "containers", \
+	  APPEND) \
 	X(DNS_POLICY, "spec.deployment.dnsPolicy", POD, "dnsPolicy", COPY) \
 	X(DNS_CONFIG, "spec.deployment.dnsConfig", POD, "dnsConfig", COPY) \
 	X(CLUSTER_IP, "spec.service.clusterIP", SERVICE, "clusterIP", COPY) \
@@ -520,6 +524,7 @@ enum gw_pass_how {
 	GW_PASS_COPY,		/* as it is */
 	GW_PASS_SORTED,		/* a map sorted by key, left out when empty */
 	GW_PASS_NAMES,		/* a list of names as a list of {name: NAME} */
+	GW_PASS_APPEND,		/* a list's items after those gwc put there */
 };
 
 struct gw_pass_key {
@@ -619,6 +624,9 @@ struct gw_gateway {
 	/* spec.podDisruptionBudget */
 	bool pdb;
 	struct gw_mark pdb_mark;
+
+	/* spec.networkPolicy: the spec's map (from, egress), or NULL */
+	const struct gw_node *network_policy;
 
 	/* the pass-through keys (GW_PASSTHROUGH), defaults filled in */
 	const struct gw_node *pass[GW_PASS_N];
