@@ -330,7 +330,7 @@ else:
         for p in re.findall(r"`(spec\.[A-Za-z.]+|metadata\.[A-Za-z]+)", cells[1]):
             if p.startswith("spec.") and not p.endswith(".") and p not in keys:
                 wrong.append(p)
-        if "spec.deployment.* (same names)" in cells[1]:
+        if "`spec.deployment.*` (same names)" in cells[1]:
             for k in re.findall(r"`([^`]+)`", cells[0]):
                 if "spec.deployment." + k not in keys:
                     wrong.append("spec.deployment." + k)
