@@ -742,7 +742,7 @@ struct gw_summary {
  * Gateways to their namespace) and one Istio used both InPlace and
  * RevisionBased. */
 void gw_across_check(struct gw_diag *diag, struct gw_arena *arena,
-		     const struct gw_summary *gateways, size_t n);
+		     const struct gw_summary *const *gateways, size_t n);
 
 /* ---- cache.c: what produced each folder of OUT ------------------------ */
 
