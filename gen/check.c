@@ -735,6 +735,7 @@ static void check_injection(struct checker *c, struct gw_arena *arena)
 	const struct gw_gateway *gw = c->gw;
 	const char *key, *value, *base;
 	const struct gw_node *ns_label;
+	const struct gw_pair *track;
 	static const char *const reserved[] = {
 		"istio", "sidecar.istio.io/inject", "istio.io/rev",
 	};
@@ -756,8 +757,9 @@ static void check_injection(struct checker *c, struct gw_arena *arena)
 				       reserved[i]));
 	}
 	/* it would replace the canary's own, which its selector needs */
-	if (gw_map_pair(gw->pod_labels, "gwc.dev/track"))
-		error(c, gw_map_pair(gw->pod_labels, "gwc.dev/track")->key->mark,
+	track = gw_map_pair(gw->pod_labels, "gwc.dev/track");
+	if (track)
+		error(c, track->key->mark,
 		      "%s: gwc sets this label (it tells the pods of a "
 		      "canary, spec.canary, from the main ones)",
 		      key_path(arena, "spec.deployment.podLabels",
@@ -1216,6 +1218,24 @@ static void check_canary(struct checker *c, struct gw_arena *arena)
 		      arena, "istio.io/rev: %s", gw->revision) :
 		      "sidecar.istio.io/inject: \"true\", the default "
 		      "revision");
+	/*
+	 * istiod's gateway template labels each pod with its workload's
+	 * service.istio.io/canonical-name, taken from the pod's labels of
+	 * that name, app.kubernetes.io/name or app, else from the name of
+	 * its Deployment: a label value, at most 63 characters, which
+	 * "<name>-canary" may pass (the pods would then be refused).
+	 */
+	if (strlen(gw->name) + strlen("-canary") > 63 &&
+	    !gw_map_get(gw->pod_labels, "service.istio.io/canonical-name") &&
+	    !gw_map_get(gw->pod_labels, "app.kubernetes.io/name") &&
+	    !gw_map_get(gw->pod_labels, "app"))
+		error(c, gw->name_mark, "metadata.name: istiod labels each "
+		      "pod with the name of its Deployment "
+		      "(service.istio.io/canonical-name, at most 63 "
+		      "characters), and the canary's, '%s-canary', has %zu, so "
+		      "its pods would be refused; give a name of at most 56 "
+		      "characters, or spec.deployment.podLabels app", gw->name,
+		      strlen(gw->name) + strlen("-canary"));
 	if (weight == 0 || weight == 100)
 		return;		/* one track runs every pod */
 	if (!gw->hpa) {

@@ -741,8 +741,8 @@ unsigned gw_control_plane_apply(struct gw_arena *arena, struct gw_diag *diag,
 			    where(arena, istio->revision_mark),
 			    istio->revision_based && !istio->tag &&
 			    gw_istio_revision_based(istio->name, gw->revision) ?
-			    "; to keep them on an older revision while a canary "
-			    "runs the new one, give spec.canary" : "");
+			    "; to keep them on an older revision while a "
+			    "canary runs the new one, give spec.canary" : "");
 	if (diag->errors != errors)
 		return diag->errors - errors;
 	gw->control = istio;

@@ -115,6 +115,48 @@ static void test_canary_split_note(void **state)
 	      "multiples of 4 for 25%\n", 0);
 }
 
+/* istiod labels a pod with its Deployment's name unless the pod has a
+ * label that names the workload: "<name>-canary" must be a label value. */
+static void test_canary_name_length(void **state)
+{
+	static const char *const name56 =
+		"g2345678901234567890123456789012345678901234567890123456";
+	char spec[1024];
+
+	(void)state;
+	snprintf(spec, sizeof(spec), "apiVersion: gwc.dev/v1alpha1\n"
+		 "kind: GatewaySpec\n"
+		 "metadata: {name: %s, namespace: ns}\n"
+		 "spec:\n"
+		 "  controlPlane: {revision: a}\n"
+		 "  deployment: {replicas: 2}\n"
+		 "  canary: {revision: b, weight: 50}\n", name56);
+	check_whole(spec, "", 0);
+	snprintf(spec, sizeof(spec), "apiVersion: gwc.dev/v1alpha1\n"
+		 "kind: GatewaySpec\n"
+		 "metadata: {name: %s7, namespace: ns}\n"
+		 "spec:\n"
+		 "  controlPlane: {revision: a}\n"
+		 "  deployment: {replicas: 2}\n"
+		 "  canary: {revision: b, weight: 50}\n", name56);
+	check_whole(spec, "spec.yaml:3:18: error: metadata.name: istiod labels "
+		    "each pod with the name of its Deployment "
+		    "(service.istio.io/canonical-name, at most 63 characters), "
+		    "and the canary's, "
+		    "'g23456789012345678901234567890123456789012345678901234567"
+		    "-canary', has 64, so its pods would be refused; give a name "
+		    "of at most 56 characters, or spec.deployment.podLabels "
+		    "app\n", 1);
+	snprintf(spec, sizeof(spec), "apiVersion: gwc.dev/v1alpha1\n"
+		 "kind: GatewaySpec\n"
+		 "metadata: {name: %s7, namespace: ns}\n"
+		 "spec:\n"
+		 "  controlPlane: {revision: a}\n"
+		 "  deployment: {replicas: 2, podLabels: {app: edge}}\n"
+		 "  canary: {revision: b, weight: 50}\n", name56);
+	check_whole(spec, "", 0);
+}
+
 /* ---- a clean spec -------------------------------------------------------- */
 
 static void test_clean_specs_report_nothing(void **state)
@@ -869,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_namespace_injection_labels),
 		cmocka_unit_test(test_canary_split),
 		cmocka_unit_test(test_canary_split_note),
+		cmocka_unit_test(test_canary_name_length),
 		cmocka_unit_test(test_kernel_version_not_a_version),
 		cmocka_unit_test(test_every_problem_reported_in_input_order),
 	};
