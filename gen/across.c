@@ -146,19 +146,6 @@ static int compare_istios(const void *a, const void *b)
 	return d ? d : input_order(a, b);
 }
 
-/* A revision sail-operator names for a RevisionBased Istio @istio:
- * "<istio>-v1-24-3" (or "<istio>-1-24-3"). */
-static bool revision_based(const char *istio, const char *revision)
-{
-	size_t n = strlen(istio);
-
-	if (!revision || strncmp(revision, istio, n) || revision[n] != '-')
-		return false;
-	revision += n + 1;
-	revision += *revision == 'v';
-	return *revision >= '0' && *revision <= '9';
-}
-
 /*
  * One Istio has one update strategy: sidecar.istio.io/inject reaches only
  * the default revision (an InPlace Istio named default, or a tag named
@@ -184,7 +171,8 @@ static void check_strategies(struct across *c)
 				inplace = v[k];
 				inplace_at = k;
 			}
-			if (revision_based(v[k]->istio, v[k]->revision) &&
+			if (gw_istio_revision_based(v[k]->istio,
+						     v[k]->revision) &&
 			    !based) {
 				based = v[k];
 				based_at = k;

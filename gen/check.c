@@ -594,6 +594,22 @@ static const char *unblock_advice(struct gw_arena *arena,
 	return s;
 }
 
+/* The fewest pods the gateway runs: its autoscalers' minReplicas, or its
+ * Deployments' replicas (Kubernetes' 1 when unset), of both tracks. */
+static long least_pods(const struct gw_gateway *gw)
+{
+	long least = 0;
+	int i;
+
+	for (i = 0; i <= (gw->canary ? GW_TRACK_CANARY : GW_TRACK_MAIN); i++) {
+		const struct gw_track *t = &gw->tracks[i];
+
+		least += t->hpa_min ? t->hpa_min : t->replicas >= 0 ?
+			t->replicas : 1;
+	}
+	return least;
+}
+
 /* The node at @path ("spec.deployment.securityContext") of the spec. */
 static const struct gw_node *spec_at(const struct gw_gateway *gw,
 				     const char *const *path)
@@ -631,7 +647,7 @@ static void check_pdb(struct checker *c, struct gw_arena *arena)
 		      "minAvailable or maxUnavailable, not both");
 		return;
 	}
-	least = gw->hpa ? gw->hpa_min : gw->replicas >= 0 ? gw->replicas : 1;
+	least = least_pods(gw);
 	if (least < 1 || desired_healthy(min, max, least) < least)
 		return;
 	if (max)
@@ -639,6 +655,16 @@ static void check_pdb(struct checker *c, struct gw_arena *arena)
 			"podDisruptionBudget.maxUnavailable: allows no pod "
 			"to be unavailable: no voluntary eviction (such as a "
 			"node drain) can ever proceed");
+	else if (gw->canary)
+		/* the budget counts the pods of both Deployments */
+		warning(c, min->mark, "spec.podDisruptionBudget.minAvailable: "
+			"%s%s leaves no pod to evict at the %ld pods that the "
+			"main and canary Deployments run together at the "
+			"least: no voluntary eviction (such as a node drain) "
+			"can proceed while they run them; %s",
+			show_pods(arena, min, least),
+			spec_at(gw, min_path) ? "" : " (the default)", least,
+			unblock_advice(arena, gw, min, least));
 	else if (gw->hpa)
 		warning(c, min->mark, "spec.podDisruptionBudget.minAvailable: "
 			"%s%s leaves no pod to evict at spec.autoscaling."
@@ -675,11 +701,41 @@ static const struct gw_node *namespace_label(const struct gw_gateway *gw,
 	return v;
 }
 
+/*
+ * istiod's webhooks honour a pod's istio.io/rev only in a namespace
+ * that has neither istio.io/rev nor istio-injection (its per-revision
+ * webhook "rev.object" selects such namespaces; "rev.namespace" selects
+ * by the namespace's label, whatever the pod's): with either, the
+ * namespace's label picks one revision for every pod in it, and the
+ * canary's pods would not get theirs.
+ */
+static void check_canary_namespace(struct checker *c, struct gw_arena *arena)
+{
+	static const char *const keys[] = { "istio.io/rev", "istio-injection" };
+	const struct gw_node *label;
+	const char *base;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		label = namespace_label(c->gw, keys[i], &base);
+		if (label)
+			error(c, label->mark, "%s: a namespace label picks "
+			      "the revision of every pod in the namespace "
+			      "(istiod honours a pod's istio.io/rev only where "
+			      "the namespace has neither istio.io/rev nor "
+			      "istio-injection), so the canary pods would not "
+			      "run revision '%s'; leave it out while "
+			      "spec.canary is given", key_path(arena, base,
+			      keys[i]), c->gw->canary_revision);
+	}
+}
+
 static void check_injection(struct checker *c, struct gw_arena *arena)
 {
 	const struct gw_gateway *gw = c->gw;
 	const char *key, *value, *base;
 	const struct gw_node *ns_label;
+	const struct gw_pair *track;
 	static const char *const reserved[] = {
 		"istio", "sidecar.istio.io/inject", "istio.io/rev",
 	};
@@ -700,6 +756,14 @@ static void check_injection(struct checker *c, struct gw_arena *arena)
 			      key_path(arena, "spec.deployment.podLabels",
 				       reserved[i]));
 	}
+	/* it would replace the canary's own, which its selector needs */
+	track = gw_map_pair(gw->pod_labels, "gwc.dev/track");
+	if (track)
+		error(c, track->key->mark,
+		      "%s: gwc sets this label (it tells the pods of a "
+		      "canary, spec.canary, from the main ones)",
+		      key_path(arena, "spec.deployment.podLabels",
+			       "gwc.dev/track"));
 	if (gw_map_pair(gw->pod_annotations, "inject.istio.io/templates"))
 		error(c, gw_map_pair(gw->pod_annotations,
 				     "inject.istio.io/templates")->key->mark,
@@ -752,6 +816,10 @@ static void check_injection(struct checker *c, struct gw_arena *arena)
 
 	/* the Namespace's labels that decide injection: spec.namespace.labels,
 	 * else metadata.labels, which gwc puts on every object it writes */
+	if (gw->canary) {
+		check_canary_namespace(c, arena);
+		return;
+	}
 	ns_label = namespace_label(gw, "istio-injection", &base);
 	if (ns_label && strcmp(ns_label->u.str.s, "enabled"))
 		error(c, ns_label->mark, "%s: '%s' keeps istiod from injecting "
@@ -1104,6 +1172,126 @@ static void check_template_choice(struct checker *c)
 		      gw->version);
 }
 
+static long gcd(long a, long b)
+{
+	while (b) {
+		long t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* "1 of 2 pods (50%)": @canary of @main + @canary, the share rounded. */
+static void put_share(struct gw_buf *b, long canary, long main)
+{
+	long total = canary + main;
+
+	gw_buf_printf(b, "%ld of %ld pods (%ld%%)", canary, total,
+		      (canary * 200 + total) / (2 * total));
+}
+
+/*
+ * spec.canary: two revisions, and the share of pods each gets.  A note
+ * says the split the rounding made when it is not the weight, or when
+ * each revision's one pod made the gateway larger than the spec says.
+ */
+static void check_canary(struct checker *c, struct gw_arena *arena)
+{
+	const struct gw_gateway *gw = c->gw;
+	const struct gw_track *main = &gw->tracks[GW_TRACK_MAIN];
+	const struct gw_track *canary = &gw->tracks[GW_TRACK_CANARY];
+	long weight = gw->canary_weight, step = 100 / gcd(weight, 100);
+	struct gw_buf b = { 0 };
+	bool off, grew;
+
+	if (!gw->canary)
+		return;
+	if (!strcmp(gw->canary_revision, gw->revision ? gw->revision :
+		    "default"))
+		error(c, gw->canary_revision_mark, "spec.canary.revision: "
+		      "'%s' is the main pods' revision too (%s); a canary "
+		      "runs a second one: give the new revision here and "
+		      "keep the old one in spec.controlPlane.revision",
+		      gw->canary_revision, gw->revision ? gw_arena_printf(
+		      arena, "istio.io/rev: %s", gw->revision) :
+		      "sidecar.istio.io/inject: \"true\", the default "
+		      "revision");
+	/*
+	 * istiod's gateway template labels each pod with its workload's
+	 * service.istio.io/canonical-name, taken from the pod's labels of
+	 * that name, app.kubernetes.io/name or app, else from the name of
+	 * its Deployment: a label value, at most 63 characters, which
+	 * "<name>-canary" may pass (the pods would then be refused).
+	 */
+	if (strlen(gw->name) + strlen("-canary") > 63 &&
+	    !gw_map_get(gw->pod_labels, "service.istio.io/canonical-name") &&
+	    !gw_map_get(gw->pod_labels, "app.kubernetes.io/name") &&
+	    !gw_map_get(gw->pod_labels, "app"))
+		error(c, gw->name_mark, "metadata.name: istiod labels each "
+		      "pod with the name of its Deployment "
+		      "(service.istio.io/canonical-name, at most 63 "
+		      "characters), and the canary's, '%s-canary', has %zu, so "
+		      "its pods would be refused; give a name of at most 56 "
+		      "characters, or spec.deployment.podLabels app", gw->name,
+		      strlen(gw->name) + strlen("-canary"));
+	if (weight == 0 || weight == 100)
+		return;		/* one track runs every pod */
+	if (!gw->hpa) {
+		long total = gw->replicas >= 0 ? gw->replicas : 1;
+
+		if (!total)
+			return;
+		off = canary->replicas * 100 !=
+		      weight * (canary->replicas + main->replicas);
+		grew = canary->replicas + main->replicas != total;
+		if (!off && !grew)
+			return;
+		gw_buf_puts(&b, "the canary runs ");
+		put_share(&b, canary->replicas, main->replicas);
+		if (off)
+			gw_buf_printf(&b, ", not %ld%%", weight);
+		if (grew)
+			gw_buf_printf(&b, ", one more than spec.deployment."
+				      "replicas %ld%s so that each revision "
+				      "runs one", total, gw->replicas >= 0 ?
+				      "" : " (the default)");
+		if (off)
+			gw_buf_printf(&b, ": give spec.deployment.replicas "
+				      "a multiple of %ld for %ld%%", step,
+				      weight);
+	} else {
+		off = canary->hpa_min * 100 !=
+		      weight * (canary->hpa_min + main->hpa_min) ||
+		      canary->hpa_max * 100 !=
+		      weight * (canary->hpa_max + main->hpa_max);
+		grew = canary->hpa_min + main->hpa_min != gw->hpa_min ||
+		       canary->hpa_max + main->hpa_max != gw->hpa_max;
+		if (!off && !grew)
+			return;
+		gw_buf_puts(&b, "each track has its own autoscaler: the "
+			    "canary runs ");
+		put_share(&b, canary->hpa_min, main->hpa_min);
+		gw_buf_puts(&b, " at minReplicas and ");
+		put_share(&b, canary->hpa_max, main->hpa_max);
+		gw_buf_puts(&b, " at maxReplicas");
+		if (off)
+			gw_buf_printf(&b, ", not %ld%%", weight);
+		if (grew)
+			gw_buf_printf(&b, ", more than spec.autoscaling's "
+				      "%ld and %ld so that each revision runs "
+				      "one", gw->hpa_min, gw->hpa_max);
+		if (off)
+			gw_buf_printf(&b, ": give spec.autoscaling."
+				      "minReplicas and maxReplicas multiples "
+				      "of %ld for %ld%%", step, weight);
+	}
+	gw_diag_add(c->diag, GW_SEV_NOTE, gw->canary_weight_mark,
+		    "spec.canary.weight: %s", b.data);
+	gw_buf_release(&b);
+}
+
 unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
 {
 	struct checker c = { diag, gw, 0 };
@@ -1114,6 +1302,7 @@ unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
 	check_server_names(&c);
 	check_resources(&c);
 	check_autoscaling(&c);
+	check_canary(&c, diag->arena);
 	check_pdb(&c, diag->arena);
 	check_injection(&c, diag->arena);
 	check_pod_fields(&c);

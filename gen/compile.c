@@ -1423,8 +1423,9 @@ static int render_all(struct sink *k, unsigned jobs)
 /* The files of a gateway folder, in the order kubectl should apply them. */
 static const char *const apply_order[] = {
 	"namespace.yaml", "secret-reader.yaml", "gateway-networkpolicy.yaml",
-	"gateway-deployment.yaml",
-	"gateway-service.yaml", "gateway-hpa.yaml", "gateway-pdb.yaml",
+	"gateway-deployment.yaml", "gateway-deployment-canary.yaml",
+	"gateway-service.yaml", "gateway-hpa.yaml", "gateway-hpa-canary.yaml",
+	"gateway-pdb.yaml",
 	"gateway.yaml", "virtualservices.yaml",
 };
 

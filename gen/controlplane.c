@@ -275,6 +275,17 @@ static bool env_true(const struct gw_node *n)
 	return false;
 }
 
+bool gw_istio_revision_based(const char *istio, const char *revision)
+{
+	size_t n = strlen(istio);
+
+	if (!revision || strncmp(revision, istio, n) || revision[n] != '-')
+		return false;
+	revision += n + 1;
+	revision += *revision == 'v';
+	return *revision >= '0' && *revision <= '9';
+}
+
 /* The revision sail-operator names for @istio (getActiveRevisionName). */
 static const char *active_revision(struct gw_arena *arena,
 				   const struct gw_istio *istio)
@@ -625,11 +636,72 @@ static unsigned apply_discovery(struct gw_arena *arena, struct gw_diag *diag,
 	return 1;
 }
 
+/*
+ * spec.canary against the Istio.  A canary upgrade moves a gateway from
+ * one revision of its Istio to the next, so the Istio must have two at
+ * once: a RevisionBased one, for which sail-operator makes the revision
+ * of each spec.version and keeps an older one while pods use it (an
+ * InPlace Istio has one, upgraded in place).  The canary runs the current
+ * revision; the main pods stay on an older one, which only the spec can
+ * say (spec.controlPlane.revision), so gwc asks for it rather than
+ * requiring it to be the Istio's current one.
+ */
+static void check_canary(struct gw_arena *arena, struct gw_diag *diag,
+			 const struct gw_gateway *gw,
+			 const struct gw_istio *istio)
+{
+	if (istio->tag) {
+		gw_diag_add(diag, GW_SEV_ERROR, gw->canary_mark,
+			    "spec.canary: the pods follow the IstioRevisionTag "
+			    "'%s' (spec.controlPlane.revisionTag), and moving "
+			    "a tag moves every pod of the gateway at once; a "
+			    "canary names two revisions: drop revisionTag "
+			    "while it runs, and give the main pods' revision "
+			    "in spec.controlPlane.revision", istio->tag);
+		return;
+	}
+	if (!istio->revision_based) {
+		gw_diag_add(diag, GW_SEV_ERROR, gw->canary_revision_mark,
+			    "spec.canary.revision: Istio '%s' (%s) is InPlace: "
+			    "it has one revision, which it upgrades in place, "
+			    "so no second revision runs beside it; a canary "
+			    "upgrade needs spec.updateStrategy.type: "
+			    "RevisionBased, under which sail-operator runs the "
+			    "new revision beside the old one", istio->name,
+			    where(arena, istio->strategy_mark));
+		return;
+	}
+	if (strcmp(gw->canary_revision, istio->revision))
+		gw_diag_add(diag, GW_SEV_ERROR, gw->canary_revision_mark,
+			    "spec.canary.revision: '%s' is not the current "
+			    "revision of Istio '%s', which its spec.version "
+			    "%s makes '%s' (%s); the canary runs that one",
+			    gw->canary_revision, istio->name, istio->version,
+			    istio->revision, where(arena, istio->version_mark));
+	if (!gw->revision_given)
+		gw_diag_add(diag, GW_SEV_ERROR, gw->canary_mark,
+			    "spec.canary: give the main pods' revision in "
+			    "spec.controlPlane.revision, the older revision of "
+			    "Istio '%s' that they keep while the canary runs "
+			    "'%s'; without it they would take the Istio's "
+			    "current revision too", istio->name,
+			    istio->revision);
+	else if (!gw_istio_revision_based(istio->name, gw->revision))
+		gw_diag_add(diag, GW_SEV_ERROR, gw->revision_mark,
+			    "spec.controlPlane.revision: '%s' is not a "
+			    "revision of Istio '%s' (%s), whose revisions are "
+			    "named '%s-<version>', so no istiod of it would "
+			    "inject the main pods", gw->revision, istio->name,
+			    where(arena, istio->name_mark), istio->name);
+}
+
 unsigned gw_control_plane_apply(struct gw_arena *arena, struct gw_diag *diag,
 				struct gw_gateway *gw,
 				const struct gw_istio *istio)
 {
 	unsigned errors = diag->errors;
+	/* with a canary the main pods stay on an older revision */
+	bool older = gw->canary && istio->revision_based && !istio->tag;
 	const char *decided;
 
 	if (gw->istio_given && strcmp(gw->istio, istio->name))
@@ -656,15 +728,21 @@ unsigned gw_control_plane_apply(struct gw_arena *arena, struct gw_diag *diag,
 		istio->revision_based ? gw_arena_printf(arena, "a "
 			"RevisionBased Istio at %s", istio->version) :
 		"an InPlace Istio";
-	if (gw->revision_given && (istio->revision ?
+	if (gw->canary)
+		check_canary(arena, diag, gw, istio);
+	if (gw->revision_given && !older && (istio->revision ?
 	    strcmp(gw->revision, istio->revision) :
 	    strcmp(gw->revision, "default")))
 		gw_diag_add(diag, GW_SEV_ERROR, gw->revision_mark,
 			    "spec.controlPlane.revision: '%s' contradicts the "
-			    "control plane: as %s its pods need %s (%s)",
+			    "control plane: as %s its pods need %s (%s)%s",
 			    gw->revision, decided,
 			    label_text(arena, istio->revision),
-			    where(arena, istio->revision_mark));
+			    where(arena, istio->revision_mark),
+			    istio->revision_based && !istio->tag &&
+			    gw_istio_revision_based(istio->name, gw->revision) ?
+			    "; to keep them on an older revision while a "
+			    "canary runs the new one, give spec.canary" : "");
 	if (diag->errors != errors)
 		return diag->errors - errors;
 	gw->control = istio;

@@ -546,6 +546,17 @@ struct gw_qty {
 
 struct gw_istio;
 
+/* The two Deployments of a gateway during a canary upgrade. */
+enum gw_track_id { GW_TRACK_MAIN, GW_TRACK_CANARY };
+
+/* The pods of one track: replicas -1 leaves the Deployment's out (an
+ * autoscaler sets it, or Kubernetes' default of 1); hpa_min 0: no
+ * autoscaler for this track (a track without a share has replicas 0). */
+struct gw_track {
+	long replicas;
+	long hpa_min, hpa_max;
+};
+
 struct gw_gateway {
 	const char *file;			/* the spec file */
 	struct gw_node *doc;			/* the spec's tree */
@@ -621,6 +632,16 @@ struct gw_gateway {
 	struct gw_mark hpa_min_mark, hpa_cpu_mark, hpa_mem_mark;
 	bool hpa_max_given, hpa_cpu_given;
 
+	/* spec.canary: a second Deployment, <name>-canary, whose pods name
+	 * canary_revision; weight: the percentage of the pods it runs */
+	bool canary;
+	const char *canary_revision;
+	long canary_weight;
+	struct gw_mark canary_mark, canary_revision_mark, canary_weight_mark;
+	/* the pods of each track (GW_TRACK_CANARY only with spec.canary),
+	 * spec.deployment.replicas or spec.autoscaling split by the weight */
+	struct gw_track tracks[2];
+
 	/* spec.podDisruptionBudget */
 	bool pdb;
 	struct gw_mark pdb_mark;
@@ -647,6 +668,10 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 /* The pod label that selects the injector: key and value. */
 void gw_model_inject_label(const struct gw_gateway *gw, const char **key,
 			   const char **value);
+/* The pods of a gateway of @total split by a canary of @weight percent:
+ * the canary's rounded, each track with a share at least one (so the
+ * two may add up to one more than @total); none of a @total of 0. */
+void gw_model_split(long total, long weight, long *main, long *canary);
 /* The lowest port the gateway pod listens on (Service target ports). */
 long gw_model_lowest_target_port(const struct gw_gateway *gw);
 /* True when istiod's whole gateway template is replaced for this gateway
@@ -693,6 +718,10 @@ struct gw_istio {
 int gw_istio_parse(struct gw_arena *arena, struct gw_diag *diag,
 		   const char *name, const char *data, size_t len,
 		   struct gw_istio *istio);
+/* True when @revision is one that sail-operator names for a
+ * RevisionBased Istio named @istio: "<istio>-v1-24-3" (or
+ * "<istio>-1-24-3"). */
+bool gw_istio_revision_based(const char *istio, const char *revision);
 /* Reads the one IstioRevisionTag of @data, which must point at @istio
  * (or at its revision), and makes its name the pods' revision. */
 int gw_istio_parse_tag(struct gw_arena *arena, struct gw_diag *diag,

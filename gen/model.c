@@ -332,6 +332,60 @@ static const struct gw_node *model_spread(struct gw_arena *arena,
 	return copy;
 }
 
+void gw_model_split(long total, long weight, long *main, long *canary)
+{
+	if (!total) {		/* a gateway scaled to zero stays so */
+		*main = *canary = 0;
+		return;
+	}
+	*canary = (total * weight + 50) / 100;	/* rounded, half up */
+	if (weight > 0 && *canary < 1)
+		*canary = 1;
+	*main = total - *canary;
+	if (weight < 100 && *main < 1)
+		*main = 1;
+}
+
+/*
+ * The pods of each Deployment.  Without a canary the main one has the
+ * spec's.  With one, the Service spreads connections over the pods of
+ * both, so the weight is a share of pods: spec.deployment.replicas (1
+ * when unset) is split, or each of the autoscaler's bounds, and each
+ * track gets its own autoscaler (one autoscaler cannot hold a ratio
+ * between two Deployments).  A track without a share runs no pod: its
+ * replicas are written as 0, with no autoscaler, whose minReplicas
+ * cannot be 0.
+ */
+static void model_tracks(struct gw_gateway *gw)
+{
+	struct gw_track *main = &gw->tracks[GW_TRACK_MAIN];
+	struct gw_track *canary = &gw->tracks[GW_TRACK_CANARY];
+	int i;
+
+	main->replicas = gw->hpa ? -1 : gw->replicas;
+	main->hpa_min = gw->hpa ? gw->hpa_min : 0;
+	main->hpa_max = gw->hpa ? gw->hpa_max : 0;
+	if (!gw->canary)
+		return;
+	if (gw->hpa) {
+		gw_model_split(gw->hpa_min, gw->canary_weight, &main->hpa_min,
+			       &canary->hpa_min);
+		gw_model_split(gw->hpa_max, gw->canary_weight, &main->hpa_max,
+			       &canary->hpa_max);
+		canary->replicas = -1;
+	} else {
+		gw_model_split(gw->replicas >= 0 ? gw->replicas : 1,
+			       gw->canary_weight, &main->replicas,
+			       &canary->replicas);
+	}
+	for (i = 0; i < 2; i++) {
+		if (gw->tracks[i].hpa_min > 0 || gw->tracks[i].replicas > 0)
+			continue;
+		gw->tracks[i].replicas = 0;
+		gw->tracks[i].hpa_min = gw->tracks[i].hpa_max = 0;
+	}
+}
+
 /* gw->pass: each pass-through key outside a list, defaults filled in. */
 static void model_pass(struct gw_arena *arena, struct gw_gateway *gw)
 {
@@ -378,6 +432,7 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	const struct gw_node *svc = at(spec, "service");
 	const struct gw_node *hpa = at(spec, "autoscaling");
 	const struct gw_node *pdb = at(spec, "podDisruptionBudget");
+	const struct gw_node *canary = at(spec, "canary");
 	const char *tmpl;
 
 	gw->file = file;
@@ -532,6 +587,18 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 					   "targetMemoryUtilizationPercentage",
 					   hpa->mark);
 	}
+
+	if (canary) {
+		gw->canary = true;
+		gw->canary_mark = canary->mark;
+		gw->canary_revision = str_or(canary, "revision", "");
+		gw->canary_weight = int_or(canary, "weight", 0);  /* required */
+		gw->canary_revision_mark = mark_or(canary, "revision",
+						   canary->mark);
+		gw->canary_weight_mark = mark_or(canary, "weight",
+						 canary->mark);
+	}
+	model_tracks(gw);
 
 	gw->pdb = pdb != NULL;
 	if (pdb)

@@ -464,6 +464,13 @@ int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 		      struct gw_preview_cache *cache,
 		      struct gw_fileset *set)
 {
+	/*
+	 * The main Deployment only.  A canary's (spec.canary) is rendered
+	 * from the same pod and differs in labels alone (istio.io/rev and
+	 * gwc.dev/track), which Pod Security does not read and which change
+	 * no security field of what the gateway template injects; so its
+	 * verdict would be this one, said twice.
+	 */
 	const char *want = gw_arena_printf(arena,
 		"%s/%s/gateway-deployment.yaml", gw->ns, gw->name);
 	struct gw_inject_config *cfg;

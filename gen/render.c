@@ -305,19 +305,76 @@ static void run_proxy_as_root(struct renderer *r, struct gw_node *container)
 		put(r, sc, "runAsNonRoot", gw_node_bool(r->arena, false));
 }
 
-static struct gw_node *render_deployment(struct renderer *r)
+/*
+ * What tells the two Deployments of a canary upgrade apart: the name
+ * (of the Deployment and its autoscaler), the injection label, and the
+ * track label, which only the canary's pods carry (NULL for the main).
+ */
+#define TRACK_LABEL "gwc.dev/track"
+
+struct track {
+	const char *name;
+	const char *rev_key, *rev_value;
+	const char *label;
+	const struct gw_track *pods;
+};
+
+static struct track main_track(struct renderer *r)
+{
+	struct track t = { r->gw->name, NULL, NULL, NULL,
+			   &r->gw->tracks[GW_TRACK_MAIN] };
+
+	gw_model_inject_label(r->gw, &t.rev_key, &t.rev_value);
+	return t;
+}
+
+static struct track canary_track(struct renderer *r)
+{
+	struct track t = {
+		gw_arena_printf(r->arena, "%s-canary", r->gw->name),
+		"istio.io/rev", r->gw->canary_revision, "canary",
+		&r->gw->tracks[GW_TRACK_CANARY],
+	};
+
+	return t;
+}
+
+/*
+ * A Deployment's selector.  The main one's is istio: <name>, as it has
+ * always been: a Deployment's selector is immutable (apps/v1), so
+ * narrowing it would make every installed gateway's apply fail.  It
+ * therefore selects the canary's pods too, which is harmless: a
+ * Deployment manages the ReplicaSets it owns (controllerRef) and each
+ * ReplicaSet's selector adds its pod-template-hash, so neither
+ * Deployment adopts or counts the other's pods.  The canary's adds its
+ * track label, so it never selects the main pods.
+ */
+static struct gw_node *track_selector(struct renderer *r,
+				      const struct track *t)
+{
+	struct gw_node *m = selector_labels(r);
+
+	if (t->label) {
+		put_str(r, m, TRACK_LABEL, t->label);
+		gw_map_sort(m);
+	}
+	return m;
+}
+
+static struct gw_node *render_deployment(struct renderer *r,
+					 const struct track *t)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *dep, *spec, *tmpl, *meta, *pod, *c, *port;
 	struct gw_node *inject = gw_node_map(r->arena);
 	struct gw_node *pod_ann = gw_node_map(r->arena);
-	const char *key, *value;
 
-	dep = object(r, "apps/v1", "Deployment", gw->name, true, NULL, NULL);
+	dep = object(r, "apps/v1", "Deployment", t->name, true, NULL, NULL);
 	spec = put_map(r, dep, "spec");
-	if (gw->replicas >= 0 && !gw->hpa)
-		put_int(r, spec, "replicas", gw->replicas);
-	put(r, put_map(r, spec, "selector"), "matchLabels", selector_labels(r));
+	if (t->pods->replicas >= 0)
+		put_int(r, spec, "replicas", t->pods->replicas);
+	put(r, put_map(r, spec, "selector"), "matchLabels",
+	    track_selector(r, t));
 	put_pass(r, spec, GW_PASS_TO_DEPLOYMENT, NULL);
 	tmpl = put_map(r, spec, "template");
 	meta = put_map(r, tmpl, "metadata");
@@ -332,12 +389,13 @@ static struct gw_node *render_deployment(struct renderer *r)
 		put_str(r, pod_ann, "gwc.dev/injection-template-sha256",
 			r->template_sha256);
 	put(r, meta, "annotations", merged(r, pod_ann, gw->pod_annotations));
-	gw_model_inject_label(gw, &key, &value);
 	put_str(r, inject, "istio", gw->name);
-	put_str(r, inject, key, value);
+	put_str(r, inject, t->rev_key, t->rev_value);
 	/* as Istio's gateway chart: a gateway stays out of the ambient data
 	 * plane, whatever its namespace says (podLabels may say otherwise) */
 	put_str(r, inject, "istio.io/dataplane-mode", "none");
+	if (t->label)
+		put_str(r, inject, TRACK_LABEL, t->label);
 	put(r, meta, "labels", merged(r, inject, gw->pod_labels));
 
 	pod = put_map(r, tmpl, "spec");
@@ -405,16 +463,17 @@ static void push_metric(struct renderer *r, struct gw_node *metrics,
 	put_str(r, metric, "type", "Resource");
 }
 
-static struct gw_node *render_hpa(struct renderer *r)
+/* The autoscaler of a track's Deployment, named as it is. */
+static struct gw_node *render_hpa(struct renderer *r, const struct track *t)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *hpa, *spec, *metrics, *ref;
 
-	hpa = object(r, "autoscaling/v2", "HorizontalPodAutoscaler", gw->name,
+	hpa = object(r, "autoscaling/v2", "HorizontalPodAutoscaler", t->name,
 		     true, NULL, NULL);
 	spec = put_map(r, hpa, "spec");
-	put_int(r, spec, "minReplicas", gw->hpa_min);
-	put_int(r, spec, "maxReplicas", gw->hpa_max);
+	put_int(r, spec, "minReplicas", t->pods->hpa_min);
+	put_int(r, spec, "maxReplicas", t->pods->hpa_max);
 	metrics = put_seq(r, spec, "metrics");
 	if (gw->hpa_cpu)
 		push_metric(r, metrics, "cpu", gw->hpa_cpu);
@@ -423,7 +482,7 @@ static struct gw_node *render_hpa(struct renderer *r)
 	ref = put_map(r, spec, "scaleTargetRef");
 	put_str(r, ref, "apiVersion", "apps/v1");
 	put_str(r, ref, "kind", "Deployment");
-	put_str(r, ref, "name", gw->name);
+	put_str(r, ref, "name", t->name);
 	put_pass(r, spec, GW_PASS_TO_HPA, NULL);
 	return hpa;
 }
@@ -621,8 +680,12 @@ static void add_apply_script(struct renderer *r, struct gw_fileset *set,
 		    "in kustomization.yaml's order\n"
 		    "kubectl apply -k \"$here\"\n"
 		    "kubectl rollout status \"deployment/$name\" "
-		    "-n \"$namespace\"\n"
-		    "kubectl get endpoints \"$name\" -n \"$namespace\"\n");
+		    "-n \"$namespace\"\n");
+	if (gw->canary)
+		gw_buf_puts(&sh, "kubectl rollout status "
+			    "\"deployment/$name-canary\" -n \"$namespace\"\n");
+	gw_buf_puts(&sh, "kubectl get endpoints \"$name\" "
+		    "-n \"$namespace\"\n");
 	path = gw_arena_printf(r->arena, "%s/apply.sh", dir);
 	gw_fileset_add(set, path, sh.data, sh.len);
 	set->files[set->n - 1].mode = 0755;
@@ -631,11 +694,18 @@ static void add_apply_script(struct renderer *r, struct gw_fileset *set,
 int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 		      const char *template_sha256, struct gw_fileset *set)
 {
+	static const struct { const char *deployment, *hpa; } track_file[] = {
+		[GW_TRACK_MAIN] = { "gateway-deployment.yaml",
+				    "gateway-hpa.yaml" },
+		[GW_TRACK_CANARY] = { "gateway-deployment-canary.yaml",
+				      "gateway-hpa-canary.yaml" },
+	};
 	struct renderer r = { arena, gw, template_sha256 };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
 	struct gw_node *doc, *rbac[3], **vs;
-	size_t i;
+	struct track tracks[2];
+	size_t i, ntracks = gw->canary ? 2 : 1;
 	int err = 0;
 
 	put_str(&r, kustomization, "apiVersion",
@@ -663,18 +733,25 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 		err |= add_yaml(&r, set, dir, "gateway-networkpolicy.yaml",
 				resources, &doc, 1);
 	}
-	doc = render_deployment(&r);
-	put_wave(&r, doc, "0");
-	err |= add_yaml(&r, set, dir, "gateway-deployment.yaml", resources,
-			&doc, 1);
+	tracks[GW_TRACK_MAIN] = main_track(&r);
+	tracks[GW_TRACK_CANARY] = canary_track(&r);
+	for (i = 0; i < ntracks; i++) {
+		doc = render_deployment(&r, &tracks[i]);
+		put_wave(&r, doc, "0");
+		err |= add_yaml(&r, set, dir, track_file[i].deployment,
+				resources, &doc, 1);
+	}
 	doc = render_service(&r);
 	put_wave(&r, doc, "0");
 	err |= add_yaml(&r, set, dir, "gateway-service.yaml", resources,
 			&doc, 1);
-	if (gw->hpa) {
-		doc = render_hpa(&r);
+	/* a track without a share has no autoscaler (its replicas are 0) */
+	for (i = 0; i < ntracks; i++) {
+		if (!tracks[i].pods->hpa_min)
+			continue;
+		doc = render_hpa(&r, &tracks[i]);
 		put_wave(&r, doc, "1");
-		err |= add_yaml(&r, set, dir, "gateway-hpa.yaml", resources,
+		err |= add_yaml(&r, set, dir, track_file[i].hpa, resources,
 				&doc, 1);
 	}
 	if (gw->pdb) {

@@ -38,6 +38,125 @@ static void check_whole(const char *spec, const char *want,
 	"target is 80% of the request 100m, so scaling starts at 80m, 4% of " \
 	"the limit 2000m\n"
 
+/* ---- spec.canary ---------------------------------------------------------- */
+
+/* The pods of a total split by a weight: rounded half up, one for each
+ * track with a share, none of a gateway scaled to zero. */
+static void test_canary_split(void **state)
+{
+	static const struct { long total, weight, main, canary; } cases[] = {
+		{ 10, 10, 9, 1 }, { 20, 10, 18, 2 }, { 4, 25, 3, 1 },
+		{ 2, 25, 1, 1 },	/* 0.5 rounds up */
+		{ 6, 25, 4, 2 },	/* 1.5 rounds up */
+		{ 5, 10, 4, 1 },	/* 0.5 */
+		{ 3, 10, 2, 1 },	/* 0.3: the canary's one pod */
+		{ 1, 10, 1, 1 },	/* and the main's: one more */
+		{ 1, 99, 1, 1 }, { 10, 99, 1, 10 },	/* 9.9 -> 10, main 1 */
+		{ 3, 0, 3, 0 }, { 3, 100, 0, 3 }, { 1, 100, 0, 1 },
+		{ 0, 50, 0, 0 }, { 0, 100, 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		long main, canary;
+
+		gw_model_split(cases[i].total, cases[i].weight, &main, &canary);
+		assert_int_equal(main, cases[i].main);
+		assert_int_equal(canary, cases[i].canary);
+	}
+}
+
+/* The note says the split when it is not the weight, or larger than the
+ * spec's replicas; nothing when it is exact or a track has no share. */
+static void test_canary_split_note(void **state)
+{
+	(void)state;
+	check("spec:\n"
+	      "  controlPlane: {revision: a}\n"
+	      "  deployment: {replicas: 8}\n"
+	      "  canary: {revision: b, weight: 25}\n", "", 0);
+	check("spec:\n"
+	      "  controlPlane: {revision: a}\n"
+	      "  deployment: {replicas: 0}\n"
+	      "  canary: {revision: b, weight: 25}\n", "", 0);
+	check("spec:\n"
+	      "  controlPlane: {revision: a}\n"
+	      "  canary: {revision: b, weight: 100}\n", "", 0);
+	check("spec:\n"
+	      "  controlPlane: {revision: a}\n"
+	      "  deployment: {replicas: 7}\n"
+	      "  canary: {revision: b, weight: 25}\n",
+	      "spec.yaml:7:33: note: spec.canary.weight: the canary runs 2 of "
+	      "7 pods (29%), not 25%: give spec.deployment.replicas a "
+	      "multiple of 4 for 25%\n", 0);
+	check("spec:\n"
+	      "  controlPlane: {revision: a}\n"
+	      "  deployment: {replicas: 1}\n"
+	      "  canary: {revision: b, weight: 50}\n",
+	      "spec.yaml:7:33: note: spec.canary.weight: the canary runs 1 of "
+	      "2 pods (50%), one more than spec.deployment.replicas 1 so that "
+	      "each revision runs one\n", 0);
+	check("spec:\n"
+	      "  controlPlane: {revision: a}\n"
+	      "  autoscaling: {minReplicas: 4, maxReplicas: 8}\n"
+	      "  deployment: {resources: {requests: {cpu: \"1\"}}}\n"
+	      "  canary: {revision: b, weight: 25}\n", "", 0);
+	check("spec:\n"
+	      "  controlPlane: {revision: a}\n"
+	      "  autoscaling: {minReplicas: 1, maxReplicas: 8}\n"
+	      "  deployment: {resources: {requests: {cpu: \"1\"}}}\n"
+	      "  canary: {revision: b, weight: 25}\n",
+	      "spec.yaml:8:33: note: spec.canary.weight: each track has its "
+	      "own autoscaler: the canary runs 1 of 2 pods (50%) at "
+	      "minReplicas and 2 of 8 pods (25%) at maxReplicas, not 25%, "
+	      "more than spec.autoscaling's 1 and 8 so that each revision "
+	      "runs one: give spec.autoscaling.minReplicas and maxReplicas "
+	      "multiples of 4 for 25%\n", 0);
+}
+
+/* istiod labels a pod with its Deployment's name unless the pod has a
+ * label that names the workload: "<name>-canary" must be a label value. */
+static void test_canary_name_length(void **state)
+{
+	static const char *const name56 =
+		"g2345678901234567890123456789012345678901234567890123456";
+	char spec[1024];
+
+	(void)state;
+	snprintf(spec, sizeof(spec), "apiVersion: gwc.dev/v1alpha1\n"
+		 "kind: GatewaySpec\n"
+		 "metadata: {name: %s, namespace: ns}\n"
+		 "spec:\n"
+		 "  controlPlane: {revision: a}\n"
+		 "  deployment: {replicas: 2}\n"
+		 "  canary: {revision: b, weight: 50}\n", name56);
+	check_whole(spec, "", 0);
+	snprintf(spec, sizeof(spec), "apiVersion: gwc.dev/v1alpha1\n"
+		 "kind: GatewaySpec\n"
+		 "metadata: {name: %s7, namespace: ns}\n"
+		 "spec:\n"
+		 "  controlPlane: {revision: a}\n"
+		 "  deployment: {replicas: 2}\n"
+		 "  canary: {revision: b, weight: 50}\n", name56);
+	check_whole(spec, "spec.yaml:3:18: error: metadata.name: istiod labels "
+		    "each pod with the name of its Deployment "
+		    "(service.istio.io/canonical-name, at most 63 characters), "
+		    "and the canary's, "
+		    "'g23456789012345678901234567890123456789012345678901234567"
+		    "-canary', has 64, so its pods would be refused; give a name "
+		    "of at most 56 characters, or spec.deployment.podLabels "
+		    "app\n", 1);
+	snprintf(spec, sizeof(spec), "apiVersion: gwc.dev/v1alpha1\n"
+		 "kind: GatewaySpec\n"
+		 "metadata: {name: %s7, namespace: ns}\n"
+		 "spec:\n"
+		 "  controlPlane: {revision: a}\n"
+		 "  deployment: {replicas: 2, podLabels: {app: edge}}\n"
+		 "  canary: {revision: b, weight: 50}\n", name56);
+	check_whole(spec, "", 0);
+}
+
 /* ---- a clean spec -------------------------------------------------------- */
 
 static void test_clean_specs_report_nothing(void **state)
@@ -790,6 +909,9 @@ int main(void)
 		cmocka_unit_test(test_pdb_min_available_percentage_rounds_up),
 		cmocka_unit_test(test_reserved_pod_labels_and_annotation),
 		cmocka_unit_test(test_namespace_injection_labels),
+		cmocka_unit_test(test_canary_split),
+		cmocka_unit_test(test_canary_split_note),
+		cmocka_unit_test(test_canary_name_length),
 		cmocka_unit_test(test_kernel_version_not_a_version),
 		cmocka_unit_test(test_every_problem_reported_in_input_order),
 	};
