@@ -122,6 +122,10 @@ static void check_shared_selectors(struct across *c)
 		}
 		if (!strcmp(a->ns, b->ns) || (a->scoped && b->scoped))
 			continue;	/* one folder: check_unique_folders */
+		/* istiod's pods of a Gateway API gateway carry no istio:
+		 * <name>, and its Gateway binds to them alone */
+		if (a->gateway_api || b->gateway_api)
+			continue;
 		gw_diag_add(c->diag, GW_SEV_ERROR, b->name_mark,
 			    "metadata.name: the pods of gateway %s/%s get "
 			    "istio: %s, as do those of %s/%s (%s:%d:%d), and "

@@ -531,6 +531,7 @@ int gw_cache_lookup(struct gw_cache *c, struct gw_arena *arena,
 			s->replaces = flags & 32;
 			s->overlay = flags & 64;
 			s->bind = flags & 128;
+			s->gateway_api = flags & 256;
 			s->privileged = (enum gw_privileged)priv;
 		} else if (is(&fl, "note")) {
 			struct gw_diag_entry *e;
@@ -736,7 +737,8 @@ static void put_source(struct sink *k, int out,
 		gw_buf_printf(&b, " %x %d\n", g->revision_given | g->scoped << 1 |
 			      g->kernel_version << 2 | g->legacy << 3 |
 			      g->pin << 4 | g->replaces << 5 | g->overlay << 6 |
-			      g->bind << 7, (int)g->privileged);
+			      g->bind << 7 | g->gateway_api << 8,
+			      (int)g->privileged);
 	}
 	for (i = 0; i < s->nnotes; i++, sink_add(k, b.data, b.len), b.len = 0) {
 		gw_buf_printf(&b, "note %d", (int)s->notes[i].severity);

@@ -1309,6 +1309,10 @@ unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
 	check_containers(&c);
 	check_annotations_size(&c);
 	check_kernel(&c);
+	if (gw->gateway_api) {	/* no injection template, no Service */
+		c.errors += gw_gatewayapi_check(diag, gw);
+		return c.errors;
+	}
 	check_privileged_ports(&c, diag->arena);
 	check_template_choice(&c);
 	return c.errors;

@@ -210,6 +210,7 @@ static void summarize(struct compilation *c, struct gw_summary *s,
 	s->replaces = gw_model_replaces_template(gw);
 	s->overlay = gw_model_uses_overlay(gw);
 	s->privileged = gw->privileged;
+	s->gateway_api = gw->gateway_api;
 	s->bind = gw->legacy_kernel && gw->privileged == GW_PRIVILEGED_NET_BIND &&
 		  gw_model_lowest_target_port(gw) < 1024;
 }
@@ -1423,10 +1424,11 @@ static int render_all(struct sink *k, unsigned jobs)
 /* The files of a gateway folder, in the order kubectl should apply them. */
 static const char *const apply_order[] = {
 	"namespace.yaml", "secret-reader.yaml", "gateway-networkpolicy.yaml",
+	"gateway-options.yaml", "referencegrants.yaml",
 	"gateway-deployment.yaml", "gateway-deployment-canary.yaml",
 	"gateway-service.yaml", "gateway-hpa.yaml", "gateway-hpa-canary.yaml",
 	"gateway-pdb.yaml",
-	"gateway.yaml", "virtualservices.yaml",
+	"gateway.yaml", "virtualservices.yaml", "httproutes.yaml",
 };
 
 /* True when the folder of set->files[@i] (its first @dir bytes) holds the

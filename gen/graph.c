@@ -16,6 +16,9 @@
  *   RoleBinding -> ServiceAccount           "subject"
  *   Deployment -> ServiceAccount            "runs as"      serviceAccountName
  *   VirtualService -> Gateway               "binds to"     spec.gateways
+ *   HTTPRoute -> Gateway                    "binds to"     spec.parentRefs
+ *   Gateway -> ConfigMap                    "parameters"   spec.infrastructure
+ *                                                          .parametersRef
  *   Istio (istio-patch.yaml) -> Deployment  "injects"      pods asking for
  *       the gateway template (and, below Linux 4.11, gwc's overlay after
  *       it: "injects (gateway, overlay)") whose injection label names this
@@ -207,6 +210,22 @@ static void edges_of(struct graph *g, const struct object *o)
 	} else if (is(o, "Gateway")) {
 		edges_selecting(g, o, node_at(o->doc, "spec", "selector", NULL),
 				true);
+		/* a Gateway API Gateway: istiod's pods are not in the
+		 * folder, its parameters are */
+		n = node_at(o->doc, "spec", "infrastructure", "parametersRef",
+			    NULL);
+		if (n && !strcmp(str_of(gw_map_get(n, "kind")), "ConfigMap"))
+			edges_to(g, o, "ConfigMap", o->ns,
+				 str_of(gw_map_get(n, "name")), "parameters");
+	} else if (is(o, "HTTPRoute")) {
+		n = node_at(o->doc, "spec", "parentRefs", NULL);
+		for (i = 0; n && n->kind == GW_SEQ && i < n->u.seq.n; i++) {
+			const struct gw_node *ref = n->u.seq.items[i];
+			const char *ns = str_of(gw_map_get(ref, "namespace"));
+
+			edges_to(g, o, "Gateway", *ns ? ns : o->ns,
+				 str_of(gw_map_get(ref, "name")), "binds to");
+		}
 	} else if (is(o, "HorizontalPodAutoscaler")) {
 		n = node_at(o->doc, "spec", "scaleTargetRef", NULL);
 		edges_to(g, o, str_of(gw_map_get(n, "kind")), o->ns,

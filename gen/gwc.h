@@ -660,6 +660,10 @@ struct gw_gateway {
 
 	/* spec.argocd.syncWaves, spec.applyScript */
 	bool sync_waves, apply_script;
+
+	/* spec.installation: gatewayAPI (gatewayapi.c), else injection */
+	bool gateway_api;
+	struct gw_mark installation_mark;
 };
 
 /* Builds the gateway of one schema-valid spec document. */
@@ -763,6 +767,7 @@ struct gw_summary {
 	bool replaces;		/* installs a whole gateway template */
 	bool overlay;		/* gets a legacy-kernel overlay */
 	bool bind;		/* netBindService with a target below 1024 */
+	bool gateway_api;	/* spec.installation: gatewayAPI */
 	enum gw_privileged privileged;
 };
 
@@ -894,6 +899,18 @@ struct gw_cp_template {
 int gw_render_control_plane(const char *istio,
 			    const struct gw_cp_template *templates, size_t n,
 			    struct gw_fileset *set);
+
+/* ---- gatewayapi.c: the Kubernetes Gateway API installation ------------ */
+
+/*
+ * A gateway with spec.installation: gatewayAPI: what the Gateway API
+ * cannot say of its spec (errors naming the key), and its folder (the
+ * Namespace, the parameters ConfigMap, the Gateway, HTTPRoutes,
+ * ReferenceGrants, HPA and PDB of the Deployment istiod makes).
+ */
+unsigned gw_gatewayapi_check(struct gw_diag *diag, const struct gw_gateway *gw);
+int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
+			 struct gw_fileset *set);
 
 /* ---- emit.c: bytes ----------------------------------------------------- */
 

@@ -206,7 +206,10 @@ static void move_privileged_targets(struct gw_gateway *gw)
 {
 	size_t i;
 
-	for (i = 0; gw->legacy_kernel && i < gw->nports; i++) {
+	/* istiod writes the Service of a Gateway API gateway: its target
+	 * ports are the listeners' ports, gwc moves nothing */
+	for (i = 0; gw->legacy_kernel && !gw->gateway_api && i < gw->nports;
+	     i++) {
 		struct gw_port *p = &gw->ports[i];
 
 		if (!p->target_given && p->port < 1024) {
@@ -444,6 +447,9 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	gw->ns_mark = mark_or(meta, "namespace", doc->mark);
 	gw->labels = node_or_null(meta, "labels");
 	gw->annotations = node_or_null(meta, "annotations");
+	gw->gateway_api = !strcmp(str_or(spec, "installation",
+			default_str(GW_DEFAULT_SPEC_INSTALLATION)), "gatewayAPI");
+	gw->installation_mark = mark_or(spec, "installation", doc->mark);
 	gw->direction = !strcmp(str_or(spec, "direction",
 				       default_str(GW_DEFAULT_SPEC_DIRECTION)),
 				"egress") ? GW_EGRESS : GW_INGRESS;
@@ -630,6 +636,8 @@ void gw_model_inject_label(const struct gw_gateway *gw, const char **key,
 
 bool gw_model_replaces_template(const struct gw_gateway *gw)
 {
+	if (gw->gateway_api)	/* istiod's kube-gateway template, untouched */
+		return false;
 	if (gw->pin_template)
 		return true;
 	if (gw->legacy_kernel)
@@ -639,7 +647,8 @@ bool gw_model_replaces_template(const struct gw_gateway *gw)
 
 bool gw_model_uses_overlay(const struct gw_gateway *gw)
 {
-	return gw->legacy_kernel && !gw_model_replaces_template(gw);
+	return gw->legacy_kernel && !gw->gateway_api &&
+	       !gw_model_replaces_template(gw);
 }
 
 long gw_model_lowest_target_port(const struct gw_gateway *gw)

@@ -485,6 +485,11 @@ int gw_preview_render(struct gw_arena *arena, struct gw_diag *diag,
 	size_t i, ndocs, n;
 	int err = -1, minor;
 
+	/* istiod makes the pod of a Gateway API gateway from its own
+	 * kube-gateway template: there is no Deployment here to inject */
+	if (gw->gateway_api)
+		return 0;
+
 	gw_diag_init(&local, arena);
 	/* from the end: the gateway was rendered last, and a set of many
 	 * gateways must not make this a search through all of them */

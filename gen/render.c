@@ -708,6 +708,8 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 	size_t i, ntracks = gw->canary ? 2 : 1;
 	int err = 0;
 
+	if (gw->gateway_api)
+		return gw_gatewayapi_render(arena, gw, set);
 	put_str(&r, kustomization, "apiVersion",
 		"kustomize.config.k8s.io/v1beta1");
 	put_str(&r, kustomization, "kind", "Kustomization");

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // tests/k8s-models/validate.mjs - every object of the YAML files named on the
-// command line checked against the Kubernetes and Istio schemas of the npm
-// packages `kubernetes-models` and `@kubernetes-models/istio`, strictly.
+// command line checked against the Kubernetes, Istio and Gateway API schemas
+// of the npm packages `kubernetes-models`, `@kubernetes-models/istio` and
+// `@kubernetes-models/gateway-api`, strictly.
 //
 //   node tests/k8s-models/validate.mjs FILE...
 //
@@ -17,7 +18,9 @@
 // The model class is chosen by apiVersion and kind: kubernetes-models holds
 // the built-in API groups (v1, apps/v1, rbac.authorization.k8s.io/v1,
 // autoscaling/v2, policy/v1, ...), @kubernetes-models/istio the Istio CRDs
-// (networking.istio.io/v1, ...).  The object is constructed with it and its
+// (networking.istio.io/v1, ...), @kubernetes-models/gateway-api the Gateway
+// API CRDs (gateway.networking.k8s.io/v1 Gateway and HTTPRoute, v1beta1
+// ReferenceGrant).  The object is constructed with it and its
 // .validate() runs: that catches wrong types, missing required fields, bad
 // enum values and formats.
 //
@@ -55,7 +58,7 @@ const NOT_MODELLED = {
 };
 
 // The packages to look a kind up in, in order.
-const PACKAGES = ["kubernetes-models", "@kubernetes-models/istio"];
+const PACKAGES = ["kubernetes-models", "@kubernetes-models/istio", "@kubernetes-models/gateway-api"];
 
 const modelCache = new Map();
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/suites/k8s-models.sh - every Kubernetes object that gwc writes,
-# checked against real Kubernetes and Istio schemas: the npm packages
-# kubernetes-models and @kubernetes-models/istio, pinned in
+# checked against real Kubernetes, Istio and Gateway API schemas: the npm
+# packages kubernetes-models, @kubernetes-models/istio and
+# @kubernetes-models/gateway-api, pinned in
 # tests/k8s-models/package-lock.json, through tests/k8s-models/validate.mjs
 # (the model's .validate(), and unknown fields rejected: see there).
 #
@@ -11,7 +12,8 @@
 #                              *.yaml, run in the case folder)
 #   k8s-models/self-test/NAME  hand-made objects: an unknown field, a wrong
 #                              type and a missing required field (in
-#                              kubernetes-models' and in Istio's kinds) must
+#                              kubernetes-models', Istio's and the Gateway
+#                              API's kinds) must
 #                              each FAIL with that reason, and valid objects
 #                              pass, so that this suite cannot pass vacuously
 #
@@ -306,6 +308,67 @@ spec:
   hosts: [app.example.com]
   http:
   - route: [{destination: {port: {number: 80}}}]
+EOF
+selftest valid-k8s-gateway ok '' <<'EOF'
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: gw
+  namespace: ns
+  labels: {istio.io/rev: default}
+  annotations: {networking.istio.io/service-type: ClusterIP}
+spec:
+  gatewayClassName: istio
+  infrastructure:
+    parametersRef: {group: "", kind: ConfigMap, name: gw-gateway-options}
+  listeners:
+  - name: https
+    hostname: app.example.com
+    port: 443
+    protocol: HTTPS
+    tls: {mode: Terminate, certificateRefs: [{name: cert}]}
+    allowedRoutes: {namespaces: {from: All}}
+EOF
+selftest valid-httproute ok '' <<'EOF'
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: app, namespace: ns}
+spec:
+  parentRefs: [{name: gw, namespace: ns}]
+  hostnames: [app.example.com]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /api}}]
+    filters:
+    - type: URLRewrite
+      urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /}}
+    backendRefs: [{name: api, namespace: app, port: 8080, weight: 90}]
+    timeouts: {request: 1s500ms}
+EOF
+selftest unknown-field-gateway-api FAIL 'unknown field spec\.listeners\[0\]\.hostnames($|[ ,;])' <<'EOF'
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: ns}
+spec:
+  gatewayClassName: istio
+  listeners:
+  - {name: http, hostnames: [app.example.com], port: 80, protocol: HTTP}
+EOF
+selftest wrong-enum-gateway-api FAIL 'path/type must be equal to one of the allowed values' <<'EOF'
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: app, namespace: ns}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - matches: [{path: {type: Prefix, value: /}}]
+    backendRefs: [{name: api, port: 8080}]
+EOF
+selftest missing-required-gateway-api FAIL 'must have required property .?gatewayClassName' <<'EOF'
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: ns}
+spec:
+  listeners: [{name: http, port: 80, protocol: HTTP}]
 EOF
 selftest unknown-kind FAIL 'no model for apiVersion example\.com/v1 kind Widget' <<'EOF'
 apiVersion: example.com/v1
