@@ -1393,7 +1393,9 @@ static int render_all(struct sink *k, unsigned jobs)
 	return k->failed || k->c->interrupted ? -1 : 0;
 }
 
-/* The files of a gateway folder, in the order kubectl should apply them. */
+/* The files of a gateway folder, in the order kubectl should apply them;
+ * not apply.sh, the preview, nor argocd-health.yaml (a patch of Argo CD's
+ * argocd-cm: in a stream piped to `kubectl apply` it would replace it). */
 static const char *const apply_order[] = {
 	"namespace.yaml", "secret-reader.yaml", "gateway-deployment.yaml",
 	"gateway-service.yaml", "gateway-hpa.yaml", "gateway-pdb.yaml",

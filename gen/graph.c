@@ -280,6 +280,9 @@ static const char *folder_of(struct gw_arena *arena, const char *path)
 	return gw_arena_strndup(arena, path, slash ? (size_t)(slash - path) : 0);
 }
 
+/* The files of objects to draw: every .yaml but kustomization.yaml and
+ * argocd-health.yaml, a patch of Argo CD's own ConfigMap that the user
+ * applies to Argo CD, not an object of the gateway. */
 static bool is_object_file(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -288,7 +291,8 @@ static bool is_object_file(const char *path)
 	base = base ? base + 1 : path;
 	len = strlen(base);
 	return len > 5 && !strcmp(base + len - 5, ".yaml") &&
-	       strcmp(base, "kustomization.yaml");
+	       strcmp(base, "kustomization.yaml") &&
+	       strcmp(base, "argocd-health.yaml");
 }
 
 int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set,
