@@ -76,6 +76,9 @@ GWC := $(BUILD)/gwc
 SCHEMA := schema/gatewayspec.schema.json
 TEMPLATE := templates/gateway-injection-template.txt
 INJECT_DEFAULTS := templates/inject-values.yaml templates/inject-mesh.yaml
+# Argo CD health checks, written into a gateway folder with syncWaves
+ARGOCD_HEALTH := templates/argocd-health-istio.lua \
+	templates/argocd-health-istiorevisiontag.lua
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
 FUZZ_TARGETS := compile template tmpl preview out
@@ -98,10 +101,11 @@ $(BUILD)/%.o: gen/%.c | $(BUILD)
 $(BUILD)/embed: gen/tool/embed.c | $(BUILD)
 	$(CC) $(WARN) -O2 -o $@ $<
 
-$(BUILD)/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
+$(BUILD)/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS) \
+		$(ARGOCD_HEALTH)
 	$(BUILD)/embed $@ gatewayspec.schema.json=$(SCHEMA) \
 		gateway-injection-template.txt=$(TEMPLATE) \
-		$(foreach f,$(INJECT_DEFAULTS),$(notdir $(f))=$(f))
+		$(foreach f,$(INJECT_DEFAULTS) $(ARGOCD_HEALTH),$(notdir $(f))=$(f))
 
 $(BUILD)/assets.o: $(BUILD)/assets.c
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -c -o $@ $<
@@ -110,7 +114,7 @@ $(BUILD)/assets.o: $(BUILD)/assets.c
 # sources, the schema, the templates), heading OUT's cache (gen/cache.c),
 # so that another gwc never trusts it.  Rewritten only when it changes.
 BUILDID_INPUTS := $(sort $(wildcard gen/*.c gen/*.h gen/*/*.c gen/*/*.h)) \
-	$(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
+	$(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS) $(ARGOCD_HEALTH)
 $(BUILD)/buildid.c: $(BUILDID_INPUTS) | $(BUILD)
 	@id=$$(cat $(BUILDID_INPUTS) | sha256sum | cut -c1-64); \
 	echo "const char gw_build_id[] = \"$$id\";" >$@.tmp && mv $@.tmp $@
@@ -263,11 +267,12 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/inva
 	$(CC) $(ALL_CFLAGS) $(TESTCFLAGS) $(LDFLAGS) -o $@ $< \
 		tests/fuzz/replay.c $(CORE_OBJS) $(DEPLIBS) $(TESTLIBS)
 
-build/fuzz/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS)
+build/fuzz/assets.c: $(BUILD)/embed $(SCHEMA) $(TEMPLATE) $(INJECT_DEFAULTS) \
+		$(ARGOCD_HEALTH)
 	mkdir -p build/fuzz
 	$(BUILD)/embed $@ gatewayspec.schema.json=$(SCHEMA) \
 		gateway-injection-template.txt=$(TEMPLATE) \
-		$(foreach f,$(INJECT_DEFAULTS),$(notdir $(f))=$(f))
+		$(foreach f,$(INJECT_DEFAULTS) $(ARGOCD_HEALTH),$(notdir $(f))=$(f))
 
 $(FUZZ_LIB):
 	tests/fuzz/build-libs.sh build/fuzz || echo "fuzz: warning: no" \

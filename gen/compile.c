@@ -1421,7 +1421,9 @@ static int render_all(struct sink *k, unsigned jobs)
 	return k->failed || k->c->interrupted ? -1 : 0;
 }
 
-/* The files of a gateway folder, in the order kubectl should apply them. */
+/* The files of a gateway folder, in the order kubectl should apply them;
+ * not apply.sh, the preview, nor argocd-health.yaml (a patch of Argo CD's
+ * argocd-cm: in a stream piped to `kubectl apply` it would replace it). */
 static const char *const apply_order[] = {
 	"namespace.yaml", "secret-reader.yaml", "gateway-networkpolicy.yaml",
 	"gateway-options.yaml", "referencegrants.yaml",

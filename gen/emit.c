@@ -123,7 +123,9 @@ bool gw_emit_plain_safe(const char *s, size_t len)
  * "? key\n: value" entry; a scalar document after the first shares the
  * "---" line.  Scalars are plain where gw_emit_plain_safe() allows (or a
  * number, true, false, null) and double-quoted otherwise, with libyaml's
- * escapes (yaml_escape()).  A string that is not UTF-8 (or holds a
+ * escapes (yaml_escape()); a string value marked literal is a literal
+ * block where libyaml would write one (yaml_literal()).  A string that is
+ * not UTF-8 (or holds a
  * surrogate or a code point beyond U+10FFFF) is refused, as is a key over
  * 1000 bytes: gw_emit_yaml() then returns -1 and leaves @buf as it was.
  * No document tree or event queue is built; bytes gather in a 4 KiB stage.
@@ -133,6 +135,7 @@ struct yaml_out {
 	int indent;
 	size_t column;
 	bool whitespace, indention;
+	bool open_ended;	/* the document's last block was "|+" */
 	size_t staged;		/* bytes in stage, not yet in buf */
 	char stage[4096];
 };
@@ -363,6 +366,93 @@ static bool has_break(const char *s, size_t len)
 	return false;
 }
 
+/*
+ * Literal blocks (struct gw_node.literal): a mapping value or a sequence
+ * item is written as libyaml writes a scalar event of
+ * YAML_LITERAL_SCALAR_STYLE where libyaml allows a block scalar: a string
+ * that is not empty, ends in no space, has no space before a line break,
+ * and whose every character is one libyaml prints as it is (LF,
+ * U+0020-U+007E, U+00A0-U+D7FF, U+E000-U+FFFD but U+FEFF: no tab, no CR).
+ * Also no U+2028/U+2029: libyaml breaks the block's lines there, where a
+ * YAML 1.2 reader (go-yaml v3 in kustomize) sees text and would read the
+ * next line's indentation into the string.  A whole document is no block
+ * either: libyaml indents its lines by 2 where the YAML spec (and
+ * libfyaml) reads a top-level "|2" as 1.  Any other string marked literal
+ * is written as if it were not.
+ */
+static bool literal_allowed(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, width;
+	uint32_t cp;
+
+	if (!len || s[len - 1] == ' ')
+		return false;
+	while (i < len) {
+		if (p[i] == '\n' || (p[i] >= 0x20 && p[i] < 0x7f)) {
+			if (p[i] == ' ' && i + 1 < len && p[i + 1] == '\n')
+				return false;
+			i++;
+			continue;
+		}
+		if (p[i] < 0x80)
+			return false;	/* C0 controls, tab, CR, DEL */
+		width = gw_utf8_decode(p + i, len - i, &cp);
+		if (!width || cp < 0xa0 || cp == 0x2028 || cp == 0x2029 ||
+		    cp == 0xfeff || cp > 0xfffd)
+			return false;
+		i += width;
+	}
+	return true;
+}
+
+/*
+ * "|", an indentation indicator ("2") when the text starts with a space
+ * or a line break, a chomping indicator ("-" without a final line break,
+ * "+" with more than one), then each line at the collection's indentation
+ * plus 2 (empty lines empty).  After a "|+" block libyaml ends the stream
+ * with "..." unless another block follows in the document (open_ended).
+ */
+static void yaml_literal(struct yaml_out *o, const char *s, size_t len)
+{
+	static const char spaces[] = "                                "
+		"                                ";	/* 64 */
+	size_t want = (size_t)o->indent + 2;	/* in a collection: >= 0 */
+	size_t i, end, pad, n;
+
+	yaml_indicator(o, "|", 1, true, false);
+	if (s[0] == ' ' || s[0] == '\n')
+		yaml_put(o, "2", 1);
+	o->open_ended = false;
+	if (s[len - 1] != '\n') {
+		yaml_put(o, "-", 1);
+	} else if (len == 1 || s[len - 2] == '\n') {
+		yaml_put(o, "+", 1);
+		o->open_ended = true;
+	}
+	yaml_put(o, "\n", 1);
+	for (i = 0; i < len; i = end + 1) {
+		end = i;
+		while (end < len && s[end] != '\n')
+			end++;
+		if (end > i) {
+			for (pad = want; pad; pad -= n) {
+				n = pad < sizeof(spaces) - 1 ? pad :
+					sizeof(spaces) - 1;
+				yaml_put(o, spaces, n);
+			}
+			yaml_put(o, s + i, end - i);
+		}
+		if (end < len)
+			yaml_put(o, "\n", 1);
+	}
+	/* as libyaml leaves it: a line break ends the block where the text
+	 * ends with one, else the next line must be started */
+	o->column = s[len - 1] == '\n' ? 0 : want + 1;
+	o->whitespace = true;
+	o->indention = s[len - 1] == '\n';
+}
+
 static int yaml_node(struct yaml_out *o, const struct gw_node *n,
 		     enum yaml_place place);
 
@@ -451,6 +541,11 @@ static int yaml_node(struct yaml_out *o, const struct gw_node *n,
 		yaml_float(o, n->u.num);
 		return 0;
 	case GW_STR:
+		if (n->literal && place != YAML_ROOT &&
+		    literal_allowed(n->u.str.s, n->u.str.len)) {
+			yaml_literal(o, n->u.str.s, n->u.str.len);
+			return 0;
+		}
 		return yaml_string(o, n->u.str.s, n->u.str.len,
 				   gw_emit_plain_safe(n->u.str.s,
 						      n->u.str.len));
@@ -471,15 +566,23 @@ int gw_emit_yaml(struct gw_buf *buf, struct gw_node *const *docs, size_t n)
 	o.indent = -1;
 	o.column = o.staged = 0;
 	o.whitespace = o.indention = true;
+	o.open_ended = false;
 
 	for (i = 0; i < n; i++) {
 		if (i) {
 			yaml_indent(&o);
 			yaml_indicator(&o, "---", 3, true, false);
+			o.open_ended = false;
 		}
 		if (yaml_node(&o, docs[i], YAML_ROOT))
 			goto fail;
 		o.indent = -1;
+		yaml_indent(&o);
+	}
+	if (o.open_ended) {
+		/* the last document's text may end in empty lines: mark
+		 * its end */
+		yaml_indicator(&o, "...", 3, true, false);
 		yaml_indent(&o);
 	}
 	yaml_flush(&o);

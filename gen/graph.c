@@ -301,9 +301,11 @@ static const char *folder_of(struct gw_arena *arena, const char *path)
 	return gw_arena_strndup(arena, path, slash ? (size_t)(slash - path) : 0);
 }
 
-/* The files of objects the cluster gets: not the kustomization, nor the
+/* The files of objects to draw: every .yaml but kustomization.yaml, the
  * preview of the pod istiod will make (a second Deployment of the same
- * name, which istiod makes from the first). */
+ * name, which istiod makes from the first) and argocd-health.yaml, a
+ * patch of Argo CD's own ConfigMap that the user applies to Argo CD, not
+ * an object of the gateway. */
 static bool is_object_file(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -313,7 +315,8 @@ static bool is_object_file(const char *path)
 	len = strlen(base);
 	return len > 5 && !strcmp(base + len - 5, ".yaml") &&
 	       strcmp(base, "kustomization.yaml") &&
-	       strcmp(base, "gateway-deployment.injected.yaml");
+	       strcmp(base, "gateway-deployment.injected.yaml") &&
+	       strcmp(base, "argocd-health.yaml");
 }
 
 int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set,

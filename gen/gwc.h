@@ -187,6 +187,10 @@ struct gw_pair;
 
 struct gw_node {
 	enum gw_kind kind;
+	/* a GW_STR mapping value or sequence item that gw_emit_yaml() writes
+	 * as a literal block ("|") where libyaml would (text such as a
+	 * script); set by the renderer, never by the loader */
+	bool literal;
 	struct gw_mark mark;
 	const char *src;	/* a plain scalar's text as written, or NULL */
 	union {

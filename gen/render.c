@@ -691,6 +691,56 @@ static void add_apply_script(struct renderer *r, struct gw_fileset *set,
 	set->files[set->n - 1].mode = 0755;
 }
 
+/*
+ * argocd-health.yaml (spec.argocd.syncWaves): Argo CD's health checks of
+ * sail-operator's Istio and IstioRevisionTag (templates/argocd-health-*.lua),
+ * as a patch of Argo CD's own ConfigMap, argocd-cm.  A sync wave waits
+ * only for the resources that have a health check, and Argo CD ships none
+ * for these (argo-cd#14442): without them the Istio's wave, -2, would not
+ * hold the gateway back until its template is installed.  The patch is
+ * the user's to apply to their Argo CD (`kubectl patch --type merge
+ * --patch-file`, or a kustomize patch of its installation), so it is no
+ * resource of kustomization.yaml, nor of `-o -`, nor drawn by graph:
+ * applied as an object it would replace the whole argocd-cm.  Each script
+ * is a literal block, as a person would write it there.
+ */
+static const struct { const char *kind, *asset; } argocd_health[] = {
+	{ "Istio", "argocd-health-istio.lua" },
+	{ "IstioRevisionTag", "argocd-health-istiorevisiontag.lua" },
+};
+
+static int add_argocd_health(struct renderer *r, struct gw_fileset *set,
+			     const char *dir)
+{
+	struct gw_node *cm = gw_node_map(r->arena), *meta, *labels, *data;
+	size_t i;
+
+	put_str(r, cm, "apiVersion", "v1");
+	put_str(r, cm, "kind", "ConfigMap");
+	meta = put_map(r, cm, "metadata");
+	put_str(r, meta, "name", "argocd-cm");
+	put_str(r, meta, "namespace", "argocd");
+	labels = put_map(r, meta, "labels");
+	put_str(r, labels, "app.kubernetes.io/name", "argocd-cm");
+	put_str(r, labels, "app.kubernetes.io/part-of", "argocd");
+	data = put_map(r, cm, "data");
+	for (i = 0; i < sizeof(argocd_health) / sizeof(*argocd_health); i++) {
+		const struct gw_asset *a = gw_asset_get(argocd_health[i].asset);
+		struct gw_node *script;
+
+		if (!a)
+			return -1;	/* not embedded: a broken build */
+		script = gw_node_new(r->arena, GW_STR);
+		script->u.str.s = a->data;
+		script->u.str.len = a->len;
+		script->literal = true;
+		put(r, data, gw_arena_printf(r->arena, "resource.customizations."
+					     "health.sailoperator.io_%s",
+					     argocd_health[i].kind), script);
+	}
+	return add_yaml(r, set, dir, "argocd-health.yaml", NULL, &cm, 1);
+}
+
 int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 		      const char *template_sha256, struct gw_fileset *set)
 {
@@ -778,6 +828,8 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 	}
 	if (gw->apply_script)
 		add_apply_script(&r, set, dir);
+	if (gw->sync_waves)
+		err |= add_argocd_health(&r, set, dir);
 	err |= add_yaml(&r, set, dir, "kustomization.yaml", NULL,
 			&kustomization, 1);
 	return err ? -1 : 0;

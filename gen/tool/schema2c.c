@@ -83,13 +83,14 @@ static unsigned write_node(FILE *out, const struct gw_node *n)
 			fprintf(out, "\n\t{ &n%u, &n%u },", kids[i], kids[i + 1]);
 		fprintf(out, "\n};\n");
 	}
-	fprintf(out, "static struct gw_node n%u = { %d, { SCHEMA, %d, %d }, ",
+	fprintf(out, "static struct gw_node n%u = { .kind = %d, "
+		".mark = { SCHEMA, %d, %d }, .src = ",
 		id, (int)n->kind, n->mark.line, n->mark.col);
 	if (n->src)
 		c_string(out, n->src, strlen(n->src));
 	else
 		fputs("NULL", out);
-	fputs(", { ", out);
+	fputs(", .u = { ", out);
 	switch (n->kind) {
 	case GW_NULL:
 		fputs(".b = 0", out);

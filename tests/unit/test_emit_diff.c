@@ -4,7 +4,9 @@
  * libyaml writes the same events, plus pinned layouts and the strings that
  * are not UTF-8.  Also gw_emit_plain_safe() against its definition
  * written plainly, and gw_emit_json()'s string escapes against the
- * per-byte escaper.
+ * per-byte escaper.  Strings marked literal are fed to libyaml as
+ * YAML_LITERAL_SCALAR_STYLE events (but where gwc keeps from a literal
+ * block, see ref_string()), random ones and pinned layouts.
  */
 #include <ctype.h>
 #include <math.h>
@@ -27,18 +29,51 @@ static int ref_emit(yaml_emitter_t *em, yaml_event_t *ev)
 	return yaml_emitter_emit(em, ev) ? 0 : -1;
 }
 
-static int ref_scalar(yaml_emitter_t *em, const char *s, size_t len,
-		      bool plain)
+static int ref_scalar_styled(yaml_emitter_t *em, const char *s, size_t len,
+			     yaml_scalar_style_t style)
 {
 	yaml_event_t ev;
 
 	/* fails for what libyaml does not take as UTF-8 */
 	if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
 					  (yaml_char_t *)s, (int)len, 1, 1,
-					  plain ? YAML_PLAIN_SCALAR_STYLE :
-					  YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+					  style))
 		return -1;
 	return ref_emit(em, &ev);
+}
+
+static int ref_scalar(yaml_emitter_t *em, const char *s, size_t len,
+		      bool plain)
+{
+	return ref_scalar_styled(em, s, len, plain ? YAML_PLAIN_SCALAR_STYLE :
+				 YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+}
+
+/* True if @s holds U+2028 or U+2029, which a literal block of libyaml's
+ * breaks lines at and YAML 1.2 does not (gen/emit.c). */
+static bool has_line_separator(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 2 < len; i++)
+		if (s[i] == '\xe2' && s[i + 1] == '\x80' &&
+		    (s[i + 2] == '\xa8' || s[i + 2] == '\xa9'))
+			return true;
+	return false;
+}
+
+/* A string value: literal style asked for when it is marked so (libyaml
+ * itself falls back to double quotes where no block is allowed), except
+ * with a line separator, which gwc writes as if it were not marked. */
+static int ref_string(yaml_emitter_t *em, const struct gw_node *n)
+{
+	const char *s = n->u.str.s;
+	size_t len = n->u.str.len;
+
+	if (n->literal && !has_line_separator(s, len))
+		return ref_scalar_styled(em, s, len,
+					 YAML_LITERAL_SCALAR_STYLE);
+	return ref_scalar(em, s, len, gw_emit_plain_safe(s, len));
 }
 
 static int ref_node(yaml_emitter_t *em, const struct gw_node *n)
@@ -68,9 +103,7 @@ static int ref_node(yaml_emitter_t *em, const struct gw_node *n)
 		return ref_scalar(em, num, strlen(num), true);
 	}
 	case GW_STR:
-		return ref_scalar(em, n->u.str.s, n->u.str.len,
-				  gw_emit_plain_safe(n->u.str.s,
-						     n->u.str.len));
+		return ref_string(em, n);
 	case GW_SEQ:
 		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
 						     YAML_BLOCK_SEQUENCE_STYLE);
@@ -89,7 +122,11 @@ static int ref_node(yaml_emitter_t *em, const struct gw_node *n)
 		for (i = 0; i < n->u.map.n; i++) {
 			const struct gw_pair *p = &n->u.map.pairs[i];
 
-			if (p->key->u.str.len > 1000 || ref_node(em, p->key) ||
+			/* a key is never a block, marked or not */
+			if (p->key->u.str.len > 1000 ||
+			    ref_scalar(em, p->key->u.str.s, p->key->u.str.len,
+				       gw_emit_plain_safe(p->key->u.str.s,
+							  p->key->u.str.len)) ||
 			    ref_node(em, p->value))
 				return -1;
 		}
@@ -120,7 +157,14 @@ static int ref_yaml(struct gw_buf *buf, struct gw_node *const *docs, size_t n)
 		goto out;
 	for (i = 0; i < n; i++) {
 		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-		if (ref_emit(&em, &ev) || ref_node(&em, docs[i]))
+		if (ref_emit(&em, &ev))
+			goto out;
+		/* a whole document is never a block, marked or not */
+		if (docs[i]->kind == GW_STR ?
+		    ref_scalar(&em, docs[i]->u.str.s, docs[i]->u.str.len,
+			       gw_emit_plain_safe(docs[i]->u.str.s,
+						  docs[i]->u.str.len)) :
+		    ref_node(&em, docs[i]))
 			goto out;
 		yaml_document_end_event_initialize(&ev, 1);
 		if (ref_emit(&em, &ev))
@@ -255,10 +299,52 @@ static struct gw_node *str_node(struct gw_arena *a, struct gw_buf *b)
 	return n;
 }
 
+/* Percent of random strings marked literal, and made of lines; 0 keeps
+ * the generator's sequence as it was before literal blocks. */
+static size_t literal_share;
+
+/* Lines as a script has them, and the cases around them: empty lines,
+ * leading and trailing spaces, a space before a break, any text, and 0
+ * to 3 final line breaks. */
+static void add_lines(struct gw_buf *b)
+{
+	size_t lines = 1 + pick(6), i;
+
+	for (i = 0; i < lines; i++) {
+		size_t r = pick(10);
+
+		if (i)
+			gw_buf_add(b, "\n", 1);
+		if (r < 2)
+			continue;	/* an empty line */
+		if (r < 4)
+			gw_buf_add(b, "    ", 1 + pick(4));
+		if (r < 7)
+			add_identifier(b, 1 + pick(30));
+		else if (r < 9)
+			add_random_text(b, 1 + pick(12));
+		else
+			add_nasty(b);
+		if (!pick(12))
+			gw_buf_add(b, " ", 1);
+	}
+	gw_buf_add(b, "\n\n\n", pick(4));
+}
+
 static struct gw_node *random_string(struct gw_arena *a, struct gw_buf *b)
 {
 	size_t r = pick(100);
+	struct gw_node *n;
 
+	if (literal_share && pick(100) < literal_share) {
+		if (pick(3))
+			add_lines(b);
+		else
+			add_nasty(b);
+		n = str_node(a, b);
+		n->literal = true;
+		return n;
+	}
 	if (r < 35) {
 		add_nasty(b);
 	} else if (r < 55) {
@@ -457,19 +543,84 @@ static void test_yaml_same_as_libyaml_for_random_trees(void **state)
 	assert_int_equal(refused > 10 && refused < STREAMS / 10, true);
 }
 
-/* Every string of the pool as a value, a key, an item and a document. */
+/* Bytes of @out, the stream of a test, that start a literal block with
+ * these hints. */
+static size_t count_blocks(const struct gw_buf *out, const char *hints)
+{
+	const char *p = out->data;
+	size_t n = 0, len = strlen(hints);
+
+	while (p && (p = strchr(p, '|'))) {
+		p++;
+		n += !strncmp(p, hints, len) && p[len] == '\n';
+	}
+	return n;
+}
+
+/*
+ * The same with a third of the string values marked literal, most of them
+ * lines of text: as values and items at every depth (and whole documents,
+ * written as if not marked), with every hint ("|", "|-", "|+", "|2",
+ * "|2-", "|2+") and with the strings libyaml writes double-quoted instead.
+ */
+static void test_yaml_literal_blocks_same_as_libyaml(void **state)
+{
+	static const char *const hints[] = { "", "-", "+", "2", "2-", "2+" };
+	size_t s, h, mismatches = 0, seen[6] = { 0 }, ended = 0;
+	struct gw_buf scratch = { 0 };
+
+	(void)state;
+	rng_state = 20260715;
+	literal_share = 35;
+	for (s = 0; s < STREAMS; s++) {
+		struct gw_arena *a = gw_arena_new();
+		struct gw_node *docs[4];
+		size_t n = 1 + (pick(3) ? 0 : pick(4)), i;
+		struct gw_buf probe = { 0 };
+
+		for (i = 0; i < n; i++)
+			docs[i] = random_tree(a, &scratch, 1 + (int)pick(6));
+		if (!gw_emit_yaml(&probe, docs, n)) {
+			for (h = 0; h < 6; h++)
+				seen[h] += count_blocks(&probe, hints[h]);
+			ended += probe.len >= 4 &&
+				 !memcmp(probe.data + probe.len - 4, "...\n", 4);
+		}
+		gw_buf_release(&probe);
+		if (!same_as_libyaml(docs, n, s % 7 ? "" : "# head\n") &&
+		    ++mismatches >= 5) {
+			gw_arena_free(a);
+			break;
+		}
+		gw_arena_free(a);
+	}
+	literal_share = 0;
+	gw_buf_release(&scratch);
+	if (mismatches)
+		fail_msg("%zu of %zu streams differ from libyaml", mismatches,
+			 s);
+	for (h = 0; h < 6; h++)
+		if (seen[h] < 20)
+			fail_msg("only %zu blocks \"|%s\"", seen[h], hints[h]);
+	assert_int_equal(ended > 20, true);
+}
+
+/* Every string of the pool as a value, a key, an item and a document;
+ * then marked literal. */
 static void test_yaml_same_as_libyaml_for_every_nasty_string(void **state)
 {
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(nasty) / sizeof(*nasty); i++) {
+	for (i = 0; i < 2 * sizeof(nasty) / sizeof(*nasty); i++) {
+		size_t k = i % (sizeof(nasty) / sizeof(*nasty));
 		struct gw_arena *a = gw_arena_new();
 		struct gw_node *s = gw_node_new(a, GW_STR);
 		struct gw_node *docs[4];
 
-		s->u.str.s = nasty[i].s;
-		s->u.str.len = nasty[i].len;
+		s->u.str.s = nasty[k].s;
+		s->u.str.len = nasty[k].len;
+		s->literal = k != i;
 		docs[0] = gw_node_map(a);
 		gw_map_put(a, docs[0], "k", s);
 		gw_map_put(a, docs[0], "", s);
@@ -481,7 +632,8 @@ static void test_yaml_same_as_libyaml_for_every_nasty_string(void **state)
 		docs[3] = s;
 		if (!same_as_libyaml(docs, 4, "") ||
 		    !same_as_libyaml(docs + 2, 1, ""))
-			fail_msg("nasty string %zu differs", i);
+			fail_msg("nasty string %zu%s differs", k,
+				 s->literal ? " (literal)" : "");
 		gw_arena_free(a);
 	}
 }
@@ -581,6 +733,121 @@ static void test_yaml_pinned_layouts(void **state)
 	gw_seq_push(a, docs[0], gw_node_seq(a));
 	gw_seq_push(a, docs[0]->u.seq.items[0], gw_node_map(a));
 	assert_yaml(docs, 2, "- - {}\n--- []\n");
+	gw_arena_free(a);
+}
+
+static struct gw_node *literal(struct gw_arena *a, const char *s)
+{
+	struct gw_node *n = gw_node_str(a, s);
+
+	n->literal = true;
+	return n;
+}
+
+/* Literal blocks where they stand, with their hints, and the strings that
+ * are written as if not marked. */
+static void test_yaml_pinned_literal_blocks(void **state)
+{
+	struct gw_arena *a = gw_arena_new();
+	struct gw_node *m, *inner, *seq, *docs[3];
+
+	(void)state;
+	/* a map value (lines at the map's indentation plus 2, an empty line
+	 * empty), a nested one, an item, and the value after a block */
+	m = gw_node_map(a);
+	gw_map_put(a, m, "script", literal(a, "local hs = {}\n\n"
+		   "if x then\n  return hs\nend\n"));
+	inner = gw_map_put(a, m, "data", gw_node_map(a));
+	gw_map_put(a, inner, "a.b_C", literal(a, "one\ntwo\n"));
+	gw_map_put(a, inner, "after", str(a, "plain"));
+	seq = gw_map_put(a, m, "items", gw_node_seq(a));
+	gw_seq_push(a, seq, literal(a, "x\n"));
+	gw_seq_push(a, seq, str(a, "z"));
+	assert_yaml(&m, 1,
+		    "script: |\n"
+		    "  local hs = {}\n"
+		    "\n"
+		    "  if x then\n"
+		    "    return hs\n"
+		    "  end\n"
+		    "data:\n"
+		    "  a.b_C: |\n"
+		    "    one\n"
+		    "    two\n"
+		    "  after: plain\n"
+		    "items:\n"
+		    "- |\n"
+		    "  x\n"
+		    "- z\n");
+
+	/* hints: no final break "-", more than one "+", a leading space or
+	 * break "2"; a text without a break is a block too */
+	m = gw_node_map(a);
+	gw_map_put(a, m, "strip", literal(a, "a\nb"));
+	gw_map_put(a, m, "keep", literal(a, "a\n\n"));
+	gw_map_put(a, m, "lead", literal(a, "  a\nb\n"));
+	gw_map_put(a, m, "break", literal(a, "\na\n"));
+	gw_map_put(a, m, "one", literal(a, "word"));
+	assert_yaml(&m, 1,
+		    "strip: |-\n"
+		    "  a\n"
+		    "  b\n"
+		    "keep: |+\n"
+		    "  a\n"
+		    "\n"
+		    "lead: |2\n"
+		    "    a\n"
+		    "  b\n"
+		    "break: |2\n"
+		    "\n"
+		    "  a\n"
+		    "one: |-\n"
+		    "  word\n");
+
+	/* a "|+" block last in the stream ends it with "...", but not when
+	 * a later document has none; a whole document is written as if not
+	 * marked */
+	docs[0] = gw_node_seq(a);
+	gw_seq_push(a, docs[0], literal(a, "first\n"));
+	docs[1] = gw_node_seq(a);
+	gw_seq_push(a, docs[1], literal(a, "kept\n\n"));
+	docs[2] = literal(a, "word");
+	assert_yaml(docs, 2, "- |\n  first\n---\n- |+\n  kept\n\n...\n");
+	assert_yaml(docs + 1, 2, "- |+\n  kept\n\n--- word\n");
+	docs[2] = literal(a, "|2 is one column at the top\n");
+	assert_yaml(docs + 2, 1, "\"|2 is one column at the top\\n\"\n");
+
+	/* written as if not marked: empty, a tab, a CR, a trailing space, a
+	 * space before a break, NEL, U+FEFF, beyond the BMP, U+2028 */
+	m = gw_node_map(a);
+	gw_map_put(a, m, "a", literal(a, ""));
+	gw_map_put(a, m, "b", literal(a, "\tx\n"));
+	gw_map_put(a, m, "c", literal(a, "x\r\n"));
+	gw_map_put(a, m, "d", literal(a, "x\ny "));
+	gw_map_put(a, m, "e", literal(a, "x \ny\n"));
+	gw_map_put(a, m, "f", literal(a, "x\xc2\x85y\n"));
+	gw_map_put(a, m, "g", literal(a, "\xef\xbb\xbfx\n"));
+	gw_map_put(a, m, "h", literal(a, "\xf0\x9f\x98\x80\n"));
+	gw_map_put(a, m, "i", literal(a, "x\xe2\x80\xa8y\n"));
+	gw_map_put(a, m, "j", literal(a, "plain"));
+	m->u.map.pairs[9].value->literal = false;
+	assert_yaml(&m, 1,
+		    "a: \"\"\n"
+		    "b: \"\\tx\\n\"\n"
+		    "c: \"x\\r\\n\"\n"
+		    "d: \"x\\ny \"\n"
+		    "e: \"x \\ny\\n\"\n"
+		    "f: \"x\\Ny\\n\"\n"
+		    "g: \"\\uFEFFx\\n\"\n"
+		    "h: \"\\U0001F600\\n\"\n"
+		    "i: \"x\\Ly\\n\"\n"
+		    "j: plain\n");
+
+	/* the mark is a value's: a key stays as it is */
+	m = gw_node_map(a);
+	gw_map_put(a, m, "", str(a, "v"));
+	m->u.map.pairs[0].key = literal(a, "key");
+	assert_yaml(&m, 1, "key: v\n");
 	gw_arena_free(a);
 }
 
@@ -878,8 +1145,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_yaml_same_as_libyaml_for_random_trees),
+		cmocka_unit_test(test_yaml_literal_blocks_same_as_libyaml),
 		cmocka_unit_test(test_yaml_same_as_libyaml_for_every_nasty_string),
 		cmocka_unit_test(test_yaml_pinned_layouts),
+		cmocka_unit_test(test_yaml_pinned_literal_blocks),
 		cmocka_unit_test(test_yaml_deep_nesting_same_as_libyaml),
 		cmocka_unit_test(test_yaml_escapes),
 		cmocka_unit_test(test_yaml_refuses_what_is_not_utf8),

@@ -14,6 +14,8 @@
  * the same booleans, nulls as nulls; mappings with the same keys in the
  * same order; strings plain exactly where gw_emit_plain_safe() allows,
  * double-quoted everywhere else; no tag, anchor or alias anywhere.
+ * Strings marked literal (struct gw_node.literal) read back the same, as
+ * literal blocks where gwc writes blocks.
  *
  * It also parses every YAML file under out/ (the committed output of
  * examples/) with libfyaml and fails on any parse error (duplicate keys
@@ -225,6 +227,7 @@ struct checker {
 	unsigned errors;
 	struct gw_buf path;
 	struct gw_buf text;	/* the scalar at hand, NUL-terminated */
+	bool blocks;	/* strings marked literal are blocks, else quoted */
 };
 
 static void mismatch(struct checker *c, const char *fmt, ...)
@@ -308,15 +311,23 @@ static void compare(struct checker *c, const struct gw_node *want,
 		    struct fy_node *got);
 
 /* A string node must read back as exactly these bytes, as a string, plain
- * exactly when gw_emit_plain_safe() allows it and double-quoted otherwise. */
-static void compare_string(struct checker *c, const char *s, size_t len,
+ * exactly when gw_emit_plain_safe() allows it and double-quoted otherwise;
+ * one marked literal as the checker expects it. */
+static void compare_string(struct checker *c, const struct gw_node *want,
 			   struct fy_node *got)
 {
 	struct gw_buf a = { 0 }, b = { 0 };
-	enum fy_node_style style = fy_node_get_style(got);
+	const char *s = want->u.str.s;
+	size_t len = want->u.str.len;
+	enum fy_node_style style = fy_node_get_style(got), expect;
 	bool plain = gw_emit_plain_safe(s, len);
 	const char *text;
 	size_t glen = 0;
+
+	if (want->literal)
+		expect = c->blocks ? FYNS_LITERAL : FYNS_DOUBLE_QUOTED;
+	else
+		expect = plain ? FYNS_PLAIN : FYNS_DOUBLE_QUOTED;
 
 	if (fy_node_get_type(got) != FYNT_SCALAR) {
 		mismatch(c, "string %s read back as a collection",
@@ -331,11 +342,14 @@ static void compare_string(struct checker *c, const char *s, size_t len,
 			 show(&b, text ? text : "", glen));
 		goto out;
 	}
-	if (style != (plain ? FYNS_PLAIN : FYNS_DOUBLE_QUOTED)) {
+	if (style != expect) {
 		mismatch(c, "string %s written %s, not %s", show(&a, s, len),
 			 style == FYNS_PLAIN ? "plain" :
 			 style == FYNS_DOUBLE_QUOTED ? "double-quoted" :
-			 "in another style", plain ? "plain" : "double-quoted");
+			 style == FYNS_LITERAL ? "as a literal block" :
+			 "in another style", expect == FYNS_PLAIN ? "plain" :
+			 expect == FYNS_LITERAL ? "as a literal block" :
+			 "double-quoted");
 		goto out;
 	}
 	if (style == FYNS_PLAIN) {
@@ -387,7 +401,7 @@ static void compare(struct checker *c, const struct gw_node *want,
 	}
 	switch (want->kind) {
 	case GW_STR:
-		compare_string(c, want->u.str.s, want->u.str.len, got);
+		compare_string(c, want, got);
 		break;
 	case GW_NULL:
 		if (!text || t11 != R_NULL || t12 != R_NULL)
@@ -478,8 +492,7 @@ static void compare(struct checker *c, const struct gw_node *want,
 			if (!gp) {
 				mismatch(c, "missing pair");
 			} else {
-				compare_string(c, p->key->u.str.s,
-					       p->key->u.str.len,
+				compare_string(c, p->key,
 					       fy_node_pair_key(gp));
 				compare(c, p->value, fy_node_pair_value(gp));
 			}
@@ -578,11 +591,12 @@ static unsigned check_events(const char *name, const char *data, size_t len,
 
 /* Emits @docs with gw_emit_yaml and asserts they read back identically,
  * through libfyaml's document builder, one document after another from
- * one parser (fy_document_build_from_string keeps only the first). */
-static void roundtrip(struct gw_node *const *docs, size_t n)
+ * one parser (fy_document_build_from_string keeps only the first); the
+ * strings marked literal as literal blocks when @blocks, else quoted. */
+static void roundtrip_as(struct gw_node *const *docs, size_t n, bool blocks)
 {
 	struct gw_buf out = { 0 };
-	struct checker c = { 0, { 0 }, { 0 } };
+	struct checker c = { 0, { 0 }, { 0 }, blocks };
 	struct fy_diag *diag;
 	struct fy_parser *fyp;
 	struct fy_document *fyd;
@@ -630,6 +644,11 @@ static void roundtrip(struct gw_node *const *docs, size_t n)
 	gw_buf_release(&c.text);
 	gw_buf_release(&out);
 	assert_int_equal(c.errors, 0);
+}
+
+static void roundtrip(struct gw_node *const *docs, size_t n)
+{
+	roundtrip_as(docs, n, false);
 }
 
 /* ---- the trees --------------------------------------------------------- */
@@ -1049,6 +1068,67 @@ static void test_json_numbers(void **state)
 	roundtrip(&doc, 1);
 }
 
+/* Each of @strings marked literal as a mapping value, a sequence item and
+ * a value two levels deep, in one document. */
+static void roundtrip_literals(const char *const *strings, size_t n,
+			       bool blocks)
+{
+	struct gw_node *doc = gw_node_map(arena), *str;
+	struct gw_node *values = gw_map_put(arena, doc, "values",
+					    gw_node_map(arena));
+	struct gw_node *items = gw_map_put(arena, doc, "items",
+					   gw_node_seq(arena));
+	struct gw_node *nested = gw_map_put(arena, doc, "nested",
+					    gw_node_seq(arena));
+	size_t i, at;
+
+	for (i = 0; i < n; i++) {
+		str = gw_node_str(arena, strings[i]);
+		str->literal = true;
+		gw_map_put(arena, values, gw_arena_printf(arena, "v%zu", i),
+			   str);
+		gw_seq_push(arena, items, str);
+		gw_seq_push(arena, nested, gw_node_map(arena));
+		at = nested->u.seq.n - 1;
+		gw_seq_push(arena, gw_map_put(arena, nested->u.seq.items[at],
+					      "k", gw_node_seq(arena)), str);
+	}
+	roundtrip_as(&doc, 1, blocks);
+}
+
+/* Text as a script holds it comes back byte for byte from a literal block:
+ * comments, indicators, quotes and backslashes as they are, indentation,
+ * empty lines, no or several final line breaks; text no block can hold
+ * (tabs, CR, a space before a break or at the end, U+2028) comes back
+ * from double quotes. */
+static void test_literal_blocks(void **state)
+{
+	static const char *const blocks[] = {
+		"local hs = {}\nif obj.status == nil then\n  return hs\nend\n",
+		"-- a comment\n# not one\n--- not a marker\n...\n",
+		"key: value\n- item\n? complex\n: value\n&anchor *alias !tag\n",
+		"'single' \"double\" \\ back\\slash %percent @at `tick`\n",
+		"  two spaces first\nthen none\n    then four\n",
+		"\nafter an empty first line\n",
+		"two breaks at the end\n\n",
+		"three\n\n\n",
+		"\n",
+		"no break at the end",
+		"one\n\n\nempty lines between\n",
+		"true\nnull\n0755\n",
+		"caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xef\xbf\xbd\n",
+	};
+	static const char *const quoted[] = {
+		"", "\tindented by a tab\n", "a space before \nthe break\n",
+		"a space at the end ", "crlf\r\n", "line\xe2\x80\xa8separator\n",
+		"bom\xef\xbb\xbf\n", "nel\xc2\x85\n",
+	};
+
+	(void)state;
+	roundtrip_literals(blocks, sizeof(blocks) / sizeof(*blocks), true);
+	roundtrip_literals(quoted, sizeof(quoted) / sizeof(*quoted), false);
+}
+
 static void test_documents(void **state)
 {
 	struct gw_node *docs[6];
@@ -1217,6 +1297,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_numbers, new_arena,
 						free_arena),
 		cmocka_unit_test_setup_teardown(test_documents, new_arena,
+						free_arena),
+		cmocka_unit_test_setup_teardown(test_literal_blocks, new_arena,
 						free_arena),
 		cmocka_unit_test(test_out_folder),
 	};
