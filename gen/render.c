@@ -555,14 +555,35 @@ static void add_apply_script(struct renderer *r, struct gw_fileset *set,
 	set->files[set->n - 1].mode = 0755;
 }
 
-int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
+/* The objects of a gateway folder, in its files' order, before they are
+ * patched and emitted. */
+struct folder {
+	struct gw_patch_object *objs;
+	size_t n, cap;
+};
+
+static void keep(struct renderer *r, struct folder *f, const char *file,
+		 struct gw_node *const *docs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		f->objs = gw_arena_grow(r->arena, f->objs, f->n, &f->cap,
+					sizeof(*f->objs));
+		f->objs[f->n++] = (struct gw_patch_object){ docs[i], file };
+	}
+}
+
+int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
+		      const struct gw_gateway *gw,
 		      const char *template_sha256, struct gw_fileset *set)
 {
 	struct renderer r = { arena, gw, template_sha256 };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
-	struct gw_node *doc, *rbac[3], **vs;
-	size_t i;
+	struct gw_node *doc, *rbac[3], **vs, **docs;
+	struct folder f = { 0 };
+	size_t i, j;
 	int err = 0;
 
 	put_str(&r, kustomization, "apiVersion",
@@ -573,41 +594,35 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 	if (gw->namespace_create) {
 		doc = render_namespace(&r);
 		put_wave(&r, doc, "-1");
-		err |= add_yaml(&r, set, dir, "namespace.yaml", resources,
-				&doc, 1);
+		keep(&r, &f, "namespace.yaml", &doc, 1);
 	}
 	render_secret_reader(&r, rbac);
 	for (i = 0; i < 3; i++)
 		put_wave(&r, rbac[i], "-1");
 	/* an existing ServiceAccount (serviceAccount.create: false) gets
 	 * the Role and its binding only */
-	err |= add_yaml(&r, set, dir, "secret-reader.yaml", resources,
-			rbac + !gw->service_account_create,
-			3 - !gw->service_account_create);
+	keep(&r, &f, "secret-reader.yaml", rbac + !gw->service_account_create,
+	     3 - !gw->service_account_create);
 	doc = render_deployment(&r);
 	put_wave(&r, doc, "0");
-	err |= add_yaml(&r, set, dir, "gateway-deployment.yaml", resources,
-			&doc, 1);
+	keep(&r, &f, "gateway-deployment.yaml", &doc, 1);
 	doc = render_service(&r);
 	put_wave(&r, doc, "0");
-	err |= add_yaml(&r, set, dir, "gateway-service.yaml", resources,
-			&doc, 1);
+	keep(&r, &f, "gateway-service.yaml", &doc, 1);
 	if (gw->hpa) {
 		doc = render_hpa(&r);
 		put_wave(&r, doc, "1");
-		err |= add_yaml(&r, set, dir, "gateway-hpa.yaml", resources,
-				&doc, 1);
+		keep(&r, &f, "gateway-hpa.yaml", &doc, 1);
 	}
 	if (gw->pdb) {
 		doc = render_pdb(&r);
 		put_wave(&r, doc, "1");
-		err |= add_yaml(&r, set, dir, "gateway-pdb.yaml", resources,
-				&doc, 1);
+		keep(&r, &f, "gateway-pdb.yaml", &doc, 1);
 	}
 	if (gw->nservers) {
 		doc = render_gateway_object(&r);
 		put_wave(&r, doc, "1");
-		err |= add_yaml(&r, set, dir, "gateway.yaml", resources, &doc, 1);
+		keep(&r, &f, "gateway.yaml", &doc, 1);
 	}
 	if (gw->nroutes) {
 		vs = gw_arena_alloc(arena, gw->nroutes * sizeof(*vs));
@@ -615,8 +630,19 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 			vs[i] = render_virtual_service(&r, &gw->routes[i]);
 			put_wave(&r, vs[i], "1");
 		}
-		err |= add_yaml(&r, set, dir, "virtualservices.yaml", resources,
-				vs, gw->nroutes);
+		keep(&r, &f, "virtualservices.yaml", vs, gw->nroutes);
+	}
+	/* the escape hatch, on the trees, after the sync waves (a patch may
+	 * override one) and before any byte is written */
+	if (gw_patch_apply(arena, diag, gw, f.objs, f.n))
+		return -1;
+	docs = gw_arena_alloc(arena, (f.n + 1) * sizeof(*docs));
+	for (i = 0; i < f.n; i = j) {
+		for (j = i; j < f.n && !strcmp(f.objs[j].file, f.objs[i].file);
+		     j++)
+			docs[j - i] = f.objs[j].tree;
+		err |= add_yaml(&r, set, dir, f.objs[i].file, resources, docs,
+				j - i);
 	}
 	if (gw->apply_script)
 		add_apply_script(&r, set, dir);

@@ -83,7 +83,7 @@ static unsigned write_node(FILE *out, const struct gw_node *n)
 			fprintf(out, "\n\t{ &n%u, &n%u },", kids[i], kids[i + 1]);
 		fprintf(out, "\n};\n");
 	}
-	fprintf(out, "static struct gw_node n%u = { %d, { SCHEMA, %d, %d }, ",
+	fprintf(out, "static struct gw_node n%u = { %d, 0, { SCHEMA, %d, %d }, ",
 		id, (int)n->kind, n->mark.line, n->mark.col);
 	if (n->src)
 		c_string(out, n->src, strlen(n->src));
