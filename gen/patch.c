@@ -220,9 +220,16 @@ static const char *show(struct patcher *p, const struct gw_node *n)
 	return gw_diag_show(p->arena, n->u.str.s, n->u.str.len);
 }
 
+/* "a string", "an object", ... */
 static const char *kind_name(const struct gw_node *n)
 {
-	return gw_kind_name(n->kind);
+	static const char *const names[] = {
+		[GW_NULL] = "null", [GW_BOOL] = "a boolean",
+		[GW_INT] = "an integer", [GW_NUM] = "a number",
+		[GW_STR] = "a string", [GW_SEQ] = "a list",
+		[GW_MAP] = "an object",
+	};
+	return names[n->kind];
 }
 
 /* The row of the list at the merged node's path, or NULL: replaced. */
@@ -349,8 +356,8 @@ static struct gw_node *merge_map(struct patcher *p, struct gw_node *dest,
 	struct gw_index ix = { 0 };
 	size_t i, j, at, path_at, where_at;
 
-	if (d == DIR_BAD)
-		return dest;
+	if (d == DIR_BAD)	/* reported: merge on, for the other errors */
+		d = DIR_MERGE;
 	if (d == DIR_DELETE)
 		return NULL;
 	if (d == DIR_REPLACE || !dest)
@@ -573,8 +580,8 @@ static struct gw_node *merge_seq(struct patcher *p, struct gw_node *dest,
 		}
 		pop(&p->path, at);
 	}
-	if (d == DIR_BAD)
-		return dest;
+	if (d == DIR_BAD)	/* reported: merge on, for the other errors */
+		d = DIR_MERGE;
 	if (d == DIR_DELETE)
 		return NULL;
 	if (d == DIR_REPLACE)
