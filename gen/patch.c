@@ -469,7 +469,8 @@ static struct gw_node *merge_keyed(struct patcher *p, struct gw_node *dest,
 	struct gw_node *out = gw_node_seq(p->arena), *added;
 	struct gw_index by_key = { 0 }, by_first = { 0 }, seen = { 0 };
 	size_t i, j, n = dest ? dest->u.seq.n : 0, path_at, where_at;
-	enum entry_state *state = gw_arena_alloc(p->arena, n + 1);
+	enum entry_state *state = gw_arena_alloc(p->arena,
+						 (n + 1) * sizeof(*state));
 	struct gw_node **merged = gw_arena_alloc(p->arena,
 						 (n + 1) * sizeof(*merged));
 	bool two = ml->keys[1] != NULL;
