@@ -1674,6 +1674,34 @@ static void remap_marks(struct gw_node *n, const struct gw_node *str)
 	}
 }
 
+/* @msg with each "line L, column C" in it (the loader names an earlier
+ * position so: "first at line 2, column 3") as the place in the file. */
+static const char *remap_message(struct patcher *p, const struct gw_node *str,
+				 const char *msg)
+{
+	struct gw_buf b = { 0 };
+	const char *s = msg, *at, *out;
+	int line, col, used;
+	bool exact;
+
+	while ((at = strstr(s, "line "))) {
+		gw_buf_add(&b, s, (size_t)(at - s));
+		if (sscanf(at, "line %d, column %d%n", &line, &col, &used) == 2) {
+			struct gw_mark m = string_mark(str, line, col, &exact);
+
+			gw_buf_printf(&b, "line %d, column %d", m.line, m.col);
+			s = at + used;
+		} else {
+			gw_buf_puts(&b, "line ");
+			s = at + 5;
+		}
+	}
+	gw_buf_puts(&b, s);
+	out = gw_arena_strdup(p->arena, b.data);
+	gw_buf_release(&b);
+	return out;
+}
+
 /* The patch that the string @str holds (kustomize's `patch: |-`), its
  * positions in the spec file; NULL after an error. */
 static const struct gw_node *parse_string(struct patcher *p,
@@ -1699,7 +1727,8 @@ static const struct gw_node *parse_string(struct patcher *p,
 			continue;
 		if (exact)
 			gw_diag_add(p->diag, e->severity, m, "%s: %s",
-				    p->path.data, e->msg);
+				    p->path.data, remap_message(p, str,
+								e->msg));
 		else
 			gw_diag_add(p->diag, e->severity, m, "%s: line %d, "
 				    "column %d of the string: %s",
@@ -1980,8 +2009,9 @@ static void check_selectors(struct patcher *p, const struct gw_node *list,
 		}
 		if (ok)
 			continue;
-		last = changed_by[i] > changed_by[d] ? changed_by[i] :
-		       changed_by[d];
+		/* the entry that changed the selecting object, else the
+		 * Deployment's */
+		last = changed_by[i] ? changed_by[i] : changed_by[d];
 		pop(&p->path, 0);
 		gw_buf_printf(&p->path, "spec.patches[%zu]", last - 1);
 		fail(p, list->u.seq.items[last - 1]->mark, "after the patches, "
