@@ -18,19 +18,51 @@
 struct across {
 	struct gw_diag *diag;
 	struct gw_arena *arena;
-	const struct gw_summary *gateways;
+	const struct gw_summary *const *gateways;
 	size_t n;
 };
 
+/*
+ * The sorts below order slots of the run's list (struct across.gateways,
+ * in input order), not the summaries they point to, which live wherever
+ * their source keeps them: a slot's address is its input position.
+ */
+typedef const struct gw_summary *const *slot;
+
+static int input_order(const void *a, const void *b)
+{
+	slot x = *(const slot *)a, y = *(const slot *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int compare_folders(const void *a, const void *b)
 {
-	const struct gw_summary *x = *(const struct gw_summary *const *)a;
-	const struct gw_summary *y = *(const struct gw_summary *const *)b;
+	const struct gw_summary *x = **(const slot *)a;
+	const struct gw_summary *y = **(const slot *)b;
 	int d = strcmp(x->ns, y->ns);
 
 	if (!d)
 		d = strcmp(x->name, y->name);
-	return d ? d : x < y ? -1 : x > y;	/* then in input order */
+	return d ? d : input_order(a, b);
+}
+
+/* The gateways sorted by @compare (input order among equals). */
+static const struct gw_summary **sorted_gateways(struct across *c,
+			int (*compare)(const void *, const void *))
+{
+	slot *slots = gw_malloc((c->n + 1) * sizeof(*slots));
+	const struct gw_summary **v = gw_arena_alloc(c->arena,
+						  (c->n + 1) * sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		slots[i] = &c->gateways[i];
+	qsort(slots, c->n, sizeof(*slots), compare);
+	for (i = 0; i < c->n; i++)
+		v[i] = *slots[i];
+	free(slots);
+	return v;
 }
 
 /* Two gateways in one folder: the later one is the error. */
@@ -41,10 +73,7 @@ static void check_unique_folders(struct across *c)
 
 	if (c->n < 2)
 		return;
-	by_folder = gw_arena_alloc(c->arena, c->n * sizeof(*by_folder));
-	for (i = 0; i < c->n; i++)
-		by_folder[i] = &c->gateways[i];
-	qsort(by_folder, c->n, sizeof(*by_folder), compare_folders);
+	by_folder = sorted_gateways(c, compare_folders);
 	for (i = 1; i < c->n; i++) {
 		const struct gw_summary *a = by_folder[first], *b = by_folder[i];
 
@@ -61,25 +90,11 @@ static void check_unique_folders(struct across *c)
 
 static int compare_names(const void *a, const void *b)
 {
-	const struct gw_summary *x = *(const struct gw_summary *const *)a;
-	const struct gw_summary *y = *(const struct gw_summary *const *)b;
+	const struct gw_summary *x = **(const slot *)a;
+	const struct gw_summary *y = **(const slot *)b;
 	int d = strcmp(x->name, y->name);
 
-	return d ? d : x < y ? -1 : x > y;	/* then in input order */
-}
-
-/* The gateways sorted by @compare (input order among equals). */
-static const struct gw_summary **sorted_gateways(struct across *c,
-			int (*compare)(const void *, const void *))
-{
-	const struct gw_summary **v = gw_arena_alloc(c->arena,
-						  (c->n + 1) * sizeof(*v));
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		v[i] = &c->gateways[i];
-	qsort(v, c->n, sizeof(*v), compare);
-	return v;
+	return d ? d : input_order(a, b);
 }
 
 /*
@@ -124,11 +139,11 @@ static void check_shared_selectors(struct across *c)
 
 static int compare_istios(const void *a, const void *b)
 {
-	const struct gw_summary *x = *(const struct gw_summary *const *)a;
-	const struct gw_summary *y = *(const struct gw_summary *const *)b;
+	const struct gw_summary *x = **(const slot *)a;
+	const struct gw_summary *y = **(const slot *)b;
 	int d = strcmp(x->istio, y->istio);
 
-	return d ? d : x < y ? -1 : x > y;
+	return d ? d : input_order(a, b);
 }
 
 /* A revision sail-operator names for a RevisionBased Istio @istio:
@@ -160,21 +175,26 @@ static void check_strategies(struct across *c)
 	v = sorted_gateways(c, compare_istios);
 	for (i = 0; i <= c->n; i++) {
 		const struct gw_summary *inplace = NULL, *based = NULL, *later;
-		size_t k;
+		size_t k, inplace_at = 0, based_at = 0;
 
 		if (i < c->n && !strcmp(v[start]->istio, v[i]->istio))
 			continue;
 		for (k = start; k < i; k++) {
-			if (!v[k]->revision && !v[k]->istio_path && !inplace)
+			if (!v[k]->revision && !v[k]->istio_path && !inplace) {
 				inplace = v[k];
+				inplace_at = k;
+			}
 			if (revision_based(v[k]->istio, v[k]->revision) &&
-			    !based)
+			    !based) {
 				based = v[k];
+				based_at = k;
+			}
 		}
 		start = i;
 		if (!inplace || !based)
 			continue;
-		later = inplace > based ? inplace : based;
+		/* v is in input order among one Istio's gateways */
+		later = inplace_at > based_at ? inplace : based;
 		gw_diag_add(c->diag, GW_SEV_ERROR, later->revision_given ?
 			    later->revision_mark : later->name_mark,
 			    "spec.controlPlane: Istio '%s' would be both "
@@ -194,7 +214,7 @@ static void check_strategies(struct across *c)
 }
 
 void gw_across_check(struct gw_diag *diag, struct gw_arena *arena,
-		     const struct gw_summary *gateways, size_t n)
+		     const struct gw_summary *const *gateways, size_t n)
 {
 	struct across c = { diag, arena, gateways, n };
 

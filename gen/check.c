@@ -821,6 +821,57 @@ static void check_pod_fields(struct checker *c)
 	}
 }
 
+/*
+ * spec.deployment.containers and initContainers: Kubernetes refuses a pod
+ * two of whose containers (init containers included) share a name, and
+ * istio-proxy is the one istiod injects (the pod's own would be merged
+ * into it).  Each list holds at most 64 (the schema).
+ */
+static void check_containers(struct checker *c)
+{
+	static const enum gw_pass lists[] = {
+		GW_PASS_INIT_CONTAINERS, GW_PASS_CONTAINERS,
+	};
+	const struct gw_node *seen[2 * 64];
+	const char *seen_path[2 * 64];
+	size_t nseen = 0, l, i, j;
+
+	for (l = 0; l < 2; l++) {
+		const struct gw_node *list = c->gw->pass[lists[l]];
+		const char *path = gw_pass_keys[lists[l]].path;
+
+		for (i = 0; list && list->kind == GW_SEQ && i < list->u.seq.n &&
+		     nseen < sizeof(seen) / sizeof(*seen); i++) {
+			const struct gw_node *name =
+				gw_map_get(list->u.seq.items[i], "name");
+
+			if (!name || name->kind != GW_STR)
+				continue;
+			if (!strcmp(name->u.str.s, "istio-proxy")) {
+				error(c, name->mark, "%s[%zu].name: "
+				      "'istio-proxy' is the gateway's proxy, "
+				      "which istiod injects; give its fields "
+				      "under spec.deployment", path, i);
+				continue;
+			}
+			for (j = 0; j < nseen && strcmp(seen[j]->u.str.s,
+							name->u.str.s); j++)
+				;
+			if (j < nseen)
+				error(c, name->mark, "%s[%zu].name: duplicate "
+				      "container name '%s', also %s (%s:%d:%d); "
+				      "Kubernetes refuses a pod whose "
+				      "containers share a name", path, i,
+				      name->u.str.s, seen_path[j],
+				      seen[j]->mark.file, seen[j]->mark.line,
+				      seen[j]->mark.col);
+			seen_path[nseen] = gw_arena_printf(c->diag->arena,
+				"%s[%zu]", path, i);
+			seen[nseen++] = name;
+		}
+	}
+}
+
 /* The bytes of keys and values of @a merged with @b (b's value for a key
  * in both), as Kubernetes counts an object's annotations. */
 static size_t annotations_size(const struct gw_node *a,
@@ -1066,6 +1117,7 @@ unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw)
 	check_pdb(&c, diag->arena);
 	check_injection(&c, diag->arena);
 	check_pod_fields(&c);
+	check_containers(&c);
 	check_annotations_size(&c);
 	check_kernel(&c);
 	check_privileged_ports(&c, diag->arena);

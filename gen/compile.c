@@ -68,7 +68,7 @@ struct source {
 	size_t len;
 	struct gw_diag_entry *notes;	/* its messages, in the run's arena */
 	size_t nnotes;
-	struct gw_summary *gateways;	/* its good gateways */
+	struct gw_summary *gateways;	/* its good gateways, malloc'ed */
 	size_t ngateways, gateways_cap;
 	const char **reads;		/* files its injection previews read */
 	size_t nreads, reads_cap;
@@ -100,7 +100,10 @@ struct compilation {
 	bool render;			/* the run writes: render in pass 1 */
 	struct gw_diag diag;
 	const struct gw_node *schema;
-	struct gw_summary *gateways;
+	/* every source's gateways, in input order: pointers into the
+	 * sources' lists (one copy of 100,000 summaries, not two),
+	 * malloc'ed */
+	const struct gw_summary **gateways;
 	size_t n, cap;
 	struct source *sources;
 	size_t nsources;
@@ -213,9 +216,26 @@ static void summarize(struct compilation *c, struct gw_summary *s,
 
 static void add_gateway(struct compilation *c, const struct gw_summary *s)
 {
-	c->gateways = gw_arena_grow(c->arena, c->gateways, c->n, &c->cap,
-				    sizeof(*c->gateways));
-	c->gateways[c->n++] = *s;
+	c->gateways = gw_grow(c->gateways, c->n + 1, &c->cap,
+			      sizeof(*c->gateways));
+	c->gateways[c->n++] = s;
+}
+
+/* Room for one more summary in @src's list: malloc'ed, growing from one
+ * (most sources hold one gateway), so that nothing of it stays behind
+ * in an arena when it moves. */
+static struct gw_summary *new_summary(struct source *src)
+{
+	if (src->ngateways == src->gateways_cap) {
+		size_t cap = src->gateways_cap ? 2 * src->gateways_cap : 1;
+
+		src->gateways = realloc(src->gateways,
+					cap * sizeof(*src->gateways));
+		if (!src->gateways)
+			gw_oom();
+		src->gateways_cap = cap;
+	}
+	return &src->gateways[src->ngateways++];
 }
 
 /* The SHA-256, in hex, of what gwc installs for @gw's pod: its overlay,
@@ -328,10 +348,7 @@ static void push_path(struct compilation *c, const char ***v, size_t *n,
 static void keep_gateway(struct compilation *c, struct source *src,
 			 const struct gw_gateway *gw)
 {
-	src->gateways = gw_arena_grow(c->arena, src->gateways, src->ngateways,
-				      &src->gateways_cap,
-				      sizeof(*src->gateways));
-	summarize(c, &src->gateways[src->ngateways++], gw);
+	summarize(c, new_summary(src), gw);
 	src->preview |= gw->inject_preview;
 	if (c->caching && gw->istio_path)
 		push_path(c, &src->inputs, &src->ninputs, &src->inputs_cap,
@@ -619,8 +636,9 @@ static bool cached_source(struct compilation *c, struct source *src)
 	}
 	if (ok) {
 		pthread_mutex_lock(&c->lock);
-		src->gateways = gw_arena_alloc(c->arena, (cs.ngateways + 1) *
-					       sizeof(*src->gateways));
+		src->gateways = gw_malloc((cs.ngateways + 1) *
+					  sizeof(*src->gateways));
+		src->gateways_cap = cs.ngateways + 1;
 		for (i = 0; i < cs.ngateways; i++) {
 			struct gw_summary *s = &src->gateways[i];
 
@@ -842,6 +860,15 @@ static void check_all(struct compilation *c, unsigned jobs)
 	for (s = 0; s < c->nsources; s++) {
 		struct source *src = &c->sources[s];
 
+		if (src->ngateways && src->ngateways < src->gateways_cap) {
+			struct gw_summary *fit = realloc(src->gateways,
+				src->ngateways * sizeof(*src->gateways));
+
+			if (fit) {	/* to size */
+				src->gateways = fit;
+				src->gateways_cap = src->ngateways;
+			}
+		}
 		add_messages(c, src->notes, src->nnotes);
 		for (k = 0; k < src->ngateways; k++)
 			add_gateway(c, &src->gateways[k]);
@@ -1008,7 +1035,7 @@ static void plan_control_planes(struct compilation *c)
 
 	c->cps = gw_arena_alloc(c->arena, (c->n ? c->n : 1) * sizeof(*c->cps));
 	for (i = 0; i < c->n; i++) {
-		const struct gw_summary *gw = &c->gateways[i];
+		const struct gw_summary *gw = c->gateways[i];
 		struct control_plane *cp = find_cp(c, gw->istio);
 		const char *text, *source;
 		size_t len;
@@ -1055,7 +1082,7 @@ static void plan_control_planes(struct compilation *c)
 	}
 	/* a gateway's folder must not be a control plane's */
 	for (i = 0; i < c->n; i++) {
-		const struct gw_summary *gw = &c->gateways[i];
+		const struct gw_summary *gw = c->gateways[i];
 		const struct control_plane *cp = find_cp(c, gw->name);
 
 		if (!strcmp(gw->ns, "istio") && cp &&
@@ -1425,7 +1452,8 @@ static int render_all(struct sink *k, unsigned jobs)
 
 /* The files of a gateway folder, in the order kubectl should apply them. */
 static const char *const apply_order[] = {
-	"namespace.yaml", "secret-reader.yaml", "gateway-deployment.yaml",
+	"namespace.yaml", "secret-reader.yaml", "gateway-networkpolicy.yaml",
+	"gateway-deployment.yaml",
 	"gateway-service.yaml", "gateway-hpa.yaml", "gateway-pdb.yaml",
 	"gateway.yaml", "virtualservices.yaml",
 };
@@ -1959,7 +1987,9 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	for (i = 0; i < c.nsources; i++) {	/* kept, not delivered */
 		gw_fileset_release(&c.sources[i].rendered);
 		free(c.sources[i].owned);
+		free(c.sources[i].gateways);
 	}
+	free(c.gateways);
 	if (set == &own)
 		gw_fileset_release(&own);
 	else

@@ -7,7 +7,8 @@
  * digraph with a cluster per output folder.  Edges, each derived from a
  * field of an object:
  *
- *   Service, PodDisruptionBudget, Gateway -> Deployment   "selects pods"
+ *   Service, PodDisruptionBudget, NetworkPolicy, Gateway -> Deployment
+ *                                                       "selects pods"
  *       the selector's labels are all on the Deployment's pod template
  *       (Service and PDB in their namespace; a Gateway in every one)
  *   HorizontalPodAutoscaler -> Deployment   "scales"       scaleTargetRef
@@ -199,9 +200,10 @@ static void edges_of(struct graph *g, const struct object *o)
 	if (is(o, "Service")) {
 		edges_selecting(g, o, node_at(o->doc, "spec", "selector", NULL),
 				false);
-	} else if (is(o, "PodDisruptionBudget")) {
-		edges_selecting(g, o, node_at(o->doc, "spec", "selector",
-					      "matchLabels", NULL), false);
+	} else if (is(o, "PodDisruptionBudget") || is(o, "NetworkPolicy")) {
+		edges_selecting(g, o, node_at(o->doc, "spec",
+			is(o, "NetworkPolicy") ? "podSelector" : "selector",
+			"matchLabels", NULL), false);
 	} else if (is(o, "Gateway")) {
 		edges_selecting(g, o, node_at(o->doc, "spec", "selector", NULL),
 				true);
@@ -280,6 +282,9 @@ static const char *folder_of(struct gw_arena *arena, const char *path)
 	return gw_arena_strndup(arena, path, slash ? (size_t)(slash - path) : 0);
 }
 
+/* The files of objects the cluster gets: not the kustomization, nor the
+ * preview of the pod istiod will make (a second Deployment of the same
+ * name, which istiod makes from the first). */
 static bool is_object_file(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -288,7 +293,8 @@ static bool is_object_file(const char *path)
 	base = base ? base + 1 : path;
 	len = strlen(base);
 	return len > 5 && !strcmp(base + len - 5, ".yaml") &&
-	       strcmp(base, "kustomization.yaml");
+	       strcmp(base, "kustomization.yaml") &&
+	       strcmp(base, "gateway-deployment.injected.yaml");
 }
 
 int gw_graph_dot(struct gw_buf *out, const struct gw_fileset *set,

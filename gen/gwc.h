@@ -468,6 +468,10 @@ struct gw_route {
 	X(IMAGE_PULL_SECRETS, "spec.deployment.imagePullSecrets", POD, \
 	  "imagePullSecrets", NAMES) \
 	X(VOLUMES, "spec.deployment.volumes", POD, "volumes", COPY) \
+	X(INIT_CONTAINERS, "spec.deployment.initContainers", POD, \
+	  "initContainers", COPY) \
+	X(CONTAINERS, "spec.deployment.containers", POD, "containers", \
+	  APPEND) \
 	X(DNS_POLICY, "spec.deployment.dnsPolicy", POD, "dnsPolicy", COPY) \
 	X(DNS_CONFIG, "spec.deployment.dnsConfig", POD, "dnsConfig", COPY) \
 	X(CLUSTER_IP, "spec.service.clusterIP", SERVICE, "clusterIP", COPY) \
@@ -526,6 +530,7 @@ enum gw_pass_how {
 	GW_PASS_COPY,		/* as it is */
 	GW_PASS_SORTED,		/* a map sorted by key, left out when empty */
 	GW_PASS_NAMES,		/* a list of names as a list of {name: NAME} */
+	GW_PASS_APPEND,		/* a list's items after those gwc put there */
 };
 
 struct gw_pass_key {
@@ -625,6 +630,9 @@ struct gw_gateway {
 	/* spec.podDisruptionBudget */
 	bool pdb;
 	struct gw_mark pdb_mark;
+
+	/* spec.networkPolicy: the spec's map (from, egress), or NULL */
+	const struct gw_node *network_policy;
 
 	/* the pass-through keys (GW_PASSTHROUGH), defaults filled in */
 	const struct gw_node *pass[GW_PASS_N];
@@ -743,7 +751,7 @@ struct gw_summary {
  * Gateways to their namespace) and one Istio used both InPlace and
  * RevisionBased. */
 void gw_across_check(struct gw_diag *diag, struct gw_arena *arena,
-		     const struct gw_summary *gateways, size_t n);
+		     const struct gw_summary *const *gateways, size_t n);
 
 /* ---- cache.c: what produced each folder of OUT ------------------------ */
 

@@ -536,6 +536,7 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 	gw->pdb = pdb != NULL;
 	if (pdb)
 		gw->pdb_mark = pdb->mark;
+	gw->network_policy = at(spec, "networkPolicy");
 
 	model_pass(arena, gw);
 

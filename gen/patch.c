@@ -118,6 +118,7 @@ static const struct merge_kind merge_kinds[] = {
 	{ "apps/v1", "Deployment", LISTS(deployment_lists) },
 	{ "v1", "Service", LISTS(service_lists) },
 	{ "policy/v1", "PodDisruptionBudget", NULL, 0 },
+	{ "networking.k8s.io/v1", "NetworkPolicy", NULL, 0 },
 };
 
 /* ---- the patcher -------------------------------------------------------- */
@@ -1960,8 +1961,8 @@ static bool labels_select(const struct gw_node *sel,
 
 /*
  * After the patches: the Deployment's own selector, the Service's, the
- * PodDisruptionBudget's and the Istio Gateway's still select the pods of
- * the Deployment, and the HorizontalPodAutoscaler still scales it.  Each
+ * PodDisruptionBudget's, the NetworkPolicy's and the Istio Gateway's
+ * still select the pods of the Deployment, and the HorizontalPodAutoscaler still scales it.  Each
  * error at the last entry that changed one of the two objects.
  */
 static void check_selectors(struct patcher *p, const struct gw_node *list,
@@ -1973,6 +1974,8 @@ static void check_selectors(struct patcher *p, const struct gw_node *list,
 	static const char *const match_labels[] = { "spec", "selector",
 		"matchLabels", NULL };
 	static const char *const selector[] = { "spec", "selector", NULL };
+	static const char *const pod_selector[] = { "spec", "podSelector",
+		"matchLabels", NULL };
 	static const char *const scaled[] = { "spec", "scaleTargetRef",
 		"name", NULL };
 	const struct gw_node *labels = NULL, *sel;
@@ -2000,6 +2003,9 @@ static void check_selectors(struct patcher *p, const struct gw_node *list,
 		} else if (!strcmp(id.f[2], "Service") ||
 			   !strcmp(id.f[2], "Gateway")) {
 			sel = field_at(objs[i].tree, selector);
+			ok = labels_select(sel, labels);
+		} else if (!strcmp(id.f[2], "NetworkPolicy")) {
+			sel = field_at(objs[i].tree, pod_selector);
 			ok = labels_select(sel, labels);
 		} else if (!strcmp(id.f[2], "HorizontalPodAutoscaler")) {
 			target = field_at(objs[i].tree, scaled);

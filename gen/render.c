@@ -131,7 +131,8 @@ static struct gw_node *selector_labels(struct renderer *r)
 
 /*
  * Argo CD sync waves (spec.argocd.syncWaves): what the workload needs
- * (Namespace, RBAC, -1), the workload (Deployment, Service, 0), and last
+ * (Namespace, RBAC, and the NetworkPolicy, so that no pod starts open,
+ * -1), the workload (Deployment, Service, 0), and last
  * what refers to it (HPA, PDB, Gateway, VirtualServices, 1).  The control
  * plane goes first, at -2, on the repository's own Istio resource (gwc
  * does not own it; its patch folder is shared by every gateway of that
@@ -238,6 +239,12 @@ static void put_pass_key(struct renderer *r, struct gw_node *into,
 			put(r, push_map(r, m), "name",
 			    gw_node_copy(r->arena, v->u.seq.items[i]));
 		break;
+	case GW_PASS_APPEND:
+		m = gw_map_get(into, k->field);
+		for (i = 0; i < v->u.seq.n; i++)
+			gw_seq_push(r->arena, m,
+				    gw_node_copy(r->arena, v->u.seq.items[i]));
+		break;
 	}
 }
 
@@ -328,6 +335,9 @@ static struct gw_node *render_deployment(struct renderer *r)
 	gw_model_inject_label(gw, &key, &value);
 	put_str(r, inject, "istio", gw->name);
 	put_str(r, inject, key, value);
+	/* as Istio's gateway chart: a gateway stays out of the ambient data
+	 * plane, whatever its namespace says (podLabels may say otherwise) */
+	put_str(r, inject, "istio.io/dataplane-mode", "none");
 	put(r, meta, "labels", merged(r, inject, gw->pod_labels));
 
 	pod = put_map(r, tmpl, "spec");
@@ -429,6 +439,69 @@ static struct gw_node *render_pdb(struct renderer *r)
 	put_pass(r, spec, GW_PASS_TO_PDB, NULL);
 	put(r, put_map(r, spec, "selector"), "matchLabels", selector_labels(r));
 	return pdb;
+}
+
+/* A NetworkPolicy port: @port of @protocol, once (@seen indexes them). */
+static void push_policy_port(struct renderer *r, struct gw_index *seen,
+			     struct gw_node *ports, long port,
+			     const char *protocol)
+{
+	struct gw_node *key = str(r, gw_arena_printf(r->arena, "%ld/%s", port,
+						     protocol)), *m;
+
+	if (!gw_index_add(seen, key, 0))
+		return;
+	m = push_map(r, ports);
+	put_int(r, m, "port", port);
+	put_str(r, m, "protocol", protocol);
+}
+
+/*
+ * spec.networkPolicy: the pods' ports that the Service targets (after a
+ * legacy kernel moved them: a policy names the pod's ports, not the
+ * Service's) may be reached from spec.networkPolicy.from (anyone when
+ * absent); the status port, which load balancers probe, and the metrics
+ * ports from anyone; nothing else.  Egress: as given, else anything.
+ */
+static struct gw_node *render_network_policy(struct renderer *r)
+{
+	static const long open_ports[] = { 15021, 15020, 15090 };
+	const struct gw_gateway *gw = r->gw;
+	const struct gw_node *from = gw_map_get(gw->network_policy, "from");
+	const struct gw_node *egress = gw_map_get(gw->network_policy,
+						  "egress");
+	struct gw_node *np, *spec, *types, *ingress, *rule, *ports;
+	struct gw_index seen = { 0 };
+	size_t i;
+
+	np = object(r, "networking.k8s.io/v1", "NetworkPolicy", gw->name, true,
+		    NULL, NULL);
+	spec = put_map(r, np, "spec");
+	put(r, put_map(r, spec, "podSelector"), "matchLabels",
+	    selector_labels(r));
+	types = put_seq(r, spec, "policyTypes");
+	push_str(r, types, "Ingress");
+	push_str(r, types, "Egress");
+	ingress = put_seq(r, spec, "ingress");
+	ports = put_seq(r, push_map(r, ingress), "ports");
+	for (i = 0; i < sizeof(open_ports) / sizeof(*open_ports); i++)
+		push_policy_port(r, &seen, ports, open_ports[i], "TCP");
+	rule = gw_node_map(r->arena);
+	if (from)
+		put(r, rule, "from", gw_node_copy(r->arena, from));
+	ports = put_seq(r, rule, "ports");
+	for (i = 0; i < gw->nports; i++)
+		push_policy_port(r, &seen, ports, gw->ports[i].target_port,
+				 gw->ports[i].protocol);
+	gw_index_release(&seen);
+	if (ports->u.seq.n)
+		gw_seq_push(r->arena, ingress, rule);
+	if (egress) {
+		put(r, spec, "egress", gw_node_copy(r->arena, egress));
+	} else {
+		push_map(r, put_seq(r, spec, "egress"));
+	}
+	return np;
 }
 
 static struct gw_node *render_gateway_object(struct renderer *r)
@@ -603,6 +676,11 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 	 * the Role and its binding only */
 	keep(&r, &f, "secret-reader.yaml", rbac + !gw->service_account_create,
 	     3 - !gw->service_account_create);
+	if (gw->network_policy) {
+		doc = render_network_policy(&r);
+		put_wave(&r, doc, "-1");
+		keep(&r, &f, "gateway-networkpolicy.yaml", &doc, 1);
+	}
 	doc = render_deployment(&r);
 	put_wave(&r, doc, "0");
 	keep(&r, &f, "gateway-deployment.yaml", &doc, 1);

@@ -120,9 +120,9 @@ struct folder {
  */
 struct made {
 	struct made *next;
-	char parent[NAME_MAX + 1];
-	char stage[NAME_MAX + 1];
 	bool parent_created, staged;
+	char *stage;		/* in names, after the parent's NUL */
+	char names[];		/* "<parent>\0<stage>\0", sized for them */
 };
 
 struct writer {
@@ -432,7 +432,7 @@ static void on_oom(void *arg)
 
 		if (!__atomic_load_n(&m->staged, __ATOMIC_ACQUIRE))
 			continue;
-		parent = openat(w->out, m->parent, O_RDONLY | O_DIRECTORY |
+		parent = openat(w->out, m->names, O_RDONLY | O_DIRECTORY |
 				O_NOFOLLOW | O_CLOEXEC);
 		if (parent >= 0) {
 			remove_raw(parent, m->stage, 8);
@@ -442,7 +442,7 @@ static void on_oom(void *arg)
 	for (m = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE); m && w->out >= 0;
 	     m = m->next)
 		if (__atomic_load_n(&m->parent_created, __ATOMIC_ACQUIRE))
-			unlinkat(w->out, m->parent, AT_REMOVEDIR);
+			unlinkat(w->out, m->names, AT_REMOVEDIR);
 	/* the stages are gone: no dead run to look for */
 	if (w->out >= 0 && __atomic_load_n(&w->journal, __ATOMIC_ACQUIRE) &&
 	    !w->dead_run)
@@ -732,10 +732,16 @@ out:
 	return ret;
 }
 
+/* The bytes a staging folder's name takes at most, its NUL included. */
+static size_t stage_name_size(const char *name, const char *token)
+{
+	return strlen(name) + strlen(STAGE_TAG) + strlen(token) + 16;
+}
+
 /* ".<name>.gwc-<token>-<n>", malloc'ed. */
 static char *stage_name(const char *name, const char *token, unsigned n)
 {
-	size_t len = strlen(name) + strlen(STAGE_TAG) + strlen(token) + 16;
+	size_t len = stage_name_size(name, token);
 	char *s = gw_malloc(len);
 
 	snprintf(s, len, ".%s%s%s-%u", name, STAGE_TAG, token, n);
@@ -785,9 +791,13 @@ static int stage_folder(struct writer *w, struct folder *f)
 		return 0;
 	if (begin_staging(w))
 		return -1;
-	m = gw_malloc(sizeof(*m));
+	/* sized for its names: 100,000 folders hold 100,000 of these */
+	i = strlen(f->parent) + 1;
+	m = gw_malloc(sizeof(*m) + i + stage_name_size(f->name, w->token));
 	memset(m, 0, sizeof(*m));
-	snprintf(m->parent, sizeof(m->parent), "%s", f->parent);
+	memcpy(m->names, f->parent, i);
+	m->stage = m->names + i;
+	m->stage[0] = '\0';
 	m->next = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE);
 	while (!__atomic_compare_exchange_n(&w->made, &m->next, m, true,
 					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
@@ -802,7 +812,7 @@ static int stage_folder(struct writer *w, struct folder *f)
 				      __atomic_fetch_add(&w->counter, 1,
 							 __ATOMIC_RELAXED));
 		pthread_rwlock_rdlock(&w->making);
-		snprintf(m->stage, sizeof(m->stage), "%s", f->stage);
+		strcpy(m->stage, f->stage);	/* sized for it */
 		made = mkdirat(parent, f->stage, 0755);
 		err = errno;
 		if (!made)

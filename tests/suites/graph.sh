@@ -57,6 +57,10 @@ objects=$(find "$work/out" -name '*.yaml' ! -name kustomization.yaml -exec grep 
 nodes=$(grep -oE '\[label="[A-Za-z]+\\n' tests/graph/gitops-waves-apply.dot | sed 's/\[label="//; s/\\n$//' | sed 's/^/kind: /' | sort | uniq -c | sed 's/^ *//')
 expect one-node-per-object "$nodes" "$objects"
 
+# ---- a NetworkPolicy selects the gateway's pods (its podSelector) ----------------
+expect network-policy-selects "$(cd tests/golden/chart-parity-pod && "$GWC" graph spec.yaml 2>/dev/null | grep -- '-> "edge-ingress/Deployment/edge"' | grep NetworkPolicy)" \
+	'	"edge-ingress/NetworkPolicy/edge" -> "edge-ingress/Deployment/edge" [label="selects pods"];'
+
 # ---- the injection edge ----------------------------------------------------------------
 spec() {	# spec FILE ISTIO REVISION: a gateway that installs the template
 	printf 'apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: gw, namespace: ns}\nspec:\n  controlPlane: {istio: %s, revision: %s, pinTemplate: true, version: v1.26.3}\n' "$2" "$3" >"$1"

@@ -28,9 +28,9 @@ import copy, json, os, subprocess, sys, yaml
 
 gwc, work = sys.argv[1], sys.argv[2]
 
-# The spec every case patches: a Namespace, RBAC, Deployment (env,
-# tolerations, a spread constraint), Service, HPA, PDB, Gateway and two
-# VirtualServices, with labels on every object.
+# The spec every case patches: a Namespace, RBAC, NetworkPolicy,
+# Deployment (env, tolerations, a spread constraint), Service, HPA, PDB,
+# Gateway and two VirtualServices, with labels on every object.
 BASE = yaml.safe_load("""
 apiVersion: gwc.dev/v1alpha1
 kind: GatewaySpec
@@ -52,6 +52,7 @@ spec:
     annotations: {example.com/tier: front}
   autoscaling: {minReplicas: 2, maxReplicas: 4}
   podDisruptionBudget: {minAvailable: 1}
+  networkPolicy: {from: [{ipBlock: {cidr: 10.0.0.0/8}}]}
   servers:
   - {port: 80, protocol: HTTP, hosts: [shop.example.com]}
   routes:
@@ -156,6 +157,12 @@ metadata:
   annotations: {example.com/name-matched: "true"}
 """)},
     ],
+    # a NetworkPolicy's lists are replaced (no merge key in the schema)
+    "networkpolicy": [{"target": {"kind": "NetworkPolicy"}, "patch": y("""
+spec:
+  ingress:
+  - from: [{ipBlock: {cidr: 192.168.0.0/16}}]
+""")}],
     # an Istio list is replaced whole (no schema): the VirtualService's http
     "vs-list-replaced": [{"target": {"kind": "VirtualService", "name": "shop"}, "patch": y("""
 spec:

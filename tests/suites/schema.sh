@@ -86,9 +86,10 @@ if not missing and not bad:
 # key table names every key, with the schema's default, and no other key;
 # the fuzz dictionary holds every key and enum value; the man page names
 # only schema keys, and what it says of their defaults is true; the
-# pass-through table of gen/gwc.h names schema keys.
+# pass-through table of gen/gwc.h names schema keys; README names every key
+# of Istio's gateway chart (../shared/upstream) and where it went.
 python3 - "$schema" "$(dirname "$GWC")/schema_defaults.h" <<'PY'
-import glob, json, re, sys, jsonschema
+import glob, json, os, re, sys, jsonschema
 root = json.load(open(sys.argv[1]))
 defs = root["$defs"]
 
@@ -309,5 +310,35 @@ if missing:
     fail("passthrough", "GW_PASSTHROUGH names keys the schema lacks: %s" % ", ".join(missing))
 else:
     print("ok schema/passthrough (the %d keys of GW_PASSTHROUGH)" % len(listed))
+
+# -- README's table of Istio's gateway chart: every top-level key of its
+# values.schema.json has a row, and every gwc key a row names exists ----------
+chart = os.path.join(os.environ.get("SHARED", "../shared"),
+                     "upstream/istio/gateway-chart/values.schema.json")
+if not os.path.exists(chart):
+    print("skip schema/chart-keys: %s is absent (../shared/upstream)" % chart)
+else:
+    values = json.load(open(chart))["$defs"]["values"]["properties"]
+    lines = open("README.md").read().split("\n")
+    start = lines.index("| chart key | gwc | why, when not covered |")
+    named, wrong = set(), []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        cells = line.split(" | ")
+        named.update(re.findall(r"`([^`]+)`", cells[0]))
+        for p in re.findall(r"`(spec\.[A-Za-z.]+|metadata\.[A-Za-z]+)", cells[1]):
+            if p.startswith("spec.") and not p.endswith(".") and p not in keys:
+                wrong.append(p)
+        if "`spec.deployment.*` (same names)" in cells[1]:
+            for k in re.findall(r"`([^`]+)`", cells[0]):
+                if "spec.deployment." + k not in keys:
+                    wrong.append("spec.deployment." + k)
+    missing = sorted(set(values) - named)
+    if missing or wrong:
+        fail("chart-keys", "README's chart table lacks %s; names keys the schema lacks: %s" %
+             (", ".join(missing) or "nothing", ", ".join(wrong) or "none"))
+    else:
+        print("ok schema/chart-keys (all %d keys of the chart's values.schema.json in README)" % len(values))
 PY
 exit 0
