@@ -490,12 +490,14 @@ static int admit_early(struct compilation *c, struct gw_diag *diag,
 	 * done: a file of many specs keeps none of them */
 	struct gw_arena *scratch = gw_arena_new();
 	size_t i, bytes = 0, first = set->n;
+	unsigned errors = diag->errors;
 	int err = 0;
 
-	if (gw_render_gateway(scratch, gw, template_digest(scratch, NULL, gw),
-			      set)) {
-		gw_diag_add(diag, GW_SEV_INTERNAL, gw->mark,
-			    "cannot emit the objects of this gateway");
+	if (gw_render_gateway(scratch, diag, gw, template_digest(scratch, NULL,
+			      gw), set)) {
+		if (diag->errors == errors)	/* else its patches' */
+			gw_diag_add(diag, GW_SEV_INTERNAL, gw->mark,
+				    "cannot emit the objects of this gateway");
 		err = -1;
 	} else if (gw_preview_render(scratch, diag, gw, &t, cache, set)) {
 		err = -1;
@@ -513,6 +515,26 @@ static int admit_early(struct compilation *c, struct gw_diag *diag,
 	if (!*keeping || !c->render)
 		gw_fileset_release(set);
 	return err;
+}
+
+/*
+ * The patches of a gateway that pass 1 does not render (its template waits
+ * for the control planes' plan, it has a preview, or its file has an
+ * error already), applied to its objects now, so that every error of
+ * every spec shows in one run.  The files are thrown away.
+ */
+static void check_patches(struct gw_diag *diag, const struct gw_gateway *gw)
+{
+	struct gw_arena *scratch = gw_arena_new();
+	struct gw_fileset set = { 0 };
+	unsigned errors = diag->errors;
+
+	if (gw_render_gateway(scratch, diag, gw, template_digest(scratch, NULL,
+			      gw), &set) && diag->errors == errors)
+		gw_diag_add(diag, GW_SEV_INTERNAL, gw->mark,
+			    "cannot emit the objects of this gateway");
+	gw_fileset_release(&set);
+	gw_arena_free(scratch);
 }
 
 /*
@@ -731,9 +753,13 @@ static void check_source(struct compilation *c, struct source *src,
 			 * source goes to the injection stage */
 			if (gw->inject_preview || gw_model_replaces_template(gw))
 				early = false;
-			if (early && !diag.errors &&
-			    admit_early(c, &diag, gw, &set, &keeping, cache))
-				early = false;
+			if (early && !diag.errors) {
+				if (admit_early(c, &diag, gw, &set, &keeping,
+						cache))
+					early = false;
+			} else if (gw->patches) {
+				check_patches(&diag, gw);
+			}
 		}
 		gw_arena_free(arena);
 	}
@@ -1186,6 +1212,7 @@ static void inject_source(struct compilation *c, struct source *src,
 	struct gw_fileset set = { 0 };
 	struct gw_diag diag;
 	struct gw_docs *docs;
+	unsigned errors;
 	int err = 0, got;
 
 	gw_diag_init(&diag, notes);
@@ -1209,11 +1236,14 @@ static void inject_source(struct compilation *c, struct source *src,
 			continue;
 		gw = build_again(c, arena, src->name, doc);
 		scratch = gw_arena_new();
-		if (!gw || gw_render_gateway(scratch, gw, template_digest(
-				      scratch, find_cp(c, gw->istio), gw),
-				      &set)) {
-			gw_diag_add(&diag, GW_SEV_INTERNAL, doc->mark,
-				    "cannot emit the objects of this gateway");
+		errors = diag.errors;
+		if (!gw || gw_render_gateway(scratch, &diag, gw,
+				      template_digest(scratch,
+				      find_cp(c, gw->istio), gw), &set)) {
+			if (diag.errors == errors)	/* else its patches' */
+				gw_diag_add(&diag, GW_SEV_INTERNAL, doc->mark,
+					    "cannot emit the objects of this "
+					    "gateway");
 			gw_arena_free(scratch);
 			err = -1;
 			continue;
@@ -1367,7 +1397,7 @@ static int render_input(struct sink *k, struct source *src)
 		scratch = gw_arena_new();
 		/* a preview's source was kept by inject_all() */
 		if (!gw || gw->inject_preview ||
-		    gw_render_gateway(scratch, gw, template_digest(scratch,
+		    gw_render_gateway(scratch, NULL, gw, template_digest(scratch,
 				      find_cp(k->c, gw->istio), gw), &set))
 			err = -1;
 		gw_arena_free(scratch);

@@ -223,6 +223,10 @@ static void check_unused_keys(struct checker *c)
 		  "pods" },
 		{ "spec.canary", "one Deployment per Gateway: a canary is a "
 		  "second Gateway, labelled with the new istio.io/rev" },
+		{ "spec.patches", "gwc applies patches to the objects of the "
+		  "injection path only, so far; patch istiod's objects "
+		  "through the spec's keys, which go to its parameters "
+		  "ConfigMap" },
 	};
 	const struct gw_node *n;
 	size_t i;

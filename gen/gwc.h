@@ -12,6 +12,9 @@
  *   check     gateway models  -> diagnostics the schema cannot express
  *   across    gateway summaries -> diagnostics that span specs
  *   template  injection text  -> legacy-kernel injection template
+ *   patch     objects + spec.patches -> the objects as kustomize's
+ *                                patches would leave them (render's
+ *                                last step before emit)
  *   render    models          -> one tree per Kubernetes object, patch
  *   emit      trees           -> YAML (as libyaml 0.2.5 writes it) and JSON
  *   write     file set        -> output folder, atomically
@@ -191,6 +194,9 @@ struct gw_node {
 	 * as a literal block ("|") where libyaml would (text such as a
 	 * script); set by the renderer, never by the loader */
 	bool literal;
+	int block_col;		/* a literal block scalar ('|'): the column
+				 * of its text's first line in the file
+				 * (0: another style, or not known) */
 	struct gw_mark mark;
 	const char *src;	/* a plain scalar's text as written, or NULL */
 	union {
@@ -668,6 +674,8 @@ struct gw_gateway {
 	/* spec.installation: gatewayAPI (gatewayapi.c), else injection */
 	bool gateway_api;
 	struct gw_mark installation_mark;
+	/* spec.patches: the list as written, or NULL */
+	const struct gw_node *patches;
 };
 
 /* Builds the gateway of one schema-valid spec document. */
@@ -881,12 +889,52 @@ void gw_fileset_add(struct gw_fileset *set, const char *path,
 void gw_fileset_release(struct gw_fileset *set);
 void gw_fileset_sort(struct gw_fileset *set);
 
+/* ---- patch.c: spec.patches, kustomize's patches applied by gwc -------- */
+
+/* One object of a gateway folder, for the patches: its tree (replaced by
+ * the patched one) and the file it goes to. */
+struct gw_patch_object {
+	struct gw_node *tree;
+	const char *file;	/* "gateway-deployment.yaml" */
+};
+
+/*
+ * Applies spec.patches of @gw, in order, each to every object of @objs
+ * (@n of them, in the folder's file order) that its target selects: a
+ * strategic merge patch as kustomize merges one (the merge keys of the
+ * Kubernetes schema kustomize embeds) or JSON 6902 operations.  Each
+ * entry must select an object; no patch may change an object's
+ * apiVersion, kind, metadata.name or metadata.namespace, nor the Pod
+ * Security level gwc checks the pod against.  Then checks that the
+ * selectors still select the pods.  Reports each error at the entry's
+ * key or operation (to @diag; NULL: quietly); -1 after one.  The trees
+ * are copied before they change: nothing render.c shares is touched.
+ */
+int gw_patch_apply(struct gw_arena *arena, struct gw_diag *diag,
+		   const struct gw_gateway *gw, struct gw_patch_object *objs,
+		   size_t n);
+/*
+ * The two kinds of patch, for the tests: a strategic merge of @patch
+ * into *@obj (an object of apiVersion @api and kind @kind, which decide
+ * the merge keys), and JSON 6902 operations @ops on *@doc; @path is the
+ * patch's JSON path in messages.  Each returns -1 after reporting.
+ */
+int gw_patch_merge(struct gw_arena *arena, struct gw_diag *diag,
+		   const char *path, struct gw_node **obj,
+		   const struct gw_node *patch);
+int gw_patch_json(struct gw_arena *arena, struct gw_diag *diag,
+		  const char *path, struct gw_node **doc,
+		  const struct gw_node *ops);
+
 /* ---- render.c: Kubernetes objects -------------------------------------- */
 
-/* Renders the folder OUT/<ns>/<name>/ of one gateway into @set;
- * @template_sha256 (hex, or NULL) is the digest of the injection
- * template(s) gwc installs for it, for the pod template's annotation. */
-int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
+/* Renders the folder OUT/<ns>/<name>/ of one gateway into @set, its
+ * spec.patches applied (gen/patch.c: their errors go to @diag, NULL:
+ * quietly); @template_sha256 (hex, or NULL) is the digest of the
+ * injection template(s) gwc installs for it, for the pod template's
+ * annotation. */
+int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
+		      const struct gw_gateway *gw,
 		      const char *template_sha256, struct gw_fileset *set);
 /* A template gwc installs in an Istio resource: "gateway" (replacing
  * istiod's own) or an overlay; its text, not owned. */

@@ -407,6 +407,36 @@ static int check_value(struct loader *ld, struct gw_mark at, const char *s,
 	return 0;
 }
 
+/*
+ * The column (1-based) where the text of the literal block scalar whose
+ * '|' is at byte @at starts: the indentation of its first line that is
+ * not blank.  0 when an indentation indicator ('|2') sets it, or it has
+ * no such line before @end.  So a position in the text (a patch given as
+ * a string) maps back to the file.
+ */
+static int block_column(const struct loader *ld, size_t at, size_t end)
+{
+	size_t i = at + 1, spaces;
+
+	for (; i < end && ld->data[i] != '\n'; i++)
+		if (ld->data[i] >= '1' && ld->data[i] <= '9')
+			return 0;
+		else if (ld->data[i] == '#')
+			break;
+	while (i < end && ld->data[i] != '\n')
+		i++;
+	while (i < end) {
+		i++;	/* past the line break */
+		for (spaces = 0; i < end && ld->data[i] == ' '; i++)
+			spaces++;
+		if (i < end && ld->data[i] != '\n' && ld->data[i] != '\r')
+			return spaces < 0x7fff ? (int)spaces + 1 : 0;
+		while (i < end && ld->data[i] != '\n')
+			i++;
+	}
+	return 0;
+}
+
 static struct gw_node *parse_scalar(struct loader *ld)
 {
 	const yaml_event_t *ev = &ld->event;
@@ -422,6 +452,12 @@ static struct gw_node *parse_scalar(struct loader *ld)
 			     len);
 	n->u.str.s = s;
 	n->u.str.len = len;
+	if (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE &&
+	    ev->start_mark.index < ld->len &&
+	    ld->data[ev->start_mark.index] == '|')
+		n->block_col = block_column(ld, ev->start_mark.index,
+					    ev->end_mark.index < ld->len ?
+					    ev->end_mark.index : ld->len);
 	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
 		n->src = s;
 		type_plain(n, s, len);

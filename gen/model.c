@@ -619,6 +619,7 @@ struct gw_gateway *gw_model_build(struct gw_arena *arena, const char *file,
 			default_bool(GW_DEFAULT_SPEC_ARGOCD_SYNC_WAVES));
 	gw->apply_script = bool_or(spec, "applyScript",
 			default_bool(GW_DEFAULT_SPEC_APPLY_SCRIPT));
+	gw->patches = at(spec, "patches");
 	return gw;
 }
 

@@ -741,7 +741,27 @@ static int add_argocd_health(struct renderer *r, struct gw_fileset *set,
 	return add_yaml(r, set, dir, "argocd-health.yaml", NULL, &cm, 1);
 }
 
-int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
+/* The objects of a gateway folder, in its files' order, before they are
+ * patched and emitted. */
+struct folder {
+	struct gw_patch_object *objs;
+	size_t n, cap;
+};
+
+static void keep(struct renderer *r, struct folder *f, const char *file,
+		 struct gw_node *const *docs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		f->objs = gw_arena_grow(r->arena, f->objs, f->n, &f->cap,
+					sizeof(*f->objs));
+		f->objs[f->n++] = (struct gw_patch_object){ docs[i], file };
+	}
+}
+
+int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
+		      const struct gw_gateway *gw,
 		      const char *template_sha256, struct gw_fileset *set)
 {
 	static const struct { const char *deployment, *hpa; } track_file[] = {
@@ -753,9 +773,10 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 	struct renderer r = { arena, gw, template_sha256 };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
-	struct gw_node *doc, *rbac[3], **vs;
+	struct gw_node *doc, *rbac[3], **vs, **docs;
 	struct track tracks[2];
-	size_t i, ntracks = gw->canary ? 2 : 1;
+	struct folder f = { 0 };
+	size_t i, j, ntracks = gw->canary ? 2 : 1;
 	int err = 0;
 
 	if (gw->gateway_api)
@@ -768,54 +789,47 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 	if (gw->namespace_create) {
 		doc = render_namespace(&r);
 		put_wave(&r, doc, "-1");
-		err |= add_yaml(&r, set, dir, "namespace.yaml", resources,
-				&doc, 1);
+		keep(&r, &f, "namespace.yaml", &doc, 1);
 	}
 	render_secret_reader(&r, rbac);
 	for (i = 0; i < 3; i++)
 		put_wave(&r, rbac[i], "-1");
 	/* an existing ServiceAccount (serviceAccount.create: false) gets
 	 * the Role and its binding only */
-	err |= add_yaml(&r, set, dir, "secret-reader.yaml", resources,
-			rbac + !gw->service_account_create,
-			3 - !gw->service_account_create);
+	keep(&r, &f, "secret-reader.yaml", rbac + !gw->service_account_create,
+	     3 - !gw->service_account_create);
 	if (gw->network_policy) {
 		doc = render_network_policy(&r);
 		put_wave(&r, doc, "-1");
-		err |= add_yaml(&r, set, dir, "gateway-networkpolicy.yaml",
-				resources, &doc, 1);
+		keep(&r, &f, "gateway-networkpolicy.yaml", &doc, 1);
 	}
 	tracks[GW_TRACK_MAIN] = main_track(&r);
 	tracks[GW_TRACK_CANARY] = canary_track(&r);
 	for (i = 0; i < ntracks; i++) {
 		doc = render_deployment(&r, &tracks[i]);
 		put_wave(&r, doc, "0");
-		err |= add_yaml(&r, set, dir, track_file[i].deployment,
-				resources, &doc, 1);
+		keep(&r, &f, track_file[i].deployment, &doc, 1);
 	}
 	doc = render_service(&r);
 	put_wave(&r, doc, "0");
-	err |= add_yaml(&r, set, dir, "gateway-service.yaml", resources,
-			&doc, 1);
+	keep(&r, &f, "gateway-service.yaml", &doc, 1);
 	/* a track without a share has no autoscaler (its replicas are 0) */
 	for (i = 0; i < ntracks; i++) {
 		if (!tracks[i].pods->hpa_min)
 			continue;
 		doc = render_hpa(&r, &tracks[i]);
 		put_wave(&r, doc, "1");
-		err |= add_yaml(&r, set, dir, track_file[i].hpa, resources,
-				&doc, 1);
+		keep(&r, &f, track_file[i].hpa, &doc, 1);
 	}
 	if (gw->pdb) {
 		doc = render_pdb(&r);
 		put_wave(&r, doc, "1");
-		err |= add_yaml(&r, set, dir, "gateway-pdb.yaml", resources,
-				&doc, 1);
+		keep(&r, &f, "gateway-pdb.yaml", &doc, 1);
 	}
 	if (gw->nservers) {
 		doc = render_gateway_object(&r);
 		put_wave(&r, doc, "1");
-		err |= add_yaml(&r, set, dir, "gateway.yaml", resources, &doc, 1);
+		keep(&r, &f, "gateway.yaml", &doc, 1);
 	}
 	if (gw->nroutes) {
 		vs = gw_arena_alloc(arena, gw->nroutes * sizeof(*vs));
@@ -823,8 +837,19 @@ int gw_render_gateway(struct gw_arena *arena, const struct gw_gateway *gw,
 			vs[i] = render_virtual_service(&r, &gw->routes[i]);
 			put_wave(&r, vs[i], "1");
 		}
-		err |= add_yaml(&r, set, dir, "virtualservices.yaml", resources,
-				vs, gw->nroutes);
+		keep(&r, &f, "virtualservices.yaml", vs, gw->nroutes);
+	}
+	/* the escape hatch, on the trees, after the sync waves (a patch may
+	 * override one) and before any byte is written */
+	if (gw_patch_apply(arena, diag, gw, f.objs, f.n))
+		return -1;
+	docs = gw_arena_alloc(arena, (f.n + 1) * sizeof(*docs));
+	for (i = 0; i < f.n; i = j) {
+		for (j = i; j < f.n && !strcmp(f.objs[j].file, f.objs[i].file);
+		     j++)
+			docs[j - i] = f.objs[j].tree;
+		err |= add_yaml(&r, set, dir, f.objs[i].file, resources, docs,
+				j - i);
 	}
 	if (gw->apply_script)
 		add_apply_script(&r, set, dir);
