@@ -223,10 +223,6 @@ static void check_unused_keys(struct checker *c)
 		  "pods" },
 		{ "spec.canary", "one Deployment per Gateway: a canary is a "
 		  "second Gateway, labelled with the new istio.io/rev" },
-		{ "spec.patches", "gwc applies patches to the objects of the "
-		  "injection path only, so far; patch istiod's objects "
-		  "through the spec's keys, which go to its parameters "
-		  "ConfigMap" },
 	};
 	const struct gw_node *n;
 	size_t i;
@@ -237,6 +233,15 @@ static void check_unused_keys(struct checker *c)
 			      "installation, where istiod deploys the gateway "
 			      "as %s-istio (%s); remove it " WAY_OUT,
 			      keys[i].path, c->gw->name, keys[i].why);
+	/* the selectors and targets it checks after patching are those of
+	 * the injection path's objects */
+	n = at_path(c->gw->doc, "spec.patches");
+	if (n)
+		error(c, n->mark, "spec.patches: gwc does not patch the "
+		      "objects of a Gateway API installation yet (only those "
+		      "of gateway injection); set what istiod's objects need "
+		      "through the spec's keys, which go to its parameters "
+		      "ConfigMap, or remove it " WAY_OUT);
 	n = at_path(c->gw->doc, "spec.applyScript");
 	if (n && n->kind == GW_BOOL && n->u.b)
 		error(c, n->mark, "spec.applyScript: apply.sh follows the "
