@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gwc.h"
+#include "render.h"
 
 /* The label istiod puts on the pods of a Gateway (its kube-gateway
  * template), which its Service selects: the PDB's selector here. */
@@ -543,59 +543,6 @@ unsigned gw_gatewayapi_check(struct gw_diag *diag, const struct gw_gateway *gw)
 
 /* ---- rendering --------------------------------------------------------- */
 
-struct renderer {
-	struct gw_arena *arena;
-	const struct gw_gateway *gw;
-};
-
-static struct gw_node *str(struct renderer *r, const char *s)
-{
-	return gw_node_str(r->arena, s);
-}
-
-static struct gw_node *put(struct renderer *r, struct gw_node *map,
-			   const char *key, struct gw_node *value)
-{
-	return gw_map_put(r->arena, map, key, value);
-}
-
-static struct gw_node *put_str(struct renderer *r, struct gw_node *map,
-			       const char *key, const char *value)
-{
-	return put(r, map, key, str(r, value));
-}
-
-static struct gw_node *put_int(struct renderer *r, struct gw_node *map,
-			       const char *key, long long value)
-{
-	return put(r, map, key, gw_node_int(r->arena, value));
-}
-
-static struct gw_node *put_map(struct renderer *r, struct gw_node *map,
-			       const char *key)
-{
-	return put(r, map, key, gw_node_map(r->arena));
-}
-
-static struct gw_node *put_seq(struct renderer *r, struct gw_node *map,
-			       const char *key)
-{
-	return put(r, map, key, gw_node_seq(r->arena));
-}
-
-static struct gw_node *push_map(struct renderer *r, struct gw_node *seq)
-{
-	struct gw_node *m = gw_node_map(r->arena);
-
-	gw_seq_push(r->arena, seq, m);
-	return m;
-}
-
-static struct gw_node *copy(struct renderer *r, const struct gw_node *n)
-{
-	return gw_node_copy(r->arena, n);
-}
-
 /* @m's map at @key, made when missing. */
 static struct gw_node *map_at(struct renderer *r, struct gw_node *m,
 			      const char *key)
@@ -603,27 +550,6 @@ static struct gw_node *map_at(struct renderer *r, struct gw_node *m,
 	struct gw_node *v = gw_map_get(m, key);
 
 	return v ? v : put_map(r, m, key);
-}
-
-/* A sorted copy of @a with @b's pairs over it; NULL when both are empty. */
-static struct gw_node *merged(struct renderer *r, const struct gw_node *a,
-			      const struct gw_node *b)
-{
-	struct gw_node *m = gw_node_map(r->arena);
-	struct gw_index ix = { 0 };
-	const struct gw_node *from[2] = { a, b };
-	size_t i, k;
-
-	for (k = 0; k < 2; k++)
-		for (i = 0; from[k] && i < from[k]->u.map.n; i++)
-			gw_index_put(r->arena, &ix, m,
-				     from[k]->u.map.pairs[i].key,
-				     copy(r, from[k]->u.map.pairs[i].value));
-	gw_index_release(&ix);
-	if (!m->u.map.n)
-		return NULL;
-	gw_map_sort(m);
-	return m;
 }
 
 static struct gw_node *object(struct renderer *r, const char *api,
@@ -640,32 +566,11 @@ static struct gw_node *object(struct renderer *r, const char *api,
 	put_str(r, meta, "name", name);
 	if (ns)
 		put_str(r, meta, "namespace", ns);
-	if ((m = merged(r, gw->labels, labels)))
+	if ((m = render_merged(r, gw->labels, labels)))
 		put(r, meta, "labels", m);
-	if ((m = merged(r, gw->annotations, annotations)))
+	if ((m = render_merged(r, gw->annotations, annotations)))
 		put(r, meta, "annotations", m);
 	return obj;
-}
-
-/*
- * Argo CD sync waves: the Namespace, the parameters ConfigMap (istiod
- * renders the gateway once, when the Gateway appears, and needs it then)
- * and the ReferenceGrants that routes rely on -1; the Gateway 0; what
- * refers to the gateway (HPA, PDB, HTTPRoutes) 1.
- */
-static void put_wave(struct renderer *r, struct gw_node *obj, const char *wave)
-{
-	struct gw_node *meta = gw_map_get(obj, "metadata"), *ann;
-	struct gw_pair *old;
-
-	if (!r->gw->sync_waves)
-		return;
-	ann = map_at(r, meta, "annotations");
-	if ((old = gw_map_pair(ann, WAVE_KEY)))
-		old->value = str(r, wave);
-	else
-		put_str(r, ann, WAVE_KEY, wave);
-	gw_map_sort(ann);
 }
 
 /* The name istiod gives the Deployment, Service, ServiceAccount (and its
@@ -678,41 +583,6 @@ static const char *deployment_name(struct renderer *r)
 static const char *options_name(struct renderer *r)
 {
 	return gw_arena_printf(r->arena, "%s-gateway-options", r->gw->name);
-}
-
-/* One pass-through key (GW_PASSTHROUGH) into @into, as render.c writes
- * it into gwc's own Deployment. */
-static void put_pass_key(struct renderer *r, struct gw_node *into,
-			 enum gw_pass id, const struct gw_node *v)
-{
-	const struct gw_pass_key *k = &gw_pass_keys[id];
-	struct gw_node *m;
-	size_t i;
-
-	if (!v)
-		return;
-	switch (k->how) {
-	case GW_PASS_COPY:
-		put(r, into, k->field, copy(r, v));
-		break;
-	case GW_PASS_SORTED:
-		if ((m = merged(r, v, NULL)))
-			put(r, into, k->field, m);
-		break;
-	case GW_PASS_NAMES:
-		m = put_seq(r, into, k->field);
-		for (i = 0; i < v->u.seq.n; i++)
-			put(r, push_map(r, m), "name",
-			    copy(r, v->u.seq.items[i]));
-		break;
-	case GW_PASS_APPEND:
-		m = gw_map_get(into, k->field);
-		if (!m)
-			m = put_seq(r, into, k->field);
-		for (i = 0; i < v->u.seq.n; i++)
-			gw_seq_push(r->arena, m, copy(r, v->u.seq.items[i]));
-		break;
-	}
 }
 
 /*
@@ -764,7 +634,7 @@ static void put_pass(struct renderer *r, struct gw_node *into,
 	for (id = 0; id < GW_PASS_N; id++)
 		if (gw_pass_keys[id].object == object &&
 		    id != GW_PASS_LOAD_BALANCER_IP)	/* spec.addresses */
-			put_pass_key(r, into, id, pass_value(r, id));
+			render_pass_value(r, into, id, pass_value(r, id));
 }
 
 /* resources: what the spec gives (the template's are Istio's
@@ -857,9 +727,9 @@ static struct gw_node *deployment_overlay(struct renderer *r)
 	put_pass(r, spec, GW_PASS_TO_DEPLOYMENT);
 	tmpl = gw_node_map(r->arena);
 	meta = gw_node_map(r->arena);
-	if ((m = merged(r, gw->pod_labels, NULL)))
+	if ((m = render_merged(r, gw->pod_labels, NULL)))
 		put(r, meta, "labels", m);
-	if ((m = merged(r, gw->pod_annotations, NULL)))
+	if ((m = render_merged(r, gw->pod_annotations, NULL)))
 		put(r, meta, "annotations", m);
 	if (meta->u.map.n)
 		put(r, tmpl, "metadata", meta);
@@ -899,9 +769,9 @@ static struct gw_node *service_overlay(struct renderer *r)
 	struct gw_node *svc = gw_node_map(r->arena), *meta, *spec, *m;
 
 	meta = gw_node_map(r->arena);
-	if ((m = merged(r, gw->service_labels, NULL)))
+	if ((m = render_merged(r, gw->service_labels, NULL)))
 		put(r, meta, "labels", m);
-	if ((m = merged(r, gw->service_annotations, NULL)))
+	if ((m = render_merged(r, gw->service_annotations, NULL)))
 		put(r, meta, "annotations", m);
 	if (meta->u.map.n)
 		put(r, svc, "metadata", meta);
@@ -916,7 +786,7 @@ static struct gw_node *service_account_overlay(struct renderer *r)
 {
 	struct gw_node *sa, *m;
 
-	if (!(m = merged(r, r->gw->service_account_annotations, NULL)))
+	if (!(m = render_merged(r, r->gw->service_account_annotations, NULL)))
 		return NULL;
 	sa = gw_node_map(r->arena);
 	put(r, put_map(r, sa, "metadata"), "annotations", m);
@@ -965,7 +835,7 @@ static struct gw_node *render_options(struct renderer *r, int *err)
 static struct gw_node *render_namespace(struct renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
-	struct gw_node *labels = merged(r, gw->namespace_labels, NULL);
+	struct gw_node *labels = render_merged(r, gw->namespace_labels, NULL);
 
 	if (!labels)
 		labels = gw_node_map(r->arena);
@@ -1241,19 +1111,6 @@ static struct gw_node *render_grant(struct renderer *r, struct grant *g)
 	return obj;
 }
 
-static void push_metric(struct renderer *r, struct gw_node *metrics,
-			const char *resource, long percent)
-{
-	struct gw_node *metric = push_map(r, metrics), *res, *target;
-
-	res = put_map(r, metric, "resource");
-	put_str(r, res, "name", resource);
-	target = put_map(r, res, "target");
-	put_int(r, target, "averageUtilization", percent);
-	put_str(r, target, "type", "Utilization");
-	put_str(r, metric, "type", "Resource");
-}
-
 /* The HPA of the Deployment istiod makes (gwc's own, not istiod's: the
  * ConfigMap has no horizontalPodAutoscaler key, so istiod makes none). */
 static struct gw_node *render_hpa(struct renderer *r)
@@ -1268,9 +1125,9 @@ static struct gw_node *render_hpa(struct renderer *r)
 	put_int(r, spec, "maxReplicas", gw->hpa_max);
 	metrics = put_seq(r, spec, "metrics");
 	if (gw->hpa_cpu)
-		push_metric(r, metrics, "cpu", gw->hpa_cpu);
+		render_metric(r, metrics, "cpu", gw->hpa_cpu);
 	if (gw->hpa_mem)
-		push_metric(r, metrics, "memory", gw->hpa_mem);
+		render_metric(r, metrics, "memory", gw->hpa_mem);
 	ref = put_map(r, spec, "scaleTargetRef");
 	put_str(r, ref, "apiVersion", "apps/v1");
 	put_str(r, ref, "kind", "Deployment");
@@ -1293,31 +1150,13 @@ static struct gw_node *render_pdb(struct renderer *r)
 	return pdb;
 }
 
-/* Emits @docs as the file @dir/@name and lists it in @resources. */
-static int add_yaml(struct renderer *r, struct gw_fileset *set,
-		    const char *dir, const char *name, struct gw_node *resources,
-		    struct gw_node *const *docs, size_t n)
-{
-	struct gw_buf buf = { 0 };
-
-	if (gw_emit_yaml(&buf, docs, n)) {
-		gw_buf_release(&buf);
-		return -1;
-	}
-	gw_fileset_add(set, gw_arena_printf(r->arena, "%s/%s", dir, name),
-		       buf.data, buf.len);
-	if (resources)
-		gw_seq_push(r->arena, resources, str(r, name));
-	return 0;
-}
-
 /* One object as a file, with its sync wave. */
 static int add_one(struct renderer *r, struct gw_fileset *set,
 		   const char *dir, const char *name, struct gw_node *resources,
 		   struct gw_node *doc, const char *wave)
 {
-	put_wave(r, doc, wave);
-	return add_yaml(r, set, dir, name, resources, &doc, 1);
+	render_wave(r, doc, wave);
+	return render_file(r, set, dir, name, resources, &doc, 1);
 }
 
 /* The files in the order of compile.c's apply_order (the `-o -`
@@ -1325,7 +1164,7 @@ static int add_one(struct renderer *r, struct gw_fileset *set,
 int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 			 struct gw_fileset *set)
 {
-	struct renderer r = { arena, gw };
+	struct renderer r = { arena, gw, NULL };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
 	struct gw_node *options, **docs;
@@ -1349,7 +1188,7 @@ int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 	docs = gw_arena_alloc(arena, (gw->nroutes + 1) * sizeof(*docs));
 	for (i = 0; i < gw->nroutes; i++) {
 		docs[i] = render_route(&r, &gw->routes[i], &grants);
-		put_wave(&r, docs[i], "1");
+		render_wave(&r, docs[i], "1");
 	}
 	if (grants.n) {
 		struct gw_node **g = gw_arena_alloc(arena,
@@ -1358,9 +1197,9 @@ int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 		qsort(grants.v, grants.n, sizeof(*grants.v), compare_grant);
 		for (i = 0; i < grants.n; i++) {
 			g[i] = render_grant(&r, &grants.v[i]);
-			put_wave(&r, g[i], "-1");
+			render_wave(&r, g[i], "-1");
 		}
-		err |= add_yaml(&r, set, dir, "referencegrants.yaml", resources,
+		err |= render_file(&r, set, dir, "referencegrants.yaml", resources,
 				g, grants.n);
 	}
 	if (gw->hpa)
@@ -1372,9 +1211,9 @@ int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 	err |= add_one(&r, set, dir, "gateway.yaml", resources,
 		       render_gateway(&r, options != NULL), "0");
 	if (gw->nroutes)
-		err |= add_yaml(&r, set, dir, "httproutes.yaml", resources,
+		err |= render_file(&r, set, dir, "httproutes.yaml", resources,
 				docs, gw->nroutes);
-	err |= add_yaml(&r, set, dir, "kustomization.yaml", NULL,
+	err |= render_file(&r, set, dir, "kustomization.yaml", NULL,
 			&kustomization, 1);
 	return err ? -1 : 0;
 }

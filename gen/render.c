@@ -14,61 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gwc.h"
-
-struct renderer {
-	struct gw_arena *arena;
-	const struct gw_gateway *gw;
-	const char *template_sha256;	/* hex, or NULL */
-};
-
-static struct gw_node *str(struct renderer *r, const char *s)
-{
-	return gw_node_str(r->arena, s);
-}
-
-static struct gw_node *put(struct renderer *r, struct gw_node *map,
-			   const char *key, struct gw_node *value)
-{
-	return gw_map_put(r->arena, map, key, value);
-}
-
-static struct gw_node *put_str(struct renderer *r, struct gw_node *map,
-			       const char *key, const char *value)
-{
-	return put(r, map, key, str(r, value));
-}
-
-static struct gw_node *put_int(struct renderer *r, struct gw_node *map,
-			       const char *key, long long value)
-{
-	return put(r, map, key, gw_node_int(r->arena, value));
-}
-
-static struct gw_node *put_map(struct renderer *r, struct gw_node *map,
-			       const char *key)
-{
-	return put(r, map, key, gw_node_map(r->arena));
-}
-
-static struct gw_node *put_seq(struct renderer *r, struct gw_node *map,
-			       const char *key)
-{
-	return put(r, map, key, gw_node_seq(r->arena));
-}
-
-static struct gw_node *push_map(struct renderer *r, struct gw_node *seq)
-{
-	struct gw_node *m = gw_node_map(r->arena);
-
-	gw_seq_push(r->arena, seq, m);
-	return m;
-}
-
-static void push_str(struct renderer *r, struct gw_node *seq, const char *s)
-{
-	gw_seq_push(r->arena, seq, str(r, s));
-}
+#include "render.h"
 
 /* Copies every pair of @from into @into, replacing equal keys: @ix
  * indexes @into, so a merge takes time linear in the pairs. */
@@ -82,8 +28,7 @@ static void merge_into(struct renderer *r, struct gw_index *ix,
 			     gw_node_copy(r->arena, from->u.map.pairs[i].value));
 }
 
-/* A sorted map of @a merged with @b; NULL when both are empty. */
-static struct gw_node *merged(struct renderer *r, const struct gw_node *a,
+struct gw_node *render_merged(struct renderer *r, const struct gw_node *a,
 			      const struct gw_node *b)
 {
 	struct gw_node *m = gw_node_map(r->arena);
@@ -112,10 +57,10 @@ static struct gw_node *object(struct renderer *r, const char *api,
 	put_str(r, meta, "name", name);
 	if (namespaced)
 		put_str(r, meta, "namespace", gw->ns);
-	m = merged(r, gw->labels, labels);
+	m = render_merged(r, gw->labels, labels);
 	if (m)
 		put(r, meta, "labels", m);
-	m = merged(r, gw->annotations, annotations);
+	m = render_merged(r, gw->annotations, annotations);
 	if (m)
 		put(r, meta, "annotations", m);
 	return obj;
@@ -140,7 +85,7 @@ static struct gw_node *selector_labels(struct renderer *r)
  */
 #define WAVE_KEY "argocd.argoproj.io/sync-wave"
 
-static void put_wave(struct renderer *r, struct gw_node *obj, const char *wave)
+void render_wave(struct renderer *r, struct gw_node *obj, const char *wave)
 {
 	struct gw_node *meta = gw_map_get(obj, "metadata"), *ann;
 	struct gw_pair *old;
@@ -214,12 +159,10 @@ static void render_secret_reader(struct renderer *r, struct gw_node **docs)
  * one into @into, put_pass() those that go to @object, in the table's
  * order; from gw->pass, or, for the keys of a list entry, from @entry.
  */
-static void put_pass_key(struct renderer *r, struct gw_node *into,
-			 enum gw_pass id, const struct gw_node *entry)
+void render_pass_value(struct renderer *r, struct gw_node *into,
+		       enum gw_pass id, const struct gw_node *v)
 {
 	const struct gw_pass_key *k = &gw_pass_keys[id];
-	const struct gw_node *v = entry ?
-		gw_map_get(entry, strrchr(k->path, '.') + 1) : r->gw->pass[id];
 	struct gw_node *m;
 	size_t i;
 
@@ -227,25 +170,34 @@ static void put_pass_key(struct renderer *r, struct gw_node *into,
 		return;
 	switch (k->how) {
 	case GW_PASS_COPY:
-		put(r, into, k->field, gw_node_copy(r->arena, v));
+		put(r, into, k->field, copy(r, v));
 		break;
 	case GW_PASS_SORTED:
-		if ((m = merged(r, v, NULL)))
+		if ((m = render_merged(r, v, NULL)))
 			put(r, into, k->field, m);
 		break;
 	case GW_PASS_NAMES:
 		m = put_seq(r, into, k->field);
 		for (i = 0; i < v->u.seq.n; i++)
 			put(r, push_map(r, m), "name",
-			    gw_node_copy(r->arena, v->u.seq.items[i]));
+			    copy(r, v->u.seq.items[i]));
 		break;
 	case GW_PASS_APPEND:
-		m = gw_map_get(into, k->field);
+		if (!(m = gw_map_get(into, k->field)))
+			m = put_seq(r, into, k->field);
 		for (i = 0; i < v->u.seq.n; i++)
-			gw_seq_push(r->arena, m,
-				    gw_node_copy(r->arena, v->u.seq.items[i]));
+			gw_seq_push(r->arena, m, copy(r, v->u.seq.items[i]));
 		break;
 	}
+}
+
+static void put_pass_key(struct renderer *r, struct gw_node *into,
+			 enum gw_pass id, const struct gw_node *entry)
+{
+	const struct gw_pass_key *k = &gw_pass_keys[id];
+
+	render_pass_value(r, into, id, entry ?
+		gw_map_get(entry, strrchr(k->path, '.') + 1) : r->gw->pass[id]);
 }
 
 static void put_pass(struct renderer *r, struct gw_node *into,
@@ -388,7 +340,7 @@ static struct gw_node *render_deployment(struct renderer *r,
 	if (r->template_sha256)
 		put_str(r, pod_ann, "gwc.dev/injection-template-sha256",
 			r->template_sha256);
-	put(r, meta, "annotations", merged(r, pod_ann, gw->pod_annotations));
+	put(r, meta, "annotations", render_merged(r, pod_ann, gw->pod_annotations));
 	put_str(r, inject, "istio", gw->name);
 	put_str(r, inject, t->rev_key, t->rev_value);
 	/* as Istio's gateway chart: a gateway stays out of the ambient data
@@ -396,7 +348,7 @@ static struct gw_node *render_deployment(struct renderer *r,
 	put_str(r, inject, "istio.io/dataplane-mode", "none");
 	if (t->label)
 		put_str(r, inject, TRACK_LABEL, t->label);
-	put(r, meta, "labels", merged(r, inject, gw->pod_labels));
+	put(r, meta, "labels", render_merged(r, inject, gw->pod_labels));
 
 	pod = put_map(r, tmpl, "spec");
 	c = push_map(r, put_seq(r, pod, "containers"));
@@ -450,8 +402,8 @@ static struct gw_node *render_service(struct renderer *r)
 	return svc;
 }
 
-static void push_metric(struct renderer *r, struct gw_node *metrics,
-			const char *resource, long percent)
+void render_metric(struct renderer *r, struct gw_node *metrics,
+		   const char *resource, long percent)
 {
 	struct gw_node *metric = push_map(r, metrics), *res, *target;
 
@@ -476,9 +428,9 @@ static struct gw_node *render_hpa(struct renderer *r, const struct track *t)
 	put_int(r, spec, "maxReplicas", t->pods->hpa_max);
 	metrics = put_seq(r, spec, "metrics");
 	if (gw->hpa_cpu)
-		push_metric(r, metrics, "cpu", gw->hpa_cpu);
+		render_metric(r, metrics, "cpu", gw->hpa_cpu);
 	if (gw->hpa_mem)
-		push_metric(r, metrics, "memory", gw->hpa_mem);
+		render_metric(r, metrics, "memory", gw->hpa_mem);
 	ref = put_map(r, spec, "scaleTargetRef");
 	put_str(r, ref, "apiVersion", "apps/v1");
 	put_str(r, ref, "kind", "Deployment");
@@ -605,9 +557,9 @@ static struct gw_node *render_virtual_service(struct renderer *r,
 /* ---- files ------------------------------------------------------------- */
 
 /* Emits @docs as the file @dir/@name and lists it in @resources. */
-static int add_yaml(struct renderer *r, struct gw_fileset *set,
-		    const char *dir, const char *name, struct gw_node *resources,
-		    struct gw_node *const *docs, size_t n)
+int render_file(struct renderer *r, struct gw_fileset *set, const char *dir,
+		const char *name, struct gw_node *resources,
+		struct gw_node *const *docs, size_t n)
 {
 	struct gw_buf buf = { 0 };
 	char *path;
@@ -738,7 +690,7 @@ static int add_argocd_health(struct renderer *r, struct gw_fileset *set,
 					     "health.sailoperator.io_%s",
 					     argocd_health[i].kind), script);
 	}
-	return add_yaml(r, set, dir, "argocd-health.yaml", NULL, &cm, 1);
+	return render_file(r, set, dir, "argocd-health.yaml", NULL, &cm, 1);
 }
 
 /* The objects of a gateway folder, in its files' order, before they are
@@ -788,54 +740,54 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 
 	if (gw->namespace_create) {
 		doc = render_namespace(&r);
-		put_wave(&r, doc, "-1");
+		render_wave(&r, doc, "-1");
 		keep(&r, &f, "namespace.yaml", &doc, 1);
 	}
 	render_secret_reader(&r, rbac);
 	for (i = 0; i < 3; i++)
-		put_wave(&r, rbac[i], "-1");
+		render_wave(&r, rbac[i], "-1");
 	/* an existing ServiceAccount (serviceAccount.create: false) gets
 	 * the Role and its binding only */
 	keep(&r, &f, "secret-reader.yaml", rbac + !gw->service_account_create,
 	     3 - !gw->service_account_create);
 	if (gw->network_policy) {
 		doc = render_network_policy(&r);
-		put_wave(&r, doc, "-1");
+		render_wave(&r, doc, "-1");
 		keep(&r, &f, "gateway-networkpolicy.yaml", &doc, 1);
 	}
 	tracks[GW_TRACK_MAIN] = main_track(&r);
 	tracks[GW_TRACK_CANARY] = canary_track(&r);
 	for (i = 0; i < ntracks; i++) {
 		doc = render_deployment(&r, &tracks[i]);
-		put_wave(&r, doc, "0");
+		render_wave(&r, doc, "0");
 		keep(&r, &f, track_file[i].deployment, &doc, 1);
 	}
 	doc = render_service(&r);
-	put_wave(&r, doc, "0");
+	render_wave(&r, doc, "0");
 	keep(&r, &f, "gateway-service.yaml", &doc, 1);
 	/* a track without a share has no autoscaler (its replicas are 0) */
 	for (i = 0; i < ntracks; i++) {
 		if (!tracks[i].pods->hpa_min)
 			continue;
 		doc = render_hpa(&r, &tracks[i]);
-		put_wave(&r, doc, "1");
+		render_wave(&r, doc, "1");
 		keep(&r, &f, track_file[i].hpa, &doc, 1);
 	}
 	if (gw->pdb) {
 		doc = render_pdb(&r);
-		put_wave(&r, doc, "1");
+		render_wave(&r, doc, "1");
 		keep(&r, &f, "gateway-pdb.yaml", &doc, 1);
 	}
 	if (gw->nservers) {
 		doc = render_gateway_object(&r);
-		put_wave(&r, doc, "1");
+		render_wave(&r, doc, "1");
 		keep(&r, &f, "gateway.yaml", &doc, 1);
 	}
 	if (gw->nroutes) {
 		vs = gw_arena_alloc(arena, gw->nroutes * sizeof(*vs));
 		for (i = 0; i < gw->nroutes; i++) {
 			vs[i] = render_virtual_service(&r, &gw->routes[i]);
-			put_wave(&r, vs[i], "1");
+			render_wave(&r, vs[i], "1");
 		}
 		keep(&r, &f, "virtualservices.yaml", vs, gw->nroutes);
 	}
@@ -848,14 +800,14 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 		for (j = i; j < f.n && !strcmp(f.objs[j].file, f.objs[i].file);
 		     j++)
 			docs[j - i] = f.objs[j].tree;
-		err |= add_yaml(&r, set, dir, f.objs[i].file, resources, docs,
+		err |= render_file(&r, set, dir, f.objs[i].file, resources, docs,
 				j - i);
 	}
 	if (gw->apply_script)
 		add_apply_script(&r, set, dir);
 	if (gw->sync_waves)
 		err |= add_argocd_health(&r, set, dir);
-	err |= add_yaml(&r, set, dir, "kustomization.yaml", NULL,
+	err |= render_file(&r, set, dir, "kustomization.yaml", NULL,
 			&kustomization, 1);
 	return err ? -1 : 0;
 }

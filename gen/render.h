@@ -1,0 +1,95 @@
+/*
+ * render.h - what the two renderers of a gateway's objects share:
+ * render.c (gateway injection) and gatewayapi.c (the Kubernetes Gateway
+ * API).  Internal to those two files; the pipeline's API is gwc.h.
+ *
+ * Building a tree takes one short call per field, so the small helpers
+ * are inline here; the larger shared pieces are defined in render.c.
+ */
+#ifndef GWC_RENDER_H
+#define GWC_RENDER_H
+
+#include "gwc.h"
+
+struct renderer {
+	struct gw_arena *arena;
+	const struct gw_gateway *gw;
+	const char *template_sha256;	/* hex, or NULL */
+};
+
+static inline struct gw_node *str(struct renderer *r, const char *s)
+{
+	return gw_node_str(r->arena, s);
+}
+
+static inline struct gw_node *put(struct renderer *r, struct gw_node *map,
+				  const char *key, struct gw_node *value)
+{
+	return gw_map_put(r->arena, map, key, value);
+}
+
+static inline struct gw_node *put_str(struct renderer *r, struct gw_node *map,
+				      const char *key, const char *value)
+{
+	return put(r, map, key, str(r, value));
+}
+
+static inline struct gw_node *put_int(struct renderer *r, struct gw_node *map,
+				      const char *key, long long value)
+{
+	return put(r, map, key, gw_node_int(r->arena, value));
+}
+
+static inline struct gw_node *put_map(struct renderer *r, struct gw_node *map,
+				      const char *key)
+{
+	return put(r, map, key, gw_node_map(r->arena));
+}
+
+static inline struct gw_node *put_seq(struct renderer *r, struct gw_node *map,
+				      const char *key)
+{
+	return put(r, map, key, gw_node_seq(r->arena));
+}
+
+static inline struct gw_node *push_map(struct renderer *r, struct gw_node *seq)
+{
+	struct gw_node *m = gw_node_map(r->arena);
+
+	gw_seq_push(r->arena, seq, m);
+	return m;
+}
+
+static inline void push_str(struct renderer *r, struct gw_node *seq,
+			    const char *s)
+{
+	gw_seq_push(r->arena, seq, str(r, s));
+}
+
+static inline struct gw_node *copy(struct renderer *r, const struct gw_node *n)
+{
+	return gw_node_copy(r->arena, n);
+}
+
+/* A sorted map of @a merged with @b (b's value for a key in both); NULL
+ * when both are empty. */
+struct gw_node *render_merged(struct renderer *r, const struct gw_node *a,
+			      const struct gw_node *b);
+/* Sets @obj's Argo CD sync wave (spec.argocd.syncWaves), replacing one
+ * given in metadata.annotations; nothing without sync waves. */
+void render_wave(struct renderer *r, struct gw_node *obj, const char *wave);
+/* Writes pass-through key @id (GW_PASSTHROUGH) with value @v (NULL:
+ * nothing) into @into, as its table entry says. */
+void render_pass_value(struct renderer *r, struct gw_node *into,
+		       enum gw_pass id, const struct gw_node *v);
+/* A Resource metric of @resource at @percent utilisation, into the HPA's
+ * @metrics. */
+void render_metric(struct renderer *r, struct gw_node *metrics,
+		   const char *resource, long percent);
+/* Emits @docs as the file @dir/@name of @set and lists it in
+ * @resources (a kustomization's, or NULL). */
+int render_file(struct renderer *r, struct gw_fileset *set, const char *dir,
+		const char *name, struct gw_node *resources,
+		struct gw_node *const *docs, size_t n);
+
+#endif
