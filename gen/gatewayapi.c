@@ -552,27 +552,6 @@ static struct gw_node *map_at(struct renderer *r, struct gw_node *m,
 	return v ? v : put_map(r, m, key);
 }
 
-static struct gw_node *object(struct renderer *r, const char *api,
-			      const char *kind, const char *name,
-			      const char *ns, const struct gw_node *labels,
-			      const struct gw_node *annotations)
-{
-	const struct gw_gateway *gw = r->gw;
-	struct gw_node *obj = gw_node_map(r->arena), *meta, *m;
-
-	put_str(r, obj, "apiVersion", api);
-	put_str(r, obj, "kind", kind);
-	meta = put_map(r, obj, "metadata");
-	put_str(r, meta, "name", name);
-	if (ns)
-		put_str(r, meta, "namespace", ns);
-	if ((m = render_merged(r, gw->labels, labels)))
-		put(r, meta, "labels", m);
-	if ((m = render_merged(r, gw->annotations, annotations)))
-		put(r, meta, "annotations", m);
-	return obj;
-}
-
 /* The name istiod gives the Deployment, Service, ServiceAccount (and its
  * own HPA and PDB) of a Gateway of class istio. */
 static const char *deployment_name(struct renderer *r)
@@ -810,6 +789,7 @@ static int put_overlay(struct renderer *r, struct gw_node *data,
 	text = gw_node_new(r->arena, GW_STR);
 	text->u.str.s = gw_arena_strndup(r->arena, buf.data, buf.len);
 	text->u.str.len = buf.len;
+	text->literal = true;	/* a "|" block, as the vendor's page has it */
 	gw_buf_release(&buf);
 	put(r, data, key, text);
 	return 0;
@@ -826,7 +806,7 @@ static struct gw_node *render_options(struct renderer *r, int *err)
 			    service_account_overlay(r));
 	if (!data->u.map.n)
 		return NULL;
-	cm = object(r, "v1", "ConfigMap", options_name(r), r->gw->ns, NULL,
+	cm = render_object(r, "v1", "ConfigMap", options_name(r), r->gw->ns, NULL,
 		    NULL);
 	put(r, cm, "data", data);
 	return cm;
@@ -845,7 +825,7 @@ static struct gw_node *render_namespace(struct renderer *r)
 		put_str(r, labels, "pod-security.kubernetes.io/enforce-version",
 			gw->pss_version);
 	gw_map_sort(labels);
-	return object(r, "v1", "Namespace", gw->ns, NULL, labels, NULL);
+	return render_object(r, "v1", "Namespace", gw->ns, NULL, labels, NULL);
 }
 
 /* A server's listener: HTTP2 and GRPC are HTTP listeners (an HTTPRoute
@@ -895,7 +875,7 @@ static struct gw_node *render_gateway(struct renderer *r, bool options)
 	if (!strcmp(key, "istio.io/rev"))
 		put_str(r, labels, key, value);
 	put_str(r, ann, "networking.istio.io/service-type", gw->service_type);
-	obj = object(r, GATEWAY_API, "Gateway", gw->name, gw->ns, labels, ann);
+	obj = render_object(r, GATEWAY_API, "Gateway", gw->name, gw->ns, labels, ann);
 	spec = put_map(r, obj, "spec");
 	put_str(r, spec, "gatewayClassName", "istio");
 	/* istiod keeps managing a Gateway with one IPAddress address and
@@ -1057,7 +1037,7 @@ static struct gw_node *render_route(struct renderer *r,
 	struct gw_node *obj, *spec, *parent, *names = NULL, *rules;
 	size_t i;
 
-	obj = object(r, GATEWAY_API, "HTTPRoute", route->name, gw->ns, NULL,
+	obj = render_object(r, GATEWAY_API, "HTTPRoute", route->name, gw->ns, NULL,
 		     NULL);
 	spec = put_map(r, obj, "spec");
 	parent = push_map(r, put_seq(r, spec, "parentRefs"));
@@ -1091,7 +1071,7 @@ static struct gw_node *render_grant(struct renderer *r, struct grant *g)
 	struct gw_node *obj, *spec, *from, *to;
 	size_t i;
 
-	obj = object(r, "gateway.networking.k8s.io/v1beta1", "ReferenceGrant",
+	obj = render_object(r, "gateway.networking.k8s.io/v1beta1", "ReferenceGrant",
 		     gw_arena_printf(r->arena, "%s.%s", r->gw->name, r->gw->ns),
 		     g->ns, NULL, NULL);
 	spec = put_map(r, obj, "spec");
@@ -1118,7 +1098,7 @@ static struct gw_node *render_hpa(struct renderer *r)
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *hpa, *spec, *metrics, *ref;
 
-	hpa = object(r, "autoscaling/v2", "HorizontalPodAutoscaler",
+	hpa = render_object(r, "autoscaling/v2", "HorizontalPodAutoscaler",
 		     deployment_name(r), gw->ns, NULL, NULL);
 	spec = put_map(r, hpa, "spec");
 	put_int(r, spec, "minReplicas", gw->hpa_min);
@@ -1141,7 +1121,7 @@ static struct gw_node *render_pdb(struct renderer *r)
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *pdb, *spec, *labels;
 
-	pdb = object(r, "policy/v1", "PodDisruptionBudget", deployment_name(r),
+	pdb = render_object(r, "policy/v1", "PodDisruptionBudget", deployment_name(r),
 		     gw->ns, NULL, NULL);
 	spec = put_map(r, pdb, "spec");
 	put_pass(r, spec, GW_PASS_TO_PDB);

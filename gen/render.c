@@ -43,9 +43,9 @@ struct gw_node *render_merged(struct renderer *r, const struct gw_node *a,
 	return m;
 }
 
-static struct gw_node *object(struct renderer *r, const char *api,
+struct gw_node *render_object(struct renderer *r, const char *api,
 			      const char *kind, const char *name,
-			      bool namespaced, const struct gw_node *labels,
+			      const char *ns, const struct gw_node *labels,
 			      const struct gw_node *annotations)
 {
 	const struct gw_gateway *gw = r->gw;
@@ -55,13 +55,11 @@ static struct gw_node *object(struct renderer *r, const char *api,
 	put_str(r, obj, "kind", kind);
 	meta = put_map(r, obj, "metadata");
 	put_str(r, meta, "name", name);
-	if (namespaced)
-		put_str(r, meta, "namespace", gw->ns);
-	m = render_merged(r, gw->labels, labels);
-	if (m)
+	if (ns)
+		put_str(r, meta, "namespace", ns);
+	if ((m = render_merged(r, gw->labels, labels)))
 		put(r, meta, "labels", m);
-	m = render_merged(r, gw->annotations, annotations);
-	if (m)
+	if ((m = render_merged(r, gw->annotations, annotations)))
 		put(r, meta, "annotations", m);
 	return obj;
 }
@@ -121,7 +119,7 @@ static struct gw_node *render_namespace(struct renderer *r)
 	if (gw->pss_version_given)
 		put_str(r, labels, "pod-security.kubernetes.io/enforce-version",
 			gw->pss_version);
-	return object(r, "v1", "Namespace", gw->ns, false, labels, NULL);
+	return render_object(r, "v1", "Namespace", gw->ns, NULL, labels, NULL);
 }
 
 static void render_secret_reader(struct renderer *r, struct gw_node **docs)
@@ -129,11 +127,11 @@ static void render_secret_reader(struct renderer *r, struct gw_node **docs)
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *rule, *ref, *subject, *seq;
 
-	docs[0] = object(r, "v1", "ServiceAccount", gw->service_account, true,
-			 NULL, gw->service_account_annotations);
+	docs[0] = render_object(r, "v1", "ServiceAccount", gw->service_account,
+				gw->ns, NULL, gw->service_account_annotations);
 
-	docs[1] = object(r, "rbac.authorization.k8s.io/v1", "Role",
-			 gw->service_account, true, NULL, NULL);
+	docs[1] = render_object(r, "rbac.authorization.k8s.io/v1", "Role",
+				gw->service_account, gw->ns, NULL, NULL);
 	rule = push_map(r, put_seq(r, docs[1], "rules"));
 	push_str(r, put_seq(r, rule, "apiGroups"), "");
 	push_str(r, put_seq(r, rule, "resources"), "secrets");
@@ -142,8 +140,9 @@ static void render_secret_reader(struct renderer *r, struct gw_node **docs)
 	push_str(r, seq, "watch");
 	push_str(r, seq, "list");
 
-	docs[2] = object(r, "rbac.authorization.k8s.io/v1", "RoleBinding",
-			 gw->service_account, true, NULL, NULL);
+	docs[2] = render_object(r, "rbac.authorization.k8s.io/v1",
+				"RoleBinding", gw->service_account, gw->ns,
+				NULL, NULL);
 	ref = put_map(r, docs[2], "roleRef");
 	put_str(r, ref, "apiGroup", "rbac.authorization.k8s.io");
 	put_str(r, ref, "kind", "Role");
@@ -321,7 +320,8 @@ static struct gw_node *render_deployment(struct renderer *r,
 	struct gw_node *inject = gw_node_map(r->arena);
 	struct gw_node *pod_ann = gw_node_map(r->arena);
 
-	dep = object(r, "apps/v1", "Deployment", t->name, true, NULL, NULL);
+	dep = render_object(r, "apps/v1", "Deployment", t->name, gw->ns, NULL,
+			    NULL);
 	spec = put_map(r, dep, "spec");
 	if (t->pods->replicas >= 0)
 		put_int(r, spec, "replicas", t->pods->replicas);
@@ -381,8 +381,8 @@ static struct gw_node *render_service(struct renderer *r)
 	struct gw_node *svc, *spec, *ports;
 	size_t i;
 
-	svc = object(r, "v1", "Service", gw->name, true, gw->service_labels,
-		     gw->service_annotations);
+	svc = render_object(r, "v1", "Service", gw->name, gw->ns,
+			    gw->service_labels, gw->service_annotations);
 	spec = put_map(r, svc, "spec");
 	put_str(r, spec, "type", gw->service_type);
 	put(r, spec, "selector", selector_labels(r));
@@ -421,8 +421,8 @@ static struct gw_node *render_hpa(struct renderer *r, const struct track *t)
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *hpa, *spec, *metrics, *ref;
 
-	hpa = object(r, "autoscaling/v2", "HorizontalPodAutoscaler", t->name,
-		     true, NULL, NULL);
+	hpa = render_object(r, "autoscaling/v2", "HorizontalPodAutoscaler",
+			    t->name, gw->ns, NULL, NULL);
 	spec = put_map(r, hpa, "spec");
 	put_int(r, spec, "minReplicas", t->pods->hpa_min);
 	put_int(r, spec, "maxReplicas", t->pods->hpa_max);
@@ -444,8 +444,8 @@ static struct gw_node *render_pdb(struct renderer *r)
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *pdb, *spec;
 
-	pdb = object(r, "policy/v1", "PodDisruptionBudget", gw->name, true,
-		     NULL, NULL);
+	pdb = render_object(r, "policy/v1", "PodDisruptionBudget", gw->name,
+			    gw->ns, NULL, NULL);
 	spec = put_map(r, pdb, "spec");
 	put_pass(r, spec, GW_PASS_TO_PDB, NULL);
 	put(r, put_map(r, spec, "selector"), "matchLabels", selector_labels(r));
@@ -485,8 +485,8 @@ static struct gw_node *render_network_policy(struct renderer *r)
 	struct gw_index seen = { 0 };
 	size_t i;
 
-	np = object(r, "networking.k8s.io/v1", "NetworkPolicy", gw->name, true,
-		    NULL, NULL);
+	np = render_object(r, "networking.k8s.io/v1", "NetworkPolicy",
+			   gw->name, gw->ns, NULL, NULL);
 	spec = put_map(r, np, "spec");
 	put(r, put_map(r, spec, "podSelector"), "matchLabels",
 	    selector_labels(r));
@@ -521,8 +521,8 @@ static struct gw_node *render_gateway_object(struct renderer *r)
 	struct gw_node *obj, *spec, *servers;
 	size_t i;
 
-	obj = object(r, "networking.istio.io/v1", "Gateway", gw->name, true,
-		     NULL, NULL);
+	obj = render_object(r, "networking.istio.io/v1", "Gateway", gw->name,
+			    gw->ns, NULL, NULL);
 	spec = put_map(r, obj, "spec");
 	put(r, spec, "selector", selector_labels(r));
 	servers = put_seq(r, spec, "servers");
@@ -545,8 +545,8 @@ static struct gw_node *render_virtual_service(struct renderer *r,
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *obj, *spec;
 
-	obj = object(r, "networking.istio.io/v1", "VirtualService",
-		     route->name, true, NULL, NULL);
+	obj = render_object(r, "networking.istio.io/v1", "VirtualService",
+			    route->name, gw->ns, NULL, NULL);
 	spec = put_map(r, obj, "spec");
 	put_pass_key(r, spec, GW_PASS_ROUTE_HOSTS, route->node);
 	push_str(r, put_seq(r, spec, "gateways"), gw->name);
@@ -838,6 +838,7 @@ int gw_render_control_plane(const char *istio,
 			stripped--;
 		text->u.str.s = t->text;
 		text->u.str.len = stripped;
+		text->literal = true;	/* as the seed writes it: a "|" block */
 		gw_map_put(arena, m, t->name, text);
 		copy = malloc(t->len + 1);
 		if (!copy)

@@ -75,6 +75,13 @@ static inline struct gw_node *copy(struct renderer *r, const struct gw_node *n)
  * when both are empty. */
 struct gw_node *render_merged(struct renderer *r, const struct gw_node *a,
 			      const struct gw_node *b);
+/* An object's skeleton: apiVersion, kind, metadata (name, namespace @ns
+ * unless NULL, metadata.labels and .annotations merged with @labels and
+ * @annotations, sorted). */
+struct gw_node *render_object(struct renderer *r, const char *api,
+			      const char *kind, const char *name,
+			      const char *ns, const struct gw_node *labels,
+			      const struct gw_node *annotations);
 /* Sets @obj's Argo CD sync wave (spec.argocd.syncWaves), replacing one
  * given in metadata.annotations; nothing without sync waves. */
 void render_wave(struct renderer *r, struct gw_node *obj, const char *wave);
