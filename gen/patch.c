@@ -1960,10 +1960,13 @@ static bool labels_select(const struct gw_node *sel,
 }
 
 /*
- * After the patches: the Deployment's own selector, the Service's, the
- * PodDisruptionBudget's, the NetworkPolicy's and the Istio Gateway's
- * still select the pods of the Deployment, and the HorizontalPodAutoscaler still scales it.  Each
- * error at the last entry that changed one of the two objects.
+ * After the patches: each Deployment's selector still selects its own
+ * pods; the Service's, the PodDisruptionBudget's, the NetworkPolicy's and
+ * the Istio Gateway's still select the pods of every Deployment of the
+ * folder (the main one, and a canary's: both serve); each
+ * HorizontalPodAutoscaler still scales one of them.  Each error at the
+ * last entry that changed the selecting object, else the Deployment's.
+ * A folder holds at most two Deployments.
  */
 static void check_selectors(struct patcher *p, const struct gw_node *list,
 			    const struct gw_patch_object *objs, size_t n,
@@ -1978,52 +1981,62 @@ static void check_selectors(struct patcher *p, const struct gw_node *list,
 		"matchLabels", NULL };
 	static const char *const scaled[] = { "spec", "scaleTargetRef",
 		"name", NULL };
-	const struct gw_node *labels = NULL, *sel;
-	const char *deployment = NULL;
-	size_t i, d = n, last;
+	size_t deps[2], ndeps = 0, changed_dep = 0, i, k, last;
 
-	for (i = 0; i < n; i++)
-		if (!strcmp(id_of(p, objs[i].tree).f[2], "Deployment"))
-			d = i;
-	if (d == n)
-		return;
-	labels = field_at(objs[d].tree, pod_labels);
-	deployment = id_of(p, objs[d].tree).f[3];
+	for (i = 0; i < n && ndeps < 2; i++)
+		if (!strcmp(id_of(p, objs[i].tree).f[2], "Deployment")) {
+			if (changed_by[i] > changed_dep)
+				changed_dep = changed_by[i];
+			deps[ndeps++] = i;
+		}
 	for (i = 0; i < n; i++) {
 		struct object_id id = id_of(p, objs[i].tree);
-		const struct gw_node *target;
-		bool ok = true;
+		const struct gw_node *sel = NULL, *target;
+		size_t miss = ndeps;	/* the Deployment not selected */
 
-		if (!changed_by[i] && !changed_by[d])
+		if (!changed_by[i] && !changed_dep)
 			continue;
-		if (!strcmp(id.f[2], "Deployment") ||
-		    !strcmp(id.f[2], "PodDisruptionBudget")) {
+		if (!strcmp(id.f[2], "Deployment"))
+			miss = labels_select(field_at(objs[i].tree, match_labels),
+					     field_at(objs[i].tree, pod_labels)) ?
+				ndeps : (size_t)-1;
+		else if (!strcmp(id.f[2], "PodDisruptionBudget"))
 			sel = field_at(objs[i].tree, match_labels);
-			ok = labels_select(sel, labels);
-		} else if (!strcmp(id.f[2], "Service") ||
-			   !strcmp(id.f[2], "Gateway")) {
+		else if (!strcmp(id.f[2], "Service") ||
+			 !strcmp(id.f[2], "Gateway"))
 			sel = field_at(objs[i].tree, selector);
-			ok = labels_select(sel, labels);
-		} else if (!strcmp(id.f[2], "NetworkPolicy")) {
+		else if (!strcmp(id.f[2], "NetworkPolicy"))
 			sel = field_at(objs[i].tree, pod_selector);
-			ok = labels_select(sel, labels);
-		} else if (!strcmp(id.f[2], "HorizontalPodAutoscaler")) {
+		else if (!strcmp(id.f[2], "HorizontalPodAutoscaler")) {
 			target = field_at(objs[i].tree, scaled);
-			ok = target && str_is(target, deployment);
+			miss = 0;
+			for (k = 0; k < ndeps; k++)
+				if (target && str_is(target, id_of(p,
+						objs[deps[k]].tree).f[3]))
+					miss = ndeps;
 		} else {
 			continue;
 		}
-		if (ok)
+		for (k = 0; sel && k < ndeps && miss == ndeps; k++)
+			if (!labels_select(sel, field_at(objs[deps[k]].tree,
+							 pod_labels)))
+				miss = k;
+		if (miss == ndeps || !ndeps)
 			continue;
-		/* the entry that changed the selecting object, else the
-		 * Deployment's */
-		last = changed_by[i] ? changed_by[i] : changed_by[d];
+		last = changed_by[i] ? changed_by[i] : changed_dep;
 		pop(&p->path, 0);
 		gw_buf_printf(&p->path, "spec.patches[%zu]", last - 1);
-		fail(p, list->u.seq.items[last - 1]->mark, "after the patches, "
-		     "%s '%s' %s the pods of Deployment '%s'", id.f[2],
-		     id.f[3], !strcmp(id.f[2], "HorizontalPodAutoscaler") ?
-		     "no longer scales" : "no longer selects", deployment);
+		if (miss == (size_t)-1)
+			fail(p, list->u.seq.items[last - 1]->mark, "after the "
+			     "patches, Deployment '%s' no longer selects its "
+			     "own pods", id.f[3]);
+		else
+			fail(p, list->u.seq.items[last - 1]->mark, "after the "
+			     "patches, %s '%s' %s the pods of Deployment '%s'",
+			     id.f[2], id.f[3],
+			     !strcmp(id.f[2], "HorizontalPodAutoscaler") ?
+			     "no longer scales" : "no longer selects",
+			     id_of(p, objs[deps[miss]].tree).f[3]);
 	}
 }
 
