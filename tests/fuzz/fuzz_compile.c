@@ -17,6 +17,7 @@
  *     key that a YAML 1.1 reader types as
  *     non-string, and only plain scalars gwc means as plain (plain-safe
  *     strings, null, booleans, numbers);
+ *   - every apply.sh is a bash script (mode 0755, no NUL byte);
  *   - every istio-patch.json is valid JSON (RFC 8259, strict UTF-8) whose
  *     .spec.values.sidecarInjectorWebhook.templates.NAME strings (one at
  *     least) are the folder's gateway-injection-template.txt (NAME
@@ -747,6 +748,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_yaml(f->data, f->len);
 		else if (ends_with(f->path, "/istio-patch.json"))
 			check_patch(&a, f);
+		else if (ends_with(f->path, "/apply.sh"))	/* applyScript */
+			CHECK(f->mode == 0755 && f->len > 20 &&
+			      !memcmp(f->data, "#!/usr/bin/env bash\n", 20) &&
+			      !memchr(f->data, '\0', f->len));
 		else
 			CHECK(ends_with(f->path,
 					"/gateway-injection-template.txt") ||
