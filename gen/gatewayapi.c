@@ -544,7 +544,7 @@ unsigned gw_gatewayapi_check(struct gw_diag *diag, const struct gw_gateway *gw)
 /* ---- rendering --------------------------------------------------------- */
 
 /* @m's map at @key, made when missing. */
-static struct gw_node *map_at(struct renderer *r, struct gw_node *m,
+static struct gw_node *map_at(struct gw_renderer *r, struct gw_node *m,
 			      const char *key)
 {
 	struct gw_node *v = gw_map_get(m, key);
@@ -554,12 +554,12 @@ static struct gw_node *map_at(struct renderer *r, struct gw_node *m,
 
 /* The name istiod gives the Deployment, Service, ServiceAccount (and its
  * own HPA and PDB) of a Gateway of class istio. */
-static const char *deployment_name(struct renderer *r)
+static const char *deployment_name(struct gw_renderer *r)
 {
 	return gw_arena_printf(r->arena, "%s-istio", r->gw->name);
 }
 
-static const char *options_name(struct renderer *r)
+static const char *options_name(struct gw_renderer *r)
 {
 	return gw_arena_printf(r->arena, "%s-gateway-options", r->gw->name);
 }
@@ -574,7 +574,7 @@ static const char *options_name(struct renderer *r)
  * labelSelector counts this gateway's pods by the label istiod gives
  * them.
  */
-static const struct gw_node *pass_value(struct renderer *r, enum gw_pass id)
+static const struct gw_node *pass_value(struct gw_renderer *r, enum gw_pass id)
 {
 	const struct gw_gateway *gw = r->gw;
 	const struct gw_node *v = gw->pass[id];
@@ -605,7 +605,7 @@ static const struct gw_node *pass_value(struct renderer *r, enum gw_pass id)
 	}
 }
 
-static void put_pass(struct renderer *r, struct gw_node *into,
+static void put_pass(struct gw_renderer *r, struct gw_node *into,
 		     enum gw_pass_object object)
 {
 	size_t id;
@@ -613,12 +613,12 @@ static void put_pass(struct renderer *r, struct gw_node *into,
 	for (id = 0; id < GW_PASS_N; id++)
 		if (gw_pass_keys[id].object == object &&
 		    id != GW_PASS_LOAD_BALANCER_IP)	/* spec.addresses */
-			render_pass_value(r, into, id, pass_value(r, id));
+			gw_render_put_pass(r, into, id, pass_value(r, id));
 }
 
 /* resources: what the spec gives (the template's are Istio's
  * global.proxy.resources, by default the same as gwc's defaults). */
-static void put_resources(struct renderer *r, struct gw_node *container)
+static void put_resources(struct gw_renderer *r, struct gw_node *container)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *res = gw_node_map(r->arena), *m;
@@ -642,7 +642,7 @@ static void put_resources(struct renderer *r, struct gw_node *container)
 }
 
 /* Sets @key of the map @m to @value, replacing a value already there. */
-static void set(struct renderer *r, struct gw_node *m, const char *key,
+static void set(struct gw_renderer *r, struct gw_node *m, const char *key,
 		struct gw_node *value)
 {
 	struct gw_pair *p = gw_map_pair(m, key);
@@ -660,7 +660,7 @@ static void set(struct renderer *r, struct gw_node *m, const char *key,
  * runAsNonRoot: false.  Root alone would not do: the template drops
  * ALL, so root keeps no capability to bind with either.
  */
-static void put_privileged(struct renderer *r, struct gw_node *container)
+static void put_privileged(struct gw_renderer *r, struct gw_node *container)
 {
 	struct gw_node *sc, *add;
 	struct gw_pair *p = gw_map_pair(container, "securityContext");
@@ -694,7 +694,7 @@ static void put_privileged(struct renderer *r, struct gw_node *container)
 
 /* data.deployment: the overlay of the Deployment istiod renders; NULL
  * when the spec sets nothing on it. */
-static struct gw_node *deployment_overlay(struct renderer *r)
+static struct gw_node *deployment_overlay(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *dep = gw_node_map(r->arena), *spec, *tmpl, *meta;
@@ -706,9 +706,9 @@ static struct gw_node *deployment_overlay(struct renderer *r)
 	put_pass(r, spec, GW_PASS_TO_DEPLOYMENT);
 	tmpl = gw_node_map(r->arena);
 	meta = gw_node_map(r->arena);
-	if ((m = render_merged(r, gw->pod_labels, NULL)))
+	if ((m = gw_render_merge(r, gw->pod_labels, NULL)))
 		put(r, meta, "labels", m);
-	if ((m = render_merged(r, gw->pod_annotations, NULL)))
+	if ((m = gw_render_merge(r, gw->pod_annotations, NULL)))
 		put(r, meta, "annotations", m);
 	if (meta->u.map.n)
 		put(r, tmpl, "metadata", meta);
@@ -742,15 +742,15 @@ static struct gw_node *deployment_overlay(struct renderer *r)
 
 /* data.service: the Service's labels, annotations and fields; NULL when
  * the spec gives none. */
-static struct gw_node *service_overlay(struct renderer *r)
+static struct gw_node *service_overlay(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *svc = gw_node_map(r->arena), *meta, *spec, *m;
 
 	meta = gw_node_map(r->arena);
-	if ((m = render_merged(r, gw->service_labels, NULL)))
+	if ((m = gw_render_merge(r, gw->service_labels, NULL)))
 		put(r, meta, "labels", m);
-	if ((m = render_merged(r, gw->service_annotations, NULL)))
+	if ((m = gw_render_merge(r, gw->service_annotations, NULL)))
 		put(r, meta, "annotations", m);
 	if (meta->u.map.n)
 		put(r, svc, "metadata", meta);
@@ -761,11 +761,11 @@ static struct gw_node *service_overlay(struct renderer *r)
 	return svc->u.map.n ? svc : NULL;
 }
 
-static struct gw_node *service_account_overlay(struct renderer *r)
+static struct gw_node *service_account_overlay(struct gw_renderer *r)
 {
 	struct gw_node *sa, *m;
 
-	if (!(m = render_merged(r, r->gw->service_account_annotations, NULL)))
+	if (!(m = gw_render_merge(r, r->gw->service_account_annotations, NULL)))
 		return NULL;
 	sa = gw_node_map(r->arena);
 	put(r, put_map(r, sa, "metadata"), "annotations", m);
@@ -774,7 +774,7 @@ static struct gw_node *service_account_overlay(struct renderer *r)
 
 /* @overlay as the YAML text of a ConfigMap key; -1 if it cannot be
  * emitted. */
-static int put_overlay(struct renderer *r, struct gw_node *data,
+static int put_overlay(struct gw_renderer *r, struct gw_node *data,
 		       const char *key, struct gw_node *overlay)
 {
 	struct gw_buf buf = { 0 };
@@ -796,7 +796,7 @@ static int put_overlay(struct renderer *r, struct gw_node *data,
 }
 
 /* The parameters ConfigMap, or NULL when it would hold nothing. */
-static struct gw_node *render_options(struct renderer *r, int *err)
+static struct gw_node *render_options(struct gw_renderer *r, int *err)
 {
 	struct gw_node *data = gw_node_map(r->arena), *cm;
 
@@ -806,16 +806,16 @@ static struct gw_node *render_options(struct renderer *r, int *err)
 			    service_account_overlay(r));
 	if (!data->u.map.n)
 		return NULL;
-	cm = render_object(r, "v1", "ConfigMap", options_name(r), r->gw->ns, NULL,
-		    NULL);
+	cm = gw_render_object(r, "v1", "ConfigMap", options_name(r), r->gw->ns,
+			      NULL, NULL);
 	put(r, cm, "data", data);
 	return cm;
 }
 
-static struct gw_node *render_namespace(struct renderer *r)
+static struct gw_node *render_namespace(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
-	struct gw_node *labels = render_merged(r, gw->namespace_labels, NULL);
+	struct gw_node *labels = gw_render_merge(r, gw->namespace_labels, NULL);
 
 	if (!labels)
 		labels = gw_node_map(r->arena);
@@ -825,12 +825,13 @@ static struct gw_node *render_namespace(struct renderer *r)
 		put_str(r, labels, "pod-security.kubernetes.io/enforce-version",
 			gw->pss_version);
 	gw_map_sort(labels);
-	return render_object(r, "v1", "Namespace", gw->ns, NULL, labels, NULL);
+	return gw_render_object(r, "v1", "Namespace", gw->ns, NULL, labels,
+				NULL);
 }
 
 /* A server's listener: HTTP2 and GRPC are HTTP listeners (an HTTPRoute
  * or GRPCRoute says what runs over them). */
-static void put_listener(struct renderer *r, struct gw_node *listeners,
+static void put_listener(struct gw_renderer *r, struct gw_node *listeners,
 			 const struct gw_server *s)
 {
 	struct gw_node *l = push_map(r, listeners), *tls, *ns;
@@ -860,7 +861,7 @@ static void put_listener(struct renderer *r, struct gw_node *listeners,
 	put_str(r, ns, "from", "All");
 }
 
-static struct gw_node *render_gateway(struct renderer *r, bool options)
+static struct gw_node *render_gateway(struct gw_renderer *r, bool options)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *labels = gw_node_map(r->arena);
@@ -875,7 +876,8 @@ static struct gw_node *render_gateway(struct renderer *r, bool options)
 	if (!strcmp(key, "istio.io/rev"))
 		put_str(r, labels, key, value);
 	put_str(r, ann, "networking.istio.io/service-type", gw->service_type);
-	obj = render_object(r, GATEWAY_API, "Gateway", gw->name, gw->ns, labels, ann);
+	obj = gw_render_object(r, GATEWAY_API, "Gateway", gw->name, gw->ns,
+			       labels, ann);
 	spec = put_map(r, obj, "spec");
 	put_str(r, spec, "gatewayClassName", "istio");
 	/* istiod keeps managing a Gateway with one IPAddress address and
@@ -911,7 +913,7 @@ struct grants {
 	size_t n, cap;
 };
 
-static void grant_add(struct renderer *r, struct grants *g,
+static void grant_add(struct gw_renderer *r, struct grants *g,
 		      const struct backend *b)
 {
 	struct grant *x = NULL;
@@ -947,7 +949,7 @@ static int compare_grant(const void *a, const void *b)
 
 /* An HTTPRoute rule's URLRewrite filter for rewrite.uri (check_http
  * refused a rule whose matches are regex or mixed). */
-static void put_rewrite(struct renderer *r, struct gw_node *rule,
+static void put_rewrite(struct gw_renderer *r, struct gw_node *rule,
 			const char *uri, bool exact)
 {
 	struct gw_node *f = push_map(r, put_seq(r, rule, "filters")), *path;
@@ -960,7 +962,7 @@ static void put_rewrite(struct renderer *r, struct gw_node *rule,
 		uri);
 }
 
-static struct gw_node *render_rule(struct renderer *r,
+static struct gw_node *render_rule(struct gw_renderer *r,
 				   const struct gw_node *http,
 				   struct grants *grants)
 {
@@ -1027,7 +1029,7 @@ static struct gw_node *render_rule(struct renderer *r,
 	return rule;
 }
 
-static struct gw_node *render_route(struct renderer *r,
+static struct gw_node *render_route(struct gw_renderer *r,
 				    const struct gw_route *route,
 				    struct grants *grants)
 {
@@ -1037,8 +1039,8 @@ static struct gw_node *render_route(struct renderer *r,
 	struct gw_node *obj, *spec, *parent, *names = NULL, *rules;
 	size_t i;
 
-	obj = render_object(r, GATEWAY_API, "HTTPRoute", route->name, gw->ns, NULL,
-		     NULL);
+	obj = gw_render_object(r, GATEWAY_API, "HTTPRoute", route->name, gw->ns,
+			       NULL, NULL);
 	spec = put_map(r, obj, "spec");
 	parent = push_map(r, put_seq(r, spec, "parentRefs"));
 	put_str(r, parent, "name", gw->name);
@@ -1066,14 +1068,15 @@ static struct gw_node *render_route(struct renderer *r,
  * gateway's namespace may name those Services.  Named for the gateway
  * (<name>.<namespace>: two DNS labels, so no two gateways share one),
  * so that each folder owns its grants. */
-static struct gw_node *render_grant(struct renderer *r, struct grant *g)
+static struct gw_node *render_grant(struct gw_renderer *r, struct grant *g)
 {
 	struct gw_node *obj, *spec, *from, *to;
 	size_t i;
 
-	obj = render_object(r, "gateway.networking.k8s.io/v1beta1", "ReferenceGrant",
-		     gw_arena_printf(r->arena, "%s.%s", r->gw->name, r->gw->ns),
-		     g->ns, NULL, NULL);
+	obj = gw_render_object(r, "gateway.networking.k8s.io/v1beta1",
+			       "ReferenceGrant", gw_arena_printf(r->arena,
+			       "%s.%s", r->gw->name, r->gw->ns), g->ns, NULL,
+			       NULL);
 	spec = put_map(r, obj, "spec");
 	from = push_map(r, put_seq(r, spec, "from"));
 	put_str(r, from, "group", "gateway.networking.k8s.io");
@@ -1093,21 +1096,21 @@ static struct gw_node *render_grant(struct renderer *r, struct grant *g)
 
 /* The HPA of the Deployment istiod makes (gwc's own, not istiod's: the
  * ConfigMap has no horizontalPodAutoscaler key, so istiod makes none). */
-static struct gw_node *render_hpa(struct renderer *r)
+static struct gw_node *render_hpa(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *hpa, *spec, *metrics, *ref;
 
-	hpa = render_object(r, "autoscaling/v2", "HorizontalPodAutoscaler",
-		     deployment_name(r), gw->ns, NULL, NULL);
+	hpa = gw_render_object(r, "autoscaling/v2", "HorizontalPodAutoscaler",
+			       deployment_name(r), gw->ns, NULL, NULL);
 	spec = put_map(r, hpa, "spec");
 	put_int(r, spec, "minReplicas", gw->hpa_min);
 	put_int(r, spec, "maxReplicas", gw->hpa_max);
 	metrics = put_seq(r, spec, "metrics");
 	if (gw->hpa_cpu)
-		render_metric(r, metrics, "cpu", gw->hpa_cpu);
+		gw_render_push_metric(r, metrics, "cpu", gw->hpa_cpu);
 	if (gw->hpa_mem)
-		render_metric(r, metrics, "memory", gw->hpa_mem);
+		gw_render_push_metric(r, metrics, "memory", gw->hpa_mem);
 	ref = put_map(r, spec, "scaleTargetRef");
 	put_str(r, ref, "apiVersion", "apps/v1");
 	put_str(r, ref, "kind", "Deployment");
@@ -1116,13 +1119,13 @@ static struct gw_node *render_hpa(struct renderer *r)
 	return hpa;
 }
 
-static struct gw_node *render_pdb(struct renderer *r)
+static struct gw_node *render_pdb(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *pdb, *spec, *labels;
 
-	pdb = render_object(r, "policy/v1", "PodDisruptionBudget", deployment_name(r),
-		     gw->ns, NULL, NULL);
+	pdb = gw_render_object(r, "policy/v1", "PodDisruptionBudget",
+			       deployment_name(r), gw->ns, NULL, NULL);
 	spec = put_map(r, pdb, "spec");
 	put_pass(r, spec, GW_PASS_TO_PDB);
 	labels = put_map(r, put_map(r, spec, "selector"), "matchLabels");
@@ -1131,12 +1134,12 @@ static struct gw_node *render_pdb(struct renderer *r)
 }
 
 /* One object as a file, with its sync wave. */
-static int add_one(struct renderer *r, struct gw_fileset *set,
+static int add_one(struct gw_renderer *r, struct gw_fileset *set,
 		   const char *dir, const char *name, struct gw_node *resources,
 		   struct gw_node *doc, const char *wave)
 {
-	render_wave(r, doc, wave);
-	return render_file(r, set, dir, name, resources, &doc, 1);
+	gw_render_set_wave(r, doc, wave);
+	return gw_render_add_file(r, set, dir, name, resources, &doc, 1);
 }
 
 /* The files in the order of compile.c's apply_order (the `-o -`
@@ -1144,7 +1147,7 @@ static int add_one(struct renderer *r, struct gw_fileset *set,
 int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 			 struct gw_fileset *set)
 {
-	struct renderer r = { arena, gw, NULL };
+	struct gw_renderer r = { arena, gw, NULL };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
 	struct gw_node *options, **docs;
@@ -1168,7 +1171,7 @@ int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 	docs = gw_arena_alloc(arena, (gw->nroutes + 1) * sizeof(*docs));
 	for (i = 0; i < gw->nroutes; i++) {
 		docs[i] = render_route(&r, &gw->routes[i], &grants);
-		render_wave(&r, docs[i], "1");
+		gw_render_set_wave(&r, docs[i], "1");
 	}
 	if (grants.n) {
 		struct gw_node **g = gw_arena_alloc(arena,
@@ -1177,10 +1180,10 @@ int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 		qsort(grants.v, grants.n, sizeof(*grants.v), compare_grant);
 		for (i = 0; i < grants.n; i++) {
 			g[i] = render_grant(&r, &grants.v[i]);
-			render_wave(&r, g[i], "-1");
+			gw_render_set_wave(&r, g[i], "-1");
 		}
-		err |= render_file(&r, set, dir, "referencegrants.yaml", resources,
-				g, grants.n);
+		err |= gw_render_add_file(&r, set, dir, "referencegrants.yaml",
+					  resources, g, grants.n);
 	}
 	if (gw->hpa)
 		err |= add_one(&r, set, dir, "gateway-hpa.yaml", resources,
@@ -1191,9 +1194,9 @@ int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 	err |= add_one(&r, set, dir, "gateway.yaml", resources,
 		       render_gateway(&r, options != NULL), "0");
 	if (gw->nroutes)
-		err |= render_file(&r, set, dir, "httproutes.yaml", resources,
-				docs, gw->nroutes);
-	err |= render_file(&r, set, dir, "kustomization.yaml", NULL,
-			&kustomization, 1);
+		err |= gw_render_add_file(&r, set, dir, "httproutes.yaml",
+					  resources, docs, gw->nroutes);
+	err |= gw_render_add_file(&r, set, dir, "kustomization.yaml", NULL,
+				  &kustomization, 1);
 	return err ? -1 : 0;
 }

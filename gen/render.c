@@ -18,7 +18,7 @@
 
 /* Copies every pair of @from into @into, replacing equal keys: @ix
  * indexes @into, so a merge takes time linear in the pairs. */
-static void merge_into(struct renderer *r, struct gw_index *ix,
+static void merge_into(struct gw_renderer *r, struct gw_index *ix,
 		       struct gw_node *into, const struct gw_node *from)
 {
 	size_t i;
@@ -28,7 +28,7 @@ static void merge_into(struct renderer *r, struct gw_index *ix,
 			     gw_node_copy(r->arena, from->u.map.pairs[i].value));
 }
 
-struct gw_node *render_merged(struct renderer *r, const struct gw_node *a,
+struct gw_node *gw_render_merge(struct gw_renderer *r, const struct gw_node *a,
 			      const struct gw_node *b)
 {
 	struct gw_node *m = gw_node_map(r->arena);
@@ -43,7 +43,7 @@ struct gw_node *render_merged(struct renderer *r, const struct gw_node *a,
 	return m;
 }
 
-struct gw_node *render_object(struct renderer *r, const char *api,
+struct gw_node *gw_render_object(struct gw_renderer *r, const char *api,
 			      const char *kind, const char *name,
 			      const char *ns, const struct gw_node *labels,
 			      const struct gw_node *annotations)
@@ -57,14 +57,14 @@ struct gw_node *render_object(struct renderer *r, const char *api,
 	put_str(r, meta, "name", name);
 	if (ns)
 		put_str(r, meta, "namespace", ns);
-	if ((m = render_merged(r, gw->labels, labels)))
+	if ((m = gw_render_merge(r, gw->labels, labels)))
 		put(r, meta, "labels", m);
-	if ((m = render_merged(r, gw->annotations, annotations)))
+	if ((m = gw_render_merge(r, gw->annotations, annotations)))
 		put(r, meta, "annotations", m);
 	return obj;
 }
 
-static struct gw_node *selector_labels(struct renderer *r)
+static struct gw_node *selector_labels(struct gw_renderer *r)
 {
 	struct gw_node *m = gw_node_map(r->arena);
 
@@ -83,7 +83,8 @@ static struct gw_node *selector_labels(struct renderer *r)
  */
 #define WAVE_KEY "argocd.argoproj.io/sync-wave"
 
-void render_wave(struct renderer *r, struct gw_node *obj, const char *wave)
+void gw_render_set_wave(struct gw_renderer *r, struct gw_node *obj,
+			const char *wave)
 {
 	struct gw_node *meta = gw_map_get(obj, "metadata"), *ann;
 	struct gw_pair *old;
@@ -106,7 +107,7 @@ void render_wave(struct renderer *r, struct gw_node *obj, const char *wave)
 /* The Namespace: the spec's labels, and the Pod Security level it
  * enforces (spec.namespace.podSecurity), which gwc checks the pod
  * against. */
-static struct gw_node *render_namespace(struct renderer *r)
+static struct gw_node *render_namespace(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *labels = gw_node_map(r->arena);
@@ -119,18 +120,20 @@ static struct gw_node *render_namespace(struct renderer *r)
 	if (gw->pss_version_given)
 		put_str(r, labels, "pod-security.kubernetes.io/enforce-version",
 			gw->pss_version);
-	return render_object(r, "v1", "Namespace", gw->ns, NULL, labels, NULL);
+	return gw_render_object(r, "v1", "Namespace", gw->ns, NULL, labels,
+				NULL);
 }
 
-static void render_secret_reader(struct renderer *r, struct gw_node **docs)
+static void render_secret_reader(struct gw_renderer *r, struct gw_node **docs)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *rule, *ref, *subject, *seq;
 
-	docs[0] = render_object(r, "v1", "ServiceAccount", gw->service_account,
-				gw->ns, NULL, gw->service_account_annotations);
+	docs[0] = gw_render_object(r, "v1", "ServiceAccount",
+				   gw->service_account, gw->ns, NULL,
+				   gw->service_account_annotations);
 
-	docs[1] = render_object(r, "rbac.authorization.k8s.io/v1", "Role",
+	docs[1] = gw_render_object(r, "rbac.authorization.k8s.io/v1", "Role",
 				gw->service_account, gw->ns, NULL, NULL);
 	rule = push_map(r, put_seq(r, docs[1], "rules"));
 	push_str(r, put_seq(r, rule, "apiGroups"), "");
@@ -140,7 +143,7 @@ static void render_secret_reader(struct renderer *r, struct gw_node **docs)
 	push_str(r, seq, "watch");
 	push_str(r, seq, "list");
 
-	docs[2] = render_object(r, "rbac.authorization.k8s.io/v1",
+	docs[2] = gw_render_object(r, "rbac.authorization.k8s.io/v1",
 				"RoleBinding", gw->service_account, gw->ns,
 				NULL, NULL);
 	ref = put_map(r, docs[2], "roleRef");
@@ -158,7 +161,7 @@ static void render_secret_reader(struct renderer *r, struct gw_node **docs)
  * one into @into, put_pass() those that go to @object, in the table's
  * order; from gw->pass, or, for the keys of a list entry, from @entry.
  */
-void render_pass_value(struct renderer *r, struct gw_node *into,
+void gw_render_put_pass(struct gw_renderer *r, struct gw_node *into,
 		       enum gw_pass id, const struct gw_node *v)
 {
 	const struct gw_pass_key *k = &gw_pass_keys[id];
@@ -172,7 +175,7 @@ void render_pass_value(struct renderer *r, struct gw_node *into,
 		put(r, into, k->field, copy(r, v));
 		break;
 	case GW_PASS_SORTED:
-		if ((m = render_merged(r, v, NULL)))
+		if ((m = gw_render_merge(r, v, NULL)))
 			put(r, into, k->field, m);
 		break;
 	case GW_PASS_NAMES:
@@ -190,16 +193,16 @@ void render_pass_value(struct renderer *r, struct gw_node *into,
 	}
 }
 
-static void put_pass_key(struct renderer *r, struct gw_node *into,
+static void put_pass_key(struct gw_renderer *r, struct gw_node *into,
 			 enum gw_pass id, const struct gw_node *entry)
 {
 	const struct gw_pass_key *k = &gw_pass_keys[id];
 
-	render_pass_value(r, into, id, entry ?
+	gw_render_put_pass(r, into, id, entry ?
 		gw_map_get(entry, strrchr(k->path, '.') + 1) : r->gw->pass[id]);
 }
 
-static void put_pass(struct renderer *r, struct gw_node *into,
+static void put_pass(struct gw_renderer *r, struct gw_node *into,
 		     enum gw_pass_object object, const struct gw_node *entry)
 {
 	size_t id;
@@ -209,7 +212,7 @@ static void put_pass(struct renderer *r, struct gw_node *into,
 			put_pass_key(r, into, id, entry);
 }
 
-static void put_resources(struct renderer *r, struct gw_node *container)
+static void put_resources(struct gw_renderer *r, struct gw_node *container)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *res = gw_node_map(r->arena), *m;
@@ -238,7 +241,7 @@ static void put_resources(struct renderer *r, struct gw_node *container)
  * its runAsNonRoot: true would override the overlay's false and the pod
  * would be refused ("container's runAsUser breaks non-root policy").
  */
-static void run_proxy_as_root(struct renderer *r, struct gw_node *container)
+static void run_proxy_as_root(struct gw_renderer *r, struct gw_node *container)
 {
 	struct gw_pair *p = gw_map_pair(container, "securityContext");
 	struct gw_node *sc;
@@ -270,7 +273,7 @@ struct track {
 	const struct gw_track *pods;
 };
 
-static struct track main_track(struct renderer *r)
+static struct track main_track(struct gw_renderer *r)
 {
 	struct track t = { r->gw->name, NULL, NULL, NULL,
 			   &r->gw->tracks[GW_TRACK_MAIN] };
@@ -279,7 +282,7 @@ static struct track main_track(struct renderer *r)
 	return t;
 }
 
-static struct track canary_track(struct renderer *r)
+static struct track canary_track(struct gw_renderer *r)
 {
 	struct track t = {
 		gw_arena_printf(r->arena, "%s-canary", r->gw->name),
@@ -300,7 +303,7 @@ static struct track canary_track(struct renderer *r)
  * Deployment adopts or counts the other's pods.  The canary's adds its
  * track label, so it never selects the main pods.
  */
-static struct gw_node *track_selector(struct renderer *r,
+static struct gw_node *track_selector(struct gw_renderer *r,
 				      const struct track *t)
 {
 	struct gw_node *m = selector_labels(r);
@@ -312,7 +315,7 @@ static struct gw_node *track_selector(struct renderer *r,
 	return m;
 }
 
-static struct gw_node *render_deployment(struct renderer *r,
+static struct gw_node *render_deployment(struct gw_renderer *r,
 					 const struct track *t)
 {
 	const struct gw_gateway *gw = r->gw;
@@ -320,8 +323,8 @@ static struct gw_node *render_deployment(struct renderer *r,
 	struct gw_node *inject = gw_node_map(r->arena);
 	struct gw_node *pod_ann = gw_node_map(r->arena);
 
-	dep = render_object(r, "apps/v1", "Deployment", t->name, gw->ns, NULL,
-			    NULL);
+	dep = gw_render_object(r, "apps/v1", "Deployment", t->name, gw->ns,
+			       NULL, NULL);
 	spec = put_map(r, dep, "spec");
 	if (t->pods->replicas >= 0)
 		put_int(r, spec, "replicas", t->pods->replicas);
@@ -340,7 +343,8 @@ static struct gw_node *render_deployment(struct renderer *r,
 	if (r->template_sha256)
 		put_str(r, pod_ann, "gwc.dev/injection-template-sha256",
 			r->template_sha256);
-	put(r, meta, "annotations", render_merged(r, pod_ann, gw->pod_annotations));
+	put(r, meta, "annotations", gw_render_merge(r, pod_ann,
+						    gw->pod_annotations));
 	put_str(r, inject, "istio", gw->name);
 	put_str(r, inject, t->rev_key, t->rev_value);
 	/* as Istio's gateway chart: a gateway stays out of the ambient data
@@ -348,7 +352,7 @@ static struct gw_node *render_deployment(struct renderer *r,
 	put_str(r, inject, "istio.io/dataplane-mode", "none");
 	if (t->label)
 		put_str(r, inject, TRACK_LABEL, t->label);
-	put(r, meta, "labels", render_merged(r, inject, gw->pod_labels));
+	put(r, meta, "labels", gw_render_merge(r, inject, gw->pod_labels));
 
 	pod = put_map(r, tmpl, "spec");
 	c = push_map(r, put_seq(r, pod, "containers"));
@@ -375,13 +379,13 @@ static struct gw_node *render_deployment(struct renderer *r,
 	return dep;
 }
 
-static struct gw_node *render_service(struct renderer *r)
+static struct gw_node *render_service(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *svc, *spec, *ports;
 	size_t i;
 
-	svc = render_object(r, "v1", "Service", gw->name, gw->ns,
+	svc = gw_render_object(r, "v1", "Service", gw->name, gw->ns,
 			    gw->service_labels, gw->service_annotations);
 	spec = put_map(r, svc, "spec");
 	put_str(r, spec, "type", gw->service_type);
@@ -402,7 +406,7 @@ static struct gw_node *render_service(struct renderer *r)
 	return svc;
 }
 
-void render_metric(struct renderer *r, struct gw_node *metrics,
+void gw_render_push_metric(struct gw_renderer *r, struct gw_node *metrics,
 		   const char *resource, long percent)
 {
 	struct gw_node *metric = push_map(r, metrics), *res, *target;
@@ -416,21 +420,21 @@ void render_metric(struct renderer *r, struct gw_node *metrics,
 }
 
 /* The autoscaler of a track's Deployment, named as it is. */
-static struct gw_node *render_hpa(struct renderer *r, const struct track *t)
+static struct gw_node *render_hpa(struct gw_renderer *r, const struct track *t)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *hpa, *spec, *metrics, *ref;
 
-	hpa = render_object(r, "autoscaling/v2", "HorizontalPodAutoscaler",
+	hpa = gw_render_object(r, "autoscaling/v2", "HorizontalPodAutoscaler",
 			    t->name, gw->ns, NULL, NULL);
 	spec = put_map(r, hpa, "spec");
 	put_int(r, spec, "minReplicas", t->pods->hpa_min);
 	put_int(r, spec, "maxReplicas", t->pods->hpa_max);
 	metrics = put_seq(r, spec, "metrics");
 	if (gw->hpa_cpu)
-		render_metric(r, metrics, "cpu", gw->hpa_cpu);
+		gw_render_push_metric(r, metrics, "cpu", gw->hpa_cpu);
 	if (gw->hpa_mem)
-		render_metric(r, metrics, "memory", gw->hpa_mem);
+		gw_render_push_metric(r, metrics, "memory", gw->hpa_mem);
 	ref = put_map(r, spec, "scaleTargetRef");
 	put_str(r, ref, "apiVersion", "apps/v1");
 	put_str(r, ref, "kind", "Deployment");
@@ -439,12 +443,12 @@ static struct gw_node *render_hpa(struct renderer *r, const struct track *t)
 	return hpa;
 }
 
-static struct gw_node *render_pdb(struct renderer *r)
+static struct gw_node *render_pdb(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *pdb, *spec;
 
-	pdb = render_object(r, "policy/v1", "PodDisruptionBudget", gw->name,
+	pdb = gw_render_object(r, "policy/v1", "PodDisruptionBudget", gw->name,
 			    gw->ns, NULL, NULL);
 	spec = put_map(r, pdb, "spec");
 	put_pass(r, spec, GW_PASS_TO_PDB, NULL);
@@ -453,7 +457,7 @@ static struct gw_node *render_pdb(struct renderer *r)
 }
 
 /* A NetworkPolicy port: @port of @protocol, once (@seen indexes them). */
-static void push_policy_port(struct renderer *r, struct gw_index *seen,
+static void push_policy_port(struct gw_renderer *r, struct gw_index *seen,
 			     struct gw_node *ports, long port,
 			     const char *protocol)
 {
@@ -474,7 +478,7 @@ static void push_policy_port(struct renderer *r, struct gw_index *seen,
  * absent); the status port, which load balancers probe, and the metrics
  * ports from anyone; nothing else.  Egress: as given, else anything.
  */
-static struct gw_node *render_network_policy(struct renderer *r)
+static struct gw_node *render_network_policy(struct gw_renderer *r)
 {
 	static const long open_ports[] = { 15021, 15020, 15090 };
 	const struct gw_gateway *gw = r->gw;
@@ -485,7 +489,7 @@ static struct gw_node *render_network_policy(struct renderer *r)
 	struct gw_index seen = { 0 };
 	size_t i;
 
-	np = render_object(r, "networking.k8s.io/v1", "NetworkPolicy",
+	np = gw_render_object(r, "networking.k8s.io/v1", "NetworkPolicy",
 			   gw->name, gw->ns, NULL, NULL);
 	spec = put_map(r, np, "spec");
 	put(r, put_map(r, spec, "podSelector"), "matchLabels",
@@ -515,13 +519,13 @@ static struct gw_node *render_network_policy(struct renderer *r)
 	return np;
 }
 
-static struct gw_node *render_gateway_object(struct renderer *r)
+static struct gw_node *render_gateway_object(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *obj, *spec, *servers;
 	size_t i;
 
-	obj = render_object(r, "networking.istio.io/v1", "Gateway", gw->name,
+	obj = gw_render_object(r, "networking.istio.io/v1", "Gateway", gw->name,
 			    gw->ns, NULL, NULL);
 	spec = put_map(r, obj, "spec");
 	put(r, spec, "selector", selector_labels(r));
@@ -539,13 +543,13 @@ static struct gw_node *render_gateway_object(struct renderer *r)
 	return obj;
 }
 
-static struct gw_node *render_virtual_service(struct renderer *r,
+static struct gw_node *render_virtual_service(struct gw_renderer *r,
 					      const struct gw_route *route)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *obj, *spec;
 
-	obj = render_object(r, "networking.istio.io/v1", "VirtualService",
+	obj = gw_render_object(r, "networking.istio.io/v1", "VirtualService",
 			    route->name, gw->ns, NULL, NULL);
 	spec = put_map(r, obj, "spec");
 	put_pass_key(r, spec, GW_PASS_ROUTE_HOSTS, route->node);
@@ -557,7 +561,8 @@ static struct gw_node *render_virtual_service(struct renderer *r,
 /* ---- files ------------------------------------------------------------- */
 
 /* Emits @docs as the file @dir/@name and lists it in @resources. */
-int render_file(struct renderer *r, struct gw_fileset *set, const char *dir,
+int gw_render_add_file(struct gw_renderer *r, struct gw_fileset *set,
+		       const char *dir,
 		const char *name, struct gw_node *resources,
 		struct gw_node *const *docs, size_t n)
 {
@@ -596,7 +601,7 @@ static void put_shell_word(struct gw_buf *buf, const char *s)
  * Every value is a quoted variable; the folders are found from the
  * script's own place, OUT/<ns>/<name>/apply.sh.
  */
-static void add_apply_script(struct renderer *r, struct gw_fileset *set,
+static void add_apply_script(struct gw_renderer *r, struct gw_fileset *set,
 			     const char *dir)
 {
 	const struct gw_gateway *gw = r->gw;
@@ -661,7 +666,7 @@ static const struct { const char *kind, *asset; } argocd_health[] = {
 	{ "IstioRevisionTag", "argocd-health-istiorevisiontag.lua" },
 };
 
-static int add_argocd_health(struct renderer *r, struct gw_fileset *set,
+static int add_argocd_health(struct gw_renderer *r, struct gw_fileset *set,
 			     const char *dir)
 {
 	struct gw_node *cm = gw_node_map(r->arena), *meta, *labels, *data;
@@ -690,7 +695,8 @@ static int add_argocd_health(struct renderer *r, struct gw_fileset *set,
 					     "health.sailoperator.io_%s",
 					     argocd_health[i].kind), script);
 	}
-	return render_file(r, set, dir, "argocd-health.yaml", NULL, &cm, 1);
+	return gw_render_add_file(r, set, dir, "argocd-health.yaml", NULL,
+				  &cm, 1);
 }
 
 /* The objects of a gateway folder, in its files' order, before they are
@@ -700,7 +706,7 @@ struct folder {
 	size_t n, cap;
 };
 
-static void keep(struct renderer *r, struct folder *f, const char *file,
+static void keep(struct gw_renderer *r, struct folder *f, const char *file,
 		 struct gw_node *const *docs, size_t n)
 {
 	size_t i;
@@ -722,7 +728,7 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 		[GW_TRACK_CANARY] = { "gateway-deployment-canary.yaml",
 				      "gateway-hpa-canary.yaml" },
 	};
-	struct renderer r = { arena, gw, template_sha256 };
+	struct gw_renderer r = { arena, gw, template_sha256 };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
 	struct gw_node *doc, *rbac[3], **vs, **docs;
@@ -740,54 +746,54 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 
 	if (gw->namespace_create) {
 		doc = render_namespace(&r);
-		render_wave(&r, doc, "-1");
+		gw_render_set_wave(&r, doc, "-1");
 		keep(&r, &f, "namespace.yaml", &doc, 1);
 	}
 	render_secret_reader(&r, rbac);
 	for (i = 0; i < 3; i++)
-		render_wave(&r, rbac[i], "-1");
+		gw_render_set_wave(&r, rbac[i], "-1");
 	/* an existing ServiceAccount (serviceAccount.create: false) gets
 	 * the Role and its binding only */
 	keep(&r, &f, "secret-reader.yaml", rbac + !gw->service_account_create,
 	     3 - !gw->service_account_create);
 	if (gw->network_policy) {
 		doc = render_network_policy(&r);
-		render_wave(&r, doc, "-1");
+		gw_render_set_wave(&r, doc, "-1");
 		keep(&r, &f, "gateway-networkpolicy.yaml", &doc, 1);
 	}
 	tracks[GW_TRACK_MAIN] = main_track(&r);
 	tracks[GW_TRACK_CANARY] = canary_track(&r);
 	for (i = 0; i < ntracks; i++) {
 		doc = render_deployment(&r, &tracks[i]);
-		render_wave(&r, doc, "0");
+		gw_render_set_wave(&r, doc, "0");
 		keep(&r, &f, track_file[i].deployment, &doc, 1);
 	}
 	doc = render_service(&r);
-	render_wave(&r, doc, "0");
+	gw_render_set_wave(&r, doc, "0");
 	keep(&r, &f, "gateway-service.yaml", &doc, 1);
 	/* a track without a share has no autoscaler (its replicas are 0) */
 	for (i = 0; i < ntracks; i++) {
 		if (!tracks[i].pods->hpa_min)
 			continue;
 		doc = render_hpa(&r, &tracks[i]);
-		render_wave(&r, doc, "1");
+		gw_render_set_wave(&r, doc, "1");
 		keep(&r, &f, track_file[i].hpa, &doc, 1);
 	}
 	if (gw->pdb) {
 		doc = render_pdb(&r);
-		render_wave(&r, doc, "1");
+		gw_render_set_wave(&r, doc, "1");
 		keep(&r, &f, "gateway-pdb.yaml", &doc, 1);
 	}
 	if (gw->nservers) {
 		doc = render_gateway_object(&r);
-		render_wave(&r, doc, "1");
+		gw_render_set_wave(&r, doc, "1");
 		keep(&r, &f, "gateway.yaml", &doc, 1);
 	}
 	if (gw->nroutes) {
 		vs = gw_arena_alloc(arena, gw->nroutes * sizeof(*vs));
 		for (i = 0; i < gw->nroutes; i++) {
 			vs[i] = render_virtual_service(&r, &gw->routes[i]);
-			render_wave(&r, vs[i], "1");
+			gw_render_set_wave(&r, vs[i], "1");
 		}
 		keep(&r, &f, "virtualservices.yaml", vs, gw->nroutes);
 	}
@@ -800,15 +806,15 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 		for (j = i; j < f.n && !strcmp(f.objs[j].file, f.objs[i].file);
 		     j++)
 			docs[j - i] = f.objs[j].tree;
-		err |= render_file(&r, set, dir, f.objs[i].file, resources, docs,
-				j - i);
+		err |= gw_render_add_file(&r, set, dir, f.objs[i].file,
+					  resources, docs, j - i);
 	}
 	if (gw->apply_script)
 		add_apply_script(&r, set, dir);
 	if (gw->sync_waves)
 		err |= add_argocd_health(&r, set, dir);
-	err |= render_file(&r, set, dir, "kustomization.yaml", NULL,
-			&kustomization, 1);
+	err |= gw_render_add_file(&r, set, dir, "kustomization.yaml", NULL,
+				  &kustomization, 1);
 	return err ? -1 : 0;
 }
 

@@ -11,48 +11,53 @@
 
 #include "gwc.h"
 
-struct renderer {
+struct gw_renderer {
 	struct gw_arena *arena;
 	const struct gw_gateway *gw;
 	const char *template_sha256;	/* hex, or NULL */
 };
 
-static inline struct gw_node *str(struct renderer *r, const char *s)
+static inline struct gw_node *str(struct gw_renderer *r, const char *s)
 {
 	return gw_node_str(r->arena, s);
 }
 
-static inline struct gw_node *put(struct renderer *r, struct gw_node *map,
+static inline struct gw_node *put(struct gw_renderer *r, struct gw_node *map,
 				  const char *key, struct gw_node *value)
 {
 	return gw_map_put(r->arena, map, key, value);
 }
 
-static inline struct gw_node *put_str(struct renderer *r, struct gw_node *map,
+static inline struct gw_node *put_str(struct gw_renderer *r,
+				      struct gw_node *map,
 				      const char *key, const char *value)
 {
 	return put(r, map, key, str(r, value));
 }
 
-static inline struct gw_node *put_int(struct renderer *r, struct gw_node *map,
+static inline struct gw_node *put_int(struct gw_renderer *r,
+				      struct gw_node *map,
 				      const char *key, long long value)
 {
 	return put(r, map, key, gw_node_int(r->arena, value));
 }
 
-static inline struct gw_node *put_map(struct renderer *r, struct gw_node *map,
+static inline struct gw_node *put_map(struct gw_renderer *r,
+				      struct gw_node *map,
 				      const char *key)
 {
 	return put(r, map, key, gw_node_map(r->arena));
 }
 
-static inline struct gw_node *put_seq(struct renderer *r, struct gw_node *map,
+static inline struct gw_node *put_seq(struct gw_renderer *r,
+				      struct gw_node *map,
 				      const char *key)
 {
 	return put(r, map, key, gw_node_seq(r->arena));
 }
 
-static inline struct gw_node *push_map(struct renderer *r, struct gw_node *seq)
+static inline struct gw_node *push_map(struct gw_renderer *r,
+				       struct gw_node *seq)
 {
 	struct gw_node *m = gw_node_map(r->arena);
 
@@ -60,42 +65,45 @@ static inline struct gw_node *push_map(struct renderer *r, struct gw_node *seq)
 	return m;
 }
 
-static inline void push_str(struct renderer *r, struct gw_node *seq,
+static inline void push_str(struct gw_renderer *r, struct gw_node *seq,
 			    const char *s)
 {
 	gw_seq_push(r->arena, seq, str(r, s));
 }
 
-static inline struct gw_node *copy(struct renderer *r, const struct gw_node *n)
+static inline struct gw_node *copy(struct gw_renderer *r,
+				   const struct gw_node *n)
 {
 	return gw_node_copy(r->arena, n);
 }
 
 /* A sorted map of @a merged with @b (b's value for a key in both); NULL
  * when both are empty. */
-struct gw_node *render_merged(struct renderer *r, const struct gw_node *a,
+struct gw_node *gw_render_merge(struct gw_renderer *r, const struct gw_node *a,
 			      const struct gw_node *b);
 /* An object's skeleton: apiVersion, kind, metadata (name, namespace @ns
  * unless NULL, metadata.labels and .annotations merged with @labels and
  * @annotations, sorted). */
-struct gw_node *render_object(struct renderer *r, const char *api,
+struct gw_node *gw_render_object(struct gw_renderer *r, const char *api,
 			      const char *kind, const char *name,
 			      const char *ns, const struct gw_node *labels,
 			      const struct gw_node *annotations);
 /* Sets @obj's Argo CD sync wave (spec.argocd.syncWaves), replacing one
  * given in metadata.annotations; nothing without sync waves. */
-void render_wave(struct renderer *r, struct gw_node *obj, const char *wave);
+void gw_render_set_wave(struct gw_renderer *r, struct gw_node *obj,
+			const char *wave);
 /* Writes pass-through key @id (GW_PASSTHROUGH) with value @v (NULL:
  * nothing) into @into, as its table entry says. */
-void render_pass_value(struct renderer *r, struct gw_node *into,
+void gw_render_put_pass(struct gw_renderer *r, struct gw_node *into,
 		       enum gw_pass id, const struct gw_node *v);
 /* A Resource metric of @resource at @percent utilisation, into the HPA's
  * @metrics. */
-void render_metric(struct renderer *r, struct gw_node *metrics,
+void gw_render_push_metric(struct gw_renderer *r, struct gw_node *metrics,
 		   const char *resource, long percent);
 /* Emits @docs as the file @dir/@name of @set and lists it in
  * @resources (a kustomization's, or NULL). */
-int render_file(struct renderer *r, struct gw_fileset *set, const char *dir,
+int gw_render_add_file(struct gw_renderer *r, struct gw_fileset *set,
+		       const char *dir,
 		const char *name, struct gw_node *resources,
 		struct gw_node *const *docs, size_t n);
 
