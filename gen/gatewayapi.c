@@ -233,15 +233,6 @@ static void check_unused_keys(struct checker *c)
 			      "installation, where istiod deploys the gateway "
 			      "as %s-istio (%s); remove it " WAY_OUT,
 			      keys[i].path, c->gw->name, keys[i].why);
-	/* the selectors and targets it checks after patching are those of
-	 * the injection path's objects */
-	n = at_path(c->gw->doc, "spec.patches");
-	if (n)
-		error(c, n->mark, "spec.patches: gwc does not patch the "
-		      "objects of a Gateway API installation yet (only those "
-		      "of gateway injection); set what istiod's objects need "
-		      "through the spec's keys, which go to its parameters "
-		      "ConfigMap, or remove it " WAY_OUT);
 	n = at_path(c->gw->doc, "spec.applyScript");
 	if (n && n->kind == GW_BOOL && n->u.b)
 		error(c, n->mark, "spec.applyScript: apply.sh follows the "
@@ -1133,24 +1124,24 @@ static struct gw_node *render_pdb(struct gw_renderer *r)
 	return pdb;
 }
 
-/* One object as a file, with its sync wave. */
-static int add_one(struct gw_renderer *r, struct gw_fileset *set,
-		   const char *dir, const char *name, struct gw_node *resources,
-		   struct gw_node *doc, const char *wave)
-{
-	gw_render_set_wave(r, doc, wave);
-	return gw_render_add_file(r, set, dir, name, resources, &doc, 1);
-}
-
 /* The files in the order of compile.c's apply_order (the `-o -`
  * stream), which kustomization.yaml lists too. */
-int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
-			 struct gw_fileset *set)
+/* One object of file @name, with its sync wave, into @f. */
+static void keep_one(struct gw_renderer *r, struct gw_render_folder *f,
+		     const char *name, struct gw_node *doc, const char *wave)
+{
+	gw_render_set_wave(r, doc, wave);
+	gw_render_keep(r, f, name, &doc, 1);
+}
+
+int gw_gatewayapi_render(struct gw_arena *arena, struct gw_diag *diag,
+			 const struct gw_gateway *gw, struct gw_fileset *set)
 {
 	struct gw_renderer r = { arena, gw, NULL };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
 	struct gw_node *options, **docs;
+	struct gw_render_folder f = { 0 };
 	struct grants grants = { 0 };
 	int err = 0;
 	size_t i;
@@ -1161,12 +1152,10 @@ int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 	resources = put_seq(&r, kustomization, "resources");
 
 	if (gw->namespace_create)
-		err |= add_one(&r, set, dir, "namespace.yaml", resources,
-			       render_namespace(&r), "-1");
+		keep_one(&r, &f, "namespace.yaml", render_namespace(&r), "-1");
 	options = render_options(&r, &err);
 	if (options)
-		err |= add_one(&r, set, dir, "gateway-options.yaml", resources,
-			       options, "-1");
+		keep_one(&r, &f, "gateway-options.yaml", options, "-1");
 	/* the routes first, for the grants their backends need */
 	docs = gw_arena_alloc(arena, (gw->nroutes + 1) * sizeof(*docs));
 	for (i = 0; i < gw->nroutes; i++) {
@@ -1182,21 +1171,18 @@ int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
 			g[i] = render_grant(&r, &grants.v[i]);
 			gw_render_set_wave(&r, g[i], "-1");
 		}
-		err |= gw_render_add_file(&r, set, dir, "referencegrants.yaml",
-					  resources, g, grants.n);
+		gw_render_keep(&r, &f, "referencegrants.yaml", g, grants.n);
 	}
 	if (gw->hpa)
-		err |= add_one(&r, set, dir, "gateway-hpa.yaml", resources,
-			       render_hpa(&r), "1");
+		keep_one(&r, &f, "gateway-hpa.yaml", render_hpa(&r), "1");
 	if (gw->pdb)
-		err |= add_one(&r, set, dir, "gateway-pdb.yaml", resources,
-			       render_pdb(&r), "1");
-	err |= add_one(&r, set, dir, "gateway.yaml", resources,
-		       render_gateway(&r, options != NULL), "0");
+		keep_one(&r, &f, "gateway-pdb.yaml", render_pdb(&r), "1");
+	keep_one(&r, &f, "gateway.yaml", render_gateway(&r, options != NULL),
+		 "0");
 	if (gw->nroutes)
-		err |= gw_render_add_file(&r, set, dir, "httproutes.yaml",
-					  resources, docs, gw->nroutes);
-	err |= gw_render_add_file(&r, set, dir, "kustomization.yaml", NULL,
+		gw_render_keep(&r, &f, "httproutes.yaml", docs, gw->nroutes);
+	if (err || gw_render_add_folder(&r, diag, &f, set, dir, resources))
+		return -1;
+	return gw_render_add_file(&r, set, dir, "kustomization.yaml", NULL,
 				  &kustomization, 1);
-	return err ? -1 : 0;
 }

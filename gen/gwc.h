@@ -961,8 +961,8 @@ int gw_render_control_plane(const char *istio,
  * ReferenceGrants, HPA and PDB of the Deployment istiod makes).
  */
 unsigned gw_gatewayapi_check(struct gw_diag *diag, const struct gw_gateway *gw);
-int gw_gatewayapi_render(struct gw_arena *arena, const struct gw_gateway *gw,
-			 struct gw_fileset *set);
+int gw_gatewayapi_render(struct gw_arena *arena, struct gw_diag *diag,
+			 const struct gw_gateway *gw, struct gw_fileset *set);
 
 /* ---- emit.c: bytes ----------------------------------------------------- */
 

@@ -699,15 +699,8 @@ static int add_argocd_health(struct gw_renderer *r, struct gw_fileset *set,
 				  &cm, 1);
 }
 
-/* The objects of a gateway folder, in its files' order, before they are
- * patched and emitted. */
-struct folder {
-	struct gw_patch_object *objs;
-	size_t n, cap;
-};
-
-static void keep(struct gw_renderer *r, struct folder *f, const char *file,
-		 struct gw_node *const *docs, size_t n)
+void gw_render_keep(struct gw_renderer *r, struct gw_render_folder *f,
+		    const char *file, struct gw_node *const *docs, size_t n)
 {
 	size_t i;
 
@@ -716,6 +709,29 @@ static void keep(struct gw_renderer *r, struct folder *f, const char *file,
 					sizeof(*f->objs));
 		f->objs[f->n++] = (struct gw_patch_object){ docs[i], file };
 	}
+}
+
+int gw_render_add_folder(struct gw_renderer *r, struct gw_diag *diag,
+			 struct gw_render_folder *f, struct gw_fileset *set,
+			 const char *dir, struct gw_node *resources)
+{
+	struct gw_node **docs;
+	size_t i, j;
+	int err = 0;
+
+	/* the escape hatch, on the trees, after the sync waves (a patch may
+	 * override one) and before any byte is written */
+	if (gw_patch_apply(r->arena, diag, r->gw, f->objs, f->n))
+		return -1;
+	docs = gw_arena_alloc(r->arena, (f->n + 1) * sizeof(*docs));
+	for (i = 0; i < f->n; i = j) {
+		for (j = i; j < f->n &&
+		     !strcmp(f->objs[j].file, f->objs[i].file); j++)
+			docs[j - i] = f->objs[j].tree;
+		err |= gw_render_add_file(r, set, dir, f->objs[i].file,
+					  resources, docs, j - i);
+	}
+	return err;
 }
 
 int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
@@ -731,14 +747,14 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 	struct gw_renderer r = { arena, gw, template_sha256 };
 	const char *dir = gw_arena_printf(arena, "%s/%s", gw->ns, gw->name);
 	struct gw_node *kustomization = gw_node_map(arena), *resources;
-	struct gw_node *doc, *rbac[3], **vs, **docs;
+	struct gw_node *doc, *rbac[3], **vs;
 	struct track tracks[2];
-	struct folder f = { 0 };
-	size_t i, j, ntracks = gw->canary ? 2 : 1;
+	struct gw_render_folder f = { 0 };
+	size_t i, ntracks = gw->canary ? 2 : 1;
 	int err = 0;
 
 	if (gw->gateway_api)
-		return gw_gatewayapi_render(arena, gw, set);
+		return gw_gatewayapi_render(arena, diag, gw, set);
 	put_str(&r, kustomization, "apiVersion",
 		"kustomize.config.k8s.io/v1beta1");
 	put_str(&r, kustomization, "kind", "Kustomization");
@@ -747,47 +763,48 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 	if (gw->namespace_create) {
 		doc = render_namespace(&r);
 		gw_render_set_wave(&r, doc, "-1");
-		keep(&r, &f, "namespace.yaml", &doc, 1);
+		gw_render_keep(&r, &f, "namespace.yaml", &doc, 1);
 	}
 	render_secret_reader(&r, rbac);
 	for (i = 0; i < 3; i++)
 		gw_render_set_wave(&r, rbac[i], "-1");
 	/* an existing ServiceAccount (serviceAccount.create: false) gets
 	 * the Role and its binding only */
-	keep(&r, &f, "secret-reader.yaml", rbac + !gw->service_account_create,
-	     3 - !gw->service_account_create);
+	gw_render_keep(&r, &f, "secret-reader.yaml",
+		       rbac + !gw->service_account_create,
+		       3 - !gw->service_account_create);
 	if (gw->network_policy) {
 		doc = render_network_policy(&r);
 		gw_render_set_wave(&r, doc, "-1");
-		keep(&r, &f, "gateway-networkpolicy.yaml", &doc, 1);
+		gw_render_keep(&r, &f, "gateway-networkpolicy.yaml", &doc, 1);
 	}
 	tracks[GW_TRACK_MAIN] = main_track(&r);
 	tracks[GW_TRACK_CANARY] = canary_track(&r);
 	for (i = 0; i < ntracks; i++) {
 		doc = render_deployment(&r, &tracks[i]);
 		gw_render_set_wave(&r, doc, "0");
-		keep(&r, &f, track_file[i].deployment, &doc, 1);
+		gw_render_keep(&r, &f, track_file[i].deployment, &doc, 1);
 	}
 	doc = render_service(&r);
 	gw_render_set_wave(&r, doc, "0");
-	keep(&r, &f, "gateway-service.yaml", &doc, 1);
+	gw_render_keep(&r, &f, "gateway-service.yaml", &doc, 1);
 	/* a track without a share has no autoscaler (its replicas are 0) */
 	for (i = 0; i < ntracks; i++) {
 		if (!tracks[i].pods->hpa_min)
 			continue;
 		doc = render_hpa(&r, &tracks[i]);
 		gw_render_set_wave(&r, doc, "1");
-		keep(&r, &f, track_file[i].hpa, &doc, 1);
+		gw_render_keep(&r, &f, track_file[i].hpa, &doc, 1);
 	}
 	if (gw->pdb) {
 		doc = render_pdb(&r);
 		gw_render_set_wave(&r, doc, "1");
-		keep(&r, &f, "gateway-pdb.yaml", &doc, 1);
+		gw_render_keep(&r, &f, "gateway-pdb.yaml", &doc, 1);
 	}
 	if (gw->nservers) {
 		doc = render_gateway_object(&r);
 		gw_render_set_wave(&r, doc, "1");
-		keep(&r, &f, "gateway.yaml", &doc, 1);
+		gw_render_keep(&r, &f, "gateway.yaml", &doc, 1);
 	}
 	if (gw->nroutes) {
 		vs = gw_arena_alloc(arena, gw->nroutes * sizeof(*vs));
@@ -795,20 +812,10 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 			vs[i] = render_virtual_service(&r, &gw->routes[i]);
 			gw_render_set_wave(&r, vs[i], "1");
 		}
-		keep(&r, &f, "virtualservices.yaml", vs, gw->nroutes);
+		gw_render_keep(&r, &f, "virtualservices.yaml", vs, gw->nroutes);
 	}
-	/* the escape hatch, on the trees, after the sync waves (a patch may
-	 * override one) and before any byte is written */
-	if (gw_patch_apply(arena, diag, gw, f.objs, f.n))
+	if (gw_render_add_folder(&r, diag, &f, set, dir, resources))
 		return -1;
-	docs = gw_arena_alloc(arena, (f.n + 1) * sizeof(*docs));
-	for (i = 0; i < f.n; i = j) {
-		for (j = i; j < f.n && !strcmp(f.objs[j].file, f.objs[i].file);
-		     j++)
-			docs[j - i] = f.objs[j].tree;
-		err |= gw_render_add_file(&r, set, dir, f.objs[i].file,
-					  resources, docs, j - i);
-	}
 	if (gw->apply_script)
 		add_apply_script(&r, set, dir);
 	if (gw->sync_waves)

@@ -107,4 +107,21 @@ int gw_render_add_file(struct gw_renderer *r, struct gw_fileset *set,
 		const char *name, struct gw_node *resources,
 		struct gw_node *const *docs, size_t n);
 
+/* The objects of a gateway folder, in its files' order, before they are
+ * patched and emitted. */
+struct gw_render_folder {
+	struct gw_patch_object *objs;
+	size_t n, cap;
+};
+
+/* Adds @docs, the objects of file @file, to @f. */
+void gw_render_keep(struct gw_renderer *r, struct gw_render_folder *f,
+		    const char *file, struct gw_node *const *docs, size_t n);
+/* Applies spec.patches to the objects of @f (errors to @diag: -1), then
+ * emits them, file by file, into @set under @dir, each file listed in
+ * @resources. */
+int gw_render_add_folder(struct gw_renderer *r, struct gw_diag *diag,
+			 struct gw_render_folder *f, struct gw_fileset *set,
+			 const char *dir, struct gw_node *resources);
+
 #endif

@@ -7,7 +7,8 @@
 # has the patches (matched by kind and name; maps compared whatever their
 # order, lists in order).
 #
-#   patches/CASE        one case (the list below)
+#   patches/CASE        one case (the lists below: CASES on the injection
+#                       path's folder, API_CASES on the Gateway API path's)
 #   patches/self-test   the comparison tells a patched folder from an
 #                       unpatched one, so that no case passes vacuously
 #
@@ -307,6 +308,44 @@ def kustomize(folder, patches):
         yaml.safe_dump(kust, f, sort_keys=False)
     return run(["kubectl", "kustomize", folder])
 
+# The Gateway API path (spec.installation: gatewayAPI): gwc's objects there
+# (Gateway, HTTPRoutes, ReferenceGrants, the parameters ConfigMap, HPA,
+# PDB), patched as kustomize patches them; Istio's Gateway API kinds have
+# no schema in kustomize, so their lists are replaced or edited by index.
+BASE_API = copy.deepcopy(BASE)
+BASE_API["spec"]["installation"] = "gatewayAPI"
+del BASE_API["spec"]["networkPolicy"]
+for r in BASE_API["spec"]["routes"]:
+    for h in r["http"]:
+        for d in h["route"]:
+            d["destination"]["port"] = {"number": 8080}
+API_CASES = {
+    "api-listener-same-namespace": [{"target": {"kind": "Gateway"}, "patch": [
+        {"op": "replace", "path": "/spec/listeners/0/allowedRoutes/namespaces/from", "value": "Same"}]}],
+    "api-route-filter-and-labels": [
+        {"target": {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "shop"}, "patch": """- op: add
+  path: /spec/rules/0/filters
+  value:
+  - type: RequestHeaderModifier
+    requestHeaderModifier:
+      set: [{name: X-Team, value: shop}]
+"""},
+        {"target": {"labelSelector": "team=edge", "kind": "HTTPRoute|ReferenceGrant"}, "patch": y("""
+metadata:
+  labels: {patched: "yes"}
+""")}],
+    "api-configmap-and-pdb": [
+        {"target": {"kind": "PodDisruptionBudget"}, "patch": y("""
+spec:
+  minAvailable: null
+  maxUnavailable: 1
+""")},
+        {"target": {"kind": "ConfigMap"}, "patch": y("""
+metadata:
+  annotations: {example.com/reviewed: "true"}
+""")}],
+}
+
 plain, plain_dir = build("plain", BASE)
 if plain.returncode:
     print("FAIL patches: the base spec does not build: %s" % plain.stderr[:300])
@@ -329,6 +368,28 @@ for name, patches in CASES.items():
     if d:
         print("FAIL patches/%s: %s" % (name, d[:600]))
     elif not compare(unpatched, want):
+        print("FAIL patches/%s: kustomize's output equals the unpatched folder" % name)
+    else:
+        print("ok patches/%s" % name)
+
+for name, patches in API_CASES.items():
+    r, without = build(name + "-without", BASE_API)
+    spec = copy.deepcopy(BASE_API)
+    spec["spec"]["patches"] = patches
+    r2, with_ = build(name + "-with", spec)
+    if r.returncode or r2.returncode:
+        print("FAIL patches/%s: gwc: %s" % (name, (r.stderr + r2.stderr).strip()[:400]))
+        continue
+    unpatched_api = folder_objects(without)
+    k = kustomize(without, patches)
+    if k.returncode:
+        print("FAIL patches/%s: kubectl kustomize: %s" % (name, k.stderr.strip()[:400]))
+        continue
+    got, want = folder_objects(with_), objects(k.stdout)
+    d = compare(got, want)
+    if d:
+        print("FAIL patches/%s: %s" % (name, d[:600]))
+    elif not compare(unpatched_api, want):
         print("FAIL patches/%s: kustomize's output equals the unpatched folder" % name)
     else:
         print("ok patches/%s" % name)
