@@ -607,31 +607,6 @@ static void put_pass(struct gw_renderer *r, struct gw_node *into,
 			gw_render_put_pass(r, into, id, pass_value(r, id));
 }
 
-/* resources: what the spec gives (the template's are Istio's
- * global.proxy.resources, by default the same as gwc's defaults). */
-static void put_resources(struct gw_renderer *r, struct gw_node *container)
-{
-	const struct gw_gateway *gw = r->gw;
-	struct gw_node *res = gw_node_map(r->arena), *m;
-
-	if (gw->limits_given) {
-		m = put_map(r, res, "limits");
-		if (gw->lim_cpu.s)
-			put_str(r, m, "cpu", gw->lim_cpu.s);
-		if (gw->lim_mem.s)
-			put_str(r, m, "memory", gw->lim_mem.s);
-	}
-	if (gw->requests_given) {
-		m = put_map(r, res, "requests");
-		if (gw->req_cpu.s)
-			put_str(r, m, "cpu", gw->req_cpu.s);
-		if (gw->req_mem.s)
-			put_str(r, m, "memory", gw->req_mem.s);
-	}
-	if (res->u.map.n)
-		put(r, container, "resources", res);
-}
-
 /* Sets @key of the map @m to @value, replacing a value already there. */
 static void set(struct gw_renderer *r, struct gw_node *m, const char *key,
 		struct gw_node *value)
@@ -714,7 +689,9 @@ static struct gw_node *deployment_overlay(struct gw_renderer *r)
 	if (gw->legacy_kernel && gw->privileged != GW_PRIVILEGED_NONE &&
 	    *low_listeners(r->arena, gw))
 		put_privileged(r, c);
-	put_resources(r, c);
+	/* what the spec gives: the template's are Istio's
+	 * global.proxy.resources, by default the same as gwc's defaults */
+	gw_render_put_resources(r, c, true);
 	if (c->u.map.n > 1) {
 		/* containers merge by name: istio-proxy's fields over the
 		 * template's, the spec's other containers added */

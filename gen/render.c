@@ -212,19 +212,20 @@ static void put_pass(struct gw_renderer *r, struct gw_node *into,
 			put_pass_key(r, into, id, entry);
 }
 
-static void put_resources(struct gw_renderer *r, struct gw_node *container)
+void gw_render_put_resources(struct gw_renderer *r, struct gw_node *container,
+			     bool stated_only)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *res = gw_node_map(r->arena), *m;
 
-	if (gw->lim_cpu.s || gw->lim_mem.s) {
+	if (stated_only ? gw->limits_given : gw->lim_cpu.s || gw->lim_mem.s) {
 		m = put_map(r, res, "limits");
 		if (gw->lim_cpu.s)
 			put_str(r, m, "cpu", gw->lim_cpu.s);
 		if (gw->lim_mem.s)
 			put_str(r, m, "memory", gw->lim_mem.s);
 	}
-	if (gw->req_cpu.s || gw->req_mem.s) {
+	if (stated_only ? gw->requests_given : gw->req_cpu.s || gw->req_mem.s) {
 		m = put_map(r, res, "requests");
 		if (gw->req_cpu.s)
 			put_str(r, m, "cpu", gw->req_cpu.s);
@@ -372,7 +373,7 @@ static struct gw_node *render_deployment(struct gw_renderer *r,
 	put_int(r, port, "containerPort", 15090);
 	put_str(r, port, "protocol", "TCP");
 	put_str(r, port, "name", "http-envoy-prom");
-	put_resources(r, c);
+	gw_render_put_resources(r, c, false);
 
 	put_str(r, pod, "serviceAccountName", gw->service_account);
 	put_pass(r, pod, GW_PASS_TO_POD, NULL);

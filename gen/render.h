@@ -96,6 +96,11 @@ void gw_render_set_wave(struct gw_renderer *r, struct gw_node *obj,
  * nothing) into @into, as its table entry says. */
 void gw_render_put_pass(struct gw_renderer *r, struct gw_node *into,
 		       enum gw_pass id, const struct gw_node *v);
+/* The istio-proxy container's resources into @container: the spec's,
+ * or the defaults where it gives none (@stated_only: only what the spec
+ * states, for an overlay of a template that has the defaults). */
+void gw_render_put_resources(struct gw_renderer *r, struct gw_node *container,
+			     bool stated_only);
 /* A Resource metric of @resource at @percent utilisation, into the HPA's
  * @metrics. */
 void gw_render_push_metric(struct gw_renderer *r, struct gw_node *metrics,

@@ -351,48 +351,35 @@ if plain.returncode:
     print("FAIL patches: the base spec does not build: %s" % plain.stderr[:300])
     sys.exit(0)
 unpatched = folder_objects(plain_dir)
-for name, patches in CASES.items():
-    r, without = build(name + "-without", BASE)
-    spec = copy.deepcopy(BASE)
-    spec["spec"]["patches"] = patches
-    r2, with_ = build(name + "-with", spec)
-    if r2.returncode:
-        print("FAIL patches/%s: gwc: %s" % (name, r2.stderr.strip()[:400]))
-        continue
-    k = kustomize(without, patches)
-    if k.returncode:
-        print("FAIL patches/%s: kubectl kustomize: %s" % (name, k.stderr.strip()[:400]))
-        continue
-    got, want = folder_objects(with_), objects(k.stdout)
-    d = compare(got, want)
-    if d:
-        print("FAIL patches/%s: %s" % (name, d[:600]))
-    elif not compare(unpatched, want):
-        print("FAIL patches/%s: kustomize's output equals the unpatched folder" % name)
-    else:
-        print("ok patches/%s" % name)
 
-for name, patches in API_CASES.items():
-    r, without = build(name + "-without", BASE_API)
-    spec = copy.deepcopy(BASE_API)
+def check_case(name, base, patches):
+    """gwc's build of @base with @patches against kustomize's of @base's
+    folder with them."""
+    r, without = build(name + "-without", base)
+    spec = copy.deepcopy(base)
     spec["spec"]["patches"] = patches
     r2, with_ = build(name + "-with", spec)
     if r.returncode or r2.returncode:
         print("FAIL patches/%s: gwc: %s" % (name, (r.stderr + r2.stderr).strip()[:400]))
-        continue
-    unpatched_api = folder_objects(without)
+        return
+    before = folder_objects(without)
     k = kustomize(without, patches)
     if k.returncode:
         print("FAIL patches/%s: kubectl kustomize: %s" % (name, k.stderr.strip()[:400]))
-        continue
+        return
     got, want = folder_objects(with_), objects(k.stdout)
     d = compare(got, want)
     if d:
         print("FAIL patches/%s: %s" % (name, d[:600]))
-    elif not compare(unpatched_api, want):
+    elif not compare(before, want):
         print("FAIL patches/%s: kustomize's output equals the unpatched folder" % name)
     else:
         print("ok patches/%s" % name)
+
+for name, patches in CASES.items():
+    check_case(name, BASE, patches)
+for name, patches in API_CASES.items():
+    check_case(name, BASE_API, patches)
 
 # the comparison itself: an unpatched folder against a patched one
 r, with_ = build("self-test", dict(copy.deepcopy(BASE), spec=dict(BASE["spec"], patches=CASES["smp-env"])))
