@@ -1062,31 +1062,6 @@ static struct gw_node *render_grant(struct gw_renderer *r, struct grant *g)
 	return obj;
 }
 
-/* The HPA of the Deployment istiod makes (gwc's own, not istiod's: the
- * ConfigMap has no horizontalPodAutoscaler key, so istiod makes none). */
-static struct gw_node *render_hpa(struct gw_renderer *r)
-{
-	const struct gw_gateway *gw = r->gw;
-	struct gw_node *hpa, *spec, *metrics, *ref;
-
-	hpa = gw_render_object(r, "autoscaling/v2", "HorizontalPodAutoscaler",
-			       deployment_name(r), gw->ns, NULL, NULL);
-	spec = put_map(r, hpa, "spec");
-	put_int(r, spec, "minReplicas", gw->hpa_min);
-	put_int(r, spec, "maxReplicas", gw->hpa_max);
-	metrics = put_seq(r, spec, "metrics");
-	if (gw->hpa_cpu)
-		gw_render_push_metric(r, metrics, "cpu", gw->hpa_cpu);
-	if (gw->hpa_mem)
-		gw_render_push_metric(r, metrics, "memory", gw->hpa_mem);
-	ref = put_map(r, spec, "scaleTargetRef");
-	put_str(r, ref, "apiVersion", "apps/v1");
-	put_str(r, ref, "kind", "Deployment");
-	put_str(r, ref, "name", deployment_name(r));
-	put_pass(r, spec, GW_PASS_TO_HPA);
-	return hpa;
-}
-
 static struct gw_node *render_pdb(struct gw_renderer *r)
 {
 	const struct gw_gateway *gw = r->gw;
@@ -1150,8 +1125,13 @@ int gw_gatewayapi_render(struct gw_arena *arena, struct gw_diag *diag,
 		}
 		gw_render_keep(&r, &f, "referencegrants.yaml", g, grants.n);
 	}
+	/* gwc's own HPA of the Deployment istiod makes, not istiod's: the
+	 * ConfigMap has no horizontalPodAutoscaler key, so istiod makes
+	 * none */
 	if (gw->hpa)
-		keep_one(&r, &f, "gateway-hpa.yaml", render_hpa(&r), "1");
+		keep_one(&r, &f, "gateway-hpa.yaml",
+			 gw_render_hpa(&r, deployment_name(&r), gw->hpa_min,
+				       gw->hpa_max), "1");
 	if (gw->pdb)
 		keep_one(&r, &f, "gateway-pdb.yaml", render_pdb(&r), "1");
 	keep_one(&r, &f, "gateway.yaml", render_gateway(&r, options != NULL),

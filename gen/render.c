@@ -421,16 +421,17 @@ void gw_render_push_metric(struct gw_renderer *r, struct gw_node *metrics,
 }
 
 /* The autoscaler of a track's Deployment, named as it is. */
-static struct gw_node *render_hpa(struct gw_renderer *r, const struct track *t)
+struct gw_node *gw_render_hpa(struct gw_renderer *r, const char *name,
+			      long min, long max)
 {
 	const struct gw_gateway *gw = r->gw;
 	struct gw_node *hpa, *spec, *metrics, *ref;
 
 	hpa = gw_render_object(r, "autoscaling/v2", "HorizontalPodAutoscaler",
-			    t->name, gw->ns, NULL, NULL);
+			       name, gw->ns, NULL, NULL);
 	spec = put_map(r, hpa, "spec");
-	put_int(r, spec, "minReplicas", t->pods->hpa_min);
-	put_int(r, spec, "maxReplicas", t->pods->hpa_max);
+	put_int(r, spec, "minReplicas", min);
+	put_int(r, spec, "maxReplicas", max);
 	metrics = put_seq(r, spec, "metrics");
 	if (gw->hpa_cpu)
 		gw_render_push_metric(r, metrics, "cpu", gw->hpa_cpu);
@@ -439,7 +440,7 @@ static struct gw_node *render_hpa(struct gw_renderer *r, const struct track *t)
 	ref = put_map(r, spec, "scaleTargetRef");
 	put_str(r, ref, "apiVersion", "apps/v1");
 	put_str(r, ref, "kind", "Deployment");
-	put_str(r, ref, "name", t->name);
+	put_str(r, ref, "name", name);
 	put_pass(r, spec, GW_PASS_TO_HPA, NULL);
 	return hpa;
 }
@@ -793,7 +794,8 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 	for (i = 0; i < ntracks; i++) {
 		if (!tracks[i].pods->hpa_min)
 			continue;
-		doc = render_hpa(&r, &tracks[i]);
+		doc = gw_render_hpa(&r, tracks[i].name, tracks[i].pods->hpa_min,
+				    tracks[i].pods->hpa_max);
 		gw_render_set_wave(&r, doc, "1");
 		gw_render_keep(&r, &f, track_file[i].hpa, &doc, 1);
 	}

@@ -101,6 +101,10 @@ void gw_render_put_pass(struct gw_renderer *r, struct gw_node *into,
  * states, for an overlay of a template that has the defaults). */
 void gw_render_put_resources(struct gw_renderer *r, struct gw_node *container,
 			     bool stated_only);
+/* The HorizontalPodAutoscaler @name of the Deployment @name, between
+ * @min and @max pods, on spec.autoscaling's targets and behavior. */
+struct gw_node *gw_render_hpa(struct gw_renderer *r, const char *name,
+			      long min, long max);
 /* A Resource metric of @resource at @percent utilisation, into the HPA's
  * @metrics. */
 void gw_render_push_metric(struct gw_renderer *r, struct gw_node *metrics,
