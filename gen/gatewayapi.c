@@ -219,8 +219,6 @@ static void check_unused_keys(struct checker *c)
 		  "name" },
 		{ "spec.serviceAccount.create", "with a ServiceAccount of that "
 		  "name" },
-		{ "spec.networkPolicy", "gwc writes no NetworkPolicy for its "
-		  "pods" },
 		{ "spec.canary", "one Deployment per Gateway: a canary is a "
 		  "second Gateway, labelled with the new istio.io/rev" },
 	};
@@ -1108,6 +1106,14 @@ int gw_gatewayapi_render(struct gw_arena *arena, struct gw_diag *diag,
 	options = render_options(&r, &err);
 	if (options)
 		keep_one(&r, &f, "gateway-options.yaml", options, "-1");
+	/* the pods istiod makes carry the Gateway's name label */
+	if (gw->network_policy) {
+		struct gw_node *pods = gw_node_map(arena);
+
+		put_str(&r, pods, GATEWAY_NAME_LABEL, gw->name);
+		keep_one(&r, &f, "gateway-networkpolicy.yaml",
+			 gw_render_network_policy(&r, pods, true), "-1");
+	}
 	/* the routes first, for the grants their backends need */
 	docs = gw_arena_alloc(arena, (gw->nroutes + 1) * sizeof(*docs));
 	for (i = 0; i < gw->nroutes; i++) {

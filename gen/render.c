@@ -476,11 +476,14 @@ static void push_policy_port(struct gw_renderer *r, struct gw_index *seen,
 /*
  * spec.networkPolicy: the pods' ports that the Service targets (after a
  * legacy kernel moved them: a policy names the pod's ports, not the
- * Service's) may be reached from spec.networkPolicy.from (anyone when
- * absent); the status port, which load balancers probe, and the metrics
- * ports from anyone; nothing else.  Egress: as given, else anything.
+ * Service's; on the Gateway API path the listeners' ports, which
+ * istiod's Service targets as they are) may be reached from
+ * spec.networkPolicy.from (anyone when absent); the status port, which
+ * load balancers probe, and the metrics ports from anyone; nothing else.
+ * Egress: as given, else anything.
  */
-static struct gw_node *render_network_policy(struct gw_renderer *r)
+struct gw_node *gw_render_network_policy(struct gw_renderer *r,
+					 struct gw_node *pods, bool listeners)
 {
 	static const long open_ports[] = { 15021, 15020, 15090 };
 	const struct gw_gateway *gw = r->gw;
@@ -494,8 +497,7 @@ static struct gw_node *render_network_policy(struct gw_renderer *r)
 	np = gw_render_object(r, "networking.k8s.io/v1", "NetworkPolicy",
 			   gw->name, gw->ns, NULL, NULL);
 	spec = put_map(r, np, "spec");
-	put(r, put_map(r, spec, "podSelector"), "matchLabels",
-	    selector_labels(r));
+	put(r, put_map(r, spec, "podSelector"), "matchLabels", pods);
 	types = put_seq(r, spec, "policyTypes");
 	push_str(r, types, "Ingress");
 	push_str(r, types, "Egress");
@@ -507,7 +509,9 @@ static struct gw_node *render_network_policy(struct gw_renderer *r)
 	if (from)
 		put(r, rule, "from", gw_node_copy(r->arena, from));
 	ports = put_seq(r, rule, "ports");
-	for (i = 0; i < gw->nports; i++)
+	for (i = 0; listeners && i < gw->nservers; i++)
+		push_policy_port(r, &seen, ports, gw->servers[i].port, "TCP");
+	for (i = 0; !listeners && i < gw->nports; i++)
 		push_policy_port(r, &seen, ports, gw->ports[i].target_port,
 				 gw->ports[i].protocol);
 	gw_index_release(&seen);
@@ -776,7 +780,7 @@ int gw_render_gateway(struct gw_arena *arena, struct gw_diag *diag,
 		       rbac + !gw->service_account_create,
 		       3 - !gw->service_account_create);
 	if (gw->network_policy) {
-		doc = render_network_policy(&r);
+		doc = gw_render_network_policy(&r, selector_labels(&r), false);
 		gw_render_set_wave(&r, doc, "-1");
 		gw_render_keep(&r, &f, "gateway-networkpolicy.yaml", &doc, 1);
 	}

@@ -105,6 +105,11 @@ void gw_render_put_resources(struct gw_renderer *r, struct gw_node *container,
  * @min and @max pods, on spec.autoscaling's targets and behavior. */
 struct gw_node *gw_render_hpa(struct gw_renderer *r, const char *name,
 			      long min, long max);
+/* The NetworkPolicy of spec.networkPolicy for the pods @pods selects
+ * (matchLabels): their Service's target ports, or with @listeners the
+ * Gateway API listeners' ports. */
+struct gw_node *gw_render_network_policy(struct gw_renderer *r,
+					 struct gw_node *pods, bool listeners);
 /* A Resource metric of @resource at @percent utilisation, into the HPA's
  * @metrics. */
 void gw_render_push_metric(struct gw_renderer *r, struct gw_node *metrics,
