@@ -1293,9 +1293,13 @@ static void inject_all(struct compilation *c, unsigned jobs)
 		return;
 	c->next = 0;
 	in_threads(jobs, n, inject_worker, inject_worker, c);
-	for (s = 0; s < c->nsources; s++)
+	for (s = 0; s < c->nsources; s++) {
 		add_messages(c, c->sources[s].previewed,
 			     c->sources[s].npreviewed);
+		/* a file that could not be read again, or changed since
+		 * pass 1: not the spec's fault, exit 2 */
+		c->io_error |= c->sources[s].io_error;
+	}
 }
 
 /* ---- pass 2 ------------------------------------------------------------ */

@@ -1197,4 +1197,54 @@ else
 	fi
 fi
 
+# ---- a spec that changes while gwc reads it -------------------------------
+# gwc holds at most 16 MiB of spec bytes after pass 1 and reads the rest
+# again when a later stage needs them (here the injection stage: five
+# 4 MB specs with injectionPreview); each reading's SHA-256 must match the
+# first.  strace holds the second open of the last spec (delay_enter) while
+# the test appends to the file: the run must say so, exit 2, and leave OUT
+# as it was.
+if ! command -v strace >/dev/null 2>&1 ||
+   ! strace -e trace=openat -e inject=openat:delay_enter=1:when=1 -o /dev/null true 2>/dev/null; then
+	skip changed-while-reading "strace cannot inject delays here"
+else
+	d=$work/changed
+	mkdir -p "$d"
+	/usr/bin/python3 - "$d" <<'PY'
+import sys
+pad = "".join("# %s\n" % ("x" * 76) for _ in range(int(3.9 * 2**20) // 79))
+for i in range(5):
+    with open("%s/gw%d.yaml" % (sys.argv[1], i), "w") as f:
+        f.write("apiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\n"
+                "metadata: {name: gw%d, namespace: team-%d}\nspec:\n%s"
+                "  injectionPreview: {}\n" % (i, i, pad))
+PY
+	(cd "$d" && "$GWC" build -q -o out gw0.yaml) 2>/dev/null
+	before=$(snap_loose "$d/out")
+	# (LeakSanitizer cannot run under ptrace: off for a debug build)
+	(cd "$d" && ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -P gw4.yaml -e trace=openat \
+		-e inject=openat:delay_enter=3000000:when=2 -o "$d/trace" \
+		"$GWC" build -q -o out gw0.yaml gw1.yaml gw2.yaml gw3.yaml gw4.yaml \
+		>"$d/stdout" 2>"$d/stderr"; echo $? >"$d/status") &
+	run=$!
+	# the first reading is over once its open returned (strace writes the
+	# line then) and the file was read; the second open now waits 3 s
+	for _ in $(seq 100); do
+		[ -s "$d/trace" ] && break
+		sleep 0.05
+	done
+	sleep 0.3
+	echo "# edited" >>"$d/gw4.yaml"
+	wait "$run"
+	got="$(cat "$d/status") $(grep -v "^strace: " "$d/stderr")"
+	if [ "$got" != "2 gw4.yaml: error: changed while gwc was reading it; run the build again" ]; then
+		fail changed-while-reading "got '$got'"
+	elif [ "$before" != "$(snap_loose "$d/out")" ] || [ -n "$(leftovers "$d")" ]; then
+		fail changed-while-reading "OUT changed"
+	else
+		ok changed-while-reading
+	fi
+fi
+
 exit 0
