@@ -29,26 +29,6 @@
 #define GATEWAY_API "gateway.networking.k8s.io/v1"
 #define WAVE_KEY "argocd.argoproj.io/sync-wave"
 
-/* The node at the dotted @path ("spec.deployment.image") under @doc. */
-static const struct gw_node *at_path(const struct gw_node *doc,
-				     const char *path)
-{
-	const struct gw_node *n = doc;
-	char key[64];
-	size_t len;
-
-	while (n && *path) {
-		len = strcspn(path, ".");
-		if (len >= sizeof(key) || n->kind != GW_MAP)
-			return NULL;
-		memcpy(key, path, len);
-		key[len] = '\0';
-		n = gw_map_get(n, key);
-		path += len + (path[len] == '.');
-	}
-	return n;
-}
-
 static const char *str_at(const struct gw_node *map, const char *key)
 {
 	const struct gw_node *n = map && map->kind == GW_MAP ?
@@ -226,12 +206,12 @@ static void check_unused_keys(struct checker *c)
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(*keys); i++)
-		if ((n = at_path(c->gw->doc, keys[i].path)))
+		if ((n = gw_node_at(c->gw->doc, keys[i].path)))
 			error(c, n->mark, "%s: has no role in a Gateway API "
 			      "installation, where istiod deploys the gateway "
 			      "as %s-istio (%s); remove it " WAY_OUT,
 			      keys[i].path, c->gw->name, keys[i].why);
-	n = at_path(c->gw->doc, "spec.applyScript");
+	n = gw_node_at(c->gw->doc, "spec.applyScript");
 	if (n && n->kind == GW_BOOL && n->u.b)
 		error(c, n->mark, "spec.applyScript: apply.sh follows the "
 		      "gateway injection procedure; apply a Gateway API "
@@ -493,7 +473,7 @@ static void check_kernel_ports(struct checker *c, struct gw_arena *arena)
 			    "listen on 1024 or above, or choose root", low);
 		return;
 	}
-	n = at_path(gw->doc, run_as_non_root);
+	n = gw_node_at(gw->doc, run_as_non_root);
 	if (n && n->kind == GW_BOOL && n->u.b)
 		error(c, n->mark, "%s: true contradicts "
 		      "spec.nodes.privilegedPorts: root (the pod would be "
@@ -575,9 +555,9 @@ static const struct gw_node *pass_value(struct gw_renderer *r, enum gw_pass id)
 		return v && v->kind == GW_STR && !strcmp(v->u.str.s, "auto") ?
 			NULL : v;
 	case GW_PASS_SECURITY_CONTEXT:
-		return at_path(gw->doc, gw_pass_keys[id].path);
+		return gw_node_at(gw->doc, gw_pass_keys[id].path);
 	case GW_PASS_TOPOLOGY_SPREAD_CONSTRAINTS:
-		v = at_path(gw->doc, gw_pass_keys[id].path);
+		v = gw_node_at(gw->doc, gw_pass_keys[id].path);
 		if (!v)
 			return NULL;
 		tsc = copy(r, v);

@@ -228,6 +228,9 @@ struct gw_node *gw_map_put(struct gw_arena *arena, struct gw_node *map,
 			   const char *key, struct gw_node *value);
 struct gw_pair *gw_map_pair(const struct gw_node *map, const char *key);
 struct gw_node *gw_map_get(const struct gw_node *map, const char *key);
+/* The node at the dotted @path ("spec.deployment.image") under @doc, or
+ * NULL (a key of any length; no list indexes). */
+const struct gw_node *gw_node_at(const struct gw_node *doc, const char *path);
 /*
  * An index of nodes (a mapping's keys, a list's merge keys) by value, so
  * that a lookup takes the same time however many there are: a hash table,

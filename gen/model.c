@@ -45,27 +45,6 @@ static bool default_bool(enum gw_default key)
 	return gw_schema_defaults[key]->u.b;
 }
 
-/* The node at the JSON path @path ("spec.deployment.env") under @doc. */
-static const struct gw_node *at_path(const struct gw_node *doc,
-				     const char *path)
-{
-	const struct gw_node *n = doc;
-	struct gw_pair *p;
-	size_t i, len;
-
-	while (n && *path) {
-		len = strcspn(path, ".");
-		p = NULL;
-		for (i = 0; n->kind == GW_MAP && i < n->u.map.n; i++)
-			if (n->u.map.pairs[i].key->u.str.len == len &&
-			    !memcmp(n->u.map.pairs[i].key->u.str.s, path, len))
-				p = &n->u.map.pairs[i];
-		n = p ? p->value : NULL;
-		path += len + (path[len] == '.');
-	}
-	return n;
-}
-
 static const char *str_or(const struct gw_node *map, const char *key,
 			  const char *def)
 {
@@ -392,14 +371,14 @@ static void model_tracks(struct gw_gateway *gw)
 /* gw->pass: each pass-through key outside a list, defaults filled in. */
 static void model_pass(struct gw_arena *arena, struct gw_gateway *gw)
 {
-	const struct gw_node *pdb = at_path(gw->doc, "spec.podDisruptionBudget");
+	const struct gw_node *pdb = gw_node_at(gw->doc, "spec.podDisruptionBudget");
 	const struct gw_node **pass = gw->pass;
 	struct gw_node *min;
 	size_t i;
 
 	for (i = 0; i < GW_PASS_N; i++)
 		if (!strchr(gw_pass_keys[i].path, '['))
-			pass[i] = at_path(gw->doc, gw_pass_keys[i].path);
+			pass[i] = gw_node_at(gw->doc, gw_pass_keys[i].path);
 	if (!pass[GW_PASS_IMAGE])
 		pass[GW_PASS_IMAGE] =
 			gw_schema_defaults[GW_DEFAULT_SPEC_DEPLOYMENT_IMAGE];

@@ -110,6 +110,27 @@ struct gw_node *gw_map_get(const struct gw_node *map, const char *key)
 	return p ? p->value : NULL;
 }
 
+const struct gw_node *gw_node_at(const struct gw_node *doc, const char *path)
+{
+	const struct gw_node *n = doc;
+	size_t i, len;
+
+	while (n && *path) {
+		const struct gw_node *next = NULL;
+
+		len = strcspn(path, ".");
+		for (i = 0; n->kind == GW_MAP && i < n->u.map.n; i++) {
+			const struct gw_node *k = n->u.map.pairs[i].key;
+
+			if (k->u.str.len == len && !memcmp(k->u.str.s, path, len))
+				next = n->u.map.pairs[i].value;
+		}
+		n = next;
+		path += len + (path[len] == '.');
+	}
+	return n;
+}
+
 static int compare_strings(const char *a, size_t alen, const char *b,
 			   size_t blen)
 {
