@@ -13,7 +13,8 @@
 # none and we are root), the libraries to DEST/lib and their headers to
 # DEST/include.  DEST/lib appears only when both libraries built, so a
 # failed run leaves no half-built set behind and `make fuzz` tries again.
-# Needs dpkg-dev (apt-get source), cmake, clang-14 (FUZZ_CC).
+# Needs dpkg-dev (apt-get source), cmake, m4 (libfyaml's configure),
+# clang-14 (FUZZ_CC).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 dest=${1:-$top/build/fuzz}
@@ -32,6 +33,7 @@ die() { say "$*"; say "see $log"; exit 1; }
 command -v "$cc" >/dev/null || die "no $cc"
 command -v cmake >/dev/null || die "no cmake (apt-get install cmake)"
 command -v dpkg-source >/dev/null || die "no dpkg-source (apt-get install dpkg-dev)"
+command -v m4 >/dev/null || die "no m4, which libfyaml's configure needs (apt-get install m4)"
 : >"$log"
 mkdir -p "$dest/src"
 cd "$dest/src"
