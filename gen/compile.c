@@ -1355,6 +1355,7 @@ static int render_input(struct sink *k, struct source *src)
 	struct gw_docs *docs;
 	size_t i;
 	int err = 0, got;
+	bool delivered = false;	/* the writer failed: it said why */
 
 	if (src->kept)
 		return deliver(k, &src->rendered);
@@ -1409,12 +1410,13 @@ static int render_input(struct sink *k, struct source *src)
 		if (!err && k->writer && set.n > 64) {
 			/* a file of many specs: to the writer as it goes */
 			err = deliver(k, &set);
+			delivered = err != 0;
 			gw_fileset_release(&set);
 		}
 	}
 	gw_docs_close(docs);
 	gw_diag_release(&quiet);
-	if (err) {
+	if (err && !delivered) {
 		pthread_mutex_lock(&k->lock);
 		gw_diag_add(&k->diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
 			    "cannot emit the objects of %s", src->name);

@@ -697,6 +697,36 @@ else
 	fi
 fi
 
+# ---- no inode left, a file of many specs -----------------------------------
+# A file of many specs goes to the writer as it renders (past what pass 1
+# keeps); when the writer fails (here: no inode left) it says why, once,
+# and nothing more (it was followed by "internal error: cannot emit the
+# objects of FILE").
+if [ "$(id -u)" -ne 0 ]; then
+	skip inodes-exhausted "not root, cannot mount a tmpfs"
+else
+	mkdir -p "$work/imnt"
+	if ! mount -t tmpfs -o size=256m,nr_inodes=9000,mode=0755 gwc-test-inodes "$work/imnt" 2>/dev/null; then
+		skip inodes-exhausted "cannot mount a tmpfs of 9000 inodes"
+	else
+		# 1500 gateways of 8 files, inodes for about 800: the run
+		# fails past the 4 MiB of output pass 1 keeps
+		"$top/tests/bench/gen-specs.sh" "$work/inodes" 1500 legacy one
+		g build -q -o "$work/imnt/out" "$work/inodes/gateways.yaml"
+		if [ "$rc" -ne 2 ]; then
+			fail inodes-exhausted "exit status $rc, expected 2: $(oneline "$work/stderr")"
+		elif [ "$(wc -l <"$work/stderr")" -ne 1 ] ||
+			! grep -q "^gwc: error: cannot .*: No space left on device\$" "$work/stderr"; then
+			fail inodes-exhausted "expected one 'No space left on device' line: $(oneline "$work/stderr" 300)"
+		elif [ -e "$work/imnt/out" ]; then
+			fail inodes-exhausted "the OUT it made is left: $(find "$work/imnt/out" | head -n 3 | tr '\n' ' ')"
+		else
+			ok inodes-exhausted
+		fi
+		unmount "$work/imnt"
+	fi
+fi
+
 # ---- read-only filesystem --------------------------------------------------
 if [ "$(id -u)" -ne 0 ]; then
 	skip read-only-filesystem "not root, cannot mount a tmpfs"
