@@ -1138,15 +1138,16 @@ static int split_path(struct writer *w, const char *path, char **parent,
 	return 0;
 }
 
-/* Groups the sorted @set into @w's folders, after those it has. */
+/* Groups the sorted @set into @w's folders, after those it has: slots
+ * *@slot onwards, copied to *@first (*@n of them). */
 static int group_folders(struct writer *w, const struct gw_fileset *set,
-			 struct folder **first, size_t *n)
+			 struct folder **first, size_t *n, size_t *slot)
 {
 	size_t i = 0, start;
 	int ret = 0;
 
 	pthread_mutex_lock(&w->lock);
-	start = w->nfolders;
+	*slot = start = w->nfolders;
 	while (i < set->n) {
 		const char *path = set->files[i].path;
 		struct folder *f;
@@ -1296,9 +1297,13 @@ static int open_outdir(struct writer *w)
 		if (still_there(w->out, w->path)) {
 			w->dead_run = !faccessat(w->out, STAGING_MARK, F_OK,
 						 AT_SYMLINK_NOFOLLOW);
+			/* no marker to tell: an OUT an older gwc wrote
+			 * (it has no cache); not one this run made (a
+			 * run that staged in it since left its marker) */
 			w->walk_stages = w->dead_run ||
-				faccessat(w->out, CACHE_PATH, F_OK,
-					  AT_SYMLINK_NOFOLLOW);
+				(!w->out_created &&
+				 faccessat(w->out, CACHE_PATH, F_OK,
+					   AT_SYMLINK_NOFOLLOW));
 			return 0;
 		}
 		close(w->out);	/* and the lock on a removed folder */
@@ -1390,22 +1395,19 @@ int gw_writer_stage(struct gw_writer *writer, const struct gw_fileset *set)
 {
 	struct writer *w = (struct writer *)writer;
 	struct folder *mine;
-	size_t i, n, at;
+	size_t i, n, slot;
 	int ret;
 
-	ret = group_folders(w, set, &mine, &n);
+	ret = group_folders(w, set, &mine, &n, &slot);
 	for (i = 0; !ret && i < n; i++)
 		ret = plan_folder(w, &mine[i]) || stage_folder(w, &mine[i]) ?
 			-1 : 0;
 	/* what the commit or the abort needs: the names and the staging */
 	pthread_mutex_lock(&w->lock);
-	for (i = 0; i < n; i++) {
-		for (at = 0; at < w->nfolders; at++)
-			if (w->folders[at].parent == mine[i].parent)
-				break;
-		w->folders[at] = mine[i];
-		w->folders[at].files = NULL;
-		w->folders[at].n = 0;
+	for (i = 0; i < n; i++) {	/* its slots: other threads append */
+		w->folders[slot + i] = mine[i];
+		w->folders[slot + i].files = NULL;
+		w->folders[slot + i].n = 0;
 	}
 	if (ret)
 		w->failed = true;
@@ -1740,11 +1742,11 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 	struct writer w = { .outdir = outdir, .out = -1, .diag = diag };
 	struct folder *copy;
 	int differ = 0, r;
-	size_t i, j, n;
+	size_t i, j, n, slot;
 
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_mutex_init(&w.diag_lock, NULL);
-	r = group_folders(&w, set, &copy, &n);
+	r = group_folders(&w, set, &copy, &n, &slot);
 	free(copy);
 	if (r)
 		goto out;
