@@ -26,6 +26,9 @@ void gw_diag_release(struct gw_diag *diag)
 	free(diag->entries);
 	free(diag->file_order);
 	free(diag->file_slots);
+	free(diag->msg_slots);
+	diag->msg_slots = NULL;
+	diag->nmsg_slots = diag->nmsgs = 0;
 	diag->entries = NULL;
 	diag->file_order = NULL;
 	diag->file_slots = NULL;
@@ -89,6 +92,47 @@ static unsigned file_rank(struct gw_diag *diag, const char *file)
 	return (unsigned)diag->files++;
 }
 
+/*
+ * @msg (@len bytes) as the diag keeps it: one copy in diag->arena per
+ * distinct text, so that 100,000 specs giving the same note hold one
+ * message, not 100,000 (the entries still say where each was).
+ */
+static const char *intern_msg(struct gw_diag *diag, const char *msg,
+			      size_t len)
+{
+	size_t s, i, h = hash_name(msg);
+	char *copy;
+
+	if (2 * (diag->nmsgs + 1) > diag->nmsg_slots) {
+		const char **old = diag->msg_slots;
+		size_t nold = diag->nmsg_slots;
+
+		diag->nmsg_slots = nold ? 2 * nold : 16;
+		diag->msg_slots = calloc(diag->nmsg_slots,
+					 sizeof(*diag->msg_slots));
+		if (!diag->msg_slots)
+			gw_oom();
+		for (i = 0; i < nold; i++) {
+			if (!old[i])
+				continue;
+			s = hash_name(old[i]) & (diag->nmsg_slots - 1);
+			while (diag->msg_slots[s])
+				s = (s + 1) & (diag->nmsg_slots - 1);
+			diag->msg_slots[s] = old[i];
+		}
+		free(old);
+	}
+	for (s = h & (diag->nmsg_slots - 1); diag->msg_slots[s];
+	     s = (s + 1) & (diag->nmsg_slots - 1))
+		if (!strcmp(diag->msg_slots[s], msg))
+			return diag->msg_slots[s];
+	copy = gw_arena_alloc(diag->arena, len + 1);
+	memcpy(copy, msg, len + 1);
+	diag->msg_slots[s] = copy;
+	diag->nmsgs++;
+	return copy;
+}
+
 /* Appends an entry whose message is already in diag->arena. */
 static void add_entry(struct gw_diag *diag, enum gw_severity sev,
 		      struct gw_mark mark, const char *msg)
@@ -120,16 +164,20 @@ void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 {
 	va_list aq;
 	int n;
-	char *msg;
+	char small[512], *msg = small;
 
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
 	va_end(aq);
 	if (n < 0)
 		gw_oom();
-	msg = gw_arena_alloc(diag->arena, (size_t)n + 1);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	add_entry(diag, sev, mark, msg);
+	if ((size_t)n >= sizeof(small)) {
+		msg = gw_malloc((size_t)n + 1);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	}
+	add_entry(diag, sev, mark, intern_msg(diag, msg, (size_t)n));
+	if (msg != small)
+		free(msg);
 }
 
 void gw_diag_add_kept(struct gw_diag *diag, enum gw_severity sev,
@@ -161,7 +209,7 @@ void gw_diag_merge(struct gw_diag *into, const struct gw_diag *from)
 			mark.file = gw_arena_strdup(into->arena, mark.file);
 		into->phase = base + e->phase;
 		add_entry(into, e->severity, mark,
-			  gw_arena_strdup(into->arena, e->msg));
+			  intern_msg(into, e->msg, strlen(e->msg)));
 	}
 	into->phase = base + from->phase;
 }

@@ -145,6 +145,8 @@ struct gw_diag {
 	const char **file_order;
 	size_t *file_slots;	/* file_order by hash: index + 1 */
 	size_t nslots;
+	const char **msg_slots;	/* the distinct messages, by hash */
+	size_t nmsg_slots, nmsgs;
 };
 
 void gw_diag_init(struct gw_diag *diag, struct gw_arena *arena);
