@@ -37,6 +37,7 @@ struct control_plane {
 	size_t len;
 	const char *source;			/* its path, or "built-in" */
 	const char *installed;			/* the text written, or NULL */
+	char installed_digest[65];		/* its SHA-256, hex */
 	enum gw_scenario scenario;
 	bool legacy;				/* a replacing gateway's kernel */
 	bool bind;				/* ...with netBindService */
@@ -107,8 +108,10 @@ struct compilation {
 	size_t n, cap;
 	struct source *sources;
 	size_t nsources;
-	struct control_plane *cps;
-	size_t ncps;
+	struct control_plane *cps;	/* malloc'ed */
+	size_t ncps, cps_cap;
+	size_t *cp_slots;		/* cps by Istio name: index + 1 */
+	size_t ncp_slots;
 	bool io_error;		/* an input could not be read: exit 2 */
 	bool interrupted;	/* a held signal is pending: stop */
 	bool no_file_reads;
@@ -184,13 +187,14 @@ static void summarize(struct compilation *c, struct gw_summary *s,
 	s->file = gw->file;
 	s->ns = keep(c, gw->ns);
 	s->name = keep(c, gw->name);
-	s->istio = keep(c, gw->istio);
-	s->template_path = keep(c, gw->template_path);
-	s->revision = keep(c, gw->revision);
+	/* what many gateways share, once */
+	s->istio = intern(c, gw->istio);
+	s->template_path = intern(c, gw->template_path);
+	s->revision = intern(c, gw->revision);
 	s->revision_mark = gw->revision_mark;
 	s->revision_given = gw->revision_given;
 	s->scoped = gw->control && gw->control->scoped_gateways;
-	s->istio_path = keep(c, gw->istio_path);
+	s->istio_path = intern(c, gw->istio_path);
 	/* marks by value; their file names into the run's arena, as the
 	 * gateway's tree goes with its document */
 	s->revision_mark.file = intern(c, s->revision_mark.file);
@@ -239,31 +243,50 @@ static struct gw_summary *new_summary(struct source *src)
 	return &src->gateways[src->ngateways++];
 }
 
-/* The SHA-256, in hex, of what gwc installs for @gw's pod: its overlay,
- * or the gateway template of its control plane @cp (when planned). */
-static const char *template_digest(struct gw_arena *arena,
-				   const struct control_plane *cp,
-				   const struct gw_gateway *gw)
+/* @d as 64 hex digits into @hex (65 bytes). */
+static void digest_hex(const unsigned char d[32], char *hex)
 {
-	unsigned char d[32];
-	char *hex;
 	size_t i;
 
-	if (gw_model_uses_overlay(gw)) {
-		const char *text = gw_template_overlay(gw->privileged)->text;
-
-		gw_sha256(text, strlen(text), d);
-	} else if (gw_model_replaces_template(gw) && cp && cp->installed) {
-		gw_sha256(cp->installed, strlen(cp->installed), d);
-	} else {
-		return NULL;
-	}
-	hex = gw_arena_alloc(arena, 65);
 	for (i = 0; i < 32; i++) {
 		hex[2 * i] = "0123456789abcdef"[d[i] >> 4];
 		hex[2 * i + 1] = "0123456789abcdef"[d[i] & 15];
 	}
-	return hex;
+	hex[64] = '\0';
+}
+
+/* The legacy-kernel overlays' digests, made once per process: every
+ * legacy gateway's folder records one (hashing the overlay per gateway
+ * was 4 % of a 100,000-gateway build). */
+static char overlay_digests[GW_PRIVILEGED_NET_BIND + 1][65];
+static pthread_once_t overlay_digests_once = PTHREAD_ONCE_INIT;
+
+static void make_overlay_digests(void)
+{
+	int p;
+
+	for (p = GW_PRIVILEGED_NONE; p <= GW_PRIVILEGED_NET_BIND; p++) {
+		const char *text = gw_template_overlay(p)->text;
+		unsigned char d[32];
+
+		gw_sha256(text, strlen(text), d);
+		digest_hex(d, overlay_digests[p]);
+	}
+}
+
+/* The digest of the template that installs @gw's pods, or NULL when it
+ * is istiod's own: the overlay's, or @cp's installed template's (made
+ * with it, installed_digest). */
+static const char *template_digest(const struct control_plane *cp,
+				   const struct gw_gateway *gw)
+{
+	if (gw_model_uses_overlay(gw)) {
+		pthread_once(&overlay_digests_once, make_overlay_digests);
+		return overlay_digests[gw->privileged];
+	}
+	if (gw_model_replaces_template(gw) && cp && cp->installed)
+		return cp->installed_digest;
+	return NULL;
 }
 
 /* Rendered files kept for a while: trimmed to their size (a buffer
@@ -493,8 +516,8 @@ static int admit_early(struct compilation *c, struct gw_diag *diag,
 	unsigned errors = diag->errors;
 	int err = 0;
 
-	if (gw_render_gateway(scratch, diag, gw, template_digest(scratch, NULL,
-			      gw), set)) {
+	if (gw_render_gateway(scratch, diag, gw, template_digest(NULL, gw),
+			      set)) {
 		if (diag->errors == errors)	/* else its patches' */
 			gw_diag_add(diag, GW_SEV_INTERNAL, gw->mark,
 				    "cannot emit the objects of this gateway");
@@ -529,8 +552,8 @@ static void check_patches(struct gw_diag *diag, const struct gw_gateway *gw)
 	struct gw_fileset set = { 0 };
 	unsigned errors = diag->errors;
 
-	if (gw_render_gateway(scratch, diag, gw, template_digest(scratch, NULL,
-			      gw), &set) && diag->errors == errors)
+	if (gw_render_gateway(scratch, diag, gw, template_digest(NULL, gw),
+			      &set) && diag->errors == errors)
 		gw_diag_add(diag, GW_SEV_INTERNAL, gw->mark,
 			    "cannot emit the objects of this gateway");
 	gw_fileset_release(&set);
@@ -929,10 +952,41 @@ static struct control_plane *find_cp(struct compilation *c, const char *istio)
 {
 	size_t i;
 
-	for (i = 0; i < c->ncps; i++)
-		if (!strcmp(c->cps[i].istio, istio))
-			return &c->cps[i];
+	for (i = c->ncp_slots ? hash_text(istio) & (c->ncp_slots - 1) : 0;
+	     c->ncp_slots && c->cp_slots[i]; i = (i + 1) & (c->ncp_slots - 1))
+		if (!strcmp(c->cps[c->cp_slots[i] - 1].istio, istio))
+			return &c->cps[c->cp_slots[i] - 1];
 	return NULL;
+}
+
+/* A new control plane for @istio, found by find_cp() from now on (a
+ * pointer to an earlier one may move). */
+static struct control_plane *add_cp(struct compilation *c, const char *istio)
+{
+	size_t i, k;
+
+	if (2 * (c->ncps + 1) > c->ncp_slots) {
+		free(c->cp_slots);
+		c->ncp_slots = c->ncp_slots ? 2 * c->ncp_slots : 16;
+		c->cp_slots = calloc(c->ncp_slots, sizeof(*c->cp_slots));
+		if (!c->cp_slots)
+			gw_oom();
+		for (k = 0; k < c->ncps; k++) {
+			for (i = hash_text(c->cps[k].istio) &
+				 (c->ncp_slots - 1);
+			     c->cp_slots[i]; i = (i + 1) & (c->ncp_slots - 1))
+				;
+			c->cp_slots[i] = k + 1;
+		}
+	}
+	c->cps = gw_grow(c->cps, c->ncps + 1, &c->cps_cap, sizeof(*c->cps));
+	memset(&c->cps[c->ncps], 0, sizeof(*c->cps));
+	c->cps[c->ncps].istio = istio;
+	for (i = hash_text(istio) & (c->ncp_slots - 1); c->cp_slots[i];
+	     i = (i + 1) & (c->ncp_slots - 1))
+		;
+	c->cp_slots[i] = ++c->ncps;
+	return &c->cps[c->ncps - 1];
 }
 
 /* Reads the template a gateway asks for; the built-in one when none. */
@@ -1034,17 +1088,14 @@ static void plan_control_planes(struct compilation *c)
 {
 	size_t i;
 
-	c->cps = gw_arena_alloc(c->arena, (c->n ? c->n : 1) * sizeof(*c->cps));
 	for (i = 0; i < c->n; i++) {
 		const struct gw_summary *gw = c->gateways[i];
 		struct control_plane *cp = find_cp(c, gw->istio);
 		const char *text, *source;
 		size_t len;
 
-		if (!cp) {
-			cp = &c->cps[c->ncps++];
-			cp->istio = gw->istio;
-		}
+		if (!cp)
+			cp = add_cp(c, gw->istio);
 		if (!cp->istio_path)
 			cp->istio_path = gw->istio_path;
 		if (gw->overlay)
@@ -1139,6 +1190,12 @@ static int render_control_planes(struct compilation *c, struct gw_fileset *set)
 		}
 		cp->installed = gw_arena_strdup(c->arena, out);
 		free(out);
+		{
+			unsigned char d[32];
+
+			gw_sha256(cp->installed, strlen(cp->installed), d);
+			digest_hex(d, cp->installed_digest);
+		}
 		ts[n++] = (struct gw_cp_template){ "gateway", cp->installed,
 						   strlen(cp->installed) };
 overlays:
@@ -1238,8 +1295,8 @@ static void inject_source(struct compilation *c, struct source *src,
 		scratch = gw_arena_new();
 		errors = diag.errors;
 		if (!gw || gw_render_gateway(scratch, &diag, gw,
-				      template_digest(scratch,
-				      find_cp(c, gw->istio), gw), &set)) {
+					     template_digest(find_cp(c, gw->istio),
+							     gw), &set)) {
 			if (diag.errors == errors)	/* else its patches' */
 				gw_diag_add(&diag, GW_SEV_INTERNAL, doc->mark,
 					    "cannot emit the objects of this "
@@ -1402,8 +1459,9 @@ static int render_input(struct sink *k, struct source *src)
 		scratch = gw_arena_new();
 		/* a preview's source was kept by inject_all() */
 		if (!gw || gw->inject_preview ||
-		    gw_render_gateway(scratch, NULL, gw, template_digest(scratch,
-				      find_cp(k->c, gw->istio), gw), &set))
+		    gw_render_gateway(scratch, NULL, gw,
+				      template_digest(find_cp(k->c, gw->istio),
+						      gw), &set))
 			err = -1;
 		gw_arena_free(scratch);
 		gw_arena_free(arena);
@@ -2001,6 +2059,8 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		free(c.sources[i].gateways);
 	}
 	free(c.gateways);
+	free(c.cps);
+	free(c.cp_slots);
 	if (set == &own)
 		gw_fileset_release(&own);
 	else
