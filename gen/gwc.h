@@ -1036,6 +1036,16 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 
 /* SHA-256 of @len bytes at @data. */
 void gw_sha256(const void *data, size_t len, unsigned char digest[32]);
+/* The same, of bytes given in pieces. */
+struct gw_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t nbuf;
+};
+void gw_sha256_init(struct gw_sha256 *s);
+void gw_sha256_update(struct gw_sha256 *s, const void *data, size_t len);
+void gw_sha256_final(struct gw_sha256 *s, unsigned char digest[32]);
 
 /* ---- depfile.c: the stamp and the Make/Ninja depfile ------------------ */
 

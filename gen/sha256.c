@@ -1,7 +1,8 @@
 /*
- * sha256.c - SHA-256 (FIPS 180-4) of bytes in memory, for the --stamp file
- * (depfile.c); checked against the standard's test vectors
- * (tests/unit/test_depfile.c).
+ * sha256.c - SHA-256 (FIPS 180-4) of bytes in memory or as they stream by
+ * (a spec file read in chunks), for the --stamp file (depfile.c), OUT's
+ * cache and the injection stage's cache keys; checked against the
+ * standard's test vectors (tests/unit/test_depfile.c).
  */
 #include <stdint.h>
 #include <string.h>
@@ -58,26 +59,62 @@ static void sha256_block(uint32_t h[8], const unsigned char *p)
 	h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
-void gw_sha256(const void *data, size_t len, unsigned char digest[32])
+void gw_sha256_init(struct gw_sha256 *s)
 {
-	uint32_t h[8] = {
+	static const uint32_t h0[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
-	const unsigned char *p = data;
-	unsigned char tail[128] = { 0 };
-	uint64_t bits = (uint64_t)len * 8;
-	size_t rest = len % 64, tail_len = rest < 56 ? 64 : 128, i;
 
-	for (i = 0; i + 64 <= len; i += 64)
-		sha256_block(h, p + i);
-	if (rest)
-		memcpy(tail, p + len - rest, rest);
-	tail[rest] = 0x80;
+	memcpy(s->h, h0, sizeof(h0));
+	s->len = 0;
+	s->nbuf = 0;
+}
+
+void gw_sha256_update(struct gw_sha256 *s, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	s->len += len;
+	if (s->nbuf) {
+		size_t take = 64 - s->nbuf < len ? 64 - s->nbuf : len;
+
+		memcpy(s->buf + s->nbuf, p, take);
+		s->nbuf += take;
+		p += take;
+		len -= take;
+		if (s->nbuf < 64)
+			return;
+		sha256_block(s->h, s->buf);
+		s->nbuf = 0;
+	}
+	for (; len >= 64; p += 64, len -= 64)
+		sha256_block(s->h, p);
+	memcpy(s->buf, p, len);
+	s->nbuf = len;
+}
+
+void gw_sha256_final(struct gw_sha256 *s, unsigned char digest[32])
+{
+	unsigned char tail[128] = { 0 };
+	uint64_t bits = s->len * 8;
+	size_t tail_len = s->nbuf < 56 ? 64 : 128, i;
+
+	memcpy(tail, s->buf, s->nbuf);
+	tail[s->nbuf] = 0x80;
 	for (i = 0; i < 8; i++)
 		tail[tail_len - 1 - i] = (unsigned char)(bits >> (8 * i));
 	for (i = 0; i < tail_len; i += 64)
-		sha256_block(h, tail + i);
+		sha256_block(s->h, tail + i);
 	for (i = 0; i < 32; i++)
-		digest[i] = (unsigned char)(h[i / 4] >> (24 - 8 * (i % 4)));
+		digest[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+void gw_sha256(const void *data, size_t len, unsigned char digest[32])
+{
+	struct gw_sha256 s;
+
+	gw_sha256_init(&s);
+	gw_sha256_update(&s, data, len);
+	gw_sha256_final(&s, digest);
 }

@@ -48,6 +48,46 @@ static void test_sha256_vectors(void **state)
 	free(million);
 }
 
+/* Bytes given in pieces of every size from 1 to 130 (across the 64-byte
+ * blocks and the padding) hash as the whole does; a million 'a's in
+ * 4096-byte pieces give the standard's vector. */
+static void test_sha256_pieces(void **state)
+{
+	unsigned char text[300], whole[32], got[32];
+	char *million = malloc(1000000);
+	struct gw_sha256 s;
+	size_t piece, at, len, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(text); i++)
+		text[i] = (unsigned char)(i * 7 + 3);
+	for (len = 0; len <= sizeof(text); len += 37) {
+		gw_sha256(text, len, whole);
+		for (piece = 1; piece <= 130; piece++) {
+			gw_sha256_init(&s);
+			for (at = 0; at < len; at += piece)
+				gw_sha256_update(&s, text + at,
+						 len - at < piece ? len - at :
+						 piece);
+			gw_sha256_final(&s, got);
+			assert_memory_equal(got, whole, 32);
+		}
+	}
+	assert_non_null(million);
+	memset(million, 'a', 1000000);
+	gw_sha256_init(&s);
+	for (at = 0; at < 1000000; at += 4096)
+		gw_sha256_update(&s, million + at,
+				 1000000 - at < 4096 ? 1000000 - at : 4096);
+	gw_sha256_final(&s, got);
+	free(million);
+	gw_sha256("", 0, whole);	/* as a check that final is not */
+	assert_memory_not_equal(got, whole, 32);	/* the empty digest */
+	for (i = 0; i < 32; i++)
+		sprintf((char *)text + 2 * i, "%02x", got[i]);
+	assert_string_equal((char *)text, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 static char *escaped(const char *path, int *ret)
 {
 	struct gw_buf b = { 0 };
@@ -211,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_sha256_pieces),
 		cmocka_unit_test(test_escape_as_gcc),
 		cmocka_unit_test(test_depfile_text),
 		cmocka_unit_test(test_stamp_text),
