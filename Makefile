@@ -123,7 +123,7 @@ $(BUILD)/buildid.o: $(BUILD)/buildid.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The schema as a static tree, parsed at build time by gwc's own loader.
-SCHEMA2C_OBJS := $(addprefix $(BUILD)/,arena.o buf.o utf8.o diag.o tree.o load.o \
+SCHEMA2C_OBJS := $(addprefix $(BUILD)/,arena.o buf.o utf8.o diag.o tree.o load.o sha256.o \
 	emit.o)
 $(BUILD)/schema2c: gen/tool/schema2c.c $(SCHEMA2C_OBJS)
 	$(CC) $(ALL_CFLAGS) $(DEPGEN) -MF $@.d $(LDFLAGS) -o $@ $< \

@@ -19,6 +19,7 @@
  * many threads; the messages, the summaries and the output are the same
  * for every number of jobs (they are merged in input order).
  */
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -84,6 +85,7 @@ struct source {
 	bool file;			/* a spec file, not standard input */
 	char *owned;			/* data, malloc'ed, when read here */
 	bool read_once;			/* digest holds the bytes' digest */
+	bool streamed;			/* big: read as parsed, never held */
 	unsigned char digest[32];	/* SHA-256 of data */
 	bool cached;			/* its folders are right: no work */
 	const char **inputs;		/* files its gateways read */
@@ -97,6 +99,7 @@ struct compilation {
 	size_t kept_bytes;		/* rendered bytes pass 1 holds */
 	size_t held_bytes;		/* spec bytes held after pass 1 */
 	size_t hold_limit;		/* KEEP_BYTES, or the caller's */
+	uintmax_t stream_min;		/* GW_STREAM_MIN, or a test's */
 	size_t keep_limit;		/* KEEP_RENDERED, or the caller's */
 	bool render;			/* the run writes: render in pass 1 */
 	struct gw_diag diag;
@@ -566,14 +569,29 @@ static void check_patches(struct gw_diag *diag, const struct gw_gateway *gw)
  * file changed while gwc ran: an error, not a mixed output).  -1 after
  * an error, reported to @diag.
  */
-static int source_bytes(struct source *src, struct gw_diag *diag)
+static int source_bytes(struct compilation *c, struct source *src,
+			struct gw_diag *diag)
 {
 	unsigned char d[32];
+	struct stat st;
 	char *data;
 	size_t len;
 
-	if (src->data)
+	if (src->data || src->streamed)
 		return 0;
+	/* a big file is read as it is parsed (open_docs), once scanned for
+	 * its digest; a stat that fails is said by the read below */
+	if (!src->read_once && !stat(src->name, &st) && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_size > c->stream_min) {
+		int r = gw_load_scan(diag, src->name, src->digest);
+
+		if (r) {
+			src->io_error = r < 0;
+			return -1;
+		}
+		src->read_once = src->streamed = true;
+		return 0;
+	}
 	if (gw_load_read(NULL, diag, src->name, &data, &len)) {
 		src->io_error = true;
 		return -1;
@@ -592,6 +610,16 @@ static int source_bytes(struct source *src, struct gw_diag *diag)
 	src->data = src->owned = data;
 	src->len = len;
 	return 0;
+}
+
+/* The documents of @src: from its bytes, or from its file as they are
+ * parsed (a stream's end finds a file changed since its scan). */
+static struct gw_docs *open_docs(struct source *src, struct gw_diag *diag)
+{
+	if (src->streamed)
+		return gw_docs_stream(diag, src->name, src->digest,
+				      &src->io_error);
+	return gw_docs_open(diag, src->name, src->data, src->len);
 }
 
 /* Drops the bytes of @src when no later pass needs them or, with @keep
@@ -724,7 +752,7 @@ static void check_source(struct compilation *c, struct source *src,
 
 	notes = gw_arena_new();
 	gw_diag_init(&diag, notes);
-	if (source_bytes(src, &diag)) {
+	if (source_bytes(c, src, &diag)) {
 		pthread_mutex_lock(&c->lock);
 		keep_messages(c, &diag, &src->notes, &src->nnotes);
 		pthread_mutex_unlock(&c->lock);
@@ -738,7 +766,7 @@ static void check_source(struct compilation *c, struct source *src,
 		drop_bytes(c, src, false);
 		return;
 	}
-	docs = gw_docs_open(&diag, src->name, src->data, src->len);
+	docs = open_docs(src, &diag);
 	for (;;) {
 		struct gw_gateway *gw;
 
@@ -1273,10 +1301,9 @@ static void inject_source(struct compilation *c, struct source *src,
 	int err = 0, got;
 
 	gw_diag_init(&diag, notes);
-	if (source_bytes(src, &diag))
+	if (source_bytes(c, src, &diag))
 		err = -1;
-	docs = err ? NULL : gw_docs_open(&diag, src->name, src->data,
-					 src->len);
+	docs = err ? NULL : open_docs(src, &diag);
 	while (!err) {
 		const struct gw_gateway *gw;
 		struct gw_preview_template t;
@@ -1412,7 +1439,7 @@ static int render_input(struct sink *k, struct source *src)
 	struct gw_docs *docs;
 	size_t i;
 	int err = 0, got;
-	bool delivered = false;	/* the writer failed: it said why */
+	bool said = false;	/* a failure the writer or the reader said */
 
 	if (src->kept)
 		return deliver(k, &src->rendered);
@@ -1431,7 +1458,7 @@ static int render_input(struct sink *k, struct source *src)
 	}
 	notes = gw_arena_new();
 	gw_diag_init(&quiet, notes);
-	if (source_bytes(src, &quiet)) {	/* changed since pass 1 */
+	if (source_bytes(k->c, src, &quiet)) {	/* changed since pass 1 */
 		pthread_mutex_lock(&k->lock);
 		gw_diag_merge(&k->diag, &quiet);
 		pthread_mutex_unlock(&k->lock);
@@ -1439,7 +1466,7 @@ static int render_input(struct sink *k, struct source *src)
 		gw_arena_free(notes);
 		return -1;
 	}
-	docs = gw_docs_open(&quiet, src->name, src->data, src->len);
+	docs = open_docs(src, &quiet);
 	while (!err) {
 		const struct gw_gateway *gw;
 		struct gw_arena *scratch;	/* as in admit_early() */
@@ -1468,13 +1495,19 @@ static int render_input(struct sink *k, struct source *src)
 		if (!err && k->writer && set.n > 64) {
 			/* a file of many specs: to the writer as it goes */
 			err = deliver(k, &set);
-			delivered = err != 0;
+			said = err != 0;
 			gw_fileset_release(&set);
 		}
 	}
 	gw_docs_close(docs);
+	if (err && !said && src->io_error) {	/* a stream's file changed */
+		pthread_mutex_lock(&k->lock);
+		gw_diag_merge(&k->diag, &quiet);
+		pthread_mutex_unlock(&k->lock);
+		said = true;
+	}
 	gw_diag_release(&quiet);
-	if (err && !delivered) {
+	if (err && !said) {
 		pthread_mutex_lock(&k->lock);
 		gw_diag_add(&k->diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
 			    "cannot emit the objects of %s", src->name);
@@ -1986,6 +2019,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	struct compilation c = { 0 };
 	struct gw_fileset own = { 0 }, *set = opt->result ? opt->result : &own;
 	bool stream = opt->outdir && !strcmp(opt->outdir, "-");
+	const char *stream_min;
 	struct gw_writer *early;
 	bool *twice;
 	size_t i;
@@ -2027,6 +2061,10 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	c.render = opt->outdir || opt->result;
 	c.keep_limit = opt->keep_rendered ? opt->keep_rendered : KEEP_RENDERED;
 	c.hold_limit = opt->keep_bytes ? opt->keep_bytes : KEEP_BYTES;
+	/* a test hook: GWC_TEST_STREAM_MIN=0 streams every spec file */
+	stream_min = getenv("GWC_TEST_STREAM_MIN");
+	c.stream_min = stream_min && *stream_min ?
+		       strtoumax(stream_min, NULL, 10) : GW_STREAM_MIN;
 	pthread_mutex_init(&c.lock, NULL);
 	check_all(&c, opt->jobs ? opt->jobs : 1);
 	gw_across_check(&c.diag, c.arena, c.gateways, c.n);

@@ -327,6 +327,19 @@ int gw_load_output(struct gw_arena *arena, struct gw_diag *diag,
  * by GW_DOC_MAX bytes.
  */
 struct gw_docs;
+/*
+ * A spec file larger than this is read as it is parsed, never whole:
+ * gw_load_scan() gives its digest and gates it (0; 1 after a character
+ * the gate refuses, -1 after an I/O error; reported), then gw_docs_stream()
+ * its documents, as gw_docs_open() does for bytes in memory; the stream
+ * fails at its end, setting *@changed, when its bytes are not those
+ * scanned (the file changed while gwc read it).
+ */
+#define GW_STREAM_MIN (16u << 20)
+int gw_load_scan(struct gw_diag *diag, const char *path,
+		 unsigned char digest[32]);
+struct gw_docs *gw_docs_stream(struct gw_diag *diag, const char *path,
+			       const unsigned char digest[32], bool *changed);
 struct gw_docs *gw_docs_open(struct gw_diag *diag, const char *name,
 			     const char *data, size_t len);
 int gw_docs_next(struct gw_docs *r, struct gw_arena *arena,

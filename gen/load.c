@@ -32,8 +32,10 @@ struct loader {
 	struct gw_arena *arena;
 	struct gw_diag *diag;
 	const char *name;
-	const char *data;	/* the input, for messages */
+	const char *data;	/* the input, for messages: bytes base.. */
 	size_t len;
+	size_t base;		/* a stream's: offset of data[0] in the input */
+	size_t base_line;	/* ...and its line (0-based) */
 	yaml_parser_t parser;
 	yaml_event_t event;
 	bool have_event;
@@ -42,6 +44,7 @@ struct loader {
 	bool own;		/* gwc's output: big integers are floats */
 	size_t doc_start;	/* byte offset of the current document */
 	yaml_mark_t doc_mark;	/* ...and its position */
+	bool input_failed;	/* a stream's reading failed, and said why */
 };
 
 static struct gw_mark mark_of(const struct loader *ld, yaml_mark_t m)
@@ -86,18 +89,18 @@ static const char *forbidden(uint32_t cp)
 }
 
 /*
- * Checks the encoding and the characters of @data; reports the first
+ * Checks the encoding and the characters of @data, whole lines from line
+ * *@at_line (1-based; the line after them on return); reports the first
  * offence at its line:col (columns count characters) and returns -1.
  */
-static int gate_bytes(struct loader *ld, const char *data, size_t len)
+static int gate_lines(struct loader *ld, const char *data, size_t len,
+		      int *at_line)
 {
 	const unsigned char *s = (const unsigned char *)data;
 	size_t i = 0;
-	int line = 1, col = 1;
+	int line = *at_line, col = 1;
 	bool line_start = true;
 
-	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
-		i = 3;
 	while (i < len) {
 		struct gw_mark here = { ld->name, line, col };
 		uint32_t cp;
@@ -144,7 +147,18 @@ static int gate_bytes(struct loader *ld, const char *data, size_t len)
 		col++;
 		i += n;
 	}
+	*at_line = line;
 	return 0;
+}
+
+/* The gate over a whole input (a leading BOM allowed). */
+static int gate_bytes(struct loader *ld, const char *data, size_t len)
+{
+	int line = 1;
+
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
+		data += 3, len -= 3;
+	return gate_lines(ld, data, len, &line);
 }
 
 /* ---- the parser -------------------------------------------------------- */
@@ -152,8 +166,10 @@ static int gate_bytes(struct loader *ld, const char *data, size_t len)
 /* The character at a 0-based line and column of the input, or -1. */
 static int char_at(const struct loader *ld, yaml_mark_t m)
 {
-	size_t i = 0, line = 0, col = 0;
+	size_t i = 0, line = ld->base_line, col = 0;
 
+	if (m.line < line)
+		return -1;	/* a stream dropped it */
 	while (i < ld->len && line < m.line)
 		if (ld->data[i++] == '\n')
 			line++;
@@ -167,8 +183,10 @@ static int char_at(const struct loader *ld, yaml_mark_t m)
  * (back to an indentation, '{', '[' or ','). */
 static size_t key_before(const struct loader *ld, yaml_mark_t m)
 {
-	size_t i = 0, line = 0, start, end, n = 0;
+	size_t i = 0, line = ld->base_line, start, end, n = 0;
 
+	if (m.line < line)
+		return 0;
 	while (i < ld->len && line < m.line)
 		if (ld->data[i++] == '\n')
 			line++;
@@ -196,6 +214,8 @@ static void report_parse_error(struct loader *ld)
 
 	if (p->error == YAML_MEMORY_ERROR)
 		gw_oom();
+	if (p->error == YAML_READER_ERROR && ld->input_failed)
+		return;		/* the stream said why */
 	if (char_at(ld, p->problem_mark) == ':' &&
 	    key_before(ld, p->problem_mark) > 1024)
 		error_at(ld, m, "a key longer than 1024 characters: YAML reads "
@@ -416,7 +436,9 @@ static int check_value(struct loader *ld, struct gw_mark at, const char *s,
  */
 static int block_column(const struct loader *ld, size_t at, size_t end)
 {
-	size_t i = at + 1, spaces;
+	size_t i = at + 1 - ld->base, spaces;	/* to the bytes held */
+
+	end -= ld->base;
 
 	for (; i < end && ld->data[i] != '\n'; i++)
 		if (ld->data[i] >= '1' && ld->data[i] <= '9')
@@ -453,11 +475,13 @@ static struct gw_node *parse_scalar(struct loader *ld)
 	n->u.str.s = s;
 	n->u.str.len = len;
 	if (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE &&
-	    ev->start_mark.index < ld->len &&
-	    ld->data[ev->start_mark.index] == '|')
+	    ev->start_mark.index >= ld->base &&
+	    ev->start_mark.index - ld->base < ld->len &&
+	    ld->data[ev->start_mark.index - ld->base] == '|')
 		n->block_col = block_column(ld, ev->start_mark.index,
-					    ev->end_mark.index < ld->len ?
-					    ev->end_mark.index : ld->len);
+					    ev->end_mark.index - ld->base <
+					    ld->len ? ev->end_mark.index :
+					    ld->base + ld->len);
 	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
 		n->src = s;
 		type_plain(n, s, len);
@@ -603,12 +627,212 @@ static struct gw_node *parse_node(struct loader *ld, int depth)
 	}
 }
 
+/* ---- a spec file read as it is parsed ------------------------------------
+ *
+ * A spec file larger than GW_STREAM_MIN is never held whole (100,000 specs
+ * in one file are 70 MB): gw_load_scan() reads it once in pieces for its
+ * digest and the gate, as a whole input is gated before it is parsed,
+ * and gw_docs_stream() reads it again as libyaml asks for bytes.  It
+ * holds the bytes from the current document's start on (what messages
+ * point into), in a window bounded by GW_DOC_MAX and a piece, gates them
+ * again a whole line at a time (a file changed since the scan never gets
+ * past the gate) and takes their digest, which must be the scan's when
+ * the stream ends, else the file changed while gwc read it.
+ */
+#define FEED_PIECE 65536
+
+struct feed {
+	struct loader *ld;	/* for the gate's messages */
+	int fd;
+	struct gw_sha256 sha;	/* of every byte read */
+	char *buf;		/* bytes [base, base + len) of the input */
+	size_t base, len, cap;
+	size_t gated;		/* bytes before it passed the gate */
+	size_t fed;		/* ...and before it went to libyaml */
+	size_t keep_from;	/* bytes before it may be dropped */
+	size_t base_line;	/* the line (0-based) of buf[0] */
+	int gate_line;		/* the line (1-based) at gated */
+	uint64_t total;		/* bytes read, a BOM too */
+	bool started;		/* past a BOM, if any */
+	bool eof;
+	bool io;		/* failed reading (else at the gate) */
+};
+
+/*
+ * Where the bytes of @f may end for the gate: after the last line break
+ * (a CR only when a byte follows it: it may be a CRLF's), or all of them
+ * at the end of the file.
+ */
+static size_t gate_end(const struct feed *f)
+{
+	size_t i = f->len;
+
+	if (f->eof)
+		return f->base + f->len;
+	while (i > f->gated - f->base) {
+		char c = f->buf[i - 1];
+
+		if (c == '\n' || (c == '\r' && i < f->len))
+			return f->base + i;
+		i--;
+	}
+	return f->gated;
+}
+
+/* Reads a piece of @f's file, drops what it may first, and gates what is
+ * a whole line now: 0, or -1 after an error (reported). */
+static int feed_more(struct feed *f)
+{
+	struct loader *ld = f->ld;
+	size_t drop = f->keep_from - f->base, end, k;
+	ssize_t n;
+
+	if (drop && f->len + FEED_PIECE > f->cap) {
+		for (k = 0; k < drop; k++)
+			f->base_line += f->buf[k] == '\n';
+		memmove(f->buf, f->buf + drop, f->len - drop);
+		f->len -= drop;
+		f->base += drop;
+	}
+	if (f->len + FEED_PIECE > f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 2 * FEED_PIECE;
+		while (f->cap < f->len + FEED_PIECE)
+			f->cap *= 2;
+		f->buf = realloc(f->buf, f->cap);
+		if (!f->buf)
+			gw_oom();
+	}
+	do
+		n = read(f->fd, f->buf + f->len, FEED_PIECE);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		error_at(ld, (struct gw_mark){ ld->name, 0, 0 },
+			 "cannot read: %s", strerror(errno));
+		f->io = true;
+		return -1;
+	}
+	f->eof = n == 0;
+	f->total += (uint64_t)n;
+	gw_sha256_update(&f->sha, f->buf + f->len, (size_t)n);
+	if (f->total > GW_INPUT_MAX) {	/* scanned, it was no larger */
+		error_at(ld, (struct gw_mark){ ld->name, 0, 0 }, "changed while "
+			 "gwc was reading it; run the build again");
+		f->io = true;
+		return -1;
+	}
+	f->len += (size_t)n;
+	if (!f->started && (f->len >= 3 || f->eof)) {
+		f->started = true;	/* libyaml would count a BOM as a column */
+		if (f->len >= 3 && !memcmp(f->buf, "\xef\xbb\xbf", 3)) {
+			memmove(f->buf, f->buf + 3, f->len - 3);
+			f->len -= 3;
+		}
+	}
+	if (!f->started)
+		return 0;
+	end = gate_end(f);
+	if (gate_lines(ld, f->buf + (f->gated - f->base), end - f->gated,
+		       &f->gate_line))
+		return -1;
+	f->gated = end;
+	/* one line, or one document, past the bound of a document */
+	if (f->base + f->len - f->keep_from > (size_t)GW_DOC_MAX + FEED_PIECE) {
+		error_at(ld, (struct gw_mark){ ld->name, f->gate_line, 1 },
+			 "this YAML document is larger than the limit of %u "
+			 "bytes", GW_DOC_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens @path for a feed: 0, or -1 after an error (reported). */
+static int feed_open(struct feed *f, struct loader *ld, const char *path)
+{
+	struct stat st;
+
+	memset(f, 0, sizeof(*f));
+	f->ld = ld;
+	f->gate_line = 1;
+	f->io = true;	/* until it is open */
+	gw_sha256_init(&f->sha);
+	f->fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (f->fd < 0) {
+		error_at(ld, (struct gw_mark){ path, 0, 0 }, "cannot open: %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (fstat(f->fd, &st) || !S_ISREG(st.st_mode)) {
+		error_at(ld, (struct gw_mark){ path, 0, 0 }, "changed while gwc "
+			 "was reading it; run the build again");
+		close(f->fd);
+		f->fd = -1;
+		return -1;
+	}
+	f->io = false;
+	return 0;
+}
+
+static void feed_close(struct feed *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->buf);
+	f->fd = -1;
+	f->buf = NULL;
+}
+
+int gw_load_scan(struct gw_diag *diag, const char *path,
+		 unsigned char digest[32])
+{
+	struct loader ld = { .diag = diag, .name = path };
+	struct feed f;
+	int err = feed_open(&f, &ld, path);
+
+	while (!err && !f.eof) {
+		f.keep_from = f.gated;	/* nothing is kept */
+		err = feed_more(&f);
+	}
+	if (!err)
+		gw_sha256_final(&f.sha, digest);
+	feed_close(&f);
+	return err && f.io ? -1 : err ? 1 : 0;
+}
+
 /* The documents of a stream, one at a time (gw_docs_next). */
 struct gw_docs {
 	struct loader ld;
 	size_t ndocs;
 	bool failed, ended, parser;
+	struct feed feed;	/* a file read as it is parsed, or fd -1 */
+	unsigned char want[32];	/* ...and the digest its bytes must have */
+	bool *changed;		/* set when they do not */
 };
+
+/* libyaml's input handler for a stream: the gated bytes not yet given. */
+static int feed_parser(void *arg, unsigned char *buffer, size_t size,
+		       size_t *size_read)
+{
+	struct gw_docs *r = arg;
+	struct feed *f = &r->feed;
+	size_t n;
+
+	while (f->fed == f->gated && !f->eof)
+		if (feed_more(f)) {
+			r->ld.input_failed = true;
+			*r->changed |= f->io;
+			return 0;
+		}
+	n = f->gated - f->fed < size ? f->gated - f->fed : size;
+	memcpy(buffer, f->buf + (f->fed - f->base), n);
+	f->fed += n;
+	*size_read = n;
+	/* what messages may point into */
+	r->ld.data = f->buf;
+	r->ld.len = f->len;
+	r->ld.base = f->base;
+	r->ld.base_line = f->base_line;
+	return 1;
+}
 
 static struct gw_docs *docs_open(struct gw_diag *diag, const char *name,
 				 const char *data, size_t len, int depth_max)
@@ -616,6 +840,7 @@ static struct gw_docs *docs_open(struct gw_diag *diag, const char *name,
 	struct gw_docs *r = gw_malloc(sizeof(*r));
 
 	memset(r, 0, sizeof(*r));
+	r->feed.fd = -1;
 	r->ld = (struct loader){ .diag = diag, .name = name, .data = data,
 				 .len = len, .depth_max = depth_max,
 				 .own = depth_max != GW_DEPTH_MAX };
@@ -646,6 +871,47 @@ struct gw_docs *gw_docs_open(struct gw_diag *diag, const char *name,
 	return docs_open(diag, name, data, len, GW_DEPTH_MAX);
 }
 
+struct gw_docs *gw_docs_stream(struct gw_diag *diag, const char *path,
+			       const unsigned char digest[32], bool *changed)
+{
+	struct gw_docs *r = gw_malloc(sizeof(*r));
+
+	memset(r, 0, sizeof(*r));
+	r->ld = (struct loader){ .diag = diag, .name = path,
+				 .depth_max = GW_DEPTH_MAX };
+	memcpy(r->want, digest, 32);
+	r->changed = changed;
+	if (feed_open(&r->feed, &r->ld, path)) {
+		*changed = true;
+		r->failed = true;
+		return r;
+	}
+	if (!yaml_parser_initialize(&r->ld.parser))
+		gw_oom();
+	r->parser = true;
+	yaml_parser_set_input(&r->ld.parser, feed_parser, r);
+	yaml_parser_set_encoding(&r->ld.parser, YAML_UTF8_ENCODING);
+	if (next_event(&r->ld))
+		r->failed = true;	/* STREAM-START */
+	return r;
+}
+
+/* At a stream's end: its bytes are those gw_load_scan() hashed. */
+static int stream_ended(struct gw_docs *r)
+{
+	unsigned char d[32];
+
+	if (r->feed.fd < 0)
+		return 0;
+	gw_sha256_final(&r->feed.sha, d);
+	if (!memcmp(d, r->want, 32))
+		return 0;
+	error_at(&r->ld, (struct gw_mark){ r->ld.name, 0, 0 }, "changed while "
+		 "gwc was reading it; run the build again");
+	*r->changed = true;
+	return -1;
+}
+
 int gw_docs_next(struct gw_docs *r, struct gw_arena *arena,
 		 struct gw_node **doc, size_t *offset)
 {
@@ -661,6 +927,8 @@ int gw_docs_next(struct gw_docs *r, struct gw_arena *arena,
 		goto failed;
 	if (ld->event.type == YAML_STREAM_END_EVENT) {
 		r->ended = true;
+		if (stream_ended(r))
+			goto failed;
 		if (r->ndocs)
 			return 0;
 		error_at(ld, (struct gw_mark){ ld->name, 1, 1 },
@@ -676,6 +944,7 @@ int gw_docs_next(struct gw_docs *r, struct gw_arena *arena,
 	}
 	ld->doc_start = ld->event.start_mark.index;
 	ld->doc_mark = ld->event.start_mark;
+	r->feed.keep_from = ld->doc_start;	/* a stream's bytes before go */
 	if (offset)
 		*offset = ld->doc_start + (size_t)(ld->data - r->ld.data);
 	if (next_event(ld))
@@ -699,6 +968,7 @@ void gw_docs_close(struct gw_docs *r)
 		yaml_event_delete(&r->ld.event);
 	if (r->parser)
 		yaml_parser_delete(&r->ld.parser);
+	feed_close(&r->feed);
 	free(r);
 }
 
