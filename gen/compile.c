@@ -341,7 +341,9 @@ static void keep_messages(struct compilation *c, const struct gw_diag *diag,
 {
 	size_t i;
 
-	*kept = gw_arena_alloc(c->arena, (diag->n + 1) * sizeof(**kept));
+	*kept = NULL;
+	if (diag->n)
+		*kept = gw_arena_alloc(c->arena, diag->n * sizeof(**kept));
 	for (i = 0; i < diag->n; i++) {
 		struct gw_diag_entry *e = &(*kept)[i];
 

@@ -407,7 +407,9 @@ static int cached_config(struct gw_preview_cache *cache, struct gw_arena *arena,
 	const char *key;
 	size_t i;
 
-	key = gw_arena_printf(cache->arena, "%p %p %zu %p\n%s\n%s\n%s\n%s\n"
+	/* in @arena, the gateway's: copied into the cache when new (a key
+	 * per gateway in the cache's arena grew with the run) */
+	key = gw_arena_printf(arena, "%p %p %zu %p\n%s\n%s\n%s\n%s\n"
 			      "%s\n%s\n%s", (const void *)t->name,
 			      (const void *)t->installed, t->installed_len,
 			      (const void *)t->overlay,
@@ -454,7 +456,8 @@ static int cached_config(struct gw_preview_cache *cache, struct gw_arena *arena,
 	}
 	cache->items = gw_grow(cache->items, cache->n + 1, &cache->cap,
 			       sizeof(*cache->items));
-	cache->items[cache->n++] = (struct cached){ key, *cfg };
+	cache->items[cache->n++] = (struct cached){
+		gw_arena_strdup(cache->arena, key), *cfg };
 	return 0;
 }
 
