@@ -1228,7 +1228,7 @@ else
 fi
 
 # ---- a spec that changes while gwc reads it -------------------------------
-# gwc holds at most 16 MiB of spec bytes after pass 1 and reads the rest
+# gwc holds at most 4 MiB of spec bytes after pass 1 and reads the rest
 # again when a later stage needs them (here the injection stage: five
 # 4 MB specs with injectionPreview); each reading's SHA-256 must match the
 # first.  strace holds the second open of the last spec (delay_enter) while
