@@ -288,7 +288,7 @@ void gw_path_key(struct gw_buf *path, const char *key, size_t len);
 
 /* ---- load.c: spec bytes -> trees --------------------------------------- */
 
-#define GW_INPUT_MAX (1u << 30)	/* bytes of one spec file (or stdin) */
+#define GW_INPUT_MAX (1u << 30)	/* bytes of stdin (a spec file: any) */
 #define GW_FILE_MAX (4u << 20)	/* bytes of a file a spec names */
 #define GW_DOC_MAX (4u << 20)	/* bytes of one YAML document */
 #define GW_DEPTH_MAX 64		/* nesting of collections */

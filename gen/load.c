@@ -1,9 +1,10 @@
 /*
  * load.c - the first stage: spec bytes -> data trees with line:col marks.
  *
- * Consumes a file (regular files only: a spec file of at most GW_INPUT_MAX
- * bytes, each YAML document of at most GW_DOC_MAX, a file a spec names of
- * at most GW_FILE_MAX) and
+ * Consumes a file (regular files only: a spec file of any size, read
+ * whole up to GW_STREAM_MIN bytes and as it is parsed past that; each YAML
+ * document of at most GW_DOC_MAX, a file a spec names of at most
+ * GW_FILE_MAX, standard input of at most GW_INPUT_MAX) and
  * produces one tree per YAML document.  The bytes pass a gate before the
  * parser sees them: strict UTF-8 (a leading BOM allowed), no NUL, no C0
  * control but TAB, LF and CR, no DEL, C1, U+2028, U+2029 or stray U+FEFF,
@@ -653,6 +654,7 @@ struct feed {
 	size_t base_line;	/* the line (0-based) of buf[0] */
 	int gate_line;		/* the line (1-based) at gated */
 	uint64_t total;		/* bytes read, a BOM too */
+	uint64_t size;		/* the file's size when it was opened */
 	bool started;		/* past a BOM, if any */
 	bool eof;
 	bool io;		/* failed reading (else at the gate) */
@@ -714,7 +716,9 @@ static int feed_more(struct feed *f)
 	f->eof = n == 0;
 	f->total += (uint64_t)n;
 	gw_sha256_update(&f->sha, f->buf + f->len, (size_t)n);
-	if (f->total > GW_INPUT_MAX) {	/* scanned, it was no larger */
+	/* no bound on the size but the file's own: one that grows while
+	 * it is read would be read for ever */
+	if (f->total > f->size || (f->eof && f->total != f->size)) {
 		error_at(ld, (struct gw_mark){ ld->name, 0, 0 }, "changed while "
 			 "gwc was reading it; run the build again");
 		f->io = true;
@@ -768,6 +772,7 @@ static int feed_open(struct feed *f, struct loader *ld, const char *path)
 		f->fd = -1;
 		return -1;
 	}
+	f->size = (uint64_t)st.st_size;
 	f->io = false;
 	return 0;
 }
