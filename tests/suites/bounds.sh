@@ -36,7 +36,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/gwc-bounds.XXXXXX") || {
 	echo "FAIL bounds: cannot make a temporary folder"
 	exit 0
 }
-trap 'rm -rf "$work"' EXIT
+shm=
+trap 'rm -rf "$work" ${shm:+"$shm"}' EXIT
 ok() { echo "ok bounds/$1"; }
 fail() { echo "FAIL bounds/$1: $2"; }
 
@@ -125,18 +126,25 @@ seq 0 29999 | awk '{ printf "---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpe
 bounded specs-30k-validate 0 "$GWC" validate "$work/specs.yaml"
 bounded specs-30k-build 0 "$GWC" build -o - "$work/specs.yaml"
 head -n 40000 "$work/specs.yaml" >"$work/specs-10k.yaml"
-# writing 80,000 files is the slow part, not what this case bounds: more time
+# writing 80,000 files is the slow part, not what this case bounds: more
+# time, and a tmpfs when there is one (a VM's disk took 0.5 ms a file
+# while other work wrote to it)
 seconds_before=$seconds
 seconds=$((seconds * 3))
+specs_out=$work/specs-out
+if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+   shm=$(mktemp -d /dev/shm/gwc-bounds.XXXXXX 2>/dev/null); then
+	specs_out=$shm/specs-out
+fi
 if [ ${#limit[@]} -gt 0 ]; then
 	limit=(prlimit --as=$((256 << 20)))
-	bounded specs-10k-folder 0 "$GWC" build -q -o "$work/specs-out" "$work/specs-10k.yaml"
+	bounded specs-10k-folder 0 "$GWC" build -q -o "$specs_out" "$work/specs-10k.yaml"
 	limit=(prlimit --as=$((1 << 30)))
 else
-	bounded specs-10k-folder 0 "$GWC" build -q -o "$work/specs-out" "$work/specs-10k.yaml"
+	bounded specs-10k-folder 0 "$GWC" build -q -o "$specs_out" "$work/specs-10k.yaml"
 fi
 seconds=$seconds_before
-rm -rf "$work/specs-out"
+rm -rf "$specs_out" "${shm:-}"
 seq 0 69999 | awk '{ printf "---\napiVersion: gwc.dev/v1alpha1\nkind: GatewaySpec\nmetadata: {name: g%s, namespace: n%s}\n", $1, $1 }' \
 	>"$work/specs.yaml"
 bounded specs-70k-file 0 "$GWC" validate "$work/specs.yaml"
