@@ -208,6 +208,53 @@ char *gw_arena_strdup(struct gw_arena *arena, const char *s)
 	return gw_arena_strndup(arena, s, strlen(s));
 }
 
+static size_t hash_string(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)h;
+}
+
+const char *gw_strset_intern(struct gw_strset *set, struct gw_arena *arena,
+			     const char *s)
+{
+	size_t i, k;
+
+	if (!s)
+		return NULL;
+	if (2 * (set->n + 1) > set->cap) {
+		size_t cap = set->cap ? 2 * set->cap : 64;
+		const char **v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			gw_oom();
+		for (k = 0; k < set->cap; k++)
+			if (set->slots[k]) {
+				for (i = hash_string(set->slots[k]) & (cap - 1);
+				     v[i]; i = (i + 1) & (cap - 1))
+					;
+				v[i] = set->slots[k];
+			}
+		free(set->slots);
+		set->slots = v;
+		set->cap = cap;
+	}
+	for (i = hash_string(s) & (set->cap - 1); set->slots[i];
+	     i = (i + 1) & (set->cap - 1))
+		if (!strcmp(set->slots[i], s))
+			return set->slots[i];
+	set->n++;
+	return set->slots[i] = gw_arena_strdup(arena, s);
+}
+
+void gw_strset_release(struct gw_strset *set)
+{
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
+}
+
 void *gw_arena_grow(struct gw_arena *arena, void *items, size_t n,
 		    size_t *cap, size_t size)
 {

@@ -121,8 +121,7 @@ struct compilation {
 	struct gw_fileset *reads;	/* opt->reads */
 	struct control_file *control_files;	/* read once, in pass 1 */
 	size_t ncontrol_files, control_files_cap;
-	const char **interned;		/* intern(): open addressing */
-	size_t ninterned, interned_cap;
+	struct gw_strset interned;	/* intern() */
 	struct gw_cache *cache;		/* OUT's, or NULL */
 	bool caching;			/* the run records OUT's cache */
 };
@@ -154,33 +153,7 @@ static size_t hash_text(const char *s)
  * give alike share one copy (lock held). */
 static const char *intern(struct compilation *c, const char *s)
 {
-	size_t i;
-
-	if (!s)
-		return NULL;
-	if (2 * (c->ninterned + 1) > c->interned_cap) {
-		size_t cap = c->interned_cap ? 2 * c->interned_cap : 64, k;
-		const char **v = calloc(cap, sizeof(*v));
-
-		if (!v)
-			gw_oom();
-		for (k = 0; k < c->interned_cap; k++)
-			if (c->interned[k]) {
-				for (i = hash_text(c->interned[k]) & (cap - 1);
-				     v[i]; i = (i + 1) & (cap - 1))
-					;
-				v[i] = c->interned[k];
-			}
-		free(c->interned);
-		c->interned = v;
-		c->interned_cap = cap;
-	}
-	for (i = hash_text(s) & (c->interned_cap - 1); c->interned[i];
-	     i = (i + 1) & (c->interned_cap - 1))
-		if (!strcmp(c->interned[i], s))
-			return c->interned[i];
-	c->ninterned++;
-	return c->interned[i] = gw_arena_strdup(c->arena, s);
+	return gw_strset_intern(&c->interned, c->arena, s);
 }
 
 /* A gateway's summary, its strings in the run's arena (lock held). */
@@ -2085,7 +2058,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		gw_diag_release(&scratch);
 	}
 	gw_cache_close(c.cache);
-	free(c.interned);
+	gw_strset_release(&c.interned);
 	pthread_mutex_destroy(&c.lock);
 	if (c.diag.errors && status == GW_EXIT_OK)
 		status = GW_EXIT_SPEC;

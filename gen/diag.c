@@ -26,9 +26,7 @@ void gw_diag_release(struct gw_diag *diag)
 	free(diag->entries);
 	free(diag->file_order);
 	free(diag->file_slots);
-	free(diag->msg_slots);
-	diag->msg_slots = NULL;
-	diag->nmsg_slots = diag->nmsgs = 0;
+	gw_strset_release(&diag->msgs);
 	diag->entries = NULL;
 	diag->file_order = NULL;
 	diag->file_slots = NULL;
@@ -92,47 +90,6 @@ static unsigned file_rank(struct gw_diag *diag, const char *file)
 	return (unsigned)diag->files++;
 }
 
-/*
- * @msg (@len bytes) as the diag keeps it: one copy in diag->arena per
- * distinct text, so that 100,000 specs giving the same note hold one
- * message, not 100,000 (the entries still say where each was).
- */
-static const char *intern_msg(struct gw_diag *diag, const char *msg,
-			      size_t len)
-{
-	size_t s, i, h = hash_name(msg);
-	char *copy;
-
-	if (2 * (diag->nmsgs + 1) > diag->nmsg_slots) {
-		const char **old = diag->msg_slots;
-		size_t nold = diag->nmsg_slots;
-
-		diag->nmsg_slots = nold ? 2 * nold : 16;
-		diag->msg_slots = calloc(diag->nmsg_slots,
-					 sizeof(*diag->msg_slots));
-		if (!diag->msg_slots)
-			gw_oom();
-		for (i = 0; i < nold; i++) {
-			if (!old[i])
-				continue;
-			s = hash_name(old[i]) & (diag->nmsg_slots - 1);
-			while (diag->msg_slots[s])
-				s = (s + 1) & (diag->nmsg_slots - 1);
-			diag->msg_slots[s] = old[i];
-		}
-		free(old);
-	}
-	for (s = h & (diag->nmsg_slots - 1); diag->msg_slots[s];
-	     s = (s + 1) & (diag->nmsg_slots - 1))
-		if (!strcmp(diag->msg_slots[s], msg))
-			return diag->msg_slots[s];
-	copy = gw_arena_alloc(diag->arena, len + 1);
-	memcpy(copy, msg, len + 1);
-	diag->msg_slots[s] = copy;
-	diag->nmsgs++;
-	return copy;
-}
-
 /* Appends an entry whose message is already in diag->arena. */
 static void add_entry(struct gw_diag *diag, enum gw_severity sev,
 		      struct gw_mark mark, const char *msg)
@@ -175,7 +132,10 @@ void gw_diag_vadd(struct gw_diag *diag, enum gw_severity sev,
 		msg = gw_malloc((size_t)n + 1);
 		vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	}
-	add_entry(diag, sev, mark, intern_msg(diag, msg, (size_t)n));
+	/* one copy per distinct text: 100,000 specs giving one note hold
+	 * one message (the entries say where each was) */
+	add_entry(diag, sev, mark, gw_strset_intern(&diag->msgs, diag->arena,
+						    msg));
 	if (msg != small)
 		free(msg);
 }
@@ -209,7 +169,7 @@ void gw_diag_merge(struct gw_diag *into, const struct gw_diag *from)
 			mark.file = gw_arena_strdup(into->arena, mark.file);
 		into->phase = base + e->phase;
 		add_entry(into, e->severity, mark,
-			  intern_msg(into, e->msg, strlen(e->msg)));
+			  gw_strset_intern(&into->msgs, into->arena, e->msg));
 	}
 	into->phase = base + from->phase;
 }

@@ -60,6 +60,16 @@ char *gw_arena_strndup(struct gw_arena *arena, const char *s, size_t len);
 char *gw_arena_strdup(struct gw_arena *arena, const char *s);
 char *gw_arena_printf(struct gw_arena *arena, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Strings kept once each: gw_strset_intern() gives @s's copy in @arena,
+ * made the first time (NULL for NULL); the set's table is malloc'ed,
+ * freed by gw_strset_release() (the strings stay in the arena). */
+struct gw_strset {
+	const char **slots;	/* open addressing */
+	size_t n, cap;
+};
+const char *gw_strset_intern(struct gw_strset *set, struct gw_arena *arena,
+			     const char *s);
+void gw_strset_release(struct gw_strset *set);
 /* Room for one more item in @items (@n of @size bytes held, *@cap room):
  * the array itself, or a copy in @arena with the capacity doubled (from
  * 4); the old one stays in the arena until it is freed. */
@@ -145,8 +155,7 @@ struct gw_diag {
 	const char **file_order;
 	size_t *file_slots;	/* file_order by hash: index + 1 */
 	size_t nslots;
-	const char **msg_slots;	/* the distinct messages, by hash */
-	size_t nmsg_slots, nmsgs;
+	struct gw_strset msgs;	/* each distinct message once */
 };
 
 void gw_diag_init(struct gw_diag *diag, struct gw_arena *arena);
