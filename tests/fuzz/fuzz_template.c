@@ -269,8 +269,10 @@ static struct ynode *yparse_node(yaml_parser_t *p, yaml_event_t *ev,
 {
 	struct ynode *y;
 
-	if (depth > 200)
+	if (depth > 200) {
+		yaml_event_delete(ev);	/* a leak of the harness, fuzzing found */
 		return NULL;
+	}
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		y = yscalar((const char *)ev->data.scalar.value,
