@@ -62,7 +62,8 @@ static void error_at(struct loader *ld, struct gw_mark mark,
 	va_list ap;
 
 	va_start(ap, fmt);
-	gw_diag_vadd(ld->diag, GW_SEV_ERROR, mark, fmt, ap);
+	if (ld->diag)	/* none: a check whose failure says something else */
+		gw_diag_vadd(ld->diag, GW_SEV_ERROR, mark, fmt, ap);
 	va_end(ap);
 	ld->errors++;
 }
@@ -658,6 +659,7 @@ struct feed {
 	bool started;		/* past a BOM, if any */
 	bool eof;
 	bool io;		/* failed reading (else at the gate) */
+	bool scanned;		/* gw_load_scan() gated these bytes */
 };
 
 /*
@@ -735,9 +737,21 @@ static int feed_more(struct feed *f)
 	if (!f->started)
 		return 0;
 	end = gate_end(f);
-	if (gate_lines(ld, f->buf + (f->gated - f->base), end - f->gated,
-		       &f->gate_line))
+	if (f->scanned) {	/* passed before: a fault now is a change */
+		struct loader silent = { .name = ld->name };
+
+		if (gate_lines(&silent, f->buf + (f->gated - f->base),
+			       end - f->gated, &f->gate_line)) {
+			error_at(ld, (struct gw_mark){ ld->name, 0, 0 },
+				 "changed while gwc was reading it; run the "
+				 "build again");
+			f->io = true;
+			return -1;
+		}
+	} else if (gate_lines(ld, f->buf + (f->gated - f->base),
+			      end - f->gated, &f->gate_line)) {
 		return -1;
+	}
 	f->gated = end;
 	/* one line, or one document, past the bound of a document */
 	if (f->base + f->len - f->keep_from > (size_t)GW_DOC_MAX + FEED_PIECE) {
@@ -891,6 +905,7 @@ struct gw_docs *gw_docs_stream(struct gw_diag *diag, const char *path,
 		r->failed = true;
 		return r;
 	}
+	r->feed.scanned = true;
 	if (!yaml_parser_initialize(&r->ld.parser))
 		gw_oom();
 	r->parser = true;

@@ -14,8 +14,10 @@
 #                               schema error, CRLF and CR line ends, a
 #                               literal block's position, a BOM): the same
 #                               stdout, stderr and status streamed and whole
-#   stream/changed              a file that changes between the scan and
-#                               the stream (strace holds the second open):
+#   stream/changed, stream/changed-past-the-gate
+#                               a file that changes between the scan and
+#                               the stream (strace holds the second open),
+#                               its digest or a byte the gate refuses:
 #                               exit 2, the message, OUT as it was
 #   stream/big-file-24mib       a 20 MB file of 180 specs validates under
 #                               24 MiB of address space (read whole, it
@@ -139,17 +141,18 @@ same_both literal-block-position block.yaml 1
 same_both document-over-limit big-doc.yaml 1
 
 # ---- a file that changes between the scan and the stream -------------------
-if ! command -v strace >/dev/null 2>&1 ||
-   ! strace -e trace=openat -e inject=openat:delay_enter=1:when=1 -o /dev/null true 2>/dev/null; then
-	echo "skip stream/changed: strace cannot inject delays here"
-else
-	d=$work/changed
+# changed NAME BYTES: BYTES appended to a file of 20,000 specs while its
+# stream waits (strace holds the second open, the scan being the first;
+# no cache: it would vouch for the folders by the scan alone): exit 2, the
+# message, OUT as it was.  A comment changes the digest; a NUL fails the
+# stream's own gate, which the scan passed: a change too, not a NUL in
+# the spec.
+changed() {
+	local name=$1 bytes=$2 d=$work/changed-$1 run got before after
 	mkdir -p "$d"
 	specs 20000 >"$d/specs.yaml"
 	(cd "$d" && "$GWC" build -q -o out specs.yaml) 2>/dev/null
 	before=$(cd "$d/out" && find . -printf '%p %s %T@\n' | sort)
-	# the scan is the first open, the stream the second, held 3 s (no
-	# cache: it would vouch for the folders by the scan alone)
 	(cd "$d" && GWC_TEST_STREAM_MIN=0 \
 		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 		strace -f -qq -P specs.yaml -e trace=openat \
@@ -162,17 +165,25 @@ else
 		sleep 0.05
 	done
 	sleep 0.5
-	echo "# edited" >>"$d/specs.yaml"
+	printf '%b' "$bytes" >>"$d/specs.yaml"
 	wait "$run"
 	got="$(cat "$d/status") $(grep -v "^strace: " "$d/stderr")"
 	after=$(cd "$d/out" && find . -printf '%p %s %T@\n' | sort)
 	if [ "$got" != "2 specs.yaml: error: changed while gwc was reading it; run the build again" ]; then
-		fail changed "got '$got'"
+		fail "$name" "got '$got'"
 	elif [ "$before" != "$after" ]; then
-		fail changed "OUT changed"
+		fail "$name" "OUT changed"
 	else
-		ok changed
+		ok "$name"
 	fi
+}
+if ! command -v strace >/dev/null 2>&1 ||
+   ! strace -e trace=openat -e inject=openat:delay_enter=1:when=1 -o /dev/null true 2>/dev/null; then
+	echo "skip stream/changed: strace cannot inject delays here"
+	echo "skip stream/changed-past-the-gate: strace cannot inject delays here"
+else
+	changed changed '# edited\n'
+	changed changed-past-the-gate '# a NUL: \0\n'
 fi
 
 # ---- a big file in little memory -------------------------------------------
