@@ -470,6 +470,117 @@ static void check_selectors(struct patcher *p, const struct gw_node *list,
 	}
 }
 
+/* A DNS-1123 label (IsDNS1123Label): what Kubernetes takes for a
+ * container's name. */
+static bool dns_label(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len > 63 || s[0] == '-' || s[len - 1] == '-')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* The entry of @list a node at @at came from: the last that starts
+ * before it (the entries follow each other in the spec), or @fallback. */
+static size_t entry_at(const struct gw_node *list, struct gw_mark at,
+		       size_t fallback)
+{
+	size_t e, found = fallback;
+
+	if (!at.file || !list->mark.file || strcmp(at.file, list->mark.file))
+		return fallback;
+	for (e = 0; e < list->u.seq.n; e++) {
+		struct gw_mark m = list->u.seq.items[e]->mark;
+
+		if (m.line < at.line || (m.line == at.line && m.col <= at.col))
+			found = e;
+	}
+	return found;
+}
+
+/*
+ * After the patches: each patched Deployment's containers and init
+ * containers still have names Kubernetes takes, a DNS-1123 label each,
+ * none twice (the schema holds spec.deployment's to that; a patch may
+ * add or rename one, and istiod's template writes the names where a
+ * quote or a line break breaks its YAML).  Each error at the name, and
+ * the entry it came from, when a patch gave it, else at the last entry
+ * that changed the Deployment.
+ */
+static void check_containers(struct patcher *p, const struct gw_node *list,
+			     const struct gw_patch_object *objs, size_t n,
+			     const size_t *changed_by)
+{
+	static const char *const kinds[2][5] = {
+		{ "spec", "template", "spec", "initContainers", NULL },
+		{ "spec", "template", "spec", "containers", NULL },
+	};
+	size_t i, k, c;
+
+	for (i = 0; i < n; i++) {
+		struct gw_index seen = { 0 };
+		struct object_id id;
+
+		if (!changed_by[i])
+			continue;
+		id = id_of(p, objs[i].tree);
+		if (strcmp(id.f[2], "Deployment"))
+			continue;
+		for (k = 0; k < 2; k++) {
+			const struct gw_node *l = field_at(objs[i].tree,
+							   kinds[k]);
+
+			for (c = 0; l && l->kind == GW_SEQ && c < l->u.seq.n;
+			     c++) {
+				const struct gw_node *ct = l->u.seq.items[c];
+				const struct gw_node *name = ct->kind == GW_MAP ?
+					gw_map_get(ct, "name") : NULL;
+				size_t last = changed_by[i] - 1, e;
+				struct gw_mark at = name && name->mark.file ?
+					name->mark :
+					list->u.seq.items[last]->mark;
+				const char *why = NULL;
+
+				if (!name || name->kind != GW_STR)
+					why = "has no name";
+				else if (!dns_label(name->u.str.s,
+						    name->u.str.len))
+					why = "is not a DNS-1123 label (lower "
+					      "case letters, digits and '-', "
+					      "at most 63)";
+				else if (!gw_index_add(&seen, name, c))
+					why = "is the name of another "
+					      "container of the pod";
+				if (!why)
+					continue;
+				e = name && name->mark.file ?
+				    entry_at(list, name->mark, last) : last;
+				pop(&p->path, 0);
+				gw_buf_printf(&p->path, "spec.patches[%zu]", e);
+				if (name && name->kind == GW_STR)
+					fail(p, at, "after the patches, the "
+					     "%s '%.*s' of Deployment '%s' %s, "
+					     "which Kubernetes refuses",
+					     k ? "container" : "init container",
+					     (int)name->u.str.len,
+					     name->u.str.s, id.f[3], why);
+				else
+					fail(p, at, "after the patches, %s %zu "
+					     "of Deployment '%s' %s, which "
+					     "Kubernetes refuses",
+					     k ? "container" : "init container",
+					     c, id.f[3], why);
+			}
+		}
+		gw_index_release(&seen);
+	}
+}
+
 /*
  * kustomize keeps a target's names whatever a strategic merge patch says
  * of them (Resource.ApplySmPatch): puts back @keep (what
@@ -618,6 +729,8 @@ int gw_patch_apply(struct gw_arena *arena, struct gw_diag *diag,
 			     "through the objects' nodes, gwc's limit: patch "
 			     "fewer or smaller values", WORK_MAX);
 	}
+	if (!p.errors)
+		check_containers(&p, list, objs, n, changed_by);
 	if (!p.errors)
 		check_selectors(&p, list, objs, n, changed_by);
 	err = p.errors ? -1 : 0;
