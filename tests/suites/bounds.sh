@@ -132,8 +132,11 @@ head -n 40000 "$work/specs.yaml" >"$work/specs-10k.yaml"
 seconds_before=$seconds
 seconds=$((seconds * 3))
 specs_out=$work/specs-out
-if [ -d /dev/shm ] && [ -w /dev/shm ] &&
-   shm=$(mktemp -d /dev/shm/gwc-bounds.XXXXXX 2>/dev/null); then
+# (a small one, as a container's 64 MB /dev/shm, would fill: not then)
+shm_kb=$(df -P -k /dev/shm 2>/dev/null | awk 'NR == 2 {print $4}')
+shm_inodes=$(df -P -i /dev/shm 2>/dev/null | awk 'NR == 2 {print $4}')
+if [ "${shm_kb:-0}" -gt $((512 * 1024)) ] && [ "${shm_inodes:-0}" -gt 200000 ] &&
+   [ -w /dev/shm ] && shm=$(mktemp -d /dev/shm/gwc-bounds.XXXXXX 2>/dev/null); then
 	specs_out=$shm/specs-out
 fi
 if [ ${#limit[@]} -gt 0 ]; then
