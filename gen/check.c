@@ -33,6 +33,37 @@ static void error(struct checker *c, struct gw_mark at, const char *fmt, ...)
 	c->errors++;
 }
 
+bool gw_label_value(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len > 63)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9');
+
+		if (!alnum && (!i || i == len - 1 ||
+			       (c != '-' && c != '_' && c != '.')))
+			return false;
+	}
+	return true;
+}
+
+bool gw_dns1123_label(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len > 63 || s[0] == '-' || s[len - 1] == '-')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
 static void warning(struct checker *c, struct gw_mark at, const char *fmt, ...)
 {
 	va_list ap;

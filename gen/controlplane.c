@@ -95,24 +95,10 @@ static struct gw_node *one_document(struct gw_arena *arena,
 	return doc;
 }
 
-/* A string the Kubernetes API would take as a label value: at most 63
- * characters, alphanumerics with '-', '_' or '.' inside. */
+/* A string the Kubernetes API would take as a label value. */
 static bool label_value_ok(const char *s)
 {
-	size_t i, n = strlen(s);
-
-	if (n > 63)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     (c >= '0' && c <= '9');
-
-		if (!alnum && ((c != '-' && c != '_' && c != '.') || !i ||
-			       i == n - 1))
-			return false;
-	}
-	return true;
+	return gw_label_value(s, strlen(s));
 }
 
 /* A string metadata field, required. */

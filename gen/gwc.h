@@ -275,6 +275,8 @@ void gw_index_put(struct gw_arena *arena, struct gw_index *ix,
 		  struct gw_node *value);
 /* Sorts a mapping's pairs by key, bytewise. */
 void gw_map_sort(struct gw_node *map);
+/* JSON equality: numbers by value, maps by key whatever their order (by
+ * an index past 8 keys: linear in their sizes). */
 bool gw_node_equal(const struct gw_node *a, const struct gw_node *b);
 struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n);
 /* The same, strings and mark file names copied too: independent of the
@@ -788,6 +790,12 @@ unsigned gw_control_plane_apply(struct gw_arena *arena, struct gw_diag *diag,
 
 /* Checks one gateway; reports errors and warnings; returns the error count. */
 unsigned gw_check_gateway(struct gw_diag *diag, const struct gw_gateway *gw);
+/* The API server's name rules: a label value (at most 63 letters, digits,
+ * '-', '_', '.', alphanumeric at both ends; empty is one), and a DNS-1123
+ * label (at most 63 lower case letters, digits, '-', alphanumeric at both
+ * ends: a container's name). */
+bool gw_label_value(const char *s, size_t len);
+bool gw_dns1123_label(const char *s, size_t len);
 
 /* ---- across.c: the checks that span specs ------------------------------ */
 

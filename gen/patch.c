@@ -470,21 +470,6 @@ static void check_selectors(struct patcher *p, const struct gw_node *list,
 	}
 }
 
-/* A DNS-1123 label (IsDNS1123Label): what Kubernetes takes for a
- * container's name. */
-static bool dns_label(const char *s, size_t len)
-{
-	size_t i;
-
-	if (!len || len > 63 || s[0] == '-' || s[len - 1] == '-')
-		return false;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
-}
-
 /* The entry of @list a node at @at came from: the last that starts
  * before it (the entries follow each other in the spec), or @fallback. */
 static size_t entry_at(const struct gw_node *list, struct gw_mark at,
@@ -548,8 +533,8 @@ static void check_containers(struct patcher *p, const struct gw_node *list,
 
 				if (!name || name->kind != GW_STR)
 					why = "has no name";
-				else if (!dns_label(name->u.str.s,
-						    name->u.str.len))
+				else if (!gw_dns1123_label(name->u.str.s,
+							   name->u.str.len))
 					why = "is not a DNS-1123 label (lower "
 					      "case letters, digits and '-', "
 					      "at most 63)";

@@ -325,34 +325,6 @@ static void spend_size(struct patcher *p, const struct gw_node *n)
 			spend_size(p, n->u.map.pairs[i].value);
 }
 
-/* JSON equality (RFC 6902 test): maps by key whatever their order, in
- * time linear in their sizes. */
-static bool equal(const struct gw_node *a, const struct gw_node *b)
-{
-	struct gw_index ix = { 0 };
-	size_t i, at;
-	bool same = true;
-
-	if (a->kind != GW_MAP || b->kind != GW_MAP) {
-		if (a->kind != GW_SEQ || b->kind != GW_SEQ)
-			return gw_node_equal(a, b);
-		if (a->u.seq.n != b->u.seq.n)
-			return false;
-		for (i = 0; i < a->u.seq.n; i++)
-			if (!equal(a->u.seq.items[i], b->u.seq.items[i]))
-				return false;
-		return true;
-	}
-	if (a->u.map.n != b->u.map.n)
-		return false;
-	gw_index_map(&ix, b);
-	for (i = 0; same && i < a->u.map.n; i++)
-		same = gw_index_find(&ix, a->u.map.pairs[i].key, &at) &&
-		       equal(a->u.map.pairs[i].value, b->u.map.pairs[at].value);
-	gw_index_release(&ix);
-	return same;
-}
-
 /* A value for a message: its JSON, cut short. */
 static const char *show_value(struct patcher *p, const struct gw_node *n)
 {
@@ -444,7 +416,7 @@ static int apply_op(struct patcher *p, struct gw_node *doc,
 		break;
 	case OP_TEST:
 		spend_size(p, node_at(parent, at));
-		if (p->work <= WORK_MAX && !equal(node_at(parent, at), v)) {
+		if (p->work <= WORK_MAX && !gw_node_equal(node_at(parent, at), v)) {
 			fail(p, op->node->mark, "test %s failed: it is %s, "
 			     "not %s", op->path.text,
 			     show_value(p, node_at(parent, at)),

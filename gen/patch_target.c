@@ -38,26 +38,10 @@ static bool dns_subdomain(const char *s, size_t len)
 	return s[len - 1] != '-' && s[len - 1] != '.';
 }
 
-/* A label value, or the name part of a key (@empty false): at most 63
- * letters, digits, '-', '_', '.', starting and ending alphanumeric. */
+/* A label value, or the name part of a key (@empty false). */
 static bool label_name(const char *s, size_t len, bool empty)
 {
-	size_t i;
-
-	if (!len)
-		return empty;
-	if (len > 63)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     (c >= '0' && c <= '9');
-
-		if (!alnum && ((i == 0 || i == len - 1) ||
-			       (c != '-' && c != '_' && c != '.')))
-			return false;
-	}
-	return true;
+	return len ? gw_label_value(s, len) : empty;
 }
 
 static bool label_key(const char *s, size_t len)
