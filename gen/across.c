@@ -47,13 +47,13 @@ static int compare_folders(const void *a, const void *b)
 	return d ? d : input_order(a, b);
 }
 
-/* The gateways sorted by @compare (input order among equals). */
+/* The gateways sorted by @compare (input order among equals),
+ * malloc'ed. */
 static const struct gw_summary **sorted_gateways(struct across *c,
 			int (*compare)(const void *, const void *))
 {
 	slot *slots = gw_malloc((c->n + 1) * sizeof(*slots));
-	const struct gw_summary **v = gw_arena_alloc(c->arena,
-						  (c->n + 1) * sizeof(*v));
+	const struct gw_summary **v = gw_malloc((c->n + 1) * sizeof(*v));
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
@@ -86,6 +86,7 @@ static void check_unique_folders(struct across *c)
 			    "%s:%d:%d", b->ns, b->name, a->name_mark.file,
 			    a->name_mark.line, a->name_mark.col);
 	}
+	free(by_folder);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -139,6 +140,7 @@ static void check_shared_selectors(struct across *c)
 			    a->name_mark.file, a->name_mark.line,
 			    a->name_mark.col);
 	}
+	free(v);
 }
 
 static int compare_istios(const void *a, const void *b)
@@ -203,6 +205,7 @@ static void check_strategies(struct across *c)
 			    inplace->name_mark.file, inplace->name_mark.line,
 			    inplace->name_mark.col);
 	}
+	free(v);
 }
 
 void gw_across_check(struct gw_diag *diag, struct gw_arena *arena,

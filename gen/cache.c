@@ -769,9 +769,10 @@ static bool still_valid(struct gw_cache *c, const struct record *r)
 	return ok;
 }
 
-int gw_cache_write(int out, struct gw_cache *old,
-		   const struct gw_cache_source *fresh, size_t n,
-		   const char *const *paths, size_t npaths)
+int gw_cache_write(int out, struct gw_cache *old, size_t n,
+		   int (*source)(void *arg, size_t i,
+				 struct gw_cache_source *s),
+		   void *arg)
 {
 	struct sink k = { .out = out, .dir = -1, .fd = -1, .old = old };
 	size_t i;
@@ -779,22 +780,20 @@ int gw_cache_write(int out, struct gw_cache *old,
 
 	gw_buf_printf(&k.b, "%s%s\n", CACHE_MAGIC, gw_build_id);
 	for (i = 0; i < n; i++) {
-		struct record *r = fresh[i].cached && old ?
-				   find(old, fresh[i].path) : NULL;
+		struct gw_cache_source s = { 0 };
+		struct record *r = NULL;
+		int fresh = source(arg, i, &s);
 
-		if (r) {	/* verified by the lookup: no stat again */
-			sink_add(&k, r->text, r->len);
+		if (s.path && old && (r = find(old, s.path)))
+			r->used = true;	/* this run's: recorded here or not */
+		if (fresh <= 0)
 			continue;
-		}
-		put_source(&k, out, &fresh[i]);
+		if (s.cached && r)	/* verified by the lookup: no stat */
+			sink_add(&k, r->text, r->len);
+		else
+			put_source(&k, out, &s);
 	}
 	/* the records of other runs' specs sharing OUT, while they hold */
-	for (i = 0; old && i < npaths; i++) {
-		struct record *r = find(old, paths[i]);
-
-		if (r)
-			r->used = true;	/* this run's: recorded above or not */
-	}
 	for (i = 0; old && i < old->n; i++)
 		if (!old->records[i].used && still_valid(old, &old->records[i]))
 			sink_add(&k, old->records[i].text, old->records[i].len);

@@ -19,6 +19,7 @@
  * many threads; the messages, the summaries and the output are the same
  * for every number of jobs (they are merged in input order).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
@@ -68,8 +69,10 @@ struct source {
 	const char *name;
 	const char *data;
 	size_t len;
-	struct gw_diag_entry *notes;	/* its messages, in the run's arena */
-	size_t nnotes;
+	/* its messages: malloc'ed from pass 1 until check_all() adds them
+	 * to the run's, then those from notes_at on there */
+	struct gw_diag_entry *notes;
+	size_t nnotes, notes_at;
 	struct gw_summary *gateways;	/* its good gateways, malloc'ed */
 	size_t ngateways, gateways_cap;
 	const char **reads;		/* files its injection previews read */
@@ -79,6 +82,9 @@ struct source {
 	struct gw_diag_entry *previewed;	/* the previews' messages */
 	size_t npreviewed;
 	bool kept;			/* rendered holds all its folders */
+	bool spilled;			/* spill holds them, from..to */
+	struct gw_spill *spill;
+	uint64_t spill_from, spill_to;
 	bool admitted;			/* injected and admitted in pass 1 */
 	struct gw_fileset rendered;
 	/* OUT's cache (gen/cache.c) */
@@ -97,6 +103,8 @@ struct compilation {
 	pthread_mutex_t lock;		/* arena and kept_bytes, in pass 1 */
 	size_t next;			/* the next source pass 1 checks */
 	size_t kept_bytes;		/* rendered bytes pass 1 holds */
+	struct gw_spill **spills;	/* pass 1's, one per worker */
+	size_t nspills, spills_cap;
 	size_t held_bytes;		/* spec bytes held after pass 1 */
 	size_t hold_limit;		/* KEEP_BYTES, or the caller's */
 	uintmax_t stream_min;		/* GW_STREAM_MIN, or a test's */
@@ -308,7 +316,8 @@ static void keep_rendered(struct compilation *c, struct source *src,
 	src->kept = true;
 }
 
-/* The messages of one job, into the run's arena (lock held). */
+/* The messages of one job, malloc'ed until add_messages(), their texts
+ * in the run's arena (lock held). */
 static void keep_messages(struct compilation *c, const struct gw_diag *diag,
 			  struct gw_diag_entry **kept, size_t *n)
 {
@@ -316,7 +325,7 @@ static void keep_messages(struct compilation *c, const struct gw_diag *diag,
 
 	*kept = NULL;
 	if (diag->n)
-		*kept = gw_arena_alloc(c->arena, diag->n * sizeof(**kept));
+		*kept = gw_malloc(diag->n * sizeof(**kept));
 	for (i = 0; i < diag->n; i++) {
 		struct gw_diag_entry *e = &(*kept)[i];
 
@@ -327,14 +336,19 @@ static void keep_messages(struct compilation *c, const struct gw_diag *diag,
 	*n = diag->n;
 }
 
-/* Adds kept messages to the run's, as they came. */
-static void add_messages(struct compilation *c,
-			 const struct gw_diag_entry *e, size_t n)
+/* Adds kept messages to the run's, as they came, and frees them: the
+ * run's list holds them once (from the index returned on). */
+static size_t add_messages(struct compilation *c, struct gw_diag_entry **e,
+			   size_t n)
 {
-	size_t k;
+	size_t k, at = c->diag.n;
 
-	for (k = 0; k < n; k++)	/* kept in the run's arena already */
-		gw_diag_add_kept(&c->diag, e[k].severity, e[k].mark, e[k].msg);
+	for (k = 0; k < n; k++)	/* their texts in the run's arena */
+		gw_diag_add_kept(&c->diag, (*e)[k].severity, (*e)[k].mark,
+				 (*e)[k].msg);
+	free(*e);
+	*e = NULL;
+	return at;
 }
 
 /* Appends @path (kept in the run's arena) to the list @v (lock held). */
@@ -478,19 +492,17 @@ static struct gw_preview_template preview_template(struct compilation *c,
 /*
  * Renders the checked gateway @gw of @src and admits its injected pod
  * (gen/preview.c) in pass 1, when the template istiod will use is known
- * already: its own, with a legacy-kernel overlay or not.  The files go
- * to @set, kept for pass 2 while the run's budget allows (*@keeping,
- * cleared and @set emptied once it does not).  -1 after an error.
+ * already: its own, with a legacy-kernel overlay or not.  The files are
+ * appended to @set.  -1 after an error.
  */
 static int admit_early(struct compilation *c, struct gw_diag *diag,
 		       struct gw_gateway *gw, struct gw_fileset *set,
-		       bool *keeping, struct gw_preview_cache *cache)
+		       struct gw_preview_cache *cache)
 {
 	struct gw_preview_template t = preview_template(c, gw);
 	/* the objects' trees and the injected pod are bytes in @set once
 	 * done: a file of many specs keeps none of them */
 	struct gw_arena *scratch = gw_arena_new();
-	size_t i, bytes = 0, first = set->n;
 	unsigned errors = diag->errors;
 	int err = 0;
 
@@ -504,18 +516,64 @@ static int admit_early(struct compilation *c, struct gw_diag *diag,
 		err = -1;
 	}
 	gw_arena_free(scratch);
-	for (i = first; i < set->n; i++)
-		bytes += set->files[i].len + strlen(set->files[i].path) + 64;
-	if (*keeping) {
-		pthread_mutex_lock(&c->lock);
-		*keeping = c->kept_bytes + bytes <= c->keep_limit;
-		if (*keeping)
-			c->kept_bytes += bytes;
-		pthread_mutex_unlock(&c->lock);
-	}
-	if (!*keeping || !c->render)
-		gw_fileset_release(set);
 	return err;
+}
+
+/* What becomes of the folders pass 1 renders for a source, until pass 2. */
+enum parking {
+	PARK_KEEP,	/* in memory, within the run's budget */
+	PARK_SPILL,	/* in the worker's spill file (gen/spill.c) */
+	PARK_DROP,	/* nowhere: pass 2 renders them again */
+};
+
+/* Memory that @set's files from @from on take. */
+static size_t set_bytes(const struct gw_fileset *set, size_t from)
+{
+	size_t i, bytes = 0;
+
+	for (i = from; i < set->n; i++)
+		bytes += set->files[i].len + strlen(set->files[i].path) + 64;
+	return bytes;
+}
+
+/*
+ * Parks the folders pass 1 rendered for @src (@set, those of the gateway
+ * just admitted from @first on): kept in memory while the run's budget
+ * allows (KEEP_RENDERED), then appended to the worker's *@spill (opened
+ * here the first time), and when that fails, dropped.  @set keeps only
+ * what is kept in memory.
+ */
+static void park(struct compilation *c, struct source *src,
+		 struct gw_spill **spill, struct gw_fileset *set, size_t first,
+		 enum parking *how)
+{
+	size_t bytes;
+
+	if (!c->render)
+		*how = PARK_DROP;
+	if (*how == PARK_KEEP) {
+		bytes = set_bytes(set, first);
+		pthread_mutex_lock(&c->lock);
+		if (c->kept_bytes + bytes <= c->keep_limit) {
+			c->kept_bytes += bytes;
+			pthread_mutex_unlock(&c->lock);
+			return;
+		}
+		/* the source's folders are parked whole from now on */
+		c->kept_bytes -= set_bytes(set, 0) - bytes;
+		if (!*spill && (*spill = gw_spill_open())) {
+			c->spills = gw_grow(c->spills, c->nspills + 1,
+					    &c->spills_cap, sizeof(*c->spills));
+			c->spills[c->nspills++] = *spill;
+		}
+		pthread_mutex_unlock(&c->lock);
+		*how = *spill ? PARK_SPILL : PARK_DROP;
+		if (*spill)
+			src->spill_from = gw_spill_size(*spill);
+	}
+	if (*how == PARK_SPILL && gw_spill_put(*spill, set))
+		*how = PARK_DROP;
+	gw_fileset_release(set);
 }
 
 /*
@@ -603,7 +661,7 @@ static void drop_bytes(struct compilation *c, struct source *src, bool keep)
 {
 	if (!src->owned)
 		return;
-	if (keep && !src->kept && !src->cached) {
+	if (keep && !src->kept && !src->spilled && !src->cached) {
 		pthread_mutex_lock(&c->lock);
 		keep = c->held_bytes + src->len <= c->hold_limit;
 		if (keep)
@@ -686,8 +744,7 @@ static bool cached_source(struct compilation *c, struct source *src)
 						s->template_demand_mark);
 		}
 		src->ngateways = cs.ngateways;
-		src->notes = gw_arena_alloc(c->arena, (cs.nnotes + 1) *
-					    sizeof(*src->notes));
+		src->notes = gw_malloc((cs.nnotes + 1) * sizeof(*src->notes));
 		for (i = 0; i < cs.nnotes; i++) {
 			src->notes[i] = cs.notes[i];
 			src->notes[i].mark = restore_mark(c, src,
@@ -713,7 +770,7 @@ static bool cached_source(struct compilation *c, struct source *src)
  * document's tree freed before the next is read.  Its gateways are
  * rendered and admitted at once when their template is istiod's own. */
 static void check_source(struct compilation *c, struct source *src,
-			 struct gw_preview_cache *cache)
+			 struct gw_preview_cache *cache, struct gw_spill **spill)
 {
 	struct gw_arena *notes, *arena;
 	struct gw_fileset set = { 0 };
@@ -722,7 +779,8 @@ static void check_source(struct compilation *c, struct source *src,
 	struct gw_node *doc;
 	struct gw_mark first = { 0 };
 	size_t ndocs = 0, nempty = 0;
-	bool early = true, keeping = true;
+	enum parking how = PARK_KEEP;
+	bool early = true;
 	int got;
 
 	notes = gw_arena_new();
@@ -780,9 +838,12 @@ static void check_source(struct compilation *c, struct source *src,
 			if (gw->inject_preview || gw_model_replaces_template(gw))
 				early = false;
 			if (early && !diag.errors) {
-				if (admit_early(c, &diag, gw, &set, &keeping,
-						cache))
+				size_t from = set.n;
+
+				if (admit_early(c, &diag, gw, &set, cache))
 					early = false;
+				else
+					park(c, src, spill, &set, from, &how);
 			} else if (gw->patches) {
 				check_patches(&diag, gw);
 			}
@@ -794,12 +855,17 @@ static void check_source(struct compilation *c, struct source *src,
 		gw_diag_add(&diag, GW_SEV_ERROR, first, "no spec in the file "
 			    "(every YAML document is empty)");
 	src->admitted = early && !diag.errors && src->ngateways;
-	if (src->admitted && keeping && c->render) {
+	if (src->admitted && how == PARK_KEEP && c->render) {
 		trim_rendered(&set);
 		src->rendered = set;
 		src->kept = true;
 	} else {
 		gw_fileset_release(&set);
+	}
+	if (src->admitted && how == PARK_SPILL) {
+		src->spilled = true;
+		src->spill = *spill;
+		src->spill_to = gw_spill_size(*spill);
 	}
 	pthread_mutex_lock(&c->lock);
 	keep_messages(c, &diag, &src->notes, &src->nnotes);
@@ -844,10 +910,13 @@ static void *check_worker(void *arg)
 	struct source *src;
 
 	struct gw_preview_cache *cache = gw_preview_cache_new();
+	struct gw_spill *spill = NULL;	/* this worker's */
 
 	while ((src = next_source(c)))
-		check_source(c, src, cache);
+		check_source(c, src, cache, &spill);
 	gw_preview_cache_free(cache);
+	if (spill)	/* a failure is seen by check_all() */
+		gw_spill_flush(spill);
 	return NULL;
 }
 
@@ -896,7 +965,10 @@ static void check_all(struct compilation *c, unsigned jobs)
 				src->gateways_cap = src->ngateways;
 			}
 		}
-		add_messages(c, src->notes, src->nnotes);
+		/* folders a full spill file lost: rendered again */
+		if (src->spilled && gw_spill_failed(src->spill))
+			src->spilled = false;
+		src->notes_at = add_messages(c, &src->notes, src->nnotes);
 		for (k = 0; k < src->ngateways; k++)
 			add_gateway(c, &src->gateways[k]);
 		for (k = 0; k < src->nreads; k++)
@@ -1353,7 +1425,7 @@ static void inject_all(struct compilation *c, unsigned jobs)
 	c->next = 0;
 	in_threads(jobs, n, inject_worker, inject_worker, c);
 	for (s = 0; s < c->nsources; s++) {
-		add_messages(c, c->sources[s].previewed,
+		add_messages(c, &c->sources[s].previewed,
 			     c->sources[s].npreviewed);
 		/* a file that could not be read again, or changed since
 		 * pass 1: not the spec's fault, exit 2 */
@@ -1404,8 +1476,36 @@ static int deliver(struct sink *k, struct gw_fileset *set)
 	return 0;
 }
 
+/* Pass 2 for a source whose folders pass 1 parked in a spill file: read
+ * back group by group and delivered as render_input() does. */
+static int deliver_spilled(struct sink *k, struct source *src)
+{
+	struct gw_spill_reader r;
+	struct gw_fileset set = { 0 };
+	int got, err = 0;
+
+	gw_spill_reader_init(&r, src->spill, src->spill_from, src->spill_to);
+	do {
+		got = gw_spill_read(&r, &set);
+		if (got < 0) {
+			pthread_mutex_lock(&k->lock);
+			gw_diag_add(&k->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
+				    "cannot read back the folders of %s from "
+				    "a temporary file: %s", src->name,
+				    strerror(errno));
+			pthread_mutex_unlock(&k->lock);
+			err = -1;
+		} else if (got == 0 || set.n > 64) {
+			err = deliver(k, &set);
+		}
+	} while (!err && got > 0);
+	gw_fileset_release(&set);
+	gw_spill_reader_release(&r);
+	return err;
+}
+
 /* Pass 2 for one input (checked by pass 1, its previews made): its
- * folders delivered, as kept or rendered now. */
+ * folders delivered, as kept, parked or rendered now. */
 static int render_input(struct sink *k, struct source *src)
 {
 	struct gw_arena *arena, *notes;
@@ -1418,6 +1518,8 @@ static int render_input(struct sink *k, struct source *src)
 
 	if (src->kept)
 		return deliver(k, &src->rendered);
+	if (src->spilled)
+		return deliver_spilled(k, src);
 	if (src->cached) {	/* its folders, as they are */
 		for (i = 0; i < src->ngateways; i++) {
 			char *path;
@@ -1789,59 +1891,62 @@ static int hand_over(struct compilation *c, struct gw_diag *diag, int status)
 }
 
 /* Pass 2 and the output: written, streamed, compared or collected. */
-/* OUT's cache, rewritten as a build commits (gw_writer_on_commit): a
- * record of each spec file whose gateways were all checked, rendered and
- * admitted in pass 1 (or came from the cache). */
+/* The spec files of a run, one at a time, for gw_cache_write(): the
+ * record of each whose gateways were all checked, rendered and admitted
+ * in pass 1 (or came from the cache). */
+struct cache_walk {
+	struct compilation *c;
+	struct gw_cache_read *reads;	/* the record's, reused */
+	size_t cap;
+	struct gw_diag quiet;
+};
+
+static int cache_source(void *arg, size_t i, struct gw_cache_source *f)
+{
+	struct cache_walk *w = arg;
+	struct compilation *c = w->c;
+	struct source *src = &c->sources[i];
+	size_t k;
+
+	if (!src->file)
+		return 0;
+	f->path = src->name;
+	if (!src->admitted || !src->ngateways)
+		return 0;
+	memcpy(f->digest, src->digest, 32);
+	w->reads = gw_grow(w->reads, src->ninputs, &w->cap, sizeof(*w->reads));
+	for (k = 0; k < src->ninputs; k++) {
+		const char *data;
+		size_t len;
+		bool io_error = false;
+
+		if (control_file(c, &w->quiet, src->inputs[k],
+				 (struct gw_mark){ 0 }, "", &data, &len,
+				 &io_error))
+			return 0;
+		w->reads[k].path = src->inputs[k];
+		gw_sha256(data, len, w->reads[k].digest);
+	}
+	f->reads = w->reads;
+	f->nreads = src->ninputs;
+	f->gateways = src->gateways;
+	f->ngateways = src->ngateways;
+	f->notes = src->nnotes ? &c->diag.entries[src->notes_at] : NULL;
+	f->nnotes = src->nnotes;
+	f->cached = src->cached;
+	return 1;
+}
+
+/* OUT's cache, rewritten as a build commits (gw_writer_on_commit). */
 static void write_cache(void *arg, int out)
 {
-	struct compilation *c = arg;
-	struct gw_cache_source *fresh = gw_arena_alloc(c->arena,
-		(c->nsources + 1) * sizeof(*fresh));
-	const char **paths = gw_arena_alloc(c->arena,
-		(c->nsources + 1) * sizeof(*paths));
-	size_t s, i, n = 0, npaths = 0;
-	struct gw_diag quiet;
+	struct cache_walk w = { .c = arg };
 
-	gw_diag_init(&quiet, c->arena);
-	for (s = 0; s < c->nsources; s++) {
-		struct source *src = &c->sources[s];
-		struct gw_cache_source *f = &fresh[n];
-		bool ok = true;
-
-		if (!src->file)
-			continue;
-		paths[npaths++] = src->name;
-		if (!src->admitted || !src->ngateways)
-			continue;
-		f->path = src->name;
-		memcpy(f->digest, src->digest, 32);
-		f->reads = gw_arena_alloc(c->arena, (src->ninputs + 1) *
-					  sizeof(*f->reads));
-		for (i = 0; ok && i < src->ninputs; i++) {
-			const char *data;
-			size_t len;
-			bool io_error = false;
-
-			ok = !control_file(c, &quiet, src->inputs[i],
-					   (struct gw_mark){ 0 }, "", &data,
-					   &len, &io_error);
-			f->reads[i].path = src->inputs[i];
-			if (ok)
-				gw_sha256(data, len, f->reads[i].digest);
-		}
-		if (!ok)
-			continue;
-		f->nreads = src->ninputs;
-		f->gateways = src->gateways;
-		f->ngateways = src->ngateways;
-		f->notes = src->notes;
-		f->nnotes = src->nnotes;
-		f->cached = src->cached;
-		n++;
-	}
-	gw_diag_release(&quiet);
+	gw_diag_init(&w.quiet, w.c->arena);
 	/* a cache that cannot be written costs the next run time only */
-	gw_cache_write(out, c->cache, fresh, n, paths, npaths);
+	gw_cache_write(out, w.c->cache, w.c->nsources, cache_source, &w);
+	gw_diag_release(&w.quiet);
+	free(w.reads);
 }
 
 static int output(struct compilation *c, const struct gw_options *opt,
@@ -1957,18 +2062,18 @@ static int compare_ids(const void *pa, const void *pb)
 
 /*
  * Which inputs name a file an earlier input names too (the same device
- * and inode, under any name): an array of flags, in @c's arena.  Such a
+ * and inode, under any name): an array of flags, malloc'ed.  Such a
  * file is read once, with a note, rather than have its gateways "also
  * defined at" themselves.  Sorting keeps it n log n.
  */
 static bool *given_twice(struct compilation *c, const struct gw_options *opt)
 {
-	bool *twice = gw_arena_alloc(c->arena, opt->ninputs + 1);
-	struct file_id *ids = gw_arena_alloc(c->arena, (opt->ninputs + 1) *
-					     sizeof(*ids));
+	bool *twice = gw_malloc(opt->ninputs + 1);
+	struct file_id *ids = gw_malloc((opt->ninputs + 1) * sizeof(*ids));
 	size_t i, n = 0, first = 0;
 	struct stat st;
 
+	memset(twice, 0, opt->ninputs + 1);
 	for (i = 0; i < opt->ninputs; i++)
 		if (!stat(opt->inputs[i], &st) && S_ISREG(st.st_mode))
 			ids[n++] = (struct file_id){ st.st_dev, st.st_ino, i };
@@ -1985,6 +2090,7 @@ static bool *given_twice(struct compilation *c, const struct gw_options *opt)
 			    "(as '%s' before); read once",
 			    opt->inputs[ids[first].index]);
 	}
+	free(ids);
 	return twice;
 }
 
@@ -2029,6 +2135,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		if (opt->reads)
 			gw_fileset_add(opt->reads, opt->inputs[i], NULL, 0);
 	}
+	free(twice);
 	for (i = 0; i < opt->nbuffers; i++)
 		add_source(&c, opt->buffers[i].name, opt->buffers[i].data,
 			   opt->buffers[i].len, false);
@@ -2071,6 +2178,9 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		free(c.sources[i].owned);
 		free(c.sources[i].gateways);
 	}
+	for (i = 0; i < c.nspills; i++)
+		gw_spill_close(c.spills[i]);
+	free(c.spills);
 	free(c.gateways);
 	free(c.cps);
 	free(c.cp_slots);

@@ -860,14 +860,19 @@ int gw_cache_lookup(struct gw_cache *c, struct gw_arena *arena,
 		    const char *path, const unsigned char digest[32],
 		    struct gw_cache_source *out);
 /*
- * Rewrites OUT's cache (@out: OUT, locked): the @n records of this run
- * (their folders' stat now), then the records of @old whose path is not
- * one of this run's @paths and whose folders are as recorded.  Not
- * written when that is what the file holds.
+ * Rewrites OUT's cache (@out: OUT, locked): the records of this run's @n
+ * spec files (their folders' stat now), then the records of @old whose
+ * path is not one of this run's and whose folders are as recorded.  Not
+ * written when that is what the file holds.  @source(@arg, i, &s) gives
+ * the i-th spec file, in order, one at a time (so that 100,000 records
+ * are never held together): 1 with its record in s, 0 when it has none
+ * (s.path its path, or NULL for standard input); s is the caller's until
+ * the next call.
  */
-int gw_cache_write(int out, struct gw_cache *old,
-		   const struct gw_cache_source *fresh, size_t n,
-		   const char *const *paths, size_t npaths);
+int gw_cache_write(int out, struct gw_cache *old, size_t n,
+		   int (*source)(void *arg, size_t i,
+				 struct gw_cache_source *s),
+		   void *arg);
 
 /* ---- template.c: the legacy-kernel injection template ------------------ */
 
@@ -923,6 +928,36 @@ void gw_fileset_add(struct gw_fileset *set, const char *path,
 		    char *data, size_t len);
 void gw_fileset_release(struct gw_fileset *set);
 void gw_fileset_sort(struct gw_fileset *set);
+
+/* ---- spill.c: rendered folders parked between the passes -------------- */
+
+/* An unnamed temporary file ($TMPDIR, else /tmp) that groups of whole
+ * folders are appended to by one thread and read back by any; NULL when
+ * none can be made.  Closed (and so gone) by gw_spill_close(). */
+struct gw_spill *gw_spill_open(void);
+void gw_spill_close(struct gw_spill *s);
+/* Bytes put so far: a group put next starts there. */
+uint64_t gw_spill_size(const struct gw_spill *s);
+/* Appends @set (whole folders) as one group, buffered; -1 once a write
+ * failed: gw_spill_failed() from then on, and no range of it is whole. */
+int gw_spill_put(struct gw_spill *s, const struct gw_fileset *set);
+/* Writes what is buffered (before any range is read); -1 as above. */
+int gw_spill_flush(struct gw_spill *s);
+bool gw_spill_failed(const struct gw_spill *s);
+
+/* Reads the groups of one range, in order. */
+struct gw_spill_reader {
+	const struct gw_spill *s;
+	uint64_t off, end;	/* the file's bytes not yet in buf */
+	char *buf;		/* malloc'ed */
+	size_t cap, len, pos;
+};
+void gw_spill_reader_init(struct gw_spill_reader *r, const struct gw_spill *s,
+			  uint64_t from, uint64_t to);
+/* Appends the next group's files to @set: 1, or 0 at the range's end, or
+ * -1 when it cannot be read (errno). */
+int gw_spill_read(struct gw_spill_reader *r, struct gw_fileset *set);
+void gw_spill_reader_release(struct gw_spill_reader *r);
 
 /* ---- patch.c: spec.patches, kustomize's patches applied by gwc -------- */
 

@@ -1,10 +1,15 @@
 /*
  * test_compile.c - gw_compile()'s two passes give the same files whether
- * pass 1 keeps a spec's rendered output or pass 2 parses and renders it
- * again (the 4 MiB budget, here made tiny), in one thread or several,
- * whichever way a spec of two gateways (two YAML documents) goes, and
- * whether a spec file's bytes are held or read again (a budget too).
+ * pass 1 keeps a spec's rendered output in memory, parks it in a spill
+ * file (gen/spill.c) past the 4 MiB budget (here made tiny), or pass 2
+ * parses and renders it again (no spill file can be made, or writing it
+ * fails), in one thread or several, whichever way a spec of two gateways
+ * (two YAML documents) goes, and whether a spec file's bytes are held or
+ * read again (a budget too).
  */
+#include <signal.h>
+#include <sys/resource.h>
+
 #include "unit.h"
 
 #define SPECS 6
@@ -164,10 +169,50 @@ static void test_kept_or_rendered_again(void **state)
 	gw_fileset_release(&all);
 }
 
+/* The runs past the budget of test_kept_or_rendered_again, when no spill
+ * file can be made ($TMPDIR a missing folder) and when writing it fails
+ * (a file size limit of 3000 bytes: EFBIG), so that pass 2 renders the
+ * folders again: the same files. */
+static void test_spill_missing_or_full(void **state)
+{
+	struct gw_fileset all = { 0 };
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	struct rlimit lim, small;
+	unsigned jobs;
+
+	(void)state;
+	assert_int_equal(compile(&all, 1, 0), 0);
+	for (jobs = 1; jobs <= 3; jobs += 2) {
+		struct gw_fileset none = { 0 }, full = { 0 };
+
+		assert_int_equal(setenv("TMPDIR", "/nonexistent/gwc-test", 1), 0);
+		assert_int_equal(compile(&none, jobs, 1), 0);
+		assert_same_files(&all, &none);
+		assert_int_equal(unsetenv("TMPDIR"), 0);
+		assert_int_equal(getrlimit(RLIMIT_FSIZE, &lim), 0);
+		small = lim;
+		small.rlim_cur = 3000;
+		signal(SIGXFSZ, SIG_IGN);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+		assert_int_equal(compile(&full, jobs, 1), 0);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+		signal(SIGXFSZ, SIG_DFL);
+		assert_same_files(&all, &full);
+		gw_fileset_release(&none);
+		gw_fileset_release(&full);
+	}
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	free(saved);
+	gw_fileset_release(&all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kept_or_rendered_again),
+		cmocka_unit_test(test_spill_missing_or_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
