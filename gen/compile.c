@@ -63,40 +63,57 @@ struct control_plane {
  */
 #define KEEP_BYTES ((size_t)4 << 20)
 
+/* What few sources have: apart from struct source (rare()), so that
+ * each of 100,000 spec files costs less for the whole run. */
+struct source_rare {
+	struct gw_fileset rendered;	/* kept: all its folders */
+	const char **reads;		/* files its injection previews read */
+	size_t nreads, reads_cap;
+	struct gw_diag_entry *previewed;	/* the previews' messages */
+	size_t npreviewed;
+	const char **inputs;		/* files its gateways read (the cache) */
+	size_t ninputs, inputs_cap;
+};
+
 /* One input: its bytes, read once, and what pass 1 found in it (merged
  * into the compilation in input order, whichever thread checked it). */
 struct source {
 	const char *name;
 	const char *data;
 	size_t len;
+	char *owned;			/* data, malloc'ed, when read here */
 	/* its messages: malloc'ed from pass 1 until check_all() adds them
 	 * to the run's, then those from notes_at on there */
 	struct gw_diag_entry *notes;
 	size_t nnotes, notes_at;
 	struct gw_summary *gateways;	/* its good gateways, malloc'ed */
 	size_t ngateways, gateways_cap;
-	const char **reads;		/* files its injection previews read */
-	size_t nreads, reads_cap;
+	struct gw_spill *spill;		/* spilled: its folders, from..to */
+	uint64_t spill_from, spill_to;
+	struct source_rare *rare;	/* malloc'ed, or NULL: none of it */
+	unsigned char digest[32];	/* SHA-256 of data */
 	bool io_error;
 	bool preview;			/* a gateway of it has a preview */
-	struct gw_diag_entry *previewed;	/* the previews' messages */
-	size_t npreviewed;
-	bool kept;			/* rendered holds all its folders */
-	bool spilled;			/* spill holds them, from..to */
-	struct gw_spill *spill;
-	uint64_t spill_from, spill_to;
+	bool kept;			/* rare->rendered holds its folders */
+	bool spilled;
 	bool admitted;			/* injected and admitted in pass 1 */
-	struct gw_fileset rendered;
 	/* OUT's cache (gen/cache.c) */
 	bool file;			/* a spec file, not standard input */
-	char *owned;			/* data, malloc'ed, when read here */
 	bool read_once;			/* digest holds the bytes' digest */
 	bool streamed;			/* big: read as parsed, never held */
-	unsigned char digest[32];	/* SHA-256 of data */
 	bool cached;			/* its folders are right: no work */
-	const char **inputs;		/* files its gateways read */
-	size_t ninputs, inputs_cap;
 };
+
+/* @src's rare part, made at its first use (by the one thread working on
+ * @src). */
+static struct source_rare *rare(struct source *src)
+{
+	if (!src->rare) {
+		src->rare = gw_malloc(sizeof(*src->rare));
+		memset(src->rare, 0, sizeof(*src->rare));
+	}
+	return src->rare;
+}
 
 struct compilation {
 	struct gw_arena *arena;		/* the run's: diagnostics, summaries */
@@ -312,7 +329,7 @@ static void keep_rendered(struct compilation *c, struct source *src,
 		return;
 	}
 	trim_rendered(set);
-	src->rendered = *set;
+	rare(src)->rendered = *set;
 	src->kept = true;
 }
 
@@ -364,27 +381,33 @@ static void push_path(struct compilation *c, const char ***v, size_t *n,
 static void keep_gateway(struct compilation *c, struct source *src,
 			 const struct gw_gateway *gw)
 {
+	struct source_rare *r;
+
 	summarize(c, new_summary(src), gw);
 	src->preview |= gw->inject_preview;
+	if (!gw->istio_path && !gw->tag_path &&
+	    !(c->reads && gw->inject_preview))
+		return;	/* most gateways */
+	r = rare(src);
 	if (c->caching && gw->istio_path)
-		push_path(c, &src->inputs, &src->ninputs, &src->inputs_cap,
+		push_path(c, &r->inputs, &r->ninputs, &r->inputs_cap,
 			  gw->istio_path);
 	if (c->caching && gw->tag_path)
-		push_path(c, &src->inputs, &src->ninputs, &src->inputs_cap,
+		push_path(c, &r->inputs, &r->ninputs, &r->inputs_cap,
 			  gw->tag_path);
 	if (!c->reads)
 		return;
 	if (gw->istio_path)
-		push_path(c, &src->reads, &src->nreads, &src->reads_cap,
+		push_path(c, &r->reads, &r->nreads, &r->reads_cap,
 			  gw->istio_path);
 	if (gw->tag_path)
-		push_path(c, &src->reads, &src->nreads, &src->reads_cap,
+		push_path(c, &r->reads, &r->nreads, &r->reads_cap,
 			  gw->tag_path);
 	if (gw->inject_preview && gw->inject_values)
-		push_path(c, &src->reads, &src->nreads, &src->reads_cap,
+		push_path(c, &r->reads, &r->nreads, &r->reads_cap,
 			  gw->inject_values);
 	if (gw->inject_preview && gw->inject_mesh)
-		push_path(c, &src->reads, &src->nreads, &src->reads_cap,
+		push_path(c, &r->reads, &r->nreads, &r->reads_cap,
 			  gw->inject_mesh);
 }
 
@@ -752,11 +775,15 @@ static bool cached_source(struct compilation *c, struct source *src)
 			src->notes[i].msg = intern(c, cs.notes[i].msg);
 		}
 		src->nnotes = cs.nnotes;
-		src->inputs = gw_arena_alloc(c->arena, (cs.nreads + 1) *
-					     sizeof(*src->inputs));
-		for (i = 0; i < cs.nreads; i++)
-			src->inputs[i] = keep(c, cs.reads[i].path);
-		src->ninputs = cs.nreads;
+		if (cs.nreads) {
+			struct source_rare *r = rare(src);
+
+			r->inputs = gw_arena_alloc(c->arena, cs.nreads *
+						   sizeof(*r->inputs));
+			for (i = 0; i < cs.nreads; i++)
+				r->inputs[i] = keep(c, cs.reads[i].path);
+			r->ninputs = r->inputs_cap = cs.nreads;
+		}
 		src->admitted = src->cached = true;
 		pthread_mutex_unlock(&c->lock);
 	}
@@ -857,7 +884,7 @@ static void check_source(struct compilation *c, struct source *src,
 	src->admitted = early && !diag.errors && src->ngateways;
 	if (src->admitted && how == PARK_KEEP && c->render) {
 		trim_rendered(&set);
-		src->rendered = set;
+		rare(src)->rendered = set;
 		src->kept = true;
 	} else {
 		gw_fileset_release(&set);
@@ -971,8 +998,8 @@ static void check_all(struct compilation *c, unsigned jobs)
 		src->notes_at = add_messages(c, &src->notes, src->nnotes);
 		for (k = 0; k < src->ngateways; k++)
 			add_gateway(c, &src->gateways[k]);
-		for (k = 0; k < src->nreads; k++)
-			gw_fileset_add(c->reads, src->reads[k], NULL, 0);
+		for (k = 0; src->rare && k < src->rare->nreads; k++)
+			gw_fileset_add(c->reads, src->rare->reads[k], NULL, 0);
 		c->io_error |= src->io_error;
 	}
 }
@@ -1392,7 +1419,9 @@ static void inject_source(struct compilation *c, struct source *src,
 	if (src->kept)		/* pass 2 needs no bytes; else held as before */
 		drop_bytes(c, src, false);
 	pthread_mutex_lock(&c->lock);
-	keep_messages(c, &diag, &src->previewed, &src->npreviewed);
+	if (diag.n)
+		keep_messages(c, &diag, &rare(src)->previewed,
+			      &rare(src)->npreviewed);
 	pthread_mutex_unlock(&c->lock);
 	gw_diag_release(&diag);
 	gw_arena_free(notes);
@@ -1425,8 +1454,9 @@ static void inject_all(struct compilation *c, unsigned jobs)
 	c->next = 0;
 	in_threads(jobs, n, inject_worker, inject_worker, c);
 	for (s = 0; s < c->nsources; s++) {
-		add_messages(c, &c->sources[s].previewed,
-			     c->sources[s].npreviewed);
+		if (c->sources[s].rare)
+			add_messages(c, &c->sources[s].rare->previewed,
+				     c->sources[s].rare->npreviewed);
 		/* a file that could not be read again, or changed since
 		 * pass 1: not the spec's fault, exit 2 */
 		c->io_error |= c->sources[s].io_error;
@@ -1517,7 +1547,7 @@ static int render_input(struct sink *k, struct source *src)
 	bool said = false;	/* a failure the writer or the reader said */
 
 	if (src->kept)
-		return deliver(k, &src->rendered);
+		return deliver(k, &src->rare->rendered);
 	if (src->spilled)
 		return deliver_spilled(k, src);
 	if (src->cached) {	/* its folders, as they are */
@@ -1906,7 +1936,8 @@ static int cache_source(void *arg, size_t i, struct gw_cache_source *f)
 	struct cache_walk *w = arg;
 	struct compilation *c = w->c;
 	struct source *src = &c->sources[i];
-	size_t k;
+	const char **inputs = src->rare ? src->rare->inputs : NULL;
+	size_t k, n = src->rare ? src->rare->ninputs : 0;
 
 	if (!src->file)
 		return 0;
@@ -1914,21 +1945,21 @@ static int cache_source(void *arg, size_t i, struct gw_cache_source *f)
 	if (!src->admitted || !src->ngateways)
 		return 0;
 	memcpy(f->digest, src->digest, 32);
-	w->reads = gw_grow(w->reads, src->ninputs, &w->cap, sizeof(*w->reads));
-	for (k = 0; k < src->ninputs; k++) {
+	w->reads = gw_grow(w->reads, n, &w->cap, sizeof(*w->reads));
+	for (k = 0; k < n; k++) {
 		const char *data;
 		size_t len;
 		bool io_error = false;
 
-		if (control_file(c, &w->quiet, src->inputs[k],
+		if (control_file(c, &w->quiet, inputs[k],
 				 (struct gw_mark){ 0 }, "", &data, &len,
 				 &io_error))
 			return 0;
-		w->reads[k].path = src->inputs[k];
+		w->reads[k].path = inputs[k];
 		gw_sha256(data, len, w->reads[k].digest);
 	}
 	f->reads = w->reads;
-	f->nreads = src->ninputs;
+	f->nreads = n;
 	f->gateways = src->gateways;
 	f->ngateways = src->ngateways;
 	f->notes = src->nnotes ? &c->diag.entries[src->notes_at] : NULL;
@@ -2174,7 +2205,9 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	if (c.interrupted)
 		status = GW_EXIT_USAGE;
 	for (i = 0; i < c.nsources; i++) {	/* kept, not delivered */
-		gw_fileset_release(&c.sources[i].rendered);
+		if (c.sources[i].rare)
+			gw_fileset_release(&c.sources[i].rare->rendered);
+		free(c.sources[i].rare);
 		free(c.sources[i].owned);
 		free(c.sources[i].gateways);
 	}
