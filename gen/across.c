@@ -81,9 +81,10 @@ static void check_unique_folders(struct across *c)
 			first = i;
 			continue;
 		}
-		gw_diag_add(c->diag, GW_SEV_ERROR, b->name_mark,
+		gw_diag_add(c->diag, GW_SEV_ERROR,
+			    gw_summary_at(b, b->name_mark),
 			    "metadata.name: gateway %s/%s is also defined at "
-			    "%s:%d:%d", b->ns, b->name, a->name_mark.file,
+			    "%s:%d:%d", b->ns, b->name, a->file,
 			    a->name_mark.line, a->name_mark.col);
 	}
 	free(by_folder);
@@ -127,7 +128,8 @@ static void check_shared_selectors(struct across *c)
 		 * <name>, and its Gateway binds to them alone */
 		if (a->gateway_api || b->gateway_api)
 			continue;
-		gw_diag_add(c->diag, GW_SEV_ERROR, b->name_mark,
+		gw_diag_add(c->diag, GW_SEV_ERROR,
+			    gw_summary_at(b, b->name_mark),
 			    "metadata.name: the pods of gateway %s/%s get "
 			    "istio: %s, as do those of %s/%s (%s:%d:%d), and "
 			    "an Istio Gateway's selector matches pods in every "
@@ -137,8 +139,7 @@ static void check_shared_selectors(struct across *c)
 			    "PILOT_SCOPE_GATEWAY_TO_NAMESPACE in the "
 			    "spec.values.pilot.env of their Istio resource)",
 			    b->ns, b->name, b->name, a->ns, a->name,
-			    a->name_mark.file, a->name_mark.line,
-			    a->name_mark.col);
+			    a->file, a->name_mark.line, a->name_mark.col);
 	}
 	free(v);
 }
@@ -189,8 +190,10 @@ static void check_strategies(struct across *c)
 			continue;
 		/* v is in input order among one Istio's gateways */
 		later = inplace_at > based_at ? inplace : based;
-		gw_diag_add(c->diag, GW_SEV_ERROR, later->revision_given ?
-			    later->revision_mark : later->name_mark,
+		gw_diag_add(c->diag, GW_SEV_ERROR,
+			    gw_summary_at(later, later->revision_given ?
+					  later->revision_mark :
+					  later->name_mark),
 			    "spec.controlPlane: Istio '%s' would be both "
 			    "InPlace and RevisionBased: the gateway at "
 			    "%s:%d:%d gets istio.io/rev: %s, a RevisionBased "
@@ -200,12 +203,22 @@ static void check_strategies(struct across *c)
 			    "default) injects; give both the revision, or "
 			    "name the Istio's file in "
 			    "spec.controlPlane.istioResource", based->istio,
-			    based->name_mark.file, based->name_mark.line,
+			    based->file, based->name_mark.line,
 			    based->name_mark.col, based->revision,
-			    inplace->name_mark.file, inplace->name_mark.line,
+			    inplace->file, inplace->name_mark.line,
 			    inplace->name_mark.col);
 	}
 	free(v);
+}
+
+struct gw_mark gw_summary_at(const struct gw_summary *s, struct gw_spot at)
+{
+	return (struct gw_mark){ at.line ? s->file : NULL, at.line, at.col };
+}
+
+struct gw_spot gw_spot_of(struct gw_mark m)
+{
+	return (struct gw_spot){ m.file ? m.line : 0, m.col };
 }
 
 void gw_across_check(struct gw_diag *diag, struct gw_arena *arena,

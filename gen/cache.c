@@ -239,6 +239,18 @@ static int get_mark(const struct fields *fl, size_t k, struct gw_arena *arena,
 	       get_int(fl, k + 2, &m->col) ? -1 : 0;
 }
 
+/* A summary's place, written as a mark (file line col): the file is the
+ * gateway's own, or "-" for no place. */
+static int get_spot(const struct fields *fl, size_t k, struct gw_spot *at)
+{
+	if (k >= fl->n || !fl->len[k] || get_int(fl, k + 1, &at->line) ||
+	    get_int(fl, k + 2, &at->col))
+		return -1;
+	if (fl->len[k] == 1 && fl->f[k][0] == '-')
+		at->line = 0;
+	return 0;
+}
+
 static bool is(const struct fields *fl, const char *word)
 {
 	return fl->n && fl->len[0] == strlen(word) &&
@@ -514,12 +526,12 @@ int gw_cache_lookup(struct gw_cache *c, struct gw_arena *arena,
 			    get_str(&fl, 5, arena, &s->template_path) ||
 			    get_str(&fl, 6, arena, &s->revision) ||
 			    get_str(&fl, 7, arena, &s->istio_path) ||
-			    get_mark(&fl, 8, arena, &s->mark) ||
-			    get_mark(&fl, 11, arena, &s->name_mark) ||
-			    get_mark(&fl, 14, arena, &s->kernel_mark) ||
-			    get_mark(&fl, 17, arena, &s->template_mark) ||
-			    get_mark(&fl, 20, arena, &s->revision_mark) ||
-			    get_mark(&fl, 23, arena, &s->template_demand_mark) ||
+			    get_spot(&fl, 8, &s->mark) ||
+			    get_spot(&fl, 11, &s->name_mark) ||
+			    get_spot(&fl, 14, &s->kernel_mark) ||
+			    get_spot(&fl, 17, &s->template_mark) ||
+			    get_spot(&fl, 20, &s->revision_mark) ||
+			    get_spot(&fl, 23, &s->template_demand_mark) ||
 			    get_ll(&fl, 26, &flags, 16) ||
 			    get_int(&fl, 27, &priv) || !s->ns || !s->name)
 				return -1;
@@ -728,12 +740,12 @@ static void put_source(struct sink *k, int out,
 		put_str(&b, g->template_path);
 		put_str(&b, g->revision);
 		put_str(&b, g->istio_path);
-		put_mark(&b, g->mark);
-		put_mark(&b, g->name_mark);
-		put_mark(&b, g->kernel_mark);
-		put_mark(&b, g->template_mark);
-		put_mark(&b, g->revision_mark);
-		put_mark(&b, g->template_demand_mark);
+		put_mark(&b, gw_summary_at(g, g->mark));
+		put_mark(&b, gw_summary_at(g, g->name_mark));
+		put_mark(&b, gw_summary_at(g, g->kernel_mark));
+		put_mark(&b, gw_summary_at(g, g->template_mark));
+		put_mark(&b, gw_summary_at(g, g->revision_mark));
+		put_mark(&b, gw_summary_at(g, g->template_demand_mark));
 		gw_buf_printf(&b, " %x %d\n", g->revision_given | g->scoped << 1 |
 			      g->kernel_version << 2 | g->legacy << 3 |
 			      g->pin << 4 | g->replaces << 5 | g->overlay << 6 |

@@ -70,7 +70,7 @@ struct source_rare {
 	const char **reads;		/* files its injection previews read */
 	size_t nreads, reads_cap;
 	struct gw_diag_entry *previewed;	/* the previews' messages */
-	size_t npreviewed;
+	unsigned npreviewed;
 	const char **inputs;		/* files its gateways read (the cache) */
 	size_t ninputs, inputs_cap;
 };
@@ -81,21 +81,25 @@ struct source {
 	const char *name;
 	const char *data;
 	size_t len;
-	char *owned;			/* data, malloc'ed, when read here */
 	/* its messages: malloc'ed from pass 1 until check_all() adds them
 	 * to the run's, then those from notes_at on there */
-	struct gw_diag_entry *notes;
-	size_t nnotes, notes_at;
+	union {
+		struct gw_diag_entry *notes;
+		size_t notes_at;
+	};
 	struct gw_summary *gateways;	/* its good gateways, malloc'ed */
-	size_t ngateways, gateways_cap;
 	struct gw_spill *spill;		/* spilled: its folders, from..to */
 	uint64_t spill_from, spill_to;
 	struct source_rare *rare;	/* malloc'ed, or NULL: none of it */
 	unsigned char digest[32];	/* SHA-256 of data */
+	unsigned nnotes;
+	unsigned ngateways;		/* room for: the next power of two */
+	bool owns;			/* data is malloc'ed: read here */
 	bool io_error;
 	bool preview;			/* a gateway of it has a preview */
 	bool kept;			/* rare->rendered holds its folders */
 	bool spilled;
+	bool checked;			/* by pass 1, not yet merged */
 	bool admitted;			/* injected and admitted in pass 1 */
 	/* OUT's cache (gen/cache.c) */
 	bool file;			/* a spec file, not standard input */
@@ -119,6 +123,7 @@ struct compilation {
 	struct gw_arena *arena;		/* the run's: diagnostics, summaries */
 	pthread_mutex_t lock;		/* arena and kept_bytes, in pass 1 */
 	size_t next;			/* the next source pass 1 checks */
+	size_t merged;			/* sources merged by pass 1 so far */
 	size_t kept_bytes;		/* rendered bytes pass 1 holds */
 	struct gw_spill **spills;	/* pass 1's, one per worker */
 	size_t nspills, spills_cap;
@@ -127,7 +132,7 @@ struct compilation {
 	uintmax_t stream_min;		/* GW_STREAM_MIN, or a test's */
 	size_t keep_limit;		/* KEEP_RENDERED, or the caller's */
 	bool render;			/* the run writes: render in pass 1 */
-	struct gw_diag diag;
+	struct gw_diag *diag;		/* the caller's: messages go there */
 	const struct gw_node *schema;
 	/* every source's gateways, in input order: pointers into the
 	 * sources' lists (one copy of 100,000 summaries, not two),
@@ -181,6 +186,13 @@ static const char *intern(struct compilation *c, const char *s)
 	return gw_strset_intern(&c->interned, c->arena, s);
 }
 
+/* A message's text where the caller's diagnostics keep theirs, once
+ * (lock held): it is printed after the run's arena is gone. */
+static const char *message_text(struct compilation *c, const char *msg)
+{
+	return gw_strset_intern(&c->diag->msgs, c->diag->arena, msg);
+}
+
 /* A gateway's summary, its strings in the run's arena (lock held). */
 static void summarize(struct compilation *c, struct gw_summary *s,
 		      const struct gw_gateway *gw)
@@ -192,23 +204,16 @@ static void summarize(struct compilation *c, struct gw_summary *s,
 	s->istio = intern(c, gw->istio);
 	s->template_path = intern(c, gw->template_path);
 	s->revision = intern(c, gw->revision);
-	s->revision_mark = gw->revision_mark;
 	s->revision_given = gw->revision_given;
 	s->scoped = gw->control && gw->control->scoped_gateways;
 	s->istio_path = intern(c, gw->istio_path);
-	/* marks by value; their file names into the run's arena, as the
-	 * gateway's tree goes with its document */
-	s->revision_mark.file = intern(c, s->revision_mark.file);
-	s->mark = gw->mark;
-	s->mark.file = intern(c, s->mark.file);
-	s->name_mark = gw->name_mark;
-	s->name_mark.file = intern(c, s->name_mark.file);
-	s->kernel_mark = gw->kernel_mark;
-	s->kernel_mark.file = intern(c, s->kernel_mark.file);
-	s->template_mark = gw->template_mark;
-	s->template_mark.file = intern(c, s->template_mark.file);
-	s->template_demand_mark = gw->template_demand_mark;
-	s->template_demand_mark.file = intern(c, s->template_demand_mark.file);
+	/* places in its spec file, the summary's file */
+	s->mark = gw_spot_of(gw->mark);
+	s->name_mark = gw_spot_of(gw->name_mark);
+	s->kernel_mark = gw_spot_of(gw->kernel_mark);
+	s->template_mark = gw_spot_of(gw->template_mark);
+	s->revision_mark = gw_spot_of(gw->revision_mark);
+	s->template_demand_mark = gw_spot_of(gw->template_demand_mark);
 	s->kernel_version = gw->kernel_version != NULL;
 	s->legacy = gw->legacy_kernel;
 	s->pin = gw->pin_template;
@@ -228,18 +233,17 @@ static void add_gateway(struct compilation *c, const struct gw_summary *s)
 }
 
 /* Room for one more summary in @src's list: malloc'ed, growing from one
- * (most sources hold one gateway), so that nothing of it stays behind
- * in an arena when it moves. */
+ * (most sources hold one gateway) to the next power of two when full,
+ * so that nothing of it stays behind in an arena when it moves. */
 static struct gw_summary *new_summary(struct source *src)
 {
-	if (src->ngateways == src->gateways_cap) {
-		size_t cap = src->gateways_cap ? 2 * src->gateways_cap : 1;
+	size_t n = src->ngateways;
 
-		src->gateways = realloc(src->gateways,
-					cap * sizeof(*src->gateways));
+	if (!(n & (n - 1))) {	/* 0, or a power of two: full */
+		src->gateways = realloc(src->gateways, (n ? 2 * n : 1) *
+					sizeof(*src->gateways));
 		if (!src->gateways)
 			gw_oom();
-		src->gateways_cap = cap;
 	}
 	return &src->gateways[src->ngateways++];
 }
@@ -335,8 +339,9 @@ static void keep_rendered(struct compilation *c, struct source *src,
 
 /* The messages of one job, malloc'ed until add_messages(), their texts
  * in the run's arena (lock held). */
-static void keep_messages(struct compilation *c, const struct gw_diag *diag,
-			  struct gw_diag_entry **kept, size_t *n)
+static void keep_messages(struct compilation *c, const struct source *src,
+			  const struct gw_diag *diag,
+			  struct gw_diag_entry **kept, unsigned *n)
 {
 	size_t i;
 
@@ -347,10 +352,13 @@ static void keep_messages(struct compilation *c, const struct gw_diag *diag,
 		struct gw_diag_entry *e = &(*kept)[i];
 
 		*e = diag->entries[i];
-		e->msg = intern(c, e->msg);
-		e->mark.file = intern(c, e->mark.file);
+		e->msg = message_text(c, e->msg);
+		/* the source's name lives as long as the run: 100,000 spec
+		 * files' names are not copied into the intern table */
+		e->mark.file = e->mark.file && !strcmp(e->mark.file, src->name) ?
+			       src->name : intern(c, e->mark.file);
 	}
-	*n = diag->n;
+	*n = (unsigned)diag->n;
 }
 
 /* Adds kept messages to the run's, as they came, and frees them: the
@@ -358,10 +366,10 @@ static void keep_messages(struct compilation *c, const struct gw_diag *diag,
 static size_t add_messages(struct compilation *c, struct gw_diag_entry **e,
 			   size_t n)
 {
-	size_t k, at = c->diag.n;
+	size_t k, at = c->diag->n;
 
 	for (k = 0; k < n; k++)	/* their texts in the run's arena */
-		gw_diag_add_kept(&c->diag, (*e)[k].severity, (*e)[k].mark,
+		gw_diag_add_kept(c->diag, (*e)[k].severity, (*e)[k].mark,
 				 (*e)[k].msg);
 	free(*e);
 	*e = NULL;
@@ -663,7 +671,8 @@ static int source_bytes(struct compilation *c, struct source *src,
 	}
 	memcpy(src->digest, d, 32);
 	src->read_once = true;
-	src->data = src->owned = data;
+	src->data = data;
+	src->owns = true;
 	src->len = len;
 	return 0;
 }
@@ -682,7 +691,7 @@ static struct gw_docs *open_docs(struct source *src, struct gw_diag *diag)
  * false or past KEEP_BYTES, when they can be read again. */
 static void drop_bytes(struct compilation *c, struct source *src, bool keep)
 {
-	if (!src->owned)
+	if (!src->owns)
 		return;
 	if (keep && !src->kept && !src->spilled && !src->cached) {
 		pthread_mutex_lock(&c->lock);
@@ -693,8 +702,8 @@ static void drop_bytes(struct compilation *c, struct source *src, bool keep)
 		if (keep)
 			return;
 	}
-	free(src->owned);
-	src->owned = NULL;
+	free((char *)src->data);
+	src->owns = false;
 	src->data = NULL;
 }
 
@@ -746,7 +755,6 @@ static bool cached_source(struct compilation *c, struct source *src)
 		pthread_mutex_lock(&c->lock);
 		src->gateways = gw_malloc((cs.ngateways + 1) *
 					  sizeof(*src->gateways));
-		src->gateways_cap = cs.ngateways + 1;
 		for (i = 0; i < cs.ngateways; i++) {
 			struct gw_summary *s = &src->gateways[i];
 
@@ -758,13 +766,6 @@ static bool cached_source(struct compilation *c, struct source *src)
 			s->template_path = restore(c, src, s->template_path);
 			s->revision = keep(c, s->revision);
 			s->istio_path = keep(c, s->istio_path);
-			s->mark = restore_mark(c, src, s->mark);
-			s->name_mark = restore_mark(c, src, s->name_mark);
-			s->kernel_mark = restore_mark(c, src, s->kernel_mark);
-			s->template_mark = restore_mark(c, src, s->template_mark);
-			s->revision_mark = restore_mark(c, src, s->revision_mark);
-			s->template_demand_mark = restore_mark(c, src,
-						s->template_demand_mark);
 		}
 		src->ngateways = cs.ngateways;
 		src->notes = gw_malloc((cs.nnotes + 1) * sizeof(*src->notes));
@@ -772,7 +773,7 @@ static bool cached_source(struct compilation *c, struct source *src)
 			src->notes[i] = cs.notes[i];
 			src->notes[i].mark = restore_mark(c, src,
 							  cs.notes[i].mark);
-			src->notes[i].msg = intern(c, cs.notes[i].msg);
+			src->notes[i].msg = message_text(c, cs.notes[i].msg);
 		}
 		src->nnotes = cs.nnotes;
 		if (cs.nreads) {
@@ -814,7 +815,7 @@ static void check_source(struct compilation *c, struct source *src,
 	gw_diag_init(&diag, notes);
 	if (source_bytes(c, src, &diag)) {
 		pthread_mutex_lock(&c->lock);
-		keep_messages(c, &diag, &src->notes, &src->nnotes);
+		keep_messages(c, src, &diag, &src->notes, &src->nnotes);
 		pthread_mutex_unlock(&c->lock);
 		gw_diag_release(&diag);
 		gw_arena_free(notes);
@@ -895,7 +896,7 @@ static void check_source(struct compilation *c, struct source *src,
 		src->spill_to = gw_spill_size(*spill);
 	}
 	pthread_mutex_lock(&c->lock);
-	keep_messages(c, &diag, &src->notes, &src->nnotes);
+	keep_messages(c, src, &diag, &src->notes, &src->nnotes);
 	pthread_mutex_unlock(&c->lock);
 	drop_bytes(c, src, !diag.errors);
 	gw_diag_release(&diag);
@@ -931,6 +932,40 @@ static struct source *next_source(struct compilation *c)
 	return src;
 }
 
+/* What pass 1 found in @src, into the run's lists (lock held): its
+ * messages (freed from the source: the run's list holds them), its
+ * gateways, the files it read. */
+static void merge_source(struct compilation *c, struct source *src)
+{
+	size_t k;
+
+	if (src->ngateways) {	/* to size */
+		struct gw_summary *fit = realloc(src->gateways,
+			src->ngateways * sizeof(*src->gateways));
+
+		if (fit)
+			src->gateways = fit;
+	}
+	src->notes_at = add_messages(c, &src->notes, src->nnotes);
+	for (k = 0; k < src->ngateways; k++)
+		add_gateway(c, &src->gateways[k]);
+	for (k = 0; src->rare && k < src->rare->nreads; k++)
+		gw_fileset_add(c->reads, src->rare->reads[k], NULL, 0);
+	c->io_error |= src->io_error;
+}
+
+/* Merges @src, checked now, and every checked source after it, when the
+ * sources before it are merged: the run's lists stay in input order
+ * while each source's messages are held once, not until pass 1 ends. */
+static void merge_checked(struct compilation *c, struct source *src)
+{
+	pthread_mutex_lock(&c->lock);
+	src->checked = true;
+	while (c->merged < c->nsources && c->sources[c->merged].checked)
+		merge_source(c, &c->sources[c->merged++]);
+	pthread_mutex_unlock(&c->lock);
+}
+
 static void *check_worker(void *arg)
 {
 	struct compilation *c = arg;
@@ -939,8 +974,10 @@ static void *check_worker(void *arg)
 	struct gw_preview_cache *cache = gw_preview_cache_new();
 	struct gw_spill *spill = NULL;	/* this worker's */
 
-	while ((src = next_source(c)))
+	while ((src = next_source(c))) {
 		check_source(c, src, cache, &spill);
+		merge_checked(c, src);
+	}
 	gw_preview_cache_free(cache);
 	if (spill)	/* a failure is seen by check_all() */
 		gw_spill_flush(spill);
@@ -972,36 +1009,23 @@ static void in_threads(unsigned jobs, size_t items, void *(*fn)(void *),
 		pthread_join(threads[i], NULL);
 }
 
-/* Pass 1 over every source in @jobs threads, then its findings merged in
- * input order: the messages, the summaries, the files read. */
+/* Pass 1 over every source in @jobs threads, its findings merged in input
+ * order as they come (merge_checked): the messages, the summaries, the
+ * files read. */
 static void check_all(struct compilation *c, unsigned jobs)
 {
-	size_t s, k;
+	size_t s;
 
-	c->next = 0;
+	c->next = c->merged = 0;
 	in_threads(jobs, c->nsources, check_worker, check_thread, c);
-	for (s = 0; s < c->nsources; s++) {
-		struct source *src = &c->sources[s];
-
-		if (src->ngateways && src->ngateways < src->gateways_cap) {
-			struct gw_summary *fit = realloc(src->gateways,
-				src->ngateways * sizeof(*src->gateways));
-
-			if (fit) {	/* to size */
-				src->gateways = fit;
-				src->gateways_cap = src->ngateways;
-			}
-		}
-		/* folders a full spill file lost: rendered again */
-		if (src->spilled && gw_spill_failed(src->spill))
-			src->spilled = false;
-		src->notes_at = add_messages(c, &src->notes, src->nnotes);
-		for (k = 0; k < src->ngateways; k++)
-			add_gateway(c, &src->gateways[k]);
-		for (k = 0; src->rare && k < src->rare->nreads; k++)
-			gw_fileset_add(c->reads, src->rare->reads[k], NULL, 0);
-		c->io_error |= src->io_error;
-	}
+	/* the sources an interruption left unchecked */
+	while (c->merged < c->nsources)
+		merge_source(c, &c->sources[c->merged++]);
+	/* folders a full spill file lost: rendered again */
+	for (s = 0; s < c->nsources; s++)
+		if (c->sources[s].spilled &&
+		    gw_spill_failed(c->sources[s].spill))
+			c->sources[s].spilled = false;
 }
 
 static void add_source(struct compilation *c, const char *name,
@@ -1136,7 +1160,8 @@ static int configmap_template(struct compilation *c, const struct gw_summary *gw
 	gw_diag_release(&quiet);
 	gw_arena_free(scratch);
 	if (fault) {
-		gw_diag_add(&c->diag, GW_SEV_ERROR, gw->template_mark,
+		gw_diag_add(c->diag, GW_SEV_ERROR,
+			    gw_summary_at(gw, gw->template_mark),
 			    "spec.controlPlane.injectionTemplate: %s is a "
 			    "ConfigMap but not istio-sidecar-injector's: %s",
 			    gw->template_path, why[fault]);
@@ -1165,18 +1190,19 @@ static int read_template(struct compilation *c, const struct gw_summary *gw,
 	}
 	*source = gw->template_path;
 	if (c->no_file_reads) {
-		gw_diag_add(&c->diag, GW_SEV_ERROR, gw->template_mark,
+		gw_diag_add(c->diag, GW_SEV_ERROR,
+			    gw_summary_at(gw, gw->template_mark),
 			    "spec.controlPlane.injectionTemplate: reading "
 			    "files is disabled here");
 		return -1;
 	}
-	if (gw_load_read_for(c->arena, &c->diag, gw->template_path,
-			     gw->template_mark,
+	if (gw_load_read_for(c->arena, c->diag, gw->template_path,
+			     gw_summary_at(gw, gw->template_mark),
 			     "spec.controlPlane.injectionTemplate", &data, len)) {
 		c->io_error = true;
 		return -1;
 	}
-	if (gw_load_gate(&c->diag, gw->template_path, data, *len))
+	if (gw_load_gate(c->diag, gw->template_path, data, *len))
 		return -1;
 	if (c->reads)
 		gw_fileset_add(c->reads, gw->template_path, NULL, 0);
@@ -1217,8 +1243,8 @@ static void plan_control_planes(struct compilation *c)
 			cp->len = len;
 			cp->source = source;
 		} else if (cp->len != len || memcmp(cp->text, text, len)) {
-			gw_diag_add(&c->diag, GW_SEV_ERROR,
-				    gw->template_demand_mark,
+			gw_diag_add(c->diag, GW_SEV_ERROR,
+				    gw_summary_at(gw, gw->template_demand_mark),
 				    "spec.controlPlane: Istio '%s' would get "
 				    "%s here but %s from %s:%d:%d (one gateway "
 				    "template per control plane)", gw->istio,
@@ -1241,7 +1267,8 @@ static void plan_control_planes(struct compilation *c)
 
 		if (!strcmp(gw->ns, "istio") && cp &&
 		    (cp->chooser || cp->overlays))
-			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->name_mark,
+			gw_diag_add(c->diag, GW_SEV_ERROR,
+				    gw_summary_at(gw, gw->name_mark),
 				    "metadata.name: the folder istio/%s of this "
 				    "gateway is the folder of the control plane "
 				    "'%s'", gw->name, gw->name);
@@ -1253,8 +1280,9 @@ static void report_notes(struct compilation *c, const struct control_plane *cp)
 	const struct gw_summary *gw = cp->chooser;
 
 	if (!cp->legacy)
-		gw_diag_add(&c->diag, GW_SEV_NOTE, gw->template_path ?
-			    gw->template_mark : gw->name_mark,
+		gw_diag_add(c->diag, GW_SEV_NOTE,
+			    gw_summary_at(gw, gw->template_path ?
+					  gw->template_mark : gw->name_mark),
 			    "Istio '%s': the installed gateway template "
 			    "replaces istiod's own; keep it in step with the "
 			    "istiod version in use", cp->istio);
@@ -1282,8 +1310,10 @@ static int render_control_planes(struct compilation *c, struct gw_fileset *set)
 					  &out, &why)) {
 			const struct gw_summary *gw = cp->chooser;
 
-			gw_diag_add(&c->diag, GW_SEV_ERROR, gw->template_path ?
-				    gw->template_mark : gw->kernel_mark,
+			gw_diag_add(c->diag, GW_SEV_ERROR,
+				    gw_summary_at(gw, gw->template_path ?
+						  gw->template_mark :
+						  gw->kernel_mark),
 				    "spec.controlPlane.injectionTemplate: "
 				    "cannot adapt %s for kernels older than "
 				    "4.11: %s", cp->source, why);
@@ -1311,7 +1341,7 @@ overlays:
 					o->text, strlen(o->text) };
 			}
 		if (n && gw_render_control_plane(cp->istio, ts, n, set)) {
-			gw_diag_add(&c->diag, GW_SEV_INTERNAL,
+			gw_diag_add(c->diag, GW_SEV_INTERNAL,
 				    (struct gw_mark){ 0 }, "cannot emit the "
 				    "patch of Istio '%s'", cp->istio);
 			err = -1;
@@ -1420,7 +1450,7 @@ static void inject_source(struct compilation *c, struct source *src,
 		drop_bytes(c, src, false);
 	pthread_mutex_lock(&c->lock);
 	if (diag.n)
-		keep_messages(c, &diag, &rare(src)->previewed,
+		keep_messages(c, src, &diag, &rare(src)->previewed,
 			      &rare(src)->npreviewed);
 	pthread_mutex_unlock(&c->lock);
 	gw_diag_release(&diag);
@@ -1717,7 +1747,7 @@ static int stream_control_planes(struct compilation *c,
 				len = c->control_files[d].len;
 			}
 		if (!data) {
-			gw_diag_add(&c->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
+			gw_diag_add(c->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
 				    "-o -: Istio '%.*s' must get its gateways' "
 				    "injection templates before their pods "
 				    "start, and the stream has no Istio resource "
@@ -1727,9 +1757,9 @@ static int stream_control_planes(struct compilation *c,
 			err = -1;
 			continue;
 		}
-		if (gw_load_bytes(c->arena, &c->diag, cp->istio_path, data, len,
+		if (gw_load_bytes(c->arena, c->diag, cp->istio_path, data, len,
 				  &docs, &ndocs) ||
-		    gw_load_bytes(c->arena, &c->diag, f->path, f->data, f->len,
+		    gw_load_bytes(c->arena, c->diag, f->path, f->data, f->len,
 				  &patch, &npatch) || npatch != 1) {
 			err = -1;
 			continue;
@@ -1742,7 +1772,7 @@ static int stream_control_planes(struct compilation *c,
 		}
 		if (!istio || istio->kind != GW_MAP ||
 		    patch[0]->kind != GW_MAP) {	/* pass 1 read it */
-			gw_diag_add(&c->diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
+			gw_diag_add(c->diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
 				    "no Istio in %s to patch", cp->istio_path);
 			err = -1;
 			continue;
@@ -1751,7 +1781,7 @@ static int stream_control_planes(struct compilation *c,
 		if (printed++)
 			gw_buf_puts(out, "---\n");
 		if (gw_emit_yaml(out, &istio, 1)) {
-			gw_diag_add(&c->diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
+			gw_diag_add(c->diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
 				    "cannot emit the Istio resource %s",
 				    cp->istio_path);
 			err = -1;
@@ -1913,12 +1943,6 @@ static int check_inputs_outside(const struct gw_options *opt,
 }
 
 /* The run's messages to the caller's, phases kept; the status they say. */
-static int hand_over(struct compilation *c, struct gw_diag *diag, int status)
-{
-	gw_diag_merge(diag, &c->diag);
-	gw_diag_release(&c->diag);
-	return status;
-}
 
 /* Pass 2 and the output: written, streamed, compared or collected. */
 /* The spec files of a run, one at a time, for gw_cache_write(): the
@@ -1962,7 +1986,7 @@ static int cache_source(void *arg, size_t i, struct gw_cache_source *f)
 	f->nreads = n;
 	f->gateways = src->gateways;
 	f->ngateways = src->ngateways;
-	f->notes = src->nnotes ? &c->diag.entries[src->notes_at] : NULL;
+	f->notes = src->nnotes ? &c->diag->entries[src->notes_at] : NULL;
 	f->nnotes = src->nnotes;
 	f->cached = src->cached;
 	return 1;
@@ -1996,44 +2020,46 @@ static int output(struct compilation *c, const struct gw_options *opt,
 		goto unlock;
 	}
 	inject_all(c, opt->jobs ? opt->jobs : 1);
-	if (opt->warnings_as_errors && c->diag.warnings && !c->diag.errors) {
-		gw_diag_phase(&c->diag);	/* after the warnings */
-		gw_diag_add(&c->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
+	if (opt->warnings_as_errors && c->diag->warnings && !c->diag->errors) {
+		gw_diag_phase(c->diag);	/* after the warnings */
+		gw_diag_add(c->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
 			    "%u warning%s, and --warnings-as-errors: nothing "
-			    "written", c->diag.warnings,
-			    c->diag.warnings == 1 ? "" : "s");
+			    "written", c->diag->warnings,
+			    c->diag->warnings == 1 ? "" : "s");
 	}
-	if (c->diag.errors || !(opt->outdir || opt->result)) {
+	if (c->diag->errors || !(opt->outdir || opt->result)) {
 		gw_fileset_release(&cp_files);
 		goto unlock;
 	}
 	/* the output's own messages come after the specs' */
-	gw_diag_phase(&c->diag);
+	gw_diag_phase(c->diag);
 	if (direct && !c->interrupted && !k.writer &&
 	    !(k.writer = gw_writer_open(opt->outdir,
-				    opt->fsync ? GW_WRITE_FSYNC : 0, &c->diag))) {
+				    opt->fsync ? GW_WRITE_FSYNC : 0, c->diag))) {
 		gw_fileset_release(&cp_files);
 		return GW_EXIT_USAGE;
 	}
 	if (k.writer && c->caching)
 		gw_writer_on_commit(k.writer, write_cache, c);
+	if (k.writer)	/* a folder per gateway, and the control planes' */
+		gw_writer_expect(k.writer, c->n + c->ncps);
 	pthread_mutex_init(&k.lock, NULL);
 	gw_diag_init(&k.diag, c->arena);
 	if (c->interrupted || deliver(&k, &cp_files) ||
 	    render_all(&k, opt->jobs ? opt->jobs : 1))
 		status = GW_EXIT_USAGE;
 	gw_fileset_release(&cp_files);
-	gw_diag_merge(&c->diag, &k.diag);
+	gw_diag_merge(c->diag, &k.diag);
 	gw_diag_release(&k.diag);
 	pthread_mutex_destroy(&k.lock);
 	if (c->interrupted)
-		gw_diag_add(&c->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
+		gw_diag_add(c->diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
 			    "interrupted; '%s' is unchanged", opt->outdir ?
 			    opt->outdir : "the output");
 	if (k.writer) {
 		if (status != GW_EXIT_OK)
-			gw_writer_abort(k.writer, &c->diag);
-		else if (gw_writer_commit(k.writer, opt->prune, &c->diag))
+			gw_writer_abort(k.writer, c->diag);
+		else if (gw_writer_commit(k.writer, opt->prune, c->diag))
 			status = GW_EXIT_USAGE;
 	} else if (status == GW_EXIT_OK && stream) {
 		gw_fileset_sort(set);
@@ -2050,7 +2076,7 @@ static int output(struct compilation *c, const struct gw_options *opt,
 
 		gw_fileset_sort(set);
 		r = gw_write_check(opt->outdir, set, opt->prune,
-				   opt->dry_run ? &diff : out, &c->diag);
+				   opt->dry_run ? &diff : out, c->diag);
 		status = r < 0 ? GW_EXIT_USAGE : r ? GW_EXIT_SPEC : GW_EXIT_OK;
 		if (opt->dry_run && r >= 0) {
 			dry_run(opt->outdir, set, &diff, out);
@@ -2060,7 +2086,7 @@ static int output(struct compilation *c, const struct gw_options *opt,
 	} else if (status == GW_EXIT_OK && opt->outdir && opt->result) {
 		gw_fileset_sort(set);
 		if (gw_write_tree(opt->outdir, set, opt->prune,
-				  opt->fsync ? GW_WRITE_FSYNC : 0, &c->diag))
+				  opt->fsync ? GW_WRITE_FSYNC : 0, c->diag))
 			status = GW_EXIT_USAGE;
 	}
 	return status;
@@ -2070,7 +2096,7 @@ unlock:	/* the writer opened early, for the cache: nothing staged yet */
 		gw_writer_abort(k.writer, &scratch);
 		gw_diag_release(&scratch);
 	}
-	return c->diag.errors ? GW_EXIT_SPEC : GW_EXIT_OK;
+	return c->diag->errors ? GW_EXIT_SPEC : GW_EXIT_OK;
 }
 
 /* An input file's identity, for given_twice(). */
@@ -2116,7 +2142,7 @@ static bool *given_twice(struct compilation *c, const struct gw_options *opt)
 			continue;
 		}
 		twice[ids[i].index] = true;
-		gw_diag_add(&c->diag, GW_SEV_NOTE, (struct gw_mark){
+		gw_diag_add(c->diag, GW_SEV_NOTE, (struct gw_mark){
 			    opt->inputs[ids[i].index], 0, 0 }, "given again "
 			    "(as '%s' before); read once",
 			    opt->inputs[ids[first].index]);
@@ -2138,17 +2164,17 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	int status = GW_EXIT_OK;
 
 	c.arena = gw_arena_new();
-	gw_diag_init(&c.diag, c.arena);
-	if (opt->outdir && !stream && check_inputs_outside(opt, &c.diag)) {
-		status = hand_over(&c, diag, GW_EXIT_USAGE);
+	c.diag = diag;
+	if (opt->outdir && !stream && check_inputs_outside(opt, c.diag)) {
+		status = GW_EXIT_USAGE;
 		gw_arena_free(c.arena);
 		return status;
 	}
 	c.schema = gw_schema_tree(c.arena);
 	if (!c.schema) {
-		gw_diag_add(&c.diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
+		gw_diag_add(c.diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
 			    "the embedded schema does not load");
-		status = hand_over(&c, diag, GW_EXIT_USAGE);
+		status = GW_EXIT_USAGE;
 		gw_arena_free(c.arena);
 		return status;
 	}
@@ -2180,13 +2206,13 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		       strtoumax(stream_min, NULL, 10) : GW_STREAM_MIN;
 	pthread_mutex_init(&c.lock, NULL);
 	check_all(&c, opt->jobs ? opt->jobs : 1);
-	gw_across_check(&c.diag, c.arena, c.gateways, c.n);
-	if (!c.diag.errors)
+	gw_across_check(c.diag, c.arena, c.gateways, c.n);
+	if (!c.diag->errors)
 		plan_control_planes(&c);
 	/* the control planes and the previews (gwc validate too: a template
 	 * that cannot be adapted, or fails on a gateway, is an error of the
 	 * specs), then pass 2 */
-	if (!c.diag.errors) {
+	if (!c.diag->errors) {
 		status = output(&c, opt, set, out, early);
 	} else if (early) {
 		struct gw_diag scratch;
@@ -2198,9 +2224,9 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	gw_cache_close(c.cache);
 	gw_strset_release(&c.interned);
 	pthread_mutex_destroy(&c.lock);
-	if (c.diag.errors && status == GW_EXIT_OK)
+	if (c.diag->errors && status == GW_EXIT_OK)
 		status = GW_EXIT_SPEC;
-	if (c.diag.errors && c.io_error)
+	if (c.diag->errors && c.io_error)
 		status = GW_EXIT_USAGE;
 	if (c.interrupted)
 		status = GW_EXIT_USAGE;
@@ -2208,7 +2234,8 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		if (c.sources[i].rare)
 			gw_fileset_release(&c.sources[i].rare->rendered);
 		free(c.sources[i].rare);
-		free(c.sources[i].owned);
+		if (c.sources[i].owns)
+			free((char *)c.sources[i].data);
 		free(c.sources[i].gateways);
 	}
 	for (i = 0; i < c.nspills; i++)
@@ -2221,7 +2248,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 		gw_fileset_release(&own);
 	else
 		gw_fileset_sort(set);	/* a caller's result, sorted by path */
-	status = hand_over(&c, diag, status);
+
 	gw_arena_free(c.arena);
 	return status;
 }

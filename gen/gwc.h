@@ -801,15 +801,21 @@ bool gw_dns1123_label(const char *s, size_t len);
 
 /* What the decisions across specs need of one gateway (compile.c keeps
  * one per checked gateway, its strings in the run's arena). */
+/* A place in a summary's own file (its marks are all in its spec file):
+ * 8 bytes where a struct gw_mark takes 16, for 100,000 gateways. */
+struct gw_spot {
+	int line, col;		/* line 0: no place */
+};
+
 struct gw_summary {
 	const char *file, *ns, *name, *istio, *template_path;
 	const char *revision;		/* NULL: sidecar.istio.io/inject */
-	struct gw_mark mark, name_mark, kernel_mark, template_mark;
-	struct gw_mark revision_mark;	/* spec.controlPlane.revision */
+	struct gw_spot mark, name_mark, kernel_mark, template_mark;
+	struct gw_spot revision_mark;	/* spec.controlPlane.revision */
 	bool revision_given;
 	bool scoped;		/* its Istio scopes a Gateway to its namespace */
 	const char *istio_path;	/* its Istio resource's file, or NULL */
-	struct gw_mark template_demand_mark;
+	struct gw_spot template_demand_mark;
 	bool kernel_version, legacy, pin;
 	bool replaces;		/* installs a whole gateway template */
 	bool overlay;		/* gets a legacy-kernel overlay */
@@ -817,6 +823,11 @@ struct gw_summary {
 	bool gateway_api;	/* spec.installation: gatewayAPI */
 	enum gw_privileged privileged;
 };
+
+/* @at in @s's file, as a mark (no file when @at is no place). */
+struct gw_mark gw_summary_at(const struct gw_summary *s, struct gw_spot at);
+/* @m (in the spec file of the summary it is for) as a spot. */
+struct gw_spot gw_spot_of(struct gw_mark m);
 
 /* Reports, at the later gateway, two gateways of one folder, two of one
  * name in two namespaces (one selector label; unless both Istios scope
@@ -1081,6 +1092,9 @@ struct gw_writer;
 struct gw_writer *gw_writer_open(const char *outdir, unsigned flags,
 				 struct gw_diag *diag);
 int gw_writer_stage(struct gw_writer *w, const struct gw_fileset *set);
+/* Room for @n more folders, exactly, when the caller knows how many it
+ * stages (100,000 folders do not leave a doubled list's slack). */
+void gw_writer_expect(struct gw_writer *w, size_t n);
 int gw_writer_commit(struct gw_writer *w, bool prune, struct gw_diag *diag);
 /* @fn(@arg, OUT's descriptor) runs in a successful commit, after the
  * swaps and while OUT is still locked (to write OUT's cache). */
@@ -1279,6 +1293,8 @@ struct gw_options {
  * is all-or-nothing under SIGINT, SIGTERM and SIGHUP when the caller
  * holds them off (gw_write_tree); one pending stops the run.
  */
+/* @diag holds no error yet: the run's messages go to it as they are
+ * found (not copied there at the end: 100,000 specs' notes held once). */
 int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	       struct gw_buf *out);
 

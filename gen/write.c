@@ -52,6 +52,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,14 +118,24 @@ struct folder {
  * one entry per staged folder, pushed onto a list before the folder is
  * made and never freed before the writer, so that gw_oom, which ends
  * the process from any thread with any lock held, can undo the run
- * without allocating.  Fields are read and set with atomics.
+ * without allocating.  The entry is the block of the folder's names
+ * (split_path), so a folder costs one allocation.  Fields are read and
+ * set with atomics.
  */
 struct made {
 	struct made *next;
 	bool parent_created, staged;
-	char *stage;		/* in names, after the parent's NUL */
-	char names[];		/* "<parent>\0<stage>\0", sized for them */
+	char *stage;		/* in names, after the name's NUL */
+	char names[];		/* "<parent>\0<name>\0<stage>\0", sized */
 };
+
+/* The block a folder's names are in (split_path): one allocation per
+ * folder, linked into the made list when it is staged, freed with the
+ * folders (free_folders). */
+static struct made *made_of(const char *parent)
+{
+	return (struct made *)(void *)(parent - offsetof(struct made, names));
+}
 
 struct writer {
 	const char *outdir;	/* OUT as given, for messages */
@@ -733,17 +744,18 @@ out:
 	return ret;
 }
 
-/* The bytes a staging folder's name takes at most, its NUL included. */
-static size_t stage_name_size(const char *name, const char *token)
+/* The bytes a staging folder's name takes at most, its NUL included,
+ * for a folder name of @name_len bytes. */
+static size_t stage_name_size(size_t name_len, const char *token)
 {
-	return strlen(name) + strlen(STAGE_TAG) + strlen(token) + 16;
+	return name_len + strlen(STAGE_TAG) + strlen(token) + 16;
 }
 
 /* ".<name>.gwc-<token>-<n>" into @s (stage_name_size() bytes). */
 static void stage_name(char *s, const char *name, const char *token,
 		       unsigned n)
 {
-	snprintf(s, stage_name_size(name, token), ".%s%s%s-%u", name,
+	snprintf(s, stage_name_size(strlen(name), token), ".%s%s%s-%u", name,
 		 STAGE_TAG, token, n);
 }
 
@@ -782,7 +794,7 @@ static void end_staging(struct writer *w, bool walked)
 /* Writes the new version of @f beside the old one. */
 static int stage_folder(struct writer *w, struct folder *f)
 {
-	struct made *m;
+	struct made *m = made_of(f->parent);	/* sized by split_path */
 	int parent, fd = -1, ret = -1;
 	size_t i;
 
@@ -790,12 +802,6 @@ static int stage_folder(struct writer *w, struct folder *f)
 		return 0;
 	if (begin_staging(w))
 		return -1;
-	/* sized for its names: 100,000 folders hold 100,000 of these */
-	i = strlen(f->parent) + 1;
-	m = gw_malloc(sizeof(*m) + i + stage_name_size(f->name, w->token));
-	memset(m, 0, sizeof(*m));
-	memcpy(m->names, f->parent, i);
-	m->stage = m->names + i;
 	m->stage[0] = '\0';
 	m->next = __atomic_load_n(&w->made, __ATOMIC_ACQUIRE);
 	while (!__atomic_compare_exchange_n(&w->made, &m->next, m, true,
@@ -1116,6 +1122,7 @@ static int split_path(struct writer *w, const char *path, char **parent,
 {
 	const char *s1 = strchr(path, '/');
 	const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+	struct made *m;
 
 	if (!s1 || !s2 || strchr(s2 + 1, '/')) {
 		say(w, GW_SEV_INTERNAL, "bad output path '%s'",
@@ -1123,12 +1130,17 @@ static int split_path(struct writer *w, const char *path, char **parent,
 		return -1;
 	}
 	*prefix = (size_t)(s2 - path) + 1;
-	/* one block: "<a>\0<b>\0" (100,000 folders hold 100,000) */
-	*parent = gw_malloc((size_t)(s2 - path) + 1);
+	/* one block: the made list's entry, "<a>\0<b>\0" and room for the
+	 * staging folder's name (100,000 folders hold 100,000) */
+	m = gw_malloc(sizeof(*m) + (size_t)(s2 - path) + 1 +
+		      stage_name_size((size_t)(s2 - s1 - 1), w->token));
+	memset(m, 0, sizeof(*m));
+	*parent = m->names;
 	memcpy(*parent, path, (size_t)(s2 - path));
 	(*parent)[s1 - path] = '\0';
 	(*parent)[s2 - path] = '\0';
 	*name = *parent + (s1 - path) + 1;
+	m->stage = *parent + (s2 - path) + 1;
 	return 0;
 }
 
@@ -1309,20 +1321,21 @@ static int open_outdir(struct writer *w)
 	return -1;
 }
 
-static void free_writer(struct writer *w)
+/* The folders and their names (split_path). */
+static void free_folders(struct writer *w)
 {
-	struct made *m, *next;
 	size_t i;
 
-	gw_oom_hook_remove(w->oom_slot);
-	for (m = w->made; m; m = next) {
-		next = m->next;
-		free(m);
-	}
-	pthread_rwlock_destroy(&w->making);
 	for (i = 0; i < w->nfolders; i++)
-		free(w->folders[i].parent);	/* and the name after it */
+		free(made_of(w->folders[i].parent));
 	free(w->folders);
+}
+
+static void free_writer(struct writer *w)
+{
+	gw_oom_hook_remove(w->oom_slot);
+	pthread_rwlock_destroy(&w->making);
+	free_folders(w);	/* the made list's entries with them */
 	free(w->path);
 	if (w->out >= 0)
 		close(w->out);	/* releases the lock */
@@ -1405,6 +1418,22 @@ int gw_writer_stage(struct gw_writer *writer, const struct gw_fileset *set)
 	pthread_mutex_unlock(&w->lock);
 	free(mine);
 	return ret;
+}
+
+void gw_writer_expect(struct gw_writer *writer, size_t n)
+{
+	struct writer *w = (struct writer *)writer;
+	struct folder *bigger;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->cap - w->nfolders < n) {
+		bigger = realloc(w->folders, (w->nfolders + n) * sizeof(*bigger));
+		if (!bigger)
+			gw_oom();
+		w->folders = bigger;
+		w->cap = w->nfolders + n;
+	}
+	pthread_mutex_unlock(&w->lock);
 }
 
 void gw_writer_on_commit(struct gw_writer *writer,
@@ -1823,9 +1852,7 @@ int gw_write_check(const char *outdir, const struct gw_fileset *set,
 		free_names(parents);
 	}
 out:
-	for (i = 0; i < w.nfolders; i++)
-		free(w.folders[i].parent);	/* and the name after it */
-	free(w.folders);
+	free_folders(&w);
 	if (w.out >= 0)
 		close(w.out);
 	pthread_mutex_destroy(&w.lock);
