@@ -338,7 +338,7 @@ static void keep_rendered(struct compilation *c, struct source *src,
 }
 
 /* The messages of one job, malloc'ed until add_messages(), their texts
- * in the run's arena (lock held). */
+ * where the caller's diagnostics keep theirs (lock held). */
 static void keep_messages(struct compilation *c, const struct source *src,
 			  const struct gw_diag *diag,
 			  struct gw_diag_entry **kept, unsigned *n)
@@ -368,7 +368,7 @@ static size_t add_messages(struct compilation *c, struct gw_diag_entry **e,
 {
 	size_t k, at = c->diag->n;
 
-	for (k = 0; k < n; k++)	/* their texts in the run's arena */
+	for (k = 0; k < n; k++)	/* their texts in the diag's arena */
 		gw_diag_add_kept(c->diag, (*e)[k].severity, (*e)[k].mark,
 				 (*e)[k].msg);
 	free(*e);
@@ -637,18 +637,18 @@ static int source_bytes(struct compilation *c, struct source *src,
 			struct gw_diag *diag)
 {
 	unsigned char d[32];
-	struct stat st;
 	char *data;
 	size_t len;
+	int r;
 
 	if (src->data || src->streamed)
 		return 0;
 	/* a big file is read as it is parsed (open_docs), once scanned for
-	 * its digest; a stat that fails is said by the read below */
-	if (!src->read_once && !stat(src->name, &st) && S_ISREG(st.st_mode) &&
-	    (uintmax_t)st.st_size > c->stream_min) {
-		int r = gw_load_scan(diag, src->name, src->digest);
-
+	 * its digest */
+	r = gw_load_read_upto(diag, src->name, src->read_once ? UINTMAX_MAX :
+			      c->stream_min, &data, &len);
+	if (r == 1) {
+		r = gw_load_scan(diag, src->name, src->digest);
 		if (r) {
 			src->io_error = r < 0;
 			return -1;
@@ -656,7 +656,7 @@ static int source_bytes(struct compilation *c, struct source *src,
 		src->read_once = src->streamed = true;
 		return 0;
 	}
-	if (gw_load_read(NULL, diag, src->name, &data, &len)) {
+	if (r) {
 		src->io_error = true;
 		return -1;
 	}
@@ -922,10 +922,13 @@ static bool signal_pending(void)
 static struct source *next_source(struct compilation *c)
 {
 	struct source *src = NULL;
-	bool stop = signal_pending();
 
 	pthread_mutex_lock(&c->lock);
-	c->interrupted |= stop;
+	/* looked for at every 16th source: a system call each time (a
+	 * rebuild of 1000 unchanged specs made 2000 of them), and the
+	 * writer looks again before it swaps anything in */
+	if (!(c->next % 16))
+		c->interrupted |= signal_pending();
 	if (!c->interrupted && c->next < c->nsources)
 		src = &c->sources[c->next++];
 	pthread_mutex_unlock(&c->lock);
@@ -1922,17 +1925,80 @@ static void dry_run(const char *outdir, const struct gw_fileset *set,
 }
 
 /* Refuses an input that lies inside the output folder. */
+/*
+ * The real path of @path into @in (PATH_MAX bytes), as realpath(3) gives
+ * it, false when there is none.  The folder part is resolved once for a
+ * run of paths in one folder (@dir, @dir_len, @dir_real: the last one's),
+ * the name itself only when it is a link: realpath costs a getcwd and a
+ * readlink per part, 3 system calls a spec of 1000 in one folder.
+ */
+static bool real_path(const char *path, bool plain, char *in, char *dir,
+		      size_t *dir_len, char *dir_real)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t len = slash ? (size_t)(slash - path) + 1 : 0;
+
+	if (!plain || !*base || !strcmp(base, ".") || !strcmp(base, "..") ||
+	    len >= PATH_MAX)
+		return realpath(path, in) != NULL;
+	if (*dir_len != len || memcmp(dir, path, len)) {
+		char part[PATH_MAX];
+
+		memcpy(part, path, len);
+		part[len] = '\0';
+		if (!realpath(len ? part : ".", dir_real))
+			return false;
+		memcpy(dir, path, len);
+		*dir_len = len;
+	}
+	return (size_t)snprintf(in, PATH_MAX, "%s/%s", strcmp(dir_real, "/") ?
+				dir_real : "", base) < PATH_MAX;
+}
+
+/* What one lstat (and a stat, for a link) tells of an input, for
+ * check_inputs_outside() and given_twice(): one look per spec file. */
+struct input_stat {
+	dev_t dev;
+	ino_t ino;
+	bool file;		/* a regular file, links followed */
+	bool plain;		/* there, and not a link */
+};
+
+/* The inputs' input_stat, malloc'ed. */
+static struct input_stat *stat_inputs(const struct gw_options *opt)
+{
+	struct input_stat *v = gw_malloc((opt->ninputs + 1) * sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < opt->ninputs; i++) {
+		struct stat st;
+		bool there = !lstat(opt->inputs[i], &st);
+
+		v[i].plain = there && !S_ISLNK(st.st_mode);
+		if (there && !v[i].plain)
+			there = !stat(opt->inputs[i], &st);
+		v[i].file = there && S_ISREG(st.st_mode);
+		v[i].dev = there ? st.st_dev : 0;
+		v[i].ino = there ? st.st_ino : 0;
+	}
+	return v;
+}
+
 static int check_inputs_outside(const struct gw_options *opt,
+				const struct input_stat *st,
 				struct gw_diag *diag)
 {
-	char out[PATH_MAX], in[PATH_MAX];
-	size_t i, len;
+	char out[PATH_MAX], in[PATH_MAX], dir[PATH_MAX], dir_real[PATH_MAX];
+	size_t i, len, dir_len = SIZE_MAX;
 
 	if (!realpath(opt->outdir, out))
 		return 0;	/* not there yet: nothing can be inside */
 	len = strlen(out);
 	for (i = 0; i < opt->ninputs; i++)
-		if (realpath(opt->inputs[i], in) && !strncmp(in, out, len) &&
+		if (real_path(opt->inputs[i], st[i].plain, in, dir, &dir_len,
+			      dir_real) &&
+		    !strncmp(in, out, len) &&
 		    (in[len] == '/' || in[len] == '\0')) {
 			gw_diag_add(diag, GW_SEV_ERROR, (struct gw_mark){ 0 },
 				    "input '%s' is inside the output folder "
@@ -2123,17 +2189,17 @@ static int compare_ids(const void *pa, const void *pb)
  * file is read once, with a note, rather than have its gateways "also
  * defined at" themselves.  Sorting keeps it n log n.
  */
-static bool *given_twice(struct compilation *c, const struct gw_options *opt)
+static bool *given_twice(struct compilation *c, const struct gw_options *opt,
+			 const struct input_stat *st)
 {
 	bool *twice = gw_malloc(opt->ninputs + 1);
 	struct file_id *ids = gw_malloc((opt->ninputs + 1) * sizeof(*ids));
 	size_t i, n = 0, first = 0;
-	struct stat st;
 
 	memset(twice, 0, opt->ninputs + 1);
 	for (i = 0; i < opt->ninputs; i++)
-		if (!stat(opt->inputs[i], &st) && S_ISREG(st.st_mode))
-			ids[n++] = (struct file_id){ st.st_dev, st.st_ino, i };
+		if (st[i].file)
+			ids[n++] = (struct file_id){ st[i].dev, st[i].ino, i };
 	qsort(ids, n, sizeof(*ids), compare_ids);
 	for (i = 1; i < n; i++) {
 		if (ids[i].dev != ids[first].dev ||
@@ -2160,30 +2226,33 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	const char *stream_min;
 	struct gw_writer *early;
 	bool *twice;
+	struct input_stat *inputs;
 	size_t i;
 	int status = GW_EXIT_OK;
 
 	c.arena = gw_arena_new();
 	c.diag = diag;
-	if (opt->outdir && !stream && check_inputs_outside(opt, c.diag)) {
-		status = GW_EXIT_USAGE;
+	inputs = stat_inputs(opt);
+	if (opt->outdir && !stream && check_inputs_outside(opt, inputs, c.diag)) {
+		free(inputs);
 		gw_arena_free(c.arena);
-		return status;
+		return GW_EXIT_USAGE;
 	}
 	c.schema = gw_schema_tree(c.arena);
 	if (!c.schema) {
 		gw_diag_add(c.diag, GW_SEV_INTERNAL, (struct gw_mark){ 0 },
 			    "the embedded schema does not load");
-		status = GW_EXIT_USAGE;
+		free(inputs);
 		gw_arena_free(c.arena);
-		return status;
+		return GW_EXIT_USAGE;
 	}
 	c.no_file_reads = opt->no_file_reads;
 	c.reads = opt->reads;
 	early = open_cache(&c, opt);
 	c.sources = gw_arena_alloc(c.arena, (opt->ninputs + opt->nbuffers + 1) *
 				   sizeof(*c.sources));
-	twice = given_twice(&c, opt);
+	twice = given_twice(&c, opt, inputs);
+	free(inputs);
 	for (i = 0; i < opt->ninputs; i++) {
 		if (twice[i])
 			continue;

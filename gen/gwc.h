@@ -363,6 +363,11 @@ int gw_load_gate(struct gw_diag *diag, const char *name, const char *data,
  * NULL, into a malloc'ed buffer the caller frees). */
 int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, char **data, size_t *len);
+/* gw_load_read into a malloc'ed buffer, but a regular file larger than
+ * @whole_max bytes is not read: 1, no message (the caller streams it;
+ * the one open tells both, no stat before). */
+int gw_load_read_upto(struct gw_diag *diag, const char *path,
+		      uintmax_t whole_max, char **data, size_t *len);
 /* The same for a file that a spec key names: failures are reported at
  * @at, prefixed with "@what: PATH: " (the key's JSON path). */
 int gw_load_read_for(struct gw_arena *arena, struct gw_diag *diag,

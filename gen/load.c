@@ -1058,25 +1058,35 @@ static void read_error(struct gw_diag *diag, const char *path,
 
 static int load_read(struct gw_arena *arena, struct gw_diag *diag,
 		     const char *path, struct gw_mark at, const char *what,
-		     char **data, size_t *len, unsigned max);
+		     char **data, size_t *len, unsigned max,
+		     uintmax_t whole_max);
 
 int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, char **data, size_t *len)
 {
 	return load_read(arena, diag, path, (struct gw_mark){ 0 }, NULL, data,
-			 len, GW_INPUT_MAX);
+			 len, GW_INPUT_MAX, UINTMAX_MAX);
+}
+
+int gw_load_read_upto(struct gw_diag *diag, const char *path,
+		      uintmax_t whole_max, char **data, size_t *len)
+{
+	return load_read(NULL, diag, path, (struct gw_mark){ 0 }, NULL, data,
+			 len, GW_INPUT_MAX, whole_max);
 }
 
 int gw_load_read_for(struct gw_arena *arena, struct gw_diag *diag,
 		     const char *path, struct gw_mark at, const char *what,
 		     char **data, size_t *len)
 {
-	return load_read(arena, diag, path, at, what, data, len, GW_FILE_MAX);
+	return load_read(arena, diag, path, at, what, data, len, GW_FILE_MAX,
+			 UINTMAX_MAX);
 }
 
 static int load_read(struct gw_arena *arena, struct gw_diag *diag,
 		     const char *path, struct gw_mark at, const char *what,
-		     char **data, size_t *len, unsigned max)
+		     char **data, size_t *len, unsigned max,
+		     uintmax_t whole_max)
 {
 	struct stat st;
 	size_t got = 0;
@@ -1095,6 +1105,10 @@ static int load_read(struct gw_arena *arena, struct gw_diag *diag,
 			   NULL);
 		close(fd);
 		return -1;
+	}
+	if ((uintmax_t)st.st_size > whole_max) {
+		close(fd);
+		return 1;
 	}
 	if (st.st_size > (off_t)max) {
 		char limit[48];

@@ -142,7 +142,8 @@ same_both document-over-limit big-doc.yaml 1
 
 # ---- a file that changes between the scan and the stream -------------------
 # changed NAME BYTES: BYTES appended to a file of 20,000 specs while its
-# stream waits (strace holds the second open, the scan being the first;
+# stream waits (strace holds the third open: the first tells the file's
+# size, too big to read whole, the second scans it;
 # no cache: it would vouch for the folders by the scan alone): exit 2, the
 # message, OUT as it was.  A comment changes the digest; a NUL fails the
 # stream's own gate, which the scan passed: a change too, not a NUL in
@@ -156,7 +157,7 @@ changed() {
 	(cd "$d" && GWC_TEST_STREAM_MIN=0 \
 		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 		strace -f -qq -P specs.yaml -e trace=openat \
-		-e inject=openat:delay_enter=3000000:when=2 -o "$d/trace" \
+		-e inject=openat:delay_enter=3000000:when=3 -o "$d/trace" \
 		"$GWC" build -q --no-cache -o out specs.yaml >/dev/null 2>"$d/stderr"
 	 echo $? >"$d/status") &
 	run=$!
