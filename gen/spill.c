@@ -190,7 +190,8 @@ static int need(struct gw_spill_reader *r, size_t n)
 		errno = EIO;	/* a truncated range: not ours */
 		return -1;
 	}
-	memmove(r->buf, r->buf + r->pos, have);
+	if (have)
+		memmove(r->buf, r->buf + r->pos, have);
 	r->len = have;
 	r->pos = 0;
 	if (n > r->cap || SPILL_BUF > r->cap) {
