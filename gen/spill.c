@@ -140,7 +140,7 @@ int gw_spill_flush(struct gw_spill *s)
 static void put(struct gw_spill *s, const void *p, size_t n)
 {
 	s->size += n;
-	if (s->failed)
+	if (s->failed || !n)	/* an empty file's data may be NULL */
 		return;
 	if (s->len + n > SPILL_BUF) {
 		gw_spill_flush(s);
