@@ -804,14 +804,14 @@ bool gw_dns1123_label(const char *s, size_t len);
 
 /* ---- across.c: the checks that span specs ------------------------------ */
 
-/* What the decisions across specs need of one gateway (compile.c keeps
- * one per checked gateway, its strings in the run's arena). */
 /* A place in a summary's own file (its marks are all in its spec file):
  * 8 bytes where a struct gw_mark takes 16, for 100,000 gateways. */
 struct gw_spot {
 	int line, col;		/* line 0: no place */
 };
 
+/* What the decisions across specs need of one gateway (compile.c keeps
+ * one per checked gateway, its strings in the run's arena). */
 struct gw_summary {
 	const char *file, *ns, *name, *istio, *template_path;
 	const char *revision;		/* NULL: sidecar.istio.io/inject */
@@ -1296,10 +1296,10 @@ struct gw_options {
  * belongs on standard output (the `-o -` stream, the --check diff) to
  * @out; prints nothing.  Returns the exit status.  A build into a folder
  * is all-or-nothing under SIGINT, SIGTERM and SIGHUP when the caller
- * holds them off (gw_write_tree); one pending stops the run.
+ * holds them off (gw_write_tree); one pending stops the run.  @diag holds
+ * no error yet: the run's messages go to it as they are found (not copied
+ * there at the end: 100,000 specs' notes are held once).
  */
-/* @diag holds no error yet: the run's messages go to it as they are
- * found (not copied there at the end: 100,000 specs' notes held once). */
 int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	       struct gw_buf *out);
 
