@@ -55,6 +55,7 @@ extern const char gw_build_id[];
 struct record {
 	const char *path;	/* unescaped, malloc'ed */
 	unsigned char digest[32];
+	uint64_t stat_key;	/* gw_cache_stat_key of the bytes hashed */
 	const char *text;	/* from "source" to "end\n" inclusive */
 	size_t len;
 	bool used;		/* this run compiled that path */
@@ -302,11 +303,15 @@ static int index_records(struct gw_cache *c)
 		if (is(&fl, "source")) {
 			struct record r = { 0 };
 
+			long long key;
+
 			if (start || get_str(&fl, 1, NULL, &r.path) || !r.path ||
-			    get_digest(&fl, 2, r.digest)) {
+			    get_digest(&fl, 2, r.digest) ||
+			    get_ll(&fl, 3, &key, 16)) {
 				free((char *)r.path);
 				return -1;
 			}
+			r.stat_key = (uint64_t)key;
 			start = p;
 			r.text = p;
 			c->records = gw_grow(c->records, c->n + 1, &cap,
@@ -482,6 +487,37 @@ static bool folders_as_recorded(struct gw_cache *c, const char *text,
 	if (dir >= 0)
 		close(dir);
 	return ok;
+}
+
+uint64_t gw_cache_stat_key(const struct stat *st)
+{
+	const uint64_t v[] = {
+		(uint64_t)st->st_dev, (uint64_t)st->st_ino,
+		(uint64_t)st->st_mode, (uint64_t)st->st_size,
+		(uint64_t)st->st_mtim.tv_sec, (uint64_t)st->st_mtim.tv_nsec,
+		(uint64_t)st->st_ctim.tv_sec, (uint64_t)st->st_ctim.tv_nsec,
+	};
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a, byte by byte */
+	size_t i, b;
+
+	for (i = 0; i < sizeof(v) / sizeof(*v); i++)
+		for (b = 0; b < 64; b += 8)
+			h = (h ^ ((v[i] >> b) & 0xff)) * 1099511628211ull;
+	h &= INT64_MAX;		/* read back as a long long */
+	return h ? h : 1;	/* 0: no stat recorded */
+}
+
+int gw_cache_known(struct gw_cache *c, const char *path,
+		   const struct stat *st, unsigned char digest[32])
+{
+	struct record *r = c ? find(c, path) : NULL;
+
+	if (!r || r->stat_key != gw_cache_stat_key(st) ||
+	    !settled(c, st->st_mtim.tv_sec, st->st_mtim.tv_nsec) ||
+	    !settled(c, st->st_ctim.tv_sec, st->st_ctim.tv_nsec))
+		return -1;
+	memcpy(digest, r->digest, 32);
+	return 0;
 }
 
 int gw_cache_lookup(struct gw_cache *c, struct gw_arena *arena,
@@ -719,7 +755,7 @@ static void put_source(struct sink *k, int out,
 	gw_buf_puts(&b, "source");
 	put_str(&b, s->path);
 	put_digest(&b, s->digest);
-	gw_buf_puts(&b, "\n");
+	gw_buf_printf(&b, " %llx\n", (unsigned long long)s->stat_key);
 	for (i = 0; i < s->nreads; i++) {
 		gw_buf_puts(&b, "read");
 		put_str(&b, s->reads[i].path);
@@ -800,7 +836,8 @@ int gw_cache_write(int out, struct gw_cache *old, size_t n,
 			r->used = true;	/* this run's: recorded here or not */
 		if (fresh <= 0)
 			continue;
-		if (s.cached && r)	/* verified by the lookup: no stat */
+		if (s.cached && r && r->stat_key == s.stat_key)
+			/* verified by the lookup, the spec as recorded */
 			sink_add(&k, r->text, r->len);
 		else
 			put_source(&k, out, &s);

@@ -92,6 +92,7 @@ struct source {
 	uint64_t spill_from, spill_to;
 	struct source_rare *rare;	/* malloc'ed, or NULL: none of it */
 	unsigned char digest[32];	/* SHA-256 of data */
+	uint64_t stat_key;		/* the file's as digest was taken */
 	unsigned nnotes;
 	unsigned ngateways;		/* room for: the next power of two */
 	bool owns;			/* data is malloc'ed: read here */
@@ -637,6 +638,7 @@ static int source_bytes(struct compilation *c, struct source *src,
 			struct gw_diag *diag)
 {
 	unsigned char d[32];
+	struct stat st;
 	char *data;
 	size_t len;
 	int r;
@@ -646,7 +648,9 @@ static int source_bytes(struct compilation *c, struct source *src,
 	/* a big file is read as it is parsed (open_docs), once scanned for
 	 * its digest */
 	r = gw_load_read_upto(diag, src->name, src->read_once ? UINTMAX_MAX :
-			      c->stream_min, &data, &len);
+			      c->stream_min, &data, &len, &st);
+	if ((r == 0 || r == 1) && !src->read_once)
+		src->stat_key = gw_cache_stat_key(&st);
 	if (r == 1) {
 		r = gw_load_scan(diag, src->name, src->digest);
 		if (r) {
@@ -809,10 +813,25 @@ static void check_source(struct compilation *c, struct source *src,
 	size_t ndocs = 0, nempty = 0;
 	enum parking how = PARK_KEEP;
 	bool early = true;
+	struct stat st;
 	int got;
 
 	notes = gw_arena_new();
 	gw_diag_init(&diag, notes);
+	/* a spec whose stat is the one OUT's cache recorded with its digest
+	 * (and not racy) is not even read, when its folders are as recorded */
+	if (c->cache && src->file && !src->read_once &&
+	    !stat(src->name, &st) && S_ISREG(st.st_mode) &&
+	    !gw_cache_known(c->cache, src->name, &st, src->digest)) {
+		src->stat_key = gw_cache_stat_key(&st);
+		src->read_once = true;
+		if (cached_source(c, src)) {
+			gw_diag_release(&diag);
+			gw_arena_free(notes);
+			return;
+		}
+		src->read_once = false;	/* read it after all */
+	}
 	if (source_bytes(c, src, &diag)) {
 		pthread_mutex_lock(&c->lock);
 		keep_messages(c, src, &diag, &src->notes, &src->nnotes);
@@ -2054,6 +2073,7 @@ static int cache_source(void *arg, size_t i, struct gw_cache_source *f)
 	f->ngateways = src->ngateways;
 	f->notes = src->nnotes ? &c->diag->entries[src->notes_at] : NULL;
 	f->nnotes = src->nnotes;
+	f->stat_key = src->stat_key;
 	f->cached = src->cached;
 	return 1;
 }

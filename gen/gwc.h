@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #define GWC_VERSION "0.1.0"
 #define GW_API_VERSION "gwc.dev/v1alpha1"
@@ -365,9 +366,11 @@ int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, char **data, size_t *len);
 /* gw_load_read into a malloc'ed buffer, but a regular file larger than
  * @whole_max bytes is not read: 1, no message (the caller streams it;
- * the one open tells both, no stat before). */
+ * the one open tells both, no stat before).  *@st: the file's stat
+ * before it was read (0 or 1). */
 int gw_load_read_upto(struct gw_diag *diag, const char *path,
-		      uintmax_t whole_max, char **data, size_t *len);
+		      uintmax_t whole_max, char **data, size_t *len,
+		      struct stat *st);
 /* The same for a file that a spec key names: failures are reported at
  * @at, prefixed with "@what: PATH: " (the key's JSON path). */
 int gw_load_read_for(struct gw_arena *arena, struct gw_diag *diag,
@@ -859,6 +862,7 @@ struct gw_cache_source {
 	size_t ngateways;
 	struct gw_diag_entry *notes;	/* its messages, as given */
 	size_t nnotes;
+	uint64_t stat_key;	/* gw_cache_stat_key of the bytes hashed */
 	bool cached;		/* gw_cache_write: as the lookup found it */
 };
 
@@ -875,6 +879,18 @@ void gw_cache_close(struct gw_cache *c);
 int gw_cache_lookup(struct gw_cache *c, struct gw_arena *arena,
 		    const char *path, const unsigned char digest[32],
 		    struct gw_cache_source *out);
+/* A digest of a spec file's identity and times (device, inode, mode,
+ * size, mtime, ctime): 63 bits, never 0. */
+uint64_t gw_cache_stat_key(const struct stat *st);
+/*
+ * The recorded digest of spec @path into @digest without reading it,
+ * when its stat @st is the one recorded with it and not racy (its times
+ * older than the cache file's, as git trusts its index): 0; else -1.
+ * Writing a file moves its mtime, and touch -r, chmod or a rename its
+ * ctime, which no one sets back.
+ */
+int gw_cache_known(struct gw_cache *c, const char *path,
+		   const struct stat *st, unsigned char digest[32]);
 /*
  * Rewrites OUT's cache (@out: OUT, locked): the records of this run's @n
  * spec files (their folders' stat now), then the records of @old whose

@@ -1059,20 +1059,21 @@ static void read_error(struct gw_diag *diag, const char *path,
 static int load_read(struct gw_arena *arena, struct gw_diag *diag,
 		     const char *path, struct gw_mark at, const char *what,
 		     char **data, size_t *len, unsigned max,
-		     uintmax_t whole_max);
+		     uintmax_t whole_max, struct stat *out_st);
 
 int gw_load_read(struct gw_arena *arena, struct gw_diag *diag,
 		 const char *path, char **data, size_t *len)
 {
 	return load_read(arena, diag, path, (struct gw_mark){ 0 }, NULL, data,
-			 len, GW_INPUT_MAX, UINTMAX_MAX);
+			 len, GW_INPUT_MAX, UINTMAX_MAX, NULL);
 }
 
 int gw_load_read_upto(struct gw_diag *diag, const char *path,
-		      uintmax_t whole_max, char **data, size_t *len)
+		      uintmax_t whole_max, char **data, size_t *len,
+		      struct stat *st)
 {
 	return load_read(NULL, diag, path, (struct gw_mark){ 0 }, NULL, data,
-			 len, GW_INPUT_MAX, whole_max);
+			 len, GW_INPUT_MAX, whole_max, st);
 }
 
 int gw_load_read_for(struct gw_arena *arena, struct gw_diag *diag,
@@ -1080,13 +1081,13 @@ int gw_load_read_for(struct gw_arena *arena, struct gw_diag *diag,
 		     char **data, size_t *len)
 {
 	return load_read(arena, diag, path, at, what, data, len, GW_FILE_MAX,
-			 UINTMAX_MAX);
+			 UINTMAX_MAX, NULL);
 }
 
 static int load_read(struct gw_arena *arena, struct gw_diag *diag,
 		     const char *path, struct gw_mark at, const char *what,
 		     char **data, size_t *len, unsigned max,
-		     uintmax_t whole_max)
+		     uintmax_t whole_max, struct stat *out_st)
 {
 	struct stat st;
 	size_t got = 0;
@@ -1106,6 +1107,8 @@ static int load_read(struct gw_arena *arena, struct gw_diag *diag,
 		close(fd);
 		return -1;
 	}
+	if (out_st)
+		*out_st = st;
 	if ((uintmax_t)st.st_size > whole_max) {
 		close(fd);
 		return 1;

@@ -12,6 +12,11 @@
 #                            the cache (--no-cache)
 #   cache/one-changed        one spec changed: only its folder's files are
 #                            opened, and the build writes the new output
+#   cache/spec-not-reread    an unchanged spec file is not even opened (its
+#                            stat is the one recorded with its digest);
+#                            touched, it is read and nothing else
+#   cache/spec-same-size-mtime   a spec edited with its size and mtime kept
+#                            (touch -r): its ctime moved, its output follows
 #   cache/hand-edit          a byte changed in an output file, size and
 #                            mtime kept (touch -r): --check finds it (exit
 #                            1, the diff), a build repairs it
@@ -39,7 +44,8 @@ trap 'rm -rf "$work"' EXIT
 cd "${top:?}" || exit 0
 
 if ! command -v strace >/dev/null 2>&1 || ! strace -o /dev/null true 2>/dev/null; then
-	for t in written unchanged-no-work one-changed hand-edit extra-file removed-file \
+	for t in written unchanged-no-work one-changed spec-not-reread spec-same-size-mtime \
+		hand-edit extra-file removed-file \
 		read-changed other-gwc corrupt racy shared-out no-cache; do
 		skip "$t" "strace is not installed or cannot trace here"
 	done
@@ -129,6 +135,42 @@ elif ! grep -q 'maxReplicas: 12' "$out/team-0003/gw-0003/gateway-hpa.yaml"; then
 	fail one-changed "the new output was not written"
 else
 	ok one-changed
+fi
+
+# ---- an unchanged spec is not even read ---------------------------------
+# (its stat is the one recorded with its digest, and older than the cache)
+sleep 0.05
+(cd "$work" && "$GWC" build -q -o out specs/*.yaml)	# settles the edit above
+sleep 0.05
+(cd "$work" && trace "$work/trace" "$GWC" build -q -o out specs/*.yaml) >/dev/null 2>&1
+rc=$?
+read_specs=$(paths "$work/trace" | grep -c "^$work/specs/")
+touch "$work/specs/gw-0005.yaml"	# same bytes, a new mtime
+(cd "$work" && trace "$work/trace2" "$GWC" build -q -o out specs/*.yaml) >/dev/null 2>&1
+rc2=$?
+read2=$(paths "$work/trace2" | grep "^$work/specs/" | tr '\n' ' ')
+folders2=$(paths "$work/trace2" | sed -n "s|^$out/\([^/.][^/]*/[^/]*\)/.*|\1|p" | grep -v '^istio/' | sort -u | tr '\n' ' ')
+if [ $rc != 0 ] || [ "$read_specs" != 0 ]; then
+	fail spec-not-reread "exit $rc; $read_specs spec files opened: $(paths "$work/trace" | grep "^$work/specs/" | head -n 3)"
+elif [ $rc2 != 0 ] || [ "$read2" != "$work/specs/gw-0005.yaml " ] || [ -n "$folders2" ]; then
+	fail spec-not-reread "after touch: exit $rc2; specs read '$read2', gateway folders read or written '$folders2'"
+else
+	ok spec-not-reread
+fi
+# the same size and mtime, other bytes: the ctime tells
+sleep 0.05
+(cd "$work" && "$GWC" build -q -o out specs/*.yaml)
+cp -p "$work/specs/gw-0005.yaml" "$work/spec.orig"
+sed -i 's/maxReplicas: 10/maxReplicas: 11/' "$work/specs/gw-0005.yaml"
+touch -r "$work/spec.orig" "$work/specs/gw-0005.yaml"
+(cd "$work" && "$GWC" build -q -o out specs/*.yaml) >/dev/null 2>&1
+rc=$?
+if [ "$(stat -c '%s %Y' "$work/specs/gw-0005.yaml")" != "$(stat -c '%s %Y' "$work/spec.orig")" ]; then
+	fail spec-same-size-mtime "the edit did not keep the size and mtime"
+elif [ $rc != 0 ] || ! grep -q 'maxReplicas: 11' "$out/team-0005/gw-0005/gateway-hpa.yaml"; then
+	fail spec-same-size-mtime "exit $rc; the output does not follow the edit"
+else
+	ok spec-same-size-mtime
 fi
 
 # ---- hand edits are found -----------------------------------------------
