@@ -279,6 +279,10 @@ void gw_map_sort(struct gw_node *map);
 /* JSON equality: numbers by value, maps by key whatever their order (by
  * an index past 8 keys: linear in their sizes). */
 bool gw_node_equal(const struct gw_node *a, const struct gw_node *b);
+/* True when every pair of the mapping @sub is in the mapping @map with an
+ * equal value (gw_node_equal), in time linear in their sizes: a
+ * selector's labels in an object's, or, of as many keys, map equality. */
+bool gw_map_within(const struct gw_node *sub, const struct gw_node *map);
 struct gw_node *gw_node_copy(struct gw_arena *arena, const struct gw_node *n);
 /* The same, strings and mark file names copied too: independent of the
  * arena @n lives in. */

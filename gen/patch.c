@@ -371,21 +371,11 @@ static void check_pss(struct patcher *p, const struct gw_node *ns,
 static bool labels_select(const struct gw_node *sel,
 			  const struct gw_node *labels)
 {
-	struct gw_index ix = { 0 };
-	size_t i, at;
-	bool ok = true;
-
 	if (!sel || sel->kind != GW_MAP)
 		return true;
 	if (!labels || labels->kind != GW_MAP)
 		return sel->u.map.n == 0;
-	gw_index_map(&ix, labels);
-	for (i = 0; ok && i < sel->u.map.n; i++)
-		ok = gw_index_find(&ix, sel->u.map.pairs[i].key, &at) &&
-		     gw_node_equal(labels->u.map.pairs[at].value,
-				   sel->u.map.pairs[i].value);
-	gw_index_release(&ix);
-	return ok;
+	return gw_map_within(sel, labels);
 }
 
 /*

@@ -288,7 +288,6 @@ void gw_index_put(struct gw_arena *arena, struct gw_index *ix,
 	gw_index_add(ix, key, map->u.map.n++);
 }
 
-static bool maps_equal(const struct gw_node *a, const struct gw_node *b);
 
 bool gw_node_equal(const struct gw_node *a, const struct gw_node *b)
 {
@@ -324,7 +323,7 @@ bool gw_node_equal(const struct gw_node *a, const struct gw_node *b)
 		if (a->u.map.n != b->u.map.n)
 			return false;
 		if (a->u.map.n > 8)	/* a user-sized map: by an index */
-			return maps_equal(a, b);
+			return gw_map_within(a, b);
 		for (i = 0; i < a->u.map.n; i++) {
 			const struct gw_pair *p = &a->u.map.pairs[i];
 			const struct gw_node *k = p->key;
@@ -344,21 +343,19 @@ bool gw_node_equal(const struct gw_node *a, const struct gw_node *b)
 	}
 }
 
-/* Maps of as many keys, equal value by value whatever their order, in
- * time linear in their sizes (a lookup per key made it quadratic). */
-static bool maps_equal(const struct gw_node *a, const struct gw_node *b)
+bool gw_map_within(const struct gw_node *sub, const struct gw_node *map)
 {
 	struct gw_index ix = { 0 };
 	size_t i, at;
-	bool same = true;
+	bool within = true;
 
-	gw_index_map(&ix, b);
-	for (i = 0; same && i < a->u.map.n; i++)
-		same = gw_index_find(&ix, a->u.map.pairs[i].key, &at) &&
-		       gw_node_equal(a->u.map.pairs[i].value,
-				     b->u.map.pairs[at].value);
+	gw_index_map(&ix, map);
+	for (i = 0; within && i < sub->u.map.n; i++)
+		within = gw_index_find(&ix, sub->u.map.pairs[i].key, &at) &&
+			 gw_node_equal(sub->u.map.pairs[i].value,
+				       map->u.map.pairs[at].value);
 	gw_index_release(&ix);
-	return same;
+	return within;
 }
 
 struct gw_node *gw_node_copy_deep(struct gw_arena *arena,
