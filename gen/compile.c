@@ -295,6 +295,16 @@ static const char *template_digest(const struct control_plane *cp,
 	return NULL;
 }
 
+/* Memory that @set's files from @from on take. */
+static size_t set_bytes(const struct gw_fileset *set, size_t from)
+{
+	size_t i, bytes = 0;
+
+	for (i = from; i < set->n; i++)
+		bytes += set->files[i].len + strlen(set->files[i].path) + 64;
+	return bytes;
+}
+
 /* Rendered files kept for a while: trimmed to their size (a buffer
  * grew by doubling). */
 static void trim_rendered(struct gw_fileset *set)
@@ -319,11 +329,9 @@ static void trim_rendered(struct gw_fileset *set)
 static void keep_rendered(struct compilation *c, struct source *src,
 			  struct gw_fileset *set)
 {
-	size_t i, bytes = 0;
+	size_t bytes = set_bytes(set, 0);
 	bool room;
 
-	for (i = 0; i < set->n; i++)
-		bytes += set->files[i].len + strlen(set->files[i].path) + 64;
 	pthread_mutex_lock(&c->lock);
 	room = c->kept_bytes + bytes <= c->keep_limit;
 	if (room || src->preview)
@@ -557,16 +565,6 @@ enum parking {
 	PARK_SPILL,	/* in the worker's spill file (gen/spill.c) */
 	PARK_DROP,	/* nowhere: pass 2 renders them again */
 };
-
-/* Memory that @set's files from @from on take. */
-static size_t set_bytes(const struct gw_fileset *set, size_t from)
-{
-	size_t i, bytes = 0;
-
-	for (i = from; i < set->n; i++)
-		bytes += set->files[i].len + strlen(set->files[i].path) + 64;
-	return bytes;
-}
 
 /*
  * Parks the folders pass 1 rendered for @src (@set, those of the gateway

@@ -427,6 +427,21 @@ else
 	check_refusal refuse-input-inside-out \
 		"gwc: error: input '$out/specs/minimal.yaml' is inside the output folder '$out'" \
 		"$before" "$after"
+	# ...reached through a link outside OUT, after a spec of another
+	# folder (the check resolves a folder once for the specs in it, and a
+	# link's target in full)
+	ln -s "$out/specs/minimal.yaml" "$work/link-inside.yaml"
+	g build -o "$out" "$minimalB" "$work/link-inside.yaml"
+	after=$(snap_strict "$out")
+	check_refusal refuse-input-link-inside-out \
+		"gwc: error: input '$work/link-inside.yaml' is inside the output folder '$out'" \
+		"$before" "$after"
+	# ...and named through a path of its own, after one outside OUT
+	g build -o "$out" "$minimalB" "$out/istio-ingress/../specs/minimal.yaml"
+	after=$(snap_strict "$out")
+	check_refusal refuse-input-dotdot-inside-out \
+		"gwc: error: input '$out/istio-ingress/../specs/minimal.yaml' is inside the output folder '$out'" \
+		"$before" "$after"
 
 	# A refusal that comes after other, new folders were staged: OUT must
 	# not keep anything of them (e.g. the new, empty namespace folders).
