@@ -57,7 +57,7 @@ DEPGEN = -MMD -MP
 
 # The pipeline, in order, plus its shared parts.
 CORE := arena buf utf8 diag tree load validate asset quantity kernel \
-	model controlplane check across template fileset spill patch_target patch_merge patch_json patch render gatewayapi emit diff write sha256 depfile \
+	model controlplane check across template fileset spill feed patch_target patch_merge patch_json patch render gatewayapi emit diff write sha256 depfile \
 	graph preview podsecurity cache compile
 CORE_OBJS := $(CORE:%=$(BUILD)/%.o) $(BUILD)/assets.o $(BUILD)/schema.o \
 	$(BUILD)/buildid.o

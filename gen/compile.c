@@ -95,11 +95,14 @@ struct source {
 	uint64_t stat_key;		/* the file's as digest was taken */
 	unsigned nnotes;
 	unsigned ngateways;		/* room for: the next power of two */
+	unsigned nfed;			/* its first gateways, fed to the
+					 * writer by pass 1 (gen/feed.c) */
 	bool owns;			/* data is malloc'ed: read here */
 	bool io_error;
 	bool preview;			/* a gateway of it has a preview */
 	bool kept;			/* rare->rendered holds its folders */
 	bool spilled;
+	bool fed;			/* all its folders are the writer's */
 	bool checked;			/* by pass 1, not yet merged */
 	bool admitted;			/* injected and admitted in pass 1 */
 	/* OUT's cache (gen/cache.c) */
@@ -155,6 +158,8 @@ struct compilation {
 	struct gw_strset interned;	/* intern() */
 	struct gw_cache *cache;		/* OUT's, or NULL */
 	bool caching;			/* the run records OUT's cache */
+	struct gw_feed *feed;		/* a new OUT: pass 1 stages, or NULL */
+	bool feed_failed;		/* a stage failed: the run aborts */
 };
 
 /* A file of the control plane's resources (istioResource, revisionTag):
@@ -561,6 +566,7 @@ static int admit_early(struct compilation *c, struct gw_diag *diag,
 
 /* What becomes of the folders pass 1 renders for a source, until pass 2. */
 enum parking {
+	PARK_FEED,	/* staged by the writer already (a new OUT) */
 	PARK_KEEP,	/* in memory, within the run's budget */
 	PARK_SPILL,	/* in the worker's spill file (gen/spill.c) */
 	PARK_DROP,	/* nowhere: pass 2 renders them again */
@@ -568,10 +574,11 @@ enum parking {
 
 /*
  * Parks the folders pass 1 rendered for @src (@set, those of the gateway
- * just admitted from @first on): kept in memory while the run's budget
- * allows (KEEP_RENDERED), then appended to the worker's *@spill (opened
- * here the first time), and when that fails, dropped.  @set keeps only
- * what is kept in memory.
+ * just admitted from @first on): into a new OUT, fed to the writer at
+ * once (*@how starts as PARK_FEED then); else kept in memory while the
+ * run's budget allows (KEEP_RENDERED), then appended to the worker's
+ * *@spill (opened here the first time), and when that fails, dropped.
+ * @set keeps only what is kept in memory.
  */
 static void park(struct compilation *c, struct source *src,
 		 struct gw_spill **spill, struct gw_fileset *set, size_t first,
@@ -581,6 +588,11 @@ static void park(struct compilation *c, struct source *src,
 
 	if (!c->render)
 		*how = PARK_DROP;
+	if (*how == PARK_FEED) {	/* @first is 0: nothing is kept */
+		gw_feed_put(c->feed, set);
+		src->nfed++;
+		return;
+	}
 	if (*how == PARK_KEEP) {
 		bytes = set_bytes(set, first);
 		pthread_mutex_lock(&c->lock);
@@ -809,7 +821,7 @@ static void check_source(struct compilation *c, struct source *src,
 	struct gw_node *doc;
 	struct gw_mark first = { 0 };
 	size_t ndocs = 0, nempty = 0;
-	enum parking how = PARK_KEEP;
+	enum parking how = c->feed ? PARK_FEED : PARK_KEEP;
 	bool early = true;
 	struct stat st;
 	int got;
@@ -907,6 +919,7 @@ static void check_source(struct compilation *c, struct source *src,
 	} else {
 		gw_fileset_release(&set);
 	}
+	src->fed = src->admitted && how == PARK_FEED;
 	if (src->admitted && how == PARK_SPILL) {
 		src->spilled = true;
 		src->spill = *spill;
@@ -1091,6 +1104,35 @@ static struct gw_writer *open_cache(struct compilation *c,
 			return NULL;
 	}
 	c->cache = gw_cache_open(opt->outdir);
+	return w;
+}
+
+/*
+ * A build into an OUT that does not exist yet: the writer is opened now
+ * (it makes OUT) and pass 1 feeds it each folder as rendered (gen/feed.c),
+ * in a thread beside pass 1's.  A failed run removes the OUT it made, so
+ * nothing of it is left, as when the writer comes after pass 1; an OUT
+ * that exists is not touched before every spec is checked (not even its
+ * mtime), so it is staged in pass 2.  NULL when OUT exists, or cannot be
+ * made now (pass 2's writer says why).
+ */
+static struct gw_writer *feed_new_out(struct compilation *c,
+				      const struct gw_options *opt)
+{
+	struct gw_writer *w;
+	struct gw_diag scratch;
+	struct stat st;
+
+	if (!opt->outdir || !strcmp(opt->outdir, "-") || opt->result ||
+	    opt->check || opt->no_file_reads || !lstat(opt->outdir, &st) ||
+	    errno != ENOENT)
+		return NULL;
+	gw_diag_init(&scratch, c->arena);
+	w = gw_writer_open(opt->outdir, opt->fsync ? GW_WRITE_FSYNC : 0,
+			   &scratch);
+	gw_diag_release(&scratch);
+	if (w)
+		c->feed = gw_feed_start(w, c->keep_limit);
 	return w;
 }
 
@@ -1421,7 +1463,7 @@ static void inject_source(struct compilation *c, struct source *src,
 	struct gw_fileset set = { 0 };
 	struct gw_diag diag;
 	struct gw_docs *docs;
-	unsigned errors;
+	unsigned errors, fed = 0;
 	int err = 0, got;
 
 	gw_diag_init(&diag, notes);
@@ -1460,6 +1502,10 @@ static void inject_source(struct compilation *c, struct source *src,
 		if (gw_preview_render(scratch, &diag, gw, &t, cache, &set))
 			err = -1;
 		gw_arena_free(scratch);
+		if (fed < src->nfed) {	/* staged in pass 1 already */
+			fed++;
+			gw_fileset_release(&set);
+		}
 	}
 	gw_docs_close(docs);
 	if (!err && c->render)
@@ -1593,9 +1639,12 @@ static int render_input(struct sink *k, struct source *src)
 	struct gw_fileset set = { 0 };
 	struct gw_docs *docs;
 	size_t i;
+	unsigned fed = 0;
 	int err = 0, got;
 	bool said = false;	/* a failure the writer or the reader said */
 
+	if (src->fed)
+		return 0;	/* staged by pass 1 */
 	if (src->kept)
 		return deliver(k, &src->rare->rendered);
 	if (src->spilled)
@@ -1635,7 +1684,8 @@ static int render_input(struct sink *k, struct source *src)
 			err = got;
 			break;
 		}
-		if (doc->kind == GW_NULL) {
+		if (doc->kind == GW_NULL || fed < src->nfed) {
+			fed += doc->kind != GW_NULL;	/* staged in pass 1 */
 			gw_arena_free(arena);
 			continue;
 		}
@@ -2129,7 +2179,7 @@ static int output(struct compilation *c, const struct gw_options *opt,
 		gw_writer_expect(k.writer, c->n + c->ncps);
 	pthread_mutex_init(&k.lock, NULL);
 	gw_diag_init(&k.diag, c->arena);
-	if (c->interrupted || deliver(&k, &cp_files) ||
+	if (c->interrupted || c->feed_failed || deliver(&k, &cp_files) ||
 	    render_all(&k, opt->jobs ? opt->jobs : 1))
 		status = GW_EXIT_USAGE;
 	gw_fileset_release(&cp_files);
@@ -2292,7 +2342,12 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	c.stream_min = stream_min && *stream_min ?
 		       strtoumax(stream_min, NULL, 10) : GW_STREAM_MIN;
 	pthread_mutex_init(&c.lock, NULL);
+	if (!early && c.render)
+		early = feed_new_out(&c, opt);
 	check_all(&c, opt->jobs ? opt->jobs : 1);
+	if (c.feed && gw_feed_finish(c.feed))
+		c.feed_failed = true;
+	c.feed = NULL;
 	gw_across_check(c.diag, c.arena, c.gateways, c.n);
 	if (!c.diag->errors)
 		plan_control_planes(&c);

@@ -995,6 +995,19 @@ void gw_spill_reader_init(struct gw_spill_reader *r, const struct gw_spill *s,
 int gw_spill_read(struct gw_spill_reader *r, struct gw_fileset *set);
 void gw_spill_reader_release(struct gw_spill_reader *r);
 
+/* ---- feed.c: pass 1's folders to the writer as they come --------------- */
+
+/* A thread that stages the sets put into it with @writer, at most @limit
+ * bytes waiting (a put waits for room); NULL when no thread can start. */
+struct gw_feed;
+struct gw_writer;
+struct gw_feed *gw_feed_start(struct gw_writer *writer, size_t limit);
+/* Hands @set (sorted here) to the feed; @set is empty after. */
+void gw_feed_put(struct gw_feed *f, struct gw_fileset *set);
+/* Stages what is waiting, ends the thread, frees @f: -1 when a stage
+ * failed (the writer's commit aborts and says why). */
+int gw_feed_finish(struct gw_feed *f);
+
 /* ---- patch.c: spec.patches, kustomize's patches applied by gwc -------- */
 
 /* One object of a gateway folder, for the patches: its tree (replaced by
