@@ -1116,6 +1116,17 @@ static struct gw_writer *open_cache(struct compilation *c,
  * mtime), so it is staged in pass 2.  NULL when OUT exists, or cannot be
  * made now (pass 2's writer says why).
  */
+static void write_cache(void *arg, int out, struct gw_writer *writer);
+
+/* Spec bytes under which a new OUT is not fed (about 90 gateways): a
+ * thread and a temporary file cost more than they save (a third more
+ * time for one gateway). */
+#define FEED_MIN ((uintmax_t)64 << 10)
+/* Folders under which the writer takes no record of the files it
+ * writes for OUT's cache: listing a few folders costs less than the
+ * record's temporary file. */
+#define RECORD_MIN 64
+
 static struct gw_writer *feed_new_out(struct compilation *c,
 				      const struct gw_options *opt)
 {
@@ -1131,8 +1142,13 @@ static struct gw_writer *feed_new_out(struct compilation *c,
 	w = gw_writer_open(opt->outdir, opt->fsync ? GW_WRITE_FSYNC : 0,
 			   &scratch);
 	gw_diag_release(&scratch);
-	if (w)
-		c->feed = gw_feed_start(w, c->keep_limit);
+	if (!w)
+		return NULL;
+	if (c->caching) {	/* before the first stage */
+		gw_writer_on_commit(w, write_cache, c);
+		gw_writer_record(w);
+	}
+	c->feed = gw_feed_start(w, c->keep_limit);
 	return w;
 }
 
@@ -2028,6 +2044,7 @@ static bool real_path(const char *path, bool plain, char *in, char *dir,
 struct input_stat {
 	dev_t dev;
 	ino_t ino;
+	off_t size;		/* a regular file's */
 	bool file;		/* a regular file, links followed */
 	bool plain;		/* there, and not a link */
 };
@@ -2048,6 +2065,7 @@ static struct input_stat *stat_inputs(const struct gw_options *opt)
 		v[i].file = there && S_ISREG(st.st_mode);
 		v[i].dev = there ? st.st_dev : 0;
 		v[i].ino = there ? st.st_ino : 0;
+		v[i].size = v[i].file ? st.st_size : 0;
 	}
 	return v;
 }
@@ -2127,13 +2145,14 @@ static int cache_source(void *arg, size_t i, struct gw_cache_source *f)
 }
 
 /* OUT's cache, rewritten as a build commits (gw_writer_on_commit). */
-static void write_cache(void *arg, int out)
+static void write_cache(void *arg, int out, struct gw_writer *writer)
 {
 	struct cache_walk w = { .c = arg };
 
 	gw_diag_init(&w.quiet, w.c->arena);
 	/* a cache that cannot be written costs the next run time only */
-	gw_cache_write(out, w.c->cache, w.c->nsources, cache_source, &w);
+	gw_cache_write(out, writer, w.c->cache, w.c->nsources, cache_source,
+		       &w);
 	gw_diag_release(&w.quiet);
 	free(w.reads);
 }
@@ -2173,8 +2192,11 @@ static int output(struct compilation *c, const struct gw_options *opt,
 		gw_fileset_release(&cp_files);
 		return GW_EXIT_USAGE;
 	}
-	if (k.writer && c->caching)
+	if (k.writer && c->caching) {
 		gw_writer_on_commit(k.writer, write_cache, c);
+		if (c->n + c->ncps >= RECORD_MIN)
+			gw_writer_record(k.writer);
+	}
 	if (k.writer)	/* a folder per gateway, and the control planes' */
 		gw_writer_expect(k.writer, c->n + c->ncps);
 	pthread_mutex_init(&k.lock, NULL);
@@ -2295,6 +2317,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	struct gw_writer *early;
 	bool *twice;
 	struct input_stat *inputs;
+	uintmax_t input_bytes = 0;
 	size_t i;
 	int status = GW_EXIT_OK;
 
@@ -2320,6 +2343,10 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	c.sources = gw_arena_alloc(c.arena, (opt->ninputs + opt->nbuffers + 1) *
 				   sizeof(*c.sources));
 	twice = given_twice(&c, opt, inputs);
+	for (i = 0; i < opt->ninputs; i++)
+		input_bytes += (uintmax_t)inputs[i].size;
+	for (i = 0; i < opt->nbuffers; i++)
+		input_bytes += opt->buffers[i].len;
 	free(inputs);
 	for (i = 0; i < opt->ninputs; i++) {
 		if (twice[i])
@@ -2342,7 +2369,7 @@ int gw_compile(const struct gw_options *opt, struct gw_diag *diag,
 	c.stream_min = stream_min && *stream_min ?
 		       strtoumax(stream_min, NULL, 10) : GW_STREAM_MIN;
 	pthread_mutex_init(&c.lock, NULL);
-	if (!early && c.render)
+	if (!early && c.render && input_bytes >= FEED_MIN)
 		early = feed_new_out(&c, opt);
 	check_all(&c, opt->jobs ? opt->jobs : 1);
 	if (c.feed && gw_feed_finish(c.feed))

@@ -897,15 +897,18 @@ int gw_cache_known(struct gw_cache *c, const char *path,
 		   const struct stat *st, unsigned char digest[32]);
 /*
  * Rewrites OUT's cache (@out: OUT, locked): the records of this run's @n
- * spec files (their folders' stat now), then the records of @old whose
- * path is not one of this run's and whose folders are as recorded.  Not
- * written when that is what the file holds.  @source(@arg, i, &s) gives
+ * spec files (their folders' stat now: of the files @written wrote, as it
+ * wrote them, gw_writer_written; of the others, as OUT holds them), then
+ * the records of @old whose path is not one of this run's and whose
+ * folders are as recorded.  Not written when that is what the file holds.  @source(@arg, i, &s) gives
  * the i-th spec file, in order, one at a time (so that 100,000 records
  * are never held together): 1 with its record in s, 0 when it has none
  * (s.path its path, or NULL for standard input); s is the caller's until
  * the next call.
  */
-int gw_cache_write(int out, struct gw_cache *old, size_t n,
+struct gw_writer;
+int gw_cache_write(int out, struct gw_writer *written, struct gw_cache *old,
+		   size_t n,
 		   int (*source)(void *arg, size_t i,
 				 struct gw_cache_source *s),
 		   void *arg);
@@ -1134,10 +1137,27 @@ int gw_writer_stage(struct gw_writer *w, const struct gw_fileset *set);
  * stages (100,000 folders do not leave a doubled list's slack). */
 void gw_writer_expect(struct gw_writer *w, size_t n);
 int gw_writer_commit(struct gw_writer *w, bool prune, struct gw_diag *diag);
-/* @fn(@arg, OUT's descriptor) runs in a successful commit, after the
+/* @fn(@arg, OUT's descriptor, @w) runs in a successful commit, after the
  * swaps and while OUT is still locked (to write OUT's cache). */
-void gw_writer_on_commit(struct gw_writer *w, void (*fn)(void *arg, int out),
+void gw_writer_on_commit(struct gw_writer *w,
+			 void (*fn)(void *arg, int out, struct gw_writer *w),
 			 void *arg);
+/* From now on, the writer records each file's stat as it writes it, for
+ * gw_writer_written() (call it before the first stage). */
+void gw_writer_record(struct gw_writer *w);
+/* A file's stat as the writer took it, the file just written (fstat
+ * before close): what OUT's cache records of a folder this run made. */
+struct gw_written {
+	uint64_t ino;
+	int64_t size, mtime_sec, ctime_sec;
+	uint32_t mode, mtime_nsec, ctime_nsec;
+};
+/* In @fn of gw_writer_on_commit: the files this run wrote into
+ * OUT/@parent/@name, added to @files (path: the file's name; data: its
+ * struct gw_written), GW_MARKER first; -1 when the run did not write that
+ * folder or has no record of it. */
+int gw_writer_written(struct gw_writer *w, const char *parent,
+		      const char *name, struct gw_fileset *files);
 void gw_writer_abort(struct gw_writer *w, struct gw_diag *diag);
 /*
  * Compares @set with what @outdir holds, writing nothing: appends to

@@ -111,6 +111,8 @@ struct folder {
 	bool kept;		/* right already, as OUT's cache shows */
 	bool parent_created;	/* this run made OUT/<parent> */
 	enum kind kind;		/* what the set puts there */
+	uint64_t written_from, written_to;	/* its files' stats in the
+				 * writer's record (gw_writer_written) */
 };
 
 /*
@@ -158,8 +160,14 @@ struct writer {
 	pthread_mutex_t diag_lock;	/* stage() reports from threads */
 	bool failed;
 	struct made *made;	/* the list, newest first */
-	void (*on_commit)(void *arg, int out);	/* gw_writer_on_commit */
+	/* gw_writer_on_commit */
+	void (*on_commit)(void *arg, int out, struct gw_writer *w);
 	void *on_commit_arg;
+	/* gw_writer_record: each staged file's stat as written, a group per
+	 * folder, in an unnamed file (gen/spill.c), for OUT's cache */
+	bool record;
+	struct gw_spill *written;
+	pthread_mutex_t written_lock;
 	bool dead_run;		/* a run died staging: STAGING_MARK found */
 	bool walk_stages;	/* ...or OUT has no cache: look for leftovers */
 	int journal;		/* STAGING_MARK made by this run (atomic) */
@@ -535,10 +543,31 @@ static bool folder_equals(int fd, const struct folder *f)
 
 /* ---- staging ----------------------------------------------------------- */
 
+/* @name's stat as written, appended to @set (a zero st_ino: none). */
+static void add_written(struct gw_fileset *set, const char *name,
+			const struct stat *st)
+{
+	struct gw_written *r = gw_malloc(sizeof(*r));
+
+	memset(r, 0, sizeof(*r));
+	r->ino = (uint64_t)st->st_ino;
+	r->mode = (uint32_t)st->st_mode;
+	r->size = (int64_t)st->st_size;
+	r->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+	r->mtime_nsec = (uint32_t)st->st_mtim.tv_nsec;
+	r->ctime_sec = (int64_t)st->st_ctim.tv_sec;
+	r->ctime_nsec = (uint32_t)st->st_ctim.tv_nsec;
+	gw_fileset_add(set, name, (char *)r, sizeof(*r));
+}
+
+/* Writes @name in @dirfd; with @record, appends the file's stat as
+ * written to it (add_written). */
 static int write_file(struct writer *w, int dirfd, const struct folder *f,
 		      const char *name, const char *data, size_t len,
-		      unsigned mode)
+		      unsigned mode, struct gw_fileset *record)
 {
+	struct stat st;
+
 	size_t off = 0;
 	int fd;
 
@@ -566,6 +595,11 @@ static int write_file(struct writer *w, int dirfd, const struct folder *f,
 	/* --fsync: the data starts for the disk now; flush_stage waits */
 	if (w->fsync && len)
 		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (record) {
+		if (fstat(fd, &st))
+			st.st_ino = 0;
+		add_written(record, name, &st);
+	}
 	if (close(fd))
 		return fail(w, "cannot write", errno, "%s/%s/%s/%s", w->outdir,
 			    f->parent, f->name, name);
@@ -792,9 +826,36 @@ static void end_staging(struct writer *w, bool walked)
 }
 
 /* Writes the new version of @f beside the old one. */
+/* @set, the stats of @f's files as written, into the writer's record;
+ * none when a stat is missing or the record cannot be written (OUT's
+ * cache then reads the folder). */
+static void record_written(struct writer *w, struct folder *f,
+			   const struct gw_fileset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (!((const struct gw_written *)(const void *)
+		      set->files[i].data)->ino)
+			return;
+	pthread_mutex_lock(&w->written_lock);
+	if (!w->written)
+		w->written = gw_spill_open();
+	if (w->written) {
+		f->written_from = gw_spill_size(w->written);
+		if (gw_spill_put(w->written, set))
+			f->written_from = 0;
+		else
+			f->written_to = gw_spill_size(w->written);
+	}
+	pthread_mutex_unlock(&w->written_lock);
+}
+
 static int stage_folder(struct writer *w, struct folder *f)
 {
 	struct made *m = made_of(f->parent);	/* sized by split_path */
+	struct gw_fileset written = { 0 };
+	struct gw_fileset *record = w->record ? &written : NULL;
 	int parent, fd = -1, ret = -1;
 	size_t i;
 
@@ -839,15 +900,18 @@ static int stage_folder(struct writer *w, struct folder *f)
 		goto out;
 	}
 	if (write_file(w, fd, f, GW_MARKER, marker_texts[f->kind],
-		       strlen(marker_texts[f->kind]), 0644))
+		       strlen(marker_texts[f->kind]), 0644, record))
 		goto out;
 	for (i = 0; i < f->n; i++)
 		if (write_file(w, fd, f, base_name(f->files[i].path),
 			       f->files[i].data, f->files[i].len,
-			       f->files[i].mode))
+			       f->files[i].mode, record))
 			goto out;
+	if (record)
+		record_written(w, f, record);
 	ret = 0;
 out:
+	gw_fileset_release(&written);
 	if (fd >= 0)
 		close(fd);
 	close(parent);
@@ -1340,6 +1404,8 @@ static void free_writer(struct writer *w)
 	if (w->out >= 0)
 		close(w->out);	/* releases the lock */
 	umask(w->old_umask);
+	gw_spill_close(w->written);
+	pthread_mutex_destroy(&w->written_lock);
 	pthread_mutex_destroy(&w->lock);
 	pthread_mutex_destroy(&w->diag_lock);
 	if (w->own_arena) {
@@ -1373,6 +1439,7 @@ struct gw_writer *gw_writer_open(const char *outdir, unsigned flags,
 	w->diag = diag;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_mutex_init(&w->diag_lock, NULL);
+	pthread_mutex_init(&w->written_lock, NULL);
 	pthread_rwlockattr_init(&attr);
 	/* on_oom must not wait behind a stream of stagers */
 	pthread_rwlockattr_setkind_np(&attr,
@@ -1437,7 +1504,8 @@ void gw_writer_expect(struct gw_writer *writer, size_t n)
 }
 
 void gw_writer_on_commit(struct gw_writer *writer,
-			 void (*fn)(void *arg, int out), void *arg)
+			 void (*fn)(void *arg, int out, struct gw_writer *w),
+			 void *arg)
 {
 	struct writer *w = (struct writer *)writer;
 
@@ -1451,6 +1519,37 @@ static int compare_folders(const void *a, const void *b)
 	int c = strcmp(x->parent, y->parent);
 
 	return c ? c : strcmp(x->name, y->name);
+}
+
+void gw_writer_record(struct gw_writer *writer)
+{
+	((struct writer *)writer)->record = true;
+}
+
+int gw_writer_written(struct gw_writer *writer, const char *parent,
+		      const char *name, struct gw_fileset *files)
+{
+	struct writer *w = (struct writer *)writer;
+	struct folder key = { .parent = (char *)parent, .name = (char *)name };
+	const struct folder *f;
+	struct gw_spill_reader r;
+	int got;
+
+	if (!w->written)
+		return -1;
+	/* the commit sorted the folders */
+	f = bsearch(&key, w->folders, w->nfolders, sizeof(*w->folders),
+		    compare_folders);
+	if (!f || !f->published || !f->written_to)
+		return -1;
+	gw_spill_reader_init(&r, w->written, f->written_from, f->written_to);
+	got = gw_spill_read(&r, files);
+	gw_spill_reader_release(&r);
+	if (got <= 0) {
+		gw_fileset_release(files);
+		return -1;
+	}
+	return 0;
 }
 
 void gw_writer_abort(struct gw_writer *writer, struct gw_diag *diag)
@@ -1510,8 +1609,12 @@ int gw_writer_commit(struct gw_writer *writer, bool prune_others,
 	end_staging(w, true);
 	ret = prune_others ? prune(w) : 0;
 	ret = ret ? ret : sync_err;
+	if (w->written && gw_spill_flush(w->written)) {
+		gw_spill_close(w->written);	/* the cache reads OUT */
+		w->written = NULL;
+	}
 	if (!ret && w->on_commit)
-		w->on_commit(w->on_commit_arg, w->out);
+		w->on_commit(w->on_commit_arg, w->out, writer);
 	hand_over(w, diag);
 	free_writer(w);
 	return ret;

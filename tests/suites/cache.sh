@@ -10,6 +10,12 @@
 #                            gateway folder (strace), write nothing, and
 #                            print the very messages of a build without
 #                            the cache (--no-cache)
+#   cache/fresh-recorded     a build of 100 specs into a new OUT records its
+#                            folders from the stat of each file as it wrote
+#                            it: it lists no gateway folder (no getdents64
+#                            on one), and the next build, the cache file's
+#                            time past those files', opens no file of any
+#                            folder
 #   cache/one-changed        one spec changed: only its folder's files are
 #                            opened, and the build writes the new output
 #   cache/spec-not-reread    an unchanged spec file is not even opened (its
@@ -44,7 +50,7 @@ trap 'rm -rf "$work"' EXIT
 cd "${top:?}" || exit 0
 
 if ! command -v strace >/dev/null 2>&1 || ! strace -o /dev/null true 2>/dev/null; then
-	for t in written unchanged-no-work one-changed spec-not-reread spec-same-size-mtime \
+	for t in written unchanged-no-work fresh-recorded one-changed spec-not-reread spec-same-size-mtime \
 		hand-edit extra-file removed-file \
 		read-changed other-gwc corrupt racy shared-out no-cache; do
 		skip "$t" "strace is not installed or cannot trace here"
@@ -119,6 +125,34 @@ elif ! diff -r -x .gwc-cache "$out" "$work/out-nocache" >/dev/null; then
 	fail unchanged-no-work "the output differs from a build without the cache"
 else
 	ok unchanged-no-work
+fi
+
+# ---- a new OUT: recorded as written -----------------------------------------
+# (a run of fewer specs lists its folders: see RECORD_MIN in compile.c)
+fresh=$work/fresh
+tests/bench/gen-specs.sh "$work/many" 100 legacy
+(cd "$work" && "$GWC" build -q --no-cache -o fresh-nocache many/*.yaml) >/dev/null 2>&1
+(cd "$work" && ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	strace -f -y -qq -e trace=getdents64 -o "$work/trace-fresh" \
+	"$GWC" build -q -o fresh many/*.yaml) >/dev/null 2>&1
+rc=$?
+listed=$(grep -c "getdents64([0-9]*<$fresh/[^/.][^/]*/" "$work/trace-fresh")
+sleep 0.05
+touch "$fresh/.gwc-cache/sources"	# no recorded time is racy now
+sleep 0.05
+(cd "$work" && trace "$work/trace" "$GWC" build -q -o fresh many/*.yaml) >/dev/null 2>&1
+rc2=$?
+opened=$(paths "$work/trace" | grep "^$fresh/[^/.][^/]*/[^/]*/" | grep -vc "^$fresh/istio/")
+if [ $rc -ne 0 ] || [ $rc2 -ne 0 ]; then
+	fail fresh-recorded "exit $rc, then $rc2"
+elif [ "$listed" != 0 ]; then
+	fail fresh-recorded "the build listed $listed gateway folders: $(grep -m1 "getdents64" "$work/trace-fresh")"
+elif [ "$opened" != 0 ]; then
+	fail fresh-recorded "the next build opened $opened files in gateway folders: $(paths "$work/trace" | grep "^$fresh/[^/.]" | head -n 2)"
+elif ! diff -r -x .gwc-cache "$fresh" "$work/fresh-nocache" >/dev/null; then
+	fail fresh-recorded "the output differs from a build without the cache"
+else
+	ok fresh-recorded
 fi
 
 # ---- one spec changed ---------------------------------------------------
